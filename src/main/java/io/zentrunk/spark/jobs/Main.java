@@ -1,0 +1,30 @@
+package io.zentrunk.spark.jobs;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The one entry point of every job: {@code jobs/run <job> [options]} and
+ * {@code spark-submit --class io.zentrunk.spark.jobs.Main zentrunk-spark.jar <job> [options]}.
+ */
+@Command(
+    name = "zentrunk-spark",
+    mixinStandardHelpOptions = true,
+    description = "Plivo Zentrunk CDRs in Spark: jobs and the built-in API emulator.",
+    subcommands = {})
+public final class Main {
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    int code = run(args);
+    if (code != 0) {
+      System.exit(code);
+    }
+  }
+
+  /** Runs a job and returns its exit code (0 only on success); used by tests without exiting. */
+  public static int run(String... args) {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+  }
+}
