@@ -1,0 +1,169 @@
+package io.zentrunk.spark.client;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+
+/**
+ * Times as the API writes and reads them: UTC, {@code YYYY-MM-DD HH:MM[:ss[.uuuuuu]]}.
+ *
+ * <p>All instants inside the connector are microseconds since the epoch, the resolution of the
+ * API's filters and of Spark's timestamps.
+ */
+public final class ApiTime {
+
+  public static final long MICROS_PER_SECOND = 1_000_000L;
+  public static final long MICROS_PER_DAY = 86_400L * MICROS_PER_SECOND;
+
+  private static final DateTimeFormatter SECONDS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss", Locale.ROOT).withZone(ZoneOffset.UTC);
+
+  private ApiTime() {}
+
+  /**
+   * Parses a CDR time ({@code 2022-12-06 07:02:00}, optionally with a fraction) into epoch
+   * microseconds without allocating. Returns {@link Long#MIN_VALUE} if the text is not of that
+   * form.
+   */
+  public static long parseCdrTime(String s) {
+    int n = s.length();
+    if (n < 19 || s.charAt(4) != '-' || s.charAt(7) != '-' || (s.charAt(10) != ' ' && s.charAt(10) != 'T')
+        || s.charAt(13) != ':' || s.charAt(16) != ':') {
+      return Long.MIN_VALUE;
+    }
+    int year = digits(s, 0, 4);
+    int month = digits(s, 5, 2);
+    int day = digits(s, 8, 2);
+    int hour = digits(s, 11, 2);
+    int minute = digits(s, 14, 2);
+    int second = digits(s, 17, 2);
+    if ((year | month | day | hour | minute | second) < 0 || month < 1 || month > 12 || day < 1
+        || day > 31 || hour > 23 || minute > 59 || second > 59) {
+      return Long.MIN_VALUE;
+    }
+    long micros = 0;
+    int i = 19;
+    if (i < n && s.charAt(i) == '.') {
+      int scale = 100_000;
+      i++;
+      int start = i;
+      while (i < n && i - start < 6) {
+        int d = s.charAt(i) - '0';
+        if (d < 0 || d > 9) {
+          return Long.MIN_VALUE;
+        }
+        micros += d * scale;
+        scale /= 10;
+        i++;
+      }
+      if (i == start) {
+        return Long.MIN_VALUE;
+      }
+    }
+    if (i == n - 1 && s.charAt(i) == 'Z') {
+      i++;
+    }
+    if (i != n) {
+      return Long.MIN_VALUE;
+    }
+    if (day > 28 && day > LocalDate.of(year, month, 1).lengthOfMonth()) {
+      return Long.MIN_VALUE;
+    }
+    long days = epochDay(year, month, day);
+    return (days * 86_400L + hour * 3600L + minute * 60L + second) * MICROS_PER_SECOND + micros;
+  }
+
+  private static int digits(String s, int from, int len) {
+    int v = 0;
+    for (int i = from; i < from + len; i++) {
+      int d = s.charAt(i) - '0';
+      if (d < 0 || d > 9) {
+        return -1;
+      }
+      v = v * 10 + d;
+    }
+    return v;
+  }
+
+  /** Days since 1970-01-01 of a proleptic Gregorian date (same as LocalDate.toEpochDay). */
+  private static long epochDay(int year, int month, int day) {
+    long y = year;
+    long m = month;
+    long total = 365 * y;
+    if (y >= 0) {
+      total += (y + 3) / 4 - (y + 99) / 100 + (y + 399) / 400;
+    }
+    total += (367 * m - 362) / 12;
+    total += day - 1;
+    if (m > 2) {
+      total--;
+      boolean leap = (y % 4 == 0) && (y % 100 != 0 || y % 400 == 0);
+      if (!leap) {
+        total--;
+      }
+    }
+    return total - 719_528L;
+  }
+
+  /** Formats epoch microseconds for an API filter: seconds, plus a fraction only if needed. */
+  public static String formatFilter(long micros) {
+    long seconds = Math.floorDiv(micros, MICROS_PER_SECOND);
+    long frac = Math.floorMod(micros, MICROS_PER_SECOND);
+    String base = SECONDS.format(Instant.ofEpochSecond(seconds));
+    return frac == 0 ? base : base + String.format(Locale.ROOT, ".%06d", frac);
+  }
+
+  /** Formats epoch microseconds for people: like {@link #formatFilter} with " UTC". */
+  public static String display(long micros) {
+    return formatFilter(micros) + " UTC";
+  }
+
+  public static long toMicros(Instant t) {
+    return Math.addExact(Math.multiplyExact(t.getEpochSecond(), MICROS_PER_SECOND), t.getNano() / 1000);
+  }
+
+  public static Instant toInstant(long micros) {
+    return Instant.ofEpochSecond(Math.floorDiv(micros, MICROS_PER_SECOND), Math.floorMod(micros, MICROS_PER_SECOND) * 1000);
+  }
+
+  /**
+   * Parses a time a user gives (options, command lines): {@code YYYY-MM-DD} (midnight UTC),
+   * {@code YYYY-MM-DD HH:MM[:SS[.ffffff]]} (UTC), or ISO-8601 with {@code Z} or an offset.
+   *
+   * @throws IllegalArgumentException naming {@code what} and the accepted forms
+   */
+  public static long parseUserTime(String what, String text) {
+    String s = text == null ? "" : text.trim();
+    try {
+      if (s.length() == 10) {
+        return toMicros(LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant());
+      }
+      if (s.length() == 16 && s.charAt(10) == ' ') {
+        s = s + ":00";
+      }
+      long plain = parseCdrTime(s);
+      if (plain != Long.MIN_VALUE) {
+        return plain;
+      }
+      if (s.endsWith("Z") || s.endsWith("z")) {
+        return toMicros(Instant.parse(s.toUpperCase(Locale.ROOT)));
+      }
+      if (s.indexOf('T') == 10 && (s.lastIndexOf('+') > 10 || s.lastIndexOf('-') > 10)) {
+        return toMicros(OffsetDateTime.parse(s).toInstant());
+      }
+      if (s.indexOf('T') == 10) {
+        return toMicros(LocalDateTime.parse(s).toInstant(ZoneOffset.UTC));
+      }
+    } catch (DateTimeParseException | ArithmeticException e) {
+      // fall through to the one-line error below
+    }
+    throw new IllegalArgumentException(
+        what + " '" + text + "' is not a time: use YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS[.ffffff]]' (UTC)"
+            + " or ISO-8601 with Z or an offset");
+  }
+}

@@ -1,0 +1,126 @@
+package io.zentrunk.spark.client;
+
+import java.io.Serializable;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * How to reach the API: base URL, credentials, timeouts, retries and the request budget.
+ * Serializable because executors need it; {@link #toString()} never shows the token.
+ */
+public final class ClientConfig implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  public static final String DEFAULT_API_URL = "https://api.plivo.com";
+
+  private final String apiUrl;
+  private final String authId;
+  private final String authToken;
+  private final int requestTimeoutMillis;
+  private final int connectTimeoutMillis;
+  private final int maxRetries;
+  private final int budgetRequests;
+  private final long budgetWindowMillis;
+
+  public ClientConfig(String apiUrl, String authId, String authToken, int requestTimeoutMillis,
+      int connectTimeoutMillis, int maxRetries, int budgetRequests, long budgetWindowMillis) {
+    this.apiUrl = stripSlash(Objects.requireNonNull(apiUrl));
+    this.authId = Objects.requireNonNull(authId);
+    this.authToken = Objects.requireNonNull(authToken);
+    this.requestTimeoutMillis = requestTimeoutMillis;
+    this.connectTimeoutMillis = connectTimeoutMillis;
+    this.maxRetries = maxRetries;
+    this.budgetRequests = budgetRequests;
+    this.budgetWindowMillis = budgetWindowMillis;
+  }
+
+  /** A config with the connector's defaults for everything but the endpoint and credentials. */
+  public static ClientConfig of(String apiUrl, String authId, String authToken) {
+    return new ClientConfig(apiUrl, authId, authToken, 30_000, 10_000, 10, 250, 5_000);
+  }
+
+  private static String stripSlash(String url) {
+    String u = url.trim();
+    while (u.endsWith("/")) {
+      u = u.substring(0, u.length() - 1);
+    }
+    return u;
+  }
+
+  /**
+   * Checks that an API URL is absolute http(s) and that plain http is used only for loopback
+   * hosts (an emulator or a tunnel), so a token never crosses a network in clear text.
+   *
+   * @return null if acceptable, else what is wrong (one line)
+   */
+  public static String checkApiUrl(String url) {
+    URI uri;
+    try {
+      uri = new URI(url.trim());
+    } catch (URISyntaxException e) {
+      return "is not a URL";
+    }
+    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+    if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http"))) {
+      return "must be an absolute https:// URL such as " + DEFAULT_API_URL;
+    }
+    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+      return "must not carry a query or fragment";
+    }
+    if (scheme.equals("http") && !isLoopback(uri.getHost())) {
+      return "uses plain http:// for a host that is not loopback; use https://";
+    }
+    return null;
+  }
+
+  static boolean isLoopback(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    return h.equals("localhost") || h.startsWith("127.") || h.equals("[::1]") || h.equals("::1");
+  }
+
+  public String apiUrl() {
+    return apiUrl;
+  }
+
+  public String authId() {
+    return authId;
+  }
+
+  /** The secret. Only the client's Authorization header may use it. */
+  String authToken() {
+    return authToken;
+  }
+
+  public int requestTimeoutMillis() {
+    return requestTimeoutMillis;
+  }
+
+  public int connectTimeoutMillis() {
+    return connectTimeoutMillis;
+  }
+
+  public int maxRetries() {
+    return maxRetries;
+  }
+
+  public int budgetRequests() {
+    return budgetRequests;
+  }
+
+  public long budgetWindowMillis() {
+    return budgetWindowMillis;
+  }
+
+  /** The same settings with another budget (for example an executor's share). */
+  public ClientConfig withBudget(int requests) {
+    return new ClientConfig(apiUrl, authId, authToken, requestTimeoutMillis, connectTimeoutMillis, maxRetries, requests, budgetWindowMillis);
+  }
+
+  @Override
+  public String toString() {
+    return "ClientConfig{apiUrl=" + apiUrl + ", authId=" + authId + ", authToken=<hidden>, budget="
+        + budgetRequests + "/" + budgetWindowMillis + "ms, retries=" + maxRetries + "}";
+  }
+}

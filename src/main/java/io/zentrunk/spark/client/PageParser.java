@@ -1,0 +1,294 @@
+package io.zentrunk.spark.client;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Decodes list-calls responses with Jackson's streaming parser: no tree, no reflection, one
+ * pass over the bytes. Fields the caller does not want are skipped without being decoded, and
+ * fields the connector does not know are ignored (the API may add some).
+ */
+public final class PageParser {
+
+  private static final JsonFactory JSON = new JsonFactory();
+
+  private final boolean[] wanted;
+
+  /** @param wanted which fields to decode, by ordinal; null decodes all. call_uuid is always decoded. */
+  public PageParser(boolean[] wanted) {
+    this.wanted = wanted == null ? null : wanted.clone();
+    if (this.wanted != null) {
+      this.wanted[CdrField.CALL_UUID.ordinal()] = true;
+    }
+  }
+
+  /** Thrown for a body that is not JSON of the expected shape (for example truncated). */
+  public static final class MalformedBodyException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    MalformedBodyException(String message, Throwable cause) {
+      super(message, cause);
+    }
+  }
+
+  /**
+   * Parses a 200 response of the list call.
+   *
+   * @throws MalformedBodyException if the body is not complete, well-formed JSON of that shape
+   * @throws ZentrunkApiException (not retryable) if a record holds a value of the wrong type
+   */
+  public CdrPage parse(byte[] body) throws MalformedBodyException {
+    String apiId = null;
+    int limit = -1;
+    int offset = -1;
+    long total = -1;
+    List<Object[]> records = null;
+    try (JsonParser p = JSON.createParser(body)) {
+      expect(p, JsonToken.START_OBJECT);
+      JsonToken t;
+      while ((t = p.nextToken()) == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        p.nextToken();
+        switch (name) {
+          case "api_id" -> apiId = p.getValueAsString();
+          case "meta" -> {
+            if (p.currentToken() != JsonToken.START_OBJECT) {
+              throw new MalformedBodyException("'meta' is not an object", null);
+            }
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+              String m = p.currentName();
+              p.nextToken();
+              switch (m) {
+                case "limit" -> limit = p.getValueAsInt(-1);
+                case "offset" -> offset = p.getValueAsInt(-1);
+                case "total_count" -> total = p.getValueAsLong(-1);
+                default -> p.skipChildren();
+              }
+            }
+          }
+          case "objects" -> records = parseObjects(p, apiId);
+          default -> p.skipChildren();
+        }
+      }
+      if (t != JsonToken.END_OBJECT || p.nextToken() != null) {
+        throw new MalformedBodyException("unexpected content after the response object", null);
+      }
+    } catch (MalformedBodyException e) {
+      throw e;
+    } catch (JsonProcessingException e) {
+      throw new MalformedBodyException("malformed JSON: " + e.getOriginalMessage(), e);
+    } catch (IOException e) {
+      throw new MalformedBodyException("unreadable body: " + e.getMessage(), e);
+    }
+    if (records == null || total < 0) {
+      throw new MalformedBodyException("response lacks 'objects' or 'meta.total_count'", null);
+    }
+    return new CdrPage(apiId, limit, offset, total, records);
+  }
+
+  private List<Object[]> parseObjects(JsonParser p, String apiId) throws IOException {
+    if (p.currentToken() != JsonToken.START_ARRAY) {
+      throw new MalformedBodyException("'objects' is not an array", null);
+    }
+    List<Object[]> out = new ArrayList<>(20);
+    while (p.nextToken() == JsonToken.START_OBJECT) {
+      Object[] rec = new Object[CdrField.count()];
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        CdrField f = CdrField.byJsonName(p.currentName());
+        JsonToken v = p.nextToken();
+        if (f == null || (wanted != null && !wanted[f.ordinal()])) {
+          p.skipChildren();
+          continue;
+        }
+        rec[f.ordinal()] = v == JsonToken.VALUE_NULL ? null : decode(p, v, f, apiId);
+      }
+      if (rec[CdrField.CALL_UUID.ordinal()] == null) {
+        throw decodeError(apiId, CdrField.CALL_UUID, "is missing", null);
+      }
+      out.add(rec);
+    }
+    if (p.currentToken() != JsonToken.END_ARRAY) {
+      throw new MalformedBodyException("'objects' holds something other than objects", null);
+    }
+    return out;
+  }
+
+  private static Object decode(JsonParser p, JsonToken v, CdrField f, String apiId) throws IOException {
+    switch (f.kind()) {
+      case STRING -> {
+        if (v != JsonToken.VALUE_STRING) {
+          if (v.isScalarValue()) {
+            return p.getText();
+          }
+          throw decodeError(apiId, f, "is not a string", null);
+        }
+        String s = p.getText();
+        return f == CdrField.ATTESTATION_INDICATOR && ("null".equals(s) || s.isEmpty()) ? null : s;
+      }
+      case INT -> {
+        if (v == JsonToken.VALUE_NUMBER_INT) {
+          return p.getIntValue();
+        }
+        if (v == JsonToken.VALUE_STRING) {
+          String s = p.getText();
+          if (s.isEmpty()) {
+            return null;
+          }
+          try {
+            return Integer.valueOf(s);
+          } catch (NumberFormatException e) {
+            throw decodeError(apiId, f, "is not an integer: '" + s + "'", e);
+          }
+        }
+        throw decodeError(apiId, f, "is not an integer", null);
+      }
+      case TIMESTAMP -> {
+        if (v != JsonToken.VALUE_STRING) {
+          throw decodeError(apiId, f, "is not a time string", null);
+        }
+        String s = p.getText();
+        if (s.isEmpty()) {
+          return null;
+        }
+        long micros = ApiTime.parseCdrTime(s);
+        if (micros == Long.MIN_VALUE) {
+          throw decodeError(apiId, f, "is not a time of the form YYYY-MM-DD HH:MM:SS: '" + s + "'", null);
+        }
+        return micros;
+      }
+      case DECIMAL -> {
+        if (v != JsonToken.VALUE_STRING && v != JsonToken.VALUE_NUMBER_INT && v != JsonToken.VALUE_NUMBER_FLOAT) {
+          throw decodeError(apiId, f, "is not a decimal", null);
+        }
+        String s = p.getText();
+        if (s.isEmpty()) {
+          return null;
+        }
+        long unscaled = parseDecimal(s, f.precision());
+        if (unscaled == Long.MIN_VALUE) {
+          throw decodeError(apiId, f, "is not a decimal with at most " + CdrField.DECIMAL_SCALE
+              + " places fitting decimal(" + f.precision() + "," + CdrField.DECIMAL_SCALE + "): '" + s + "'", null);
+        }
+        return unscaled;
+      }
+      case BOOLEAN -> {
+        if (v == JsonToken.VALUE_TRUE || v == JsonToken.VALUE_FALSE) {
+          return v == JsonToken.VALUE_TRUE;
+        }
+        if (v == JsonToken.VALUE_STRING) {
+          String s = p.getText();
+          if ("true".equalsIgnoreCase(s)) {
+            return Boolean.TRUE;
+          }
+          if ("false".equalsIgnoreCase(s)) {
+            return Boolean.FALSE;
+          }
+        }
+        throw decodeError(apiId, f, "is not a boolean", null);
+      }
+      default -> throw new AssertionError(f);
+    }
+  }
+
+  /**
+   * Parses a decimal such as {@code "0.03000"} into its unscaled value at scale 5, exactly.
+   * Returns Long.MIN_VALUE if it is not a plain decimal, has non-zero digits past the fifth
+   * place (which would need rounding), or does not fit the precision.
+   */
+  static long parseDecimal(String s, int precision) {
+    int n = s.length();
+    int i = 0;
+    boolean negative = false;
+    if (n > 0 && (s.charAt(0) == '-' || s.charAt(0) == '+')) {
+      negative = s.charAt(0) == '-';
+      i = 1;
+    }
+    long unscaled = 0;
+    int intDigits = 0;
+    int fracDigits = 0;
+    boolean dot = false;
+    boolean any = false;
+    for (; i < n; i++) {
+      char c = s.charAt(i);
+      if (c == '.') {
+        if (dot) {
+          return Long.MIN_VALUE;
+        }
+        dot = true;
+        continue;
+      }
+      int d = c - '0';
+      if (d < 0 || d > 9) {
+        return Long.MIN_VALUE;
+      }
+      any = true;
+      if (dot) {
+        if (fracDigits == CdrField.DECIMAL_SCALE) {
+          if (d != 0) {
+            return Long.MIN_VALUE;
+          }
+          continue;
+        }
+        fracDigits++;
+      } else if (unscaled != 0 || d != 0) {
+        intDigits++;
+      }
+      unscaled = unscaled * 10 + d;
+      if (intDigits > precision - CdrField.DECIMAL_SCALE) {
+        return Long.MIN_VALUE;
+      }
+    }
+    if (!any) {
+      return Long.MIN_VALUE;
+    }
+    for (; fracDigits < CdrField.DECIMAL_SCALE; fracDigits++) {
+      unscaled *= 10;
+    }
+    return negative ? -unscaled : unscaled;
+  }
+
+  private static ZentrunkApiException decodeError(String apiId, CdrField f, String what, Throwable cause) {
+    return new ZentrunkApiException(200, apiId,
+        "cannot decode CDR field '" + f.jsonName() + "': value " + what + " (api_id " + apiId + ")",
+        false, -1, cause);
+  }
+
+  private static void expect(JsonParser p, JsonToken token) throws IOException {
+    if (p.nextToken() != token) {
+      throw new MalformedBodyException("expected " + token + " at the start of the body", null);
+    }
+  }
+
+  /**
+   * Reads an error body ({@code {"api_id": ..., "error": ...}}) leniently: returns
+   * {apiId, message}, either of which may be null (HTML error pages, empty bodies).
+   */
+  public static String[] parseError(byte[] body) {
+    String apiId = null;
+    String error = null;
+    try (JsonParser p = JSON.createParser(body)) {
+      if (p.nextToken() == JsonToken.START_OBJECT) {
+        while (p.nextToken() == JsonToken.FIELD_NAME) {
+          String name = p.currentName();
+          p.nextToken();
+          if ("api_id".equals(name)) {
+            apiId = p.getValueAsString();
+          } else if ("error".equals(name) || "message".equals(name)) {
+            error = p.currentToken().isScalarValue() ? p.getText() : error;
+            p.skipChildren();
+          } else {
+            p.skipChildren();
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // not JSON (an HTML page from a proxy, say): the status alone speaks
+    }
+    return new String[] {apiId, error};
+  }
+}

@@ -1,0 +1,185 @@
+package io.zentrunk.spark.client;
+
+import dev.failsafe.Failsafe;
+import dev.failsafe.FailsafeException;
+import dev.failsafe.RetryPolicy;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The only class that speaks HTTP to the Zentrunk API. One page per call, under the account's
+ * shared {@link RequestBudget}, retried with exponential backoff and jitter on 429, 5xx, I/O
+ * failures and truncated or malformed bodies. 400, 401, 403, 404 and 405 end at once with the
+ * status, the API's {@code api_id} and its error text.
+ *
+ * <p>Cheap to create (one per reader); the underlying {@link HttpClient}s are shared by the JVM.
+ */
+public final class ZentrunkClient {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ZentrunkClient.class);
+  private static final ConcurrentHashMap<String, HttpClient> HTTP = new ConcurrentHashMap<>();
+  private static final String USER_AGENT = "zentrunk-spark/0.1 (java.net.http)";
+
+  private final ClientConfig config;
+  private final ReadStats stats;
+  private final RequestBudget budget;
+  private final HttpClient http;
+  private final String listUrl;
+  private final String authorization;
+  private final RetryPolicy<CdrPage> retry;
+
+  public ZentrunkClient(ClientConfig config, ReadStats stats) {
+    this.config = config;
+    this.stats = stats;
+    this.budget = RequestBudget.shared(config.apiUrl(), config.authId(), config.budgetRequests(), config.budgetWindowMillis());
+    boolean plain = config.apiUrl().regionMatches(true, 0, "http:", 0, 5);
+    // HTTP/2 where TLS offers it; plain HTTP/1.1 otherwise (no h2c upgrade dance on loopback)
+    HttpClient.Version version = plain ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2;
+    this.http = HTTP.computeIfAbsent(version + "/" + config.connectTimeoutMillis(), k -> HttpClient.newBuilder()
+        .version(version)
+        .connectTimeout(Duration.ofMillis(config.connectTimeoutMillis()))
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build());
+    this.listUrl = config.apiUrl() + "/v1/Account/" + URLEncoder.encode(config.authId(), StandardCharsets.UTF_8) + "/Zentrunk/Call/";
+    this.authorization = "Basic " + Base64.getEncoder().encodeToString(
+        (config.authId() + ":" + config.authToken()).getBytes(StandardCharsets.UTF_8));
+    this.retry = RetryPolicy.<CdrPage>builder()
+        .handleIf(e -> e instanceof ZentrunkApiException z && z.retryable())
+        .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(20))
+        .withJitter(0.5)
+        .withMaxRetries(config.maxRetries())
+        .onRetry(e -> {
+          stats.retries.increment();
+          Throwable last = e.getLastException();
+          LOG.warn("Zentrunk API request failed, retry {} of {}: {}", e.getAttemptCount(), config.maxRetries(),
+              last == null ? "?" : last.getMessage());
+        })
+        .build();
+  }
+
+  public ClientConfig config() {
+    return config;
+  }
+
+  /**
+   * Fetches one page.
+   *
+   * @param wanted the fields to decode by ordinal, or null for all
+   * @throws ZentrunkApiException when the API refuses the request or the retries are spent
+   */
+  public CdrPage page(CdrQuery query, int offset, int limit, boolean[] wanted) {
+    String url = listUrl + "?" + query.queryString(offset, limit);
+    PageParser parser = new PageParser(wanted);
+    try {
+      return Failsafe.with(retry).get(() -> attempt(url, parser));
+    } catch (ZentrunkApiException e) {
+      if (e.retryable()) {
+        throw new ZentrunkApiException(e.status(), e.apiId(),
+            "gave up after " + (config.maxRetries() + 1) + " attempts (option max_retries): " + e.getMessage(),
+            false, -1, e);
+      }
+      throw e;
+    } catch (FailsafeException e) {
+      Throwable cause = e.getCause() instanceof InterruptedException ? e.getCause() : e;
+      if (cause instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new ZentrunkApiException(0, null, "request interrupted: " + describe(query, offset), false, -1, cause);
+    }
+  }
+
+  /** The number of records a query matches now: one request of one record. */
+  public long count(CdrQuery query) {
+    return page(query, 0, 1, new boolean[CdrField.count()]).totalCount();
+  }
+
+  private CdrPage attempt(String url, PageParser parser) throws InterruptedException {
+    stats.budgetWaitNanos.add(budget.acquire());
+    stats.requests.increment();
+    HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+        .timeout(Duration.ofMillis(config.requestTimeoutMillis()))
+        .header("Authorization", authorization)
+        .header("Accept", "application/json")
+        .header("User-Agent", USER_AGENT)
+        .GET()
+        .build();
+    String path = url.substring(config.apiUrl().length());
+    LOG.debug("GET {}", path);
+    HttpResponse<byte[]> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+    } catch (HttpTimeoutException e) {
+      throw new ZentrunkApiException(0, null, "no answer within " + config.requestTimeoutMillis()
+          + " ms (option request_timeout_ms) for GET " + path, true, -1, e);
+    } catch (IOException e) {
+      throw new ZentrunkApiException(0, null, "I/O failure (" + e.getClass().getSimpleName() + ": "
+          + e.getMessage() + ") for GET " + path, true, -1, e);
+    }
+    int status = response.statusCode();
+    byte[] body = response.body();
+    if (status == 200) {
+      try {
+        CdrPage page = parser.parse(body);
+        budget.onSuccess();
+        stats.pages.increment();
+        return page;
+      } catch (PageParser.MalformedBodyException e) {
+        throw new ZentrunkApiException(200, null, "truncated or malformed response (" + e.getMessage()
+            + ", " + body.length + " bytes) for GET " + path, true, -1, e);
+      }
+    }
+    String[] err = PageParser.parseError(body);
+    String apiId = err[0];
+    String apiError = err[1] == null ? "" : ": " + err[1];
+    String where = " for GET " + path + (apiId == null ? "" : " (api_id " + apiId + ")");
+    if (status == 429) {
+      stats.throttled.increment();
+      long retryAfter = retryAfterMillis(response);
+      budget.onThrottled(retryAfter);
+      throw new ZentrunkApiException(429, apiId, "rate limited (429)" + apiError + where, true, retryAfter, null);
+    }
+    if (status >= 500) {
+      throw new ZentrunkApiException(status, apiId, "server error " + status + apiError + where, true, -1, null);
+    }
+    String hint = switch (status) {
+      case 401, 403 -> " - check auth_id and auth_token (or PLIVO_AUTH_ID / PLIVO_AUTH_TOKEN)";
+      case 404 -> " - check api_url and auth_id";
+      default -> "";
+    };
+    throw new ZentrunkApiException(status, apiId, "the API answered " + status + apiError + where + hint, false);
+  }
+
+  private static long retryAfterMillis(HttpResponse<?> response) {
+    String v = response.headers().firstValue("Retry-After").orElse(null);
+    if (v == null) {
+      return -1;
+    }
+    try {
+      return Math.min(120_000L, Long.parseLong(v.trim()) * 1000L);
+    } catch (NumberFormatException e) {
+      try {
+        long at = ZonedDateTime.parse(v.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant().toEpochMilli();
+        return Math.max(0, Math.min(120_000L, at - System.currentTimeMillis()));
+      } catch (RuntimeException ignored) {
+        return -1;
+      }
+    }
+  }
+
+  private static String describe(CdrQuery q, int offset) {
+    return q + " offset " + offset;
+  }
+}

@@ -1,0 +1,42 @@
+package io.zentrunk.spark.source;
+
+import java.util.Map;
+import org.apache.spark.sql.connector.catalog.Table;
+import org.apache.spark.sql.connector.catalog.TableProvider;
+import org.apache.spark.sql.connector.expressions.Transform;
+import org.apache.spark.sql.sources.DataSourceRegister;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.util.CaseInsensitiveStringMap;
+
+/**
+ * {@code spark.read.format("zentrunk")}: Plivo Zentrunk CDRs as a typed DataFrame. Options:
+ * {@link ReadOptions}.
+ */
+public final class ZentrunkDataSource implements TableProvider, DataSourceRegister {
+
+  public static final String SHORT_NAME = "zentrunk";
+
+  @Override
+  public String shortName() {
+    return SHORT_NAME;
+  }
+
+  @Override
+  public StructType inferSchema(CaseInsensitiveStringMap options) {
+    ReadConf.parse(options.asCaseSensitiveMap());
+    return CdrSchema.SCHEMA;
+  }
+
+  @Override
+  public Table getTable(StructType schema, Transform[] partitioning, Map<String, String> properties) {
+    if (schema != null && !schema.equals(CdrSchema.SCHEMA)) {
+      throw new IllegalArgumentException("The zentrunk source has a fixed schema; do not pass one with .schema(...)");
+    }
+    return new ZentrunkTable(properties);
+  }
+
+  @Override
+  public boolean supportsExternalMetadata() {
+    return false;
+  }
+}

@@ -1,0 +1,137 @@
+package io.zentrunk.spark.source;
+
+import io.zentrunk.spark.client.CdrField;
+import io.zentrunk.spark.client.ReadStats;
+import io.zentrunk.spark.client.WindowReader;
+import io.zentrunk.spark.client.ZentrunkClient;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReader;
+import org.apache.spark.sql.connector.read.PartitionReaderFactory;
+import org.apache.spark.sql.types.Decimal;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/** Creates the executors' readers. Carries the conf (with the token, which it never prints). */
+final class ZentrunkReaderFactory implements PartitionReaderFactory {
+  private static final long serialVersionUID = 1L;
+
+  private final ReadConf conf;
+  private final StructType schema;
+  private final boolean countOnly;
+  private final long limit;
+
+  ZentrunkReaderFactory(ReadConf conf, StructType schema, boolean countOnly, long limit) {
+    this.conf = conf;
+    this.schema = schema;
+    this.countOnly = countOnly;
+    this.limit = limit;
+  }
+
+  @Override
+  public PartitionReader<InternalRow> createReader(InputPartition partition) {
+    ZentrunkInputPartition p = (ZentrunkInputPartition) partition;
+    return countOnly ? new CountReader(conf, p) : new CdrReader(conf, p, schema, limit);
+  }
+
+  /** Answers COUNT(*) for one window from total_count: one request of one record. */
+  static final class CountReader implements PartitionReader<InternalRow> {
+    private final ReadConf conf;
+    private final ZentrunkInputPartition partition;
+    private final ReadStats stats = new ReadStats();
+    private boolean done;
+    private long count;
+
+    CountReader(ReadConf conf, ZentrunkInputPartition partition) {
+      this.conf = conf;
+      this.partition = partition;
+    }
+
+    @Override
+    public boolean next() {
+      if (done) {
+        return false;
+      }
+      count = new ZentrunkClient(conf.client, stats).count(partition.query);
+      done = true;
+      return true;
+    }
+
+    @Override
+    public InternalRow get() {
+      return new GenericInternalRow(new Object[] {count});
+    }
+
+    @Override
+    public CustomTaskMetric[] currentMetricsValues() {
+      return ZentrunkMetrics.values(stats);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  /** Streams one partition's CDRs as rows of the pruned schema. */
+  static final class CdrReader implements PartitionReader<InternalRow> {
+    private final ReadStats stats = new ReadStats();
+    private final CdrField[] fields;
+    private final WindowReader reader;
+    private InternalRow row;
+
+    CdrReader(ReadConf conf, ZentrunkInputPartition p, StructType schema, long limit) {
+      fields = new CdrField[schema.fields().length];
+      boolean[] wanted = new boolean[CdrField.count()];
+      for (int i = 0; i < fields.length; i++) {
+        CdrField f = CdrField.byJsonName(schema.fields()[i].name());
+        if (f == null) {
+          throw new IllegalStateException("column " + schema.fields()[i].name() + " is not a CDR field");
+        }
+        fields[i] = f;
+        wanted[f.ordinal()] = true;
+      }
+      // Lazily opened: the first request goes out on the first next().
+      reader = new WindowReader(new ZentrunkClient(conf.client, stats), p.query, wanted, conf.concurrency, limit,
+          conf.maxRereads, stats, p.inlinePage);
+    }
+
+    @Override
+    public boolean next() {
+      if (!reader.hasNext()) {
+        return false;
+      }
+      Object[] rec = reader.next();
+      Object[] values = new Object[fields.length];
+      for (int i = 0; i < fields.length; i++) {
+        CdrField f = fields[i];
+        Object v = rec[f.ordinal()];
+        if (v != null) {
+          switch (f.kind()) {
+            case STRING -> v = UTF8String.fromString((String) v);
+            case DECIMAL -> v = Decimal.apply((Long) v, f.precision(), CdrField.DECIMAL_SCALE);
+            default -> { }
+          }
+        }
+        values[i] = v;
+      }
+      row = new GenericInternalRow(values);
+      return true;
+    }
+
+    @Override
+    public InternalRow get() {
+      return row;
+    }
+
+    @Override
+    public CustomTaskMetric[] currentMetricsValues() {
+      return ZentrunkMetrics.values(stats);
+    }
+
+    @Override
+    public void close() {
+      reader.close();
+    }
+  }
+}

@@ -1,0 +1,109 @@
+package io.zentrunk.spark.source;
+
+import io.zentrunk.spark.client.CdrQuery;
+import io.zentrunk.spark.client.ReadStats;
+import io.zentrunk.spark.client.WindowPlanner;
+import io.zentrunk.spark.client.ZentrunkClient;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.connector.metric.CustomMetric;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
+import org.apache.spark.sql.connector.read.Batch;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReaderFactory;
+import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A planned read. Planning (counting windows to size the partitions) happens once, on the
+ * driver, when Spark first asks for partitions: {@code explain()} sends no request.
+ */
+final class ZentrunkScan implements Scan, Batch {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ZentrunkScan.class);
+
+  private final ReadConf conf;
+  private final ScanSpec spec;
+  private final StructType schema;
+  private final ReadStats planningStats = new ReadStats();
+  private InputPartition[] partitions;
+
+  ZentrunkScan(ReadConf conf, ScanSpec spec, StructType schema) {
+    this.conf = conf;
+    this.spec = spec;
+    this.schema = schema;
+  }
+
+  @Override
+  public StructType readSchema() {
+    return schema;
+  }
+
+  @Override
+  public String description() {
+    return "ZentrunkScan " + conf.client.apiUrl() + " [" + spec.describe() + "]";
+  }
+
+  @Override
+  public Batch toBatch() {
+    return this;
+  }
+
+  @Override
+  public synchronized InputPartition[] planInputPartitions() {
+    if (partitions == null) {
+      partitions = plan();
+    }
+    return partitions;
+  }
+
+  private InputPartition[] plan() {
+    if (spec.empty()) {
+      return new InputPartition[0];
+    }
+    List<InputPartition> out = new ArrayList<>();
+    if (spec.countOnly() || spec.limit() >= 0) {
+      // A count needs one request per window of at most 90 days; a LIMIT reads the newest
+      // pages of the first chunk. Neither needs planning requests.
+      for (CdrQuery q : spec.chunks()) {
+        out.add(new ZentrunkInputPartition(q, -1, null));
+      }
+      return out.toArray(new InputPartition[0]);
+    }
+    long began = System.nanoTime();
+    WindowPlanner planner = new WindowPlanner(new ZentrunkClient(conf.client, planningStats), conf.partitionRecords,
+        conf.planningConcurrency);
+    long total = 0;
+    for (CdrQuery chunk : spec.chunks()) {
+      for (WindowPlanner.Slice s : planner.plan(chunk)) {
+        out.add(new ZentrunkInputPartition(s.query(), s.plannedCount(), s.inlinePage()));
+        total += s.plannedCount();
+      }
+    }
+    LOG.info("Planned {} partitions holding {} CDRs in {} ms with {} requests", out.size(), total,
+        (System.nanoTime() - began) / 1_000_000, planningStats.requests.sum());
+    return out.toArray(new InputPartition[0]);
+  }
+
+  @Override
+  public PartitionReaderFactory createReaderFactory() {
+    return new ZentrunkReaderFactory(conf, schema, spec.countOnly(), spec.limit());
+  }
+
+  @Override
+  public CustomMetric[] supportedCustomMetrics() {
+    return ZentrunkMetrics.supported();
+  }
+
+  @Override
+  public CustomTaskMetric[] reportDriverMetrics() {
+    return new CustomTaskMetric[] {ZentrunkMetrics.task("planningRequests", planningStats.requests.sum())};
+  }
+
+  /** Requests this scan's planning sent (for tests and benchmarks). */
+  long planningRequests() {
+    return planningStats.requests.sum();
+  }
+}

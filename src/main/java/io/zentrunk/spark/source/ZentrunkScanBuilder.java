@@ -1,0 +1,137 @@
+package io.zentrunk.spark.source;
+
+import io.zentrunk.spark.client.ApiTime;
+import io.zentrunk.spark.client.CdrField;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.connector.expressions.NamedReference;
+import org.apache.spark.sql.connector.expressions.aggregate.AggregateFunc;
+import org.apache.spark.sql.connector.expressions.aggregate.Aggregation;
+import org.apache.spark.sql.connector.expressions.aggregate.Count;
+import org.apache.spark.sql.connector.expressions.aggregate.CountStar;
+import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.connector.read.ScanBuilder;
+import org.apache.spark.sql.connector.read.SupportsPushDownAggregates;
+import org.apache.spark.sql.connector.read.SupportsPushDownFilters;
+import org.apache.spark.sql.connector.read.SupportsPushDownLimit;
+import org.apache.spark.sql.connector.read.SupportsPushDownRequiredColumns;
+import org.apache.spark.sql.sources.Filter;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/** Collects what Spark pushes (filters, columns, LIMIT, COUNT(*)) and fixes the read window. */
+final class ZentrunkScanBuilder implements ScanBuilder, SupportsPushDownFilters, SupportsPushDownRequiredColumns,
+    SupportsPushDownLimit, SupportsPushDownAggregates {
+
+  private static final long RETENTION_MICROS = 90L * ApiTime.MICROS_PER_DAY;
+  private static final long DEFAULT_WINDOW_MICROS = 30L * ApiTime.MICROS_PER_DAY;
+
+  private final ReadConf conf;
+  private final FilterPushdown pushdown;
+  private Filter[] pushedFilters = new Filter[0];
+  private StructType schema = CdrSchema.SCHEMA;
+  private long limit = -1;
+  private boolean countOnly;
+
+  ZentrunkScanBuilder(ReadConf conf) {
+    this.conf = conf;
+    this.pushdown = new FilterPushdown(conf);
+  }
+
+  @Override
+  public Filter[] pushFilters(Filter[] filters) {
+    if (!conf.pushdownFilters) {
+      return filters;
+    }
+    List<Filter> pushed = new ArrayList<>();
+    List<Filter> postScan = new ArrayList<>();
+    for (Filter f : filters) {
+      switch (pushdown.push(f)) {
+        case FULL -> pushed.add(f);
+        case PARTIAL -> {
+          pushed.add(f);
+          postScan.add(f);
+        }
+        case NONE -> postScan.add(f);
+      }
+    }
+    pushedFilters = pushed.toArray(new Filter[0]);
+    return postScan.toArray(new Filter[0]);
+  }
+
+  @Override
+  public Filter[] pushedFilters() {
+    return pushedFilters;
+  }
+
+  @Override
+  public void pruneColumns(StructType required) {
+    if (!countOnly) {
+      schema = required;
+    }
+  }
+
+  @Override
+  public boolean pushLimit(int n) {
+    if (!conf.pushdownLimit) {
+      return false;
+    }
+    limit = limit < 0 ? n : Math.min(limit, n);
+    return true;
+  }
+
+  @Override
+  public boolean pushAggregation(Aggregation aggregation) {
+    if (!conf.pushdownAggregate || aggregation.groupByExpressions().length != 0
+        || aggregation.aggregateExpressions().length != 1) {
+      return false;
+    }
+    AggregateFunc f = aggregation.aggregateExpressions()[0];
+    boolean countAll = f instanceof CountStar
+        || (f instanceof Count c && !c.isDistinct() && c.column() instanceof NamedReference ref
+            && ref.fieldNames().length == 1 && isNonNullColumn(ref.fieldNames()[0]));
+    if (!countAll) {
+      return false;
+    }
+    countOnly = true;
+    schema = new StructType().add("count", DataTypes.LongType, false);
+    return true;
+  }
+
+  private static boolean isNonNullColumn(String name) {
+    return name.equals(CdrField.CALL_UUID.jsonName()) || name.equals(CdrField.END_TIME.jsonName());
+  }
+
+  @Override
+  public boolean supportCompletePushDown(Aggregation aggregation) {
+    // One partial count per window of at most 90 days; Spark adds them up.
+    return false;
+  }
+
+  @Override
+  public Scan build() {
+    long now = conf.now();
+    long retentionStart = now - RETENTION_MICROS;
+    Long hi = pushdown.hi;
+    long to = hi != null ? hi : now;
+    long from = pushdown.lo != null ? pushdown.lo : to - DEFAULT_WINDOW_MICROS;
+    if (to <= retentionStart) {
+      throw new IllegalArgumentException("The window ends at " + ApiTime.display(to)
+          + ", before the API's 90-day retention: the earliest end_time still served is " + ApiTime.display(retentionStart)
+          + " (read older CDRs from a lake that the ingest job keeps)");
+    }
+    if (from < retentionStart) {
+      if (conf.clampToRetention || (pushdown.lo == null && conf.startMicros == null)) {
+        from = retentionStart + 60 * ApiTime.MICROS_PER_SECOND;
+      } else {
+        String source = conf.startMicros != null && conf.startMicros.longValue() == pushdown.lo ? "Option 'start'" : "The end_time filter";
+        throw new IllegalArgumentException(source + " reaches back to " + ApiTime.display(pushdown.lo)
+            + ", before the API's 90-day retention: the earliest end_time still served is " + ApiTime.display(retentionStart)
+            + "; start later or set option 'clamp_to_retention' to true");
+      }
+    }
+    boolean empty = pushdown.empty() || from >= to;
+    ScanSpec spec = new ScanSpec(from, to, pushdown.apiFilters(), empty, limit, countOnly, List.copyOf(pushdown.pushed));
+    return new ZentrunkScan(conf, spec, schema);
+  }
+}
