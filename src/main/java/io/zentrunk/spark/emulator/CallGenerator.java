@@ -1,0 +1,286 @@
+package io.zentrunk.spark.emulator;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.SplittableRandom;
+
+/**
+ * The synthetic account: a pure function of (seed, callsPerDay, epoch minute).
+ *
+ * <p>The number of calls that END in a UTC minute is drawn first from its own RNG stream (Poisson
+ * around {@code callsPerDay/1440} times a diurnal and weekly shape whose mean over a week is 1), so
+ * counting a window never needs the calls themselves. The calls of a minute are drawn from a second
+ * stream. End times are clustered: most calls of a minute end on a few "burst" seconds, so many
+ * records share an end_time second.
+ */
+final class CallGenerator {
+
+  static final BigDecimal ZERO5 = new BigDecimal("0.00000");
+  static final BigDecimal SECURE_RATE = new BigDecimal("0.00250");
+  static final BigDecimal CNAM_RATE = new BigDecimal("0.00400");
+  private static final BigDecimal SIXTY = BigDecimal.valueOf(60);
+  private static final String[] REGIONS = {"us-west-1", "us-east-1", "ap-south-1"};
+  private static final int[] FAILURE_CODES = {4410, 4550, 4330, 4340, 4350, 4090, 6030};
+  private static final int[] FAILURE_WEIGHTS = {30, 22, 8, 6, 6, 10, 10};
+  private static final int[] TAIL_CODES =
+      HangupCodes.all().stream()
+          .mapToInt(HangupCodes.Code::code)
+          .filter(c -> c != 3000 && c != 3010 && Arrays.stream(FAILURE_CODES).noneMatch(f -> f == c))
+          .toArray();
+
+  /** Relative volume per minute of the week (Monday 00:00 UTC first), mean exactly 1. */
+  private static final double[] WEEK_SHAPE = weekShape();
+
+  /** Sort order of the API: end_time descending, then call_uuid descending. */
+  static final Comparator<EmulatedCall> API_ORDER =
+      Comparator.comparing(EmulatedCall::endTime)
+          .thenComparing(EmulatedCall::callUuid)
+          .reversed();
+
+  private final long seed;
+  private final double perMinute;
+  private final double lateShare;
+  private final int lateMaxSeconds;
+  private final String[] trunkDomains = new String[3];
+  private final String[] trunkIds = new String[3];
+
+  CallGenerator(EmulatorConfig cfg) {
+    this.seed = cfg.seed();
+    this.perMinute = cfg.callsPerDay() / 1440.0;
+    this.lateShare = cfg.lateShare();
+    this.lateMaxSeconds = (int) cfg.lateMaxSeconds();
+    SplittableRandom r = Seeds.rng(seed, -1, 7);
+    for (int i = 0; i < 3; i++) {
+      StringBuilder sb = new StringBuilder();
+      sb.append(1 + r.nextInt(9));
+      for (int k = 0; k < 16; k++) {
+        sb.append(r.nextInt(10));
+      }
+      trunkDomains[i] = sb + "." + REGIONS[i] + ".zt.plivo.com";
+      trunkIds[i] = new java.util.UUID(r.nextLong(), r.nextLong()).toString();
+    }
+  }
+
+  private static double[] weekShape() {
+    double[] w = new double[7 * 1440];
+    double sum = 0;
+    for (int i = 0; i < w.length; i++) {
+      int day = i / 1440; // 0 = Monday
+      double h = (i % 1440) / 60.0;
+      double v =
+          0.12
+              + Math.exp(-((h - 10.5) * (h - 10.5)) / (2 * 2.5 * 2.5))
+              + 0.9 * Math.exp(-((h - 15.5) * (h - 15.5)) / (2 * 2.5 * 2.5));
+      if (day >= 5) {
+        v *= 0.4;
+      }
+      w[i] = v;
+      sum += v;
+    }
+    double mean = sum / w.length;
+    for (int i = 0; i < w.length; i++) {
+      w[i] /= mean;
+    }
+    return w;
+  }
+
+  /** Expected number of calls ending in epoch minute {@code m}. */
+  double expected(long m) {
+    // epoch day 0 (1970-01-01) was a Thursday: Monday-based day of week = (day + 3) mod 7
+    long day = Math.floorDiv(m, 1440);
+    int dow = (int) Math.floorMod(day + 3, 7);
+    int idx = dow * 1440 + (int) Math.floorMod(m, 1440);
+    return perMinute * WEEK_SHAPE[idx];
+  }
+
+  /** Number of calls ending in epoch minute {@code m} (deterministic, cheap). */
+  int count(long m) {
+    double lambda = expected(m);
+    if (lambda <= 0) {
+      return 0;
+    }
+    SplittableRandom r = Seeds.rng(seed, m, 1);
+    int n;
+    if (lambda < 30) {
+      double l = Math.exp(-lambda);
+      double p = 1.0;
+      int k = 0;
+      do {
+        k++;
+        p *= r.nextDouble();
+      } while (p > l);
+      n = k - 1;
+    } else {
+      n = (int) Math.round(lambda + Math.sqrt(lambda) * r.nextGaussian());
+    }
+    return Math.max(0, Math.min(n, CallUuids.MAX_ORDINAL));
+  }
+
+  /** All calls ending in epoch minute {@code m}, in API order, with their visibility times. */
+  MinuteBucket generate(long m) {
+    int n = count(m);
+    SplittableRandom r = Seeds.rng(seed, m, 2);
+    long base = m * 60;
+    int bursts = 1 + n / 6;
+    int[] burstSec = new int[bursts];
+    for (int i = 0; i < bursts; i++) {
+      burstSec[i] = r.nextInt(60);
+    }
+    EmulatedCall[] calls = new EmulatedCall[n];
+    long[] delay = new long[n];
+    int[] ordinal = new int[n];
+    for (int i = 0; i < n; i++) {
+      int sec = r.nextDouble() < 0.7 ? burstSec[r.nextInt(bursts)] : r.nextInt(60);
+      long d = 0;
+      if (lateShare > 0 && r.nextDouble() < lateShare) {
+        d = 60 + r.nextInt(lateMaxSeconds - 60 + 1);
+      }
+      delay[i] = d;
+      calls[i] = call(r, m, i, base + sec);
+    }
+    Integer[] idx = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      idx[i] = i;
+    }
+    Arrays.sort(idx, (a, b) -> API_ORDER.compare(calls[a], calls[b]));
+    EmulatedCall[] sorted = new EmulatedCall[n];
+    long[] visibleAt = new long[n];
+    int[] indexByOrdinal = new int[n];
+    for (int i = 0; i < n; i++) {
+      int o = idx[i];
+      sorted[i] = calls[o];
+      visibleAt[i] = calls[o].endTime().getEpochSecond() + delay[o];
+      indexByOrdinal[o] = i;
+    }
+    return new MinuteBucket(m, sorted, visibleAt, indexByOrdinal);
+  }
+
+  private EmulatedCall call(SplittableRandom r, long m, int ordinal, long endSec) {
+    String uuid = CallUuids.encode(seed, m, ordinal, r.nextLong()).toString();
+    boolean outbound = r.nextDouble() < 0.6;
+    Countries.Country home = Countries.pick(r.nextInt(Countries.totalWeight()));
+    Countries.Country far =
+        r.nextDouble() < 0.8 ? home : Countries.pick(r.nextInt(Countries.totalWeight()));
+    Countries.Country fromC = outbound ? home : far;
+    Countries.Country toC = outbound ? far : home;
+    String from = number(r, fromC);
+    String to = number(r, toC);
+
+    HangupCodes.Code code = HangupCodes.get(pickCode(r));
+    int trunk = r.nextInt(3);
+    String trunkId = r.nextBoolean() ? trunkIds[trunk] : null;
+    double t = r.nextDouble();
+    String transport = t < 0.6 ? "udp" : t < 0.8 ? "tcp" : "tls";
+    boolean srtp = transport.equals("tls") && r.nextDouble() < 0.8;
+    boolean secure = srtp;
+    boolean usCall = fromC.isUs() || toC.isUs();
+    String stir;
+    String attestation;
+    if (usCall) {
+      double s = r.nextDouble();
+      attestation = s < 0.7 ? "A" : s < 0.9 ? "B" : "C";
+      stir = attestation.equals("A") ? "Verified" : "Not Verified";
+    } else {
+      stir = "Not Applicable";
+      attestation = null;
+    }
+    boolean cnam = !outbound && toC.isUs() && r.nextDouble() < 0.3;
+
+    Countries.Country rated = outbound ? toC : home;
+    BigDecimal rate = outbound ? rated.outboundRate() : rated.inboundRate();
+    int inc = rated.increment();
+    int callDuration = 0;
+    int bill = 0;
+    BigDecimal amount = ZERO5;
+    Instant end = Instant.ofEpochSecond(endSec);
+    Instant answer = null;
+    Instant initiation;
+    if (code.answered()) {
+      // log-normal talk time, median ~75 s, capped at 4 h
+      double secs = Math.exp(Math.log(75) + 1.1 * r.nextGaussian());
+      callDuration = (int) Math.max(1, Math.min(4 * 3600, Math.round(secs)));
+      bill = Math.max(inc, ((callDuration + inc - 1) / inc) * inc);
+      amount = rate.multiply(BigDecimal.valueOf(bill)).divide(SIXTY, 5, RoundingMode.HALF_UP);
+      answer = end.minusSeconds(callDuration);
+      initiation = answer.minusSeconds(1 + r.nextInt(20));
+    } else {
+      int ring = code.code() == 6030 ? 60 : r.nextInt(46);
+      initiation = end.minusSeconds(ring);
+    }
+    String callId = hex(r.nextLong()) + hex(r.nextLong()) + "@10." + r.nextInt(256) + "."
+        + r.nextInt(256) + "." + (1 + r.nextInt(254));
+    return new EmulatedCall(
+        uuid,
+        callId,
+        from,
+        to,
+        outbound ? "outbound" : "inbound",
+        callDuration,
+        bill,
+        bill,
+        initiation,
+        answer,
+        end,
+        code.code(),
+        code.name(),
+        code.source(),
+        rate,
+        amount,
+        secure ? SECURE_RATE : ZERO5,
+        trunkDomains[trunk],
+        trunkId,
+        fromC.iso(),
+        toC.iso(),
+        transport,
+        srtp,
+        secure,
+        stir,
+        attestation,
+        cnam,
+        cnam ? CNAM_RATE : ZERO5);
+  }
+
+  private static int pickCode(SplittableRandom r) {
+    double u = r.nextDouble();
+    if (u < 0.50) {
+      return 3000;
+    }
+    if (u < 0.85) {
+      return 3010;
+    }
+    if (u < 0.97) {
+      int w = r.nextInt(92);
+      for (int i = 0; i < FAILURE_CODES.length; i++) {
+        w -= FAILURE_WEIGHTS[i];
+        if (w < 0) {
+          return FAILURE_CODES[i];
+        }
+      }
+      return FAILURE_CODES[0];
+    }
+    return TAIL_CODES[r.nextInt(TAIL_CODES.length)];
+  }
+
+  private static String number(SplittableRandom r, Countries.Country c) {
+    char[] digits = new char[c.nationalDigits()];
+    for (int i = 0; i < digits.length; i++) {
+      digits[i] = (char) ('0' + r.nextInt(10));
+    }
+    digits[0] = (char) ('2' + r.nextInt(8)); // no leading 0/1 (NANP area codes, trunk prefixes)
+    return "+" + c.dialCode() + new String(digits);
+  }
+
+  private static final char[] HEX = "0123456789abcdef".toCharArray();
+
+  private static String hex(long v) {
+    char[] c = new char[16];
+    for (int i = 15; i >= 0; i--) {
+      c[i] = HEX[(int) (v & 0xF)];
+      v >>>= 4;
+    }
+    return new String(c);
+  }
+}

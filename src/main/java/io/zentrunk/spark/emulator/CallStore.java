@@ -1,0 +1,265 @@
+package io.zentrunk.spark.emulator;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Window queries over the generated account with bounded memory.
+ *
+ * <ul>
+ *   <li>Per-minute call counts are cached per UTC day with prefix sums, so counting or skipping a
+ *       90-day window costs O(days + 1440), never generating the calls.
+ *   <li>Minute buckets (the calls themselves) live in an LRU cache bounded by the number of calls.
+ *   <li>For filtered requests the match count of each settled minute is cached per filter.
+ * </ul>
+ *
+ * A minute is "settled" when every call in it is visible at {@code nowSec}: its last second plus
+ * the maximum late delay is not after now. Only settled minutes fully inside the window may use
+ * the cached counts; the edge minutes are generated and checked call by call.
+ */
+final class CallStore {
+
+  private static final int MAX_DAYS_CACHED = 4096;
+  private static final int MAX_FILTER_COUNTS = 500_000;
+
+  private final CallGenerator generator;
+  private final long lateMaxSec;
+  private final long maxCachedCalls;
+  private final Map<Long, DayCounts> days = new ConcurrentHashMap<>();
+  private final LinkedHashMap<Long, MinuteBucket> buckets = new LinkedHashMap<>(256, 0.75f, true);
+  private long cachedCalls;
+  private final Map<String, Integer> filterCounts = new ConcurrentHashMap<>();
+
+  CallStore(CallGenerator generator, long lateMaxSec, long maxCachedCalls) {
+    this.generator = generator;
+    this.lateMaxSec = lateMaxSec;
+    this.maxCachedCalls = maxCachedCalls;
+  }
+
+  /** Per-minute counts of one UTC day, with prefix sums. */
+  private static final class DayCounts {
+    final long[] prefix = new long[1441];
+
+    DayCounts(CallGenerator g, long day) {
+      long m0 = day * 1440;
+      for (int i = 0; i < 1440; i++) {
+        prefix[i + 1] = prefix[i] + g.count(m0 + i);
+      }
+    }
+  }
+
+  private DayCounts day(long day) {
+    DayCounts d = days.get(day);
+    if (d == null) {
+      if (days.size() > MAX_DAYS_CACHED) {
+        days.clear();
+      }
+      d = new DayCounts(generator, day);
+      days.put(day, d);
+    }
+    return d;
+  }
+
+  /** Number of generated calls (visible or not) ending in minutes a..b inclusive. */
+  long countMinutes(long a, long b) {
+    long total = 0;
+    while (a <= b) {
+      long d = Math.floorDiv(a, 1440);
+      long dayEnd = Math.min(b, d * 1440 + 1439);
+      DayCounts dc = day(d);
+      total += dc.prefix[(int) (dayEnd - d * 1440) + 1] - dc.prefix[(int) (a - d * 1440)];
+      a = dayEnd + 1;
+    }
+    return total;
+  }
+
+  MinuteBucket bucket(long m) {
+    synchronized (buckets) {
+      MinuteBucket b = buckets.get(m);
+      if (b != null) {
+        return b;
+      }
+    }
+    MinuteBucket b = generator.generate(m);
+    synchronized (buckets) {
+      MinuteBucket old = buckets.putIfAbsent(m, b);
+      if (old != null) {
+        return old;
+      }
+      cachedCalls += b.size();
+      Iterator<MinuteBucket> it = buckets.values().iterator();
+      while (cachedCalls > maxCachedCalls && buckets.size() > 1 && it.hasNext()) {
+        MinuteBucket e = it.next();
+        if (e == b) {
+          continue;
+        }
+        cachedCalls -= e.size();
+        it.remove();
+      }
+    }
+    return b;
+  }
+
+  int cachedBuckets() {
+    synchronized (buckets) {
+      return buckets.size();
+    }
+  }
+
+  long cachedCalls() {
+    synchronized (buckets) {
+      return cachedCalls;
+    }
+  }
+
+  private boolean settled(long m, long nowSec) {
+    return m * 60 + 59 + lateMaxSec <= nowSec;
+  }
+
+  private static boolean visible(MinuteBucket b, int i, long lo, long hi, long nowSec) {
+    long e = b.endSecond(i);
+    return e >= lo && e < hi && b.visibleAt[i] <= nowSec;
+  }
+
+  /** Calls of minute m that are in [lo,hi), visible at nowSec and match f. */
+  private int countIn(long m, long lo, long hi, CallFilter f, long nowSec) {
+    boolean full = lo <= m * 60 && m * 60 + 60 <= hi && settled(m, nowSec);
+    if (full && f.isEmpty()) {
+      return (int) countMinutes(m, m);
+    }
+    String key = null;
+    if (full) {
+      key = f.key() + '@' + m;
+      Integer c = filterCounts.get(key);
+      if (c != null) {
+        return c;
+      }
+    }
+    MinuteBucket b = bucket(m);
+    int c = 0;
+    for (int i = 0; i < b.size(); i++) {
+      if (visible(b, i, lo, hi, nowSec) && f.matches(b.calls[i])) {
+        c++;
+      }
+    }
+    if (key != null) {
+      if (filterCounts.size() > MAX_FILTER_COUNTS) {
+        filterCounts.clear();
+      }
+      filterCounts.put(key, c);
+    }
+    return c;
+  }
+
+  /** A page of results: the total and the (bucket, index) pairs of the page in API order. */
+  record Page(long total, MinuteBucket[] buckets, int[] indexes, int size) {}
+
+  Page page(long lo, long hi, CallFilter f, long nowSec, int offset, int limit) {
+    MinuteBucket[] pb = new MinuteBucket[limit];
+    int[] pi = new int[limit];
+    if (hi <= lo) {
+      return new Page(0, pb, pi, 0);
+    }
+    long mLo = Math.floorDiv(lo, 60);
+    long mHi = Math.floorDiv(hi - 1, 60);
+    // interior: minutes fully inside [lo,hi) and settled; only used without filters
+    long iLo = Math.floorDiv(lo + 59, 60);
+    long iHi = Math.min(Math.floorDiv(hi, 60) - 1, Math.floorDiv(nowSec - 59 - lateMaxSec, 60));
+    boolean fast = f.isEmpty() && iLo <= iHi;
+    long total = 0;
+    if (fast) {
+      total = countMinutes(iLo, iHi);
+      for (long m = mLo; m < iLo; m++) {
+        total += countIn(m, lo, hi, f, nowSec);
+      }
+      for (long m = iHi + 1; m <= mHi; m++) {
+        total += countIn(m, lo, hi, f, nowSec);
+      }
+    } else {
+      for (long m = mLo; m <= mHi; m++) {
+        total += countIn(m, lo, hi, f, nowSec);
+      }
+    }
+    int n = 0;
+    if (offset < total) {
+      long skip = offset;
+      long m = mHi;
+      while (m >= mLo && n < limit) {
+        if (fast && m <= iHi && m >= iLo) {
+          long dayStart = Math.max(iLo, Math.floorDiv(m, 1440) * 1440);
+          long c = countMinutes(dayStart, m);
+          if (skip >= c) {
+            skip -= c;
+            m = dayStart - 1;
+            continue;
+          }
+        }
+        int c = countIn(m, lo, hi, f, nowSec);
+        if (skip >= c) {
+          skip -= c;
+          m--;
+          continue;
+        }
+        MinuteBucket b = bucket(m);
+        for (int i = 0; i < b.size() && n < limit; i++) {
+          if (visible(b, i, lo, hi, nowSec) && f.matches(b.calls[i])) {
+            if (skip > 0) {
+              skip--;
+            } else {
+              pb[n] = b;
+              pi[n] = i;
+              n++;
+            }
+          }
+        }
+        m--;
+      }
+    }
+    return new Page(total, pb, pi, n);
+  }
+
+  /** Every visible call with lo <= end < hi (epoch seconds), newest first. */
+  List<EmulatedCall> all(long lo, long hi, long nowSec) {
+    List<EmulatedCall> out = new ArrayList<>();
+    if (hi <= lo) {
+      return out;
+    }
+    for (long m = Math.floorDiv(hi - 1, 60); m >= Math.floorDiv(lo, 60); m--) {
+      MinuteBucket b = countMinutes(m, m) == 0 ? null : bucket(m);
+      if (b == null) {
+        continue;
+      }
+      for (int i = 0; i < b.size(); i++) {
+        if (visible(b, i, lo, hi, nowSec)) {
+          out.add(b.calls[i]);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Count of {@link #all}, cheap for long windows. */
+  long count(long lo, long hi, long nowSec) {
+    return page(lo, hi, CallFilter.NONE, nowSec, Integer.MAX_VALUE, 1).total();
+  }
+
+  /** The call with this uuid if it exists, ends in [lo,hi) and is visible; else null. */
+  EmulatedCall find(long seed, String uuid, long lo, long hi, long nowSec) {
+    long[] d = CallUuids.decode(seed, uuid);
+    if (d == null) {
+      return null;
+    }
+    long m = d[0];
+    if (m * 60 + 60 <= lo || m * 60 >= hi || d[1] >= countMinutes(m, m)) {
+      return null;
+    }
+    MinuteBucket b = bucket(m);
+    int i = b.indexByOrdinal[(int) d[1]];
+    EmulatedCall c = b.calls[i];
+    return c.callUuid().equals(uuid) && visible(b, i, lo, hi, nowSec) ? c : null;
+  }
+}

@@ -1,0 +1,192 @@
+package io.zentrunk.spark.emulator;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Immutable settings of one {@link ZentrunkEmulator}. Build with {@link #builder()}; every
+ * setting has a default (see the builder methods).
+ *
+ * @param now the fixed clock instant, or {@code null} for the live (system) clock
+ * @param rateLimit admitted requests per {@code rateWindow}; 0 means no rate limit
+ */
+public record EmulatorConfig(
+    String host,
+    int port,
+    String authId,
+    String authToken,
+    long seed,
+    long callsPerDay,
+    Instant now,
+    double lateShare,
+    int lateMaxMinutes,
+    int rateLimit,
+    Duration rateWindow,
+    boolean retryAfter,
+    Duration latencyMean,
+    Duration latencyJitter,
+    Faults faults) {
+
+  public static final String DEFAULT_AUTH_ID = "MAEMULATOR0000000000";
+  public static final String DEFAULT_AUTH_TOKEN = "emulator-token";
+
+  public EmulatorConfig {
+    Objects.requireNonNull(host, "host");
+    Objects.requireNonNull(authId, "authId");
+    Objects.requireNonNull(authToken, "authToken");
+    Objects.requireNonNull(rateWindow, "rateWindow");
+    Objects.requireNonNull(latencyMean, "latencyMean");
+    Objects.requireNonNull(latencyJitter, "latencyJitter");
+    Objects.requireNonNull(faults, "faults");
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port must be in [0,65535], got " + port);
+    }
+    if (authId.isEmpty() || !authId.chars().allMatch(Character::isLetterOrDigit)) {
+      throw new IllegalArgumentException("authId must be non-empty letters and digits");
+    }
+    if (callsPerDay < 0 || callsPerDay > 50_000_000L) {
+      throw new IllegalArgumentException("callsPerDay must be in [0,50000000], got " + callsPerDay);
+    }
+    if (!(lateShare >= 0 && lateShare <= 1)) {
+      throw new IllegalArgumentException("lateShare must be in [0,1], got " + lateShare);
+    }
+    if (lateMaxMinutes < 0 || (lateShare > 0 && lateMaxMinutes < 1)) {
+      throw new IllegalArgumentException("lateMaxMinutes must be >= 1 when lateShare > 0");
+    }
+    if (rateLimit < 0) {
+      throw new IllegalArgumentException("rateLimit must be >= 0");
+    }
+    if (rateLimit > 0 && (rateWindow.isZero() || rateWindow.isNegative())) {
+      throw new IllegalArgumentException("rateWindow must be positive");
+    }
+    if (latencyMean.isNegative() || latencyJitter.isNegative()) {
+      throw new IllegalArgumentException("latency must not be negative");
+    }
+  }
+
+  /** Late-arrival maximum delay in whole seconds (0 when late arrival is off). */
+  long lateMaxSeconds() {
+    return lateShare > 0 ? lateMaxMinutes * 60L : 0L;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builder with the documented defaults. */
+  public static final class Builder {
+    private String host = "127.0.0.1";
+    private int port = 0;
+    private String authId = DEFAULT_AUTH_ID;
+    private String authToken = DEFAULT_AUTH_TOKEN;
+    private long seed = 1L;
+    private long callsPerDay = 10_000L;
+    private Instant now;
+    private double lateShare;
+    private int lateMaxMinutes;
+    private int rateLimit = 300;
+    private Duration rateWindow = Duration.ofSeconds(5);
+    private boolean retryAfter = true;
+    private Duration latencyMean = Duration.ZERO;
+    private Duration latencyJitter = Duration.ZERO;
+    private Faults faults = Faults.NONE;
+
+    private Builder() {}
+
+    /** Address to bind; default 127.0.0.1. */
+    public Builder host(String host) {
+      this.host = host;
+      return this;
+    }
+
+    /** Port to bind; 0 (the default) picks an ephemeral port. */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder authId(String authId) {
+      this.authId = authId;
+      return this;
+    }
+
+    public Builder authToken(String authToken) {
+      this.authToken = authToken;
+      return this;
+    }
+
+    /** Seed of the synthetic account; default 1. */
+    public Builder seed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** Average calls per day (the diurnal and weekly shape vary around it); default 10,000. */
+    public Builder callsPerDay(long callsPerDay) {
+      this.callsPerDay = callsPerDay;
+      return this;
+    }
+
+    /** A fixed clock at {@code now}. */
+    public Builder now(Instant now) {
+      this.now = Objects.requireNonNull(now, "now");
+      return this;
+    }
+
+    /** The live (system) clock; the default. */
+    public Builder liveClock() {
+      this.now = null;
+      return this;
+    }
+
+    /**
+     * A share of calls becomes visible only 1..{@code maxMinutes} minutes after its end_time.
+     * Default: off.
+     */
+    public Builder lateArrival(double share, int maxMinutes) {
+      this.lateShare = share;
+      this.lateMaxMinutes = maxMinutes;
+      return this;
+    }
+
+    /** Sliding-window rate limit per account; default 300 per 5 s. */
+    public Builder rateLimit(int requests, Duration window) {
+      if (requests < 1) {
+        throw new IllegalArgumentException("rate limit must be >= 1 (use rateLimitOff())");
+      }
+      this.rateLimit = requests;
+      this.rateWindow = Objects.requireNonNull(window, "window");
+      return this;
+    }
+
+    public Builder rateLimitOff() {
+      this.rateLimit = 0;
+      return this;
+    }
+
+    /** Whether a 429 carries Retry-After; default true. */
+    public Builder retryAfter(boolean retryAfter) {
+      this.retryAfter = retryAfter;
+      return this;
+    }
+
+    /** Delay before each API answer: mean ± uniform jitter; default 0. */
+    public Builder latency(Duration mean, Duration jitter) {
+      this.latencyMean = Objects.requireNonNull(mean, "mean");
+      this.latencyJitter = Objects.requireNonNull(jitter, "jitter");
+      return this;
+    }
+
+    public Builder faults(Faults faults) {
+      this.faults = Objects.requireNonNull(faults, "faults");
+      return this;
+    }
+
+    public EmulatorConfig build() {
+      return new EmulatorConfig(
+          host, port, authId, authToken, seed, callsPerDay, now, lateShare, lateMaxMinutes,
+          rateLimit, rateWindow, retryAfter, latencyMean, latencyJitter, faults);
+    }
+  }
+}

@@ -1,0 +1,145 @@
+package io.zentrunk.spark.emulator;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An emulator of Plivo's Zentrunk list-calls API: a real HTTP/1.1 server on a local address
+ * serving a deterministic synthetic account (see {@link CallGenerator}) under the rules of
+ * {@code zentrunk-api.md} (see {@link ListQuery} for the exact time semantics).
+ *
+ * <p>Order of results: end_time descending, then call_uuid descending (string order), stable
+ * between requests. Rate limit: a sliding window per account over admitted requests; 429s do not
+ * use the budget. Admin endpoints (no auth, no rate limit): {@code GET /_emulator/stats} and
+ * {@code GET /_emulator/truth?start=...&end=...}.
+ */
+public final class ZentrunkEmulator implements AutoCloseable {
+
+  /** Upper bound on calls held in the bucket cache (about 1.5 KB each with their JSON). */
+  static final long MAX_CACHED_CALLS = 60_000;
+
+  private final EmulatorConfig cfg;
+  private final EmulatorClock clock;
+  private final CallStore store;
+  private final StatsCollector stats = new StatsCollector();
+  private final ApiHandler handler;
+  private final HttpServer server;
+
+  private ZentrunkEmulator(EmulatorConfig cfg) throws IOException {
+    this.cfg = cfg;
+    this.clock = new EmulatorClock(cfg.now());
+    this.store = new CallStore(new CallGenerator(cfg), cfg.lateMaxSeconds(), MAX_CACHED_CALLS);
+    this.handler = new ApiHandler(cfg, store, clock, stats);
+    this.server = new HttpServer(cfg.host(), cfg.port(), handler, stats::connection);
+  }
+
+  /** Starts a server; close it to stop. */
+  public static ZentrunkEmulator start(EmulatorConfig cfg) {
+    try {
+      return new ZentrunkEmulator(Objects.requireNonNull(cfg, "cfg"));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot start the emulator on " + cfg.host() + ":"
+          + cfg.port(), e);
+    }
+  }
+
+  public EmulatorConfig config() {
+    return cfg;
+  }
+
+  /** {@code http://HOST:PORT} without a trailing slash. */
+  public String baseUrl() {
+    String h = cfg.host().contains(":") ? "[" + cfg.host() + "]" : cfg.host();
+    return "http://" + h + ":" + port();
+  }
+
+  public int port() {
+    return server.port();
+  }
+
+  public EmulatorStats stats() {
+    return stats.snapshot();
+  }
+
+  public void resetStats() {
+    stats.clear();
+  }
+
+  /**
+   * The records visible now with {@code fromInclusive <= end_time < toExclusive}, newest first
+   * (API order). Like the API it never includes records older than now - 90 days, ending after
+   * now, or late-arriving ones that have not arrived yet.
+   */
+  public List<EmulatedCall> groundTruth(Instant fromInclusive, Instant toExclusive) {
+    return truth(store, clock.now(), fromInclusive, toExclusive);
+  }
+
+  /** {@code groundTruth(from, to).size()}, without generating the calls of settled minutes. */
+  public long groundTruthCount(Instant fromInclusive, Instant toExclusive) {
+    Instant now = clock.now();
+    long[] b = bounds(now, fromInclusive, toExclusive);
+    return store.count(b[0], b[1], now.getEpochSecond());
+  }
+
+  static List<EmulatedCall> truth(CallStore store, Instant now, Instant from, Instant to) {
+    long[] b = bounds(now, from, to);
+    return store.all(b[0], b[1], now.getEpochSecond());
+  }
+
+  private static long[] bounds(Instant now, Instant from, Instant to) {
+    long lo = Math.max(ListQuery.ceilSec(from), ListQuery.ceilSec(now.minus(ListQuery.RETENTION)));
+    long hi = Math.min(ListQuery.ceilSec(to), now.getEpochSecond() + 1);
+    return new long[] {lo, Math.max(lo, hi)};
+  }
+
+  public Instant now() {
+    return clock.now();
+  }
+
+  /** Fixes the clock at {@code now} (a live clock becomes fixed). */
+  public void setNow(Instant now) {
+    clock.set(Objects.requireNonNull(now, "now"));
+  }
+
+  /** Moves the clock forward (a live clock becomes fixed at system now + d). */
+  public void advanceClock(Duration d) {
+    clock.advance(d);
+  }
+
+  public void setFaults(Faults f) {
+    handler.setFaults(Objects.requireNonNull(f, "faults"));
+  }
+
+  /** A new sliding-window limit; the window's history is cleared. */
+  public void setRateLimit(int requests, Duration window) {
+    if (requests < 1 || window.isZero() || window.isNegative()) {
+      throw new IllegalArgumentException("rate limit needs requests >= 1 and a positive window");
+    }
+    handler.setRateLimit(requests, window);
+  }
+
+  public void setRateLimitOff() {
+    handler.setRateLimit(0, Duration.ofSeconds(1));
+  }
+
+  public void setLatency(Duration mean, Duration jitter) {
+    if (mean.isNegative() || jitter.isNegative()) {
+      throw new IllegalArgumentException("latency must not be negative");
+    }
+    handler.setLatency(mean, jitter);
+  }
+
+  /** Number of minute buckets and calls in the cache (for memory checks). */
+  long[] cacheSize() {
+    return new long[] {store.cachedBuckets(), store.cachedCalls()};
+  }
+
+  @Override
+  public void close() {
+    server.close();
+  }
+}

@@ -1,0 +1,195 @@
+package io.zentrunk.spark.jobs;
+
+import io.zentrunk.spark.emulator.EmulatorConfig;
+import io.zentrunk.spark.emulator.Faults;
+import io.zentrunk.spark.emulator.ZentrunkEmulator;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code jobs/run emulator}: serves the Zentrunk API emulator until killed. */
+@Command(
+    name = "emulator",
+    mixinStandardHelpOptions = true,
+    description = "Serve an emulator of Plivo's Zentrunk list-calls API on a local port.")
+public final class EmulatorCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(names = "--port", defaultValue = "18080", description = "Port (0 = ephemeral); default ${DEFAULT-VALUE}.")
+  int port;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Bind address; default ${DEFAULT-VALUE}.")
+  String host;
+
+  @Option(names = "--auth-id", defaultValue = EmulatorConfig.DEFAULT_AUTH_ID, description = "Account auth id; default ${DEFAULT-VALUE}.")
+  String authId;
+
+  @Option(names = "--auth-token", defaultValue = EmulatorConfig.DEFAULT_AUTH_TOKEN, description = "Account auth token.")
+  String authToken;
+
+  @Option(names = "--seed", defaultValue = "1", description = "Seed of the synthetic account; default ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--calls-per-day", defaultValue = "10000", description = "Average calls per day; default ${DEFAULT-VALUE}.")
+  long callsPerDay;
+
+  @Option(names = "--now", description = "Fixed clock, UTC \"YYYY-MM-DD HH:MM:SS\"; default: live clock.")
+  String now;
+
+  @Option(names = "--late-share", defaultValue = "0", description = "Share of calls that arrive late, in [0,1].")
+  double lateShare;
+
+  @Option(names = "--late-max-minutes", defaultValue = "10", description = "Maximum late delay in minutes; default ${DEFAULT-VALUE}.")
+  int lateMaxMinutes;
+
+  @Option(names = "--rate-limit", defaultValue = "300", description = "Requests per window (0 = off); default ${DEFAULT-VALUE}.")
+  int rateLimit;
+
+  @Option(names = "--rate-window-seconds", defaultValue = "5", description = "Rate limit window; default ${DEFAULT-VALUE}.")
+  int rateWindowSeconds;
+
+  @Option(names = "--no-retry-after", description = "Do not send Retry-After on 429.")
+  boolean noRetryAfter;
+
+  @Option(names = "--latency-ms", defaultValue = "0", description = "Mean latency per answer.")
+  long latencyMs;
+
+  @Option(names = "--jitter-ms", defaultValue = "0", description = "Uniform latency jitter (+/-).")
+  long jitterMs;
+
+  @Option(names = "--fault-500", defaultValue = "0", description = "Share of requests answered 500.")
+  double fault500;
+
+  @Option(names = "--fault-502", defaultValue = "0", description = "Share of requests answered 502.")
+  double fault502;
+
+  @Option(names = "--fault-503", defaultValue = "0", description = "Share of requests answered 503.")
+  double fault503;
+
+  @Option(names = "--fault-html-share", defaultValue = "0.5", description = "Share of 5xx with an HTML body.")
+  double htmlShare;
+
+  @Option(names = "--fault-reset", defaultValue = "0", description = "Share of requests whose connection is reset.")
+  double faultReset;
+
+  @Option(names = "--fault-truncate", defaultValue = "0", description = "Share of responses cut short.")
+  double faultTruncate;
+
+  @Option(names = "--fault-stall", defaultValue = "0", description = "Share of requests never answered.")
+  double faultStall;
+
+  @Option(names = "--stall-seconds", defaultValue = "60", description = "How long a stall lasts.")
+  int stallSeconds;
+
+  private ParameterException bad(String option, String message) {
+    return new ParameterException(spec.commandLine(), option + ": " + message);
+  }
+
+  private void rate(String option, double v) {
+    if (!(v >= 0 && v <= 1)) {
+      throw bad(option, "must be in [0,1], got " + v);
+    }
+  }
+
+  private void nonNegative(String option, long v) {
+    if (v < 0) {
+      throw bad(option, "must not be negative, got " + v);
+    }
+  }
+
+  EmulatorConfig config() {
+    if (port < 0 || port > 65535) {
+      throw bad("--port", "must be in [0,65535], got " + port);
+    }
+    nonNegative("--calls-per-day", callsPerDay);
+    rate("--late-share", lateShare);
+    if (lateShare > 0 && lateMaxMinutes < 1) {
+      throw bad("--late-max-minutes", "must be >= 1, got " + lateMaxMinutes);
+    }
+    nonNegative("--rate-limit", rateLimit);
+    if (rateWindowSeconds < 1) {
+      throw bad("--rate-window-seconds", "must be >= 1, got " + rateWindowSeconds);
+    }
+    nonNegative("--latency-ms", latencyMs);
+    nonNegative("--jitter-ms", jitterMs);
+    rate("--fault-500", fault500);
+    rate("--fault-502", fault502);
+    rate("--fault-503", fault503);
+    rate("--fault-html-share", htmlShare);
+    rate("--fault-reset", faultReset);
+    rate("--fault-truncate", faultTruncate);
+    rate("--fault-stall", faultStall);
+    nonNegative("--stall-seconds", stallSeconds);
+    if (fault500 + fault502 + fault503 + faultReset + faultTruncate + faultStall > 1) {
+      throw bad("--fault-*", "fault rates sum to more than 1");
+    }
+    EmulatorConfig.Builder b =
+        EmulatorConfig.builder()
+            .host(host)
+            .port(port)
+            .authId(authId)
+            .authToken(authToken)
+            .seed(seed)
+            .callsPerDay(callsPerDay)
+            .retryAfter(!noRetryAfter)
+            .latency(Duration.ofMillis(latencyMs), Duration.ofMillis(jitterMs))
+            .faults(
+                Faults.builder()
+                    .http500(fault500)
+                    .http502(fault502)
+                    .http503(fault503)
+                    .htmlErrorShare(htmlShare)
+                    .connectionReset(faultReset)
+                    .truncatedBody(faultTruncate)
+                    .stall(faultStall)
+                    .stallDuration(Duration.ofSeconds(stallSeconds))
+                    .build());
+    if (lateShare > 0) {
+      b.lateArrival(lateShare, lateMaxMinutes);
+    }
+    if (rateLimit == 0) {
+      b.rateLimitOff();
+    } else {
+      b.rateLimit(rateLimit, Duration.ofSeconds(rateWindowSeconds));
+    }
+    if (now != null) {
+      try {
+        b.now(LocalDateTime.parse(now, DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"))
+            .toInstant(ZoneOffset.UTC));
+      } catch (DateTimeParseException e) {
+        throw bad("--now", "expected \"YYYY-MM-DD HH:MM:SS\" (UTC), got \"" + now + "\"");
+      }
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  @Override
+  public Integer call() throws InterruptedException {
+    EmulatorConfig cfg = config();
+    ZentrunkEmulator api = ZentrunkEmulator.start(cfg);
+    CountDownLatch done = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      api.close();
+      done.countDown();
+    }, "emulator-shutdown"));
+    System.out.println("Zentrunk emulator serving " + api.baseUrl() + " auth_id=" + cfg.authId()
+        + " now=" + (cfg.now() == null ? "live" : cfg.now()) + " (Ctrl-C to stop)");
+    System.out.flush();
+    done.await();
+    return 0;
+  }
+}
