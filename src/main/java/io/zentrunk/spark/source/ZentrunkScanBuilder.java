@@ -3,6 +3,9 @@ package io.zentrunk.spark.source;
 import io.zentrunk.spark.client.ApiTime;
 import io.zentrunk.spark.client.CdrField;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import org.apache.spark.sql.connector.expressions.NamedReference;
 import org.apache.spark.sql.connector.expressions.aggregate.AggregateFunc;
@@ -16,6 +19,7 @@ import org.apache.spark.sql.connector.read.SupportsPushDownFilters;
 import org.apache.spark.sql.connector.read.SupportsPushDownLimit;
 import org.apache.spark.sql.connector.read.SupportsPushDownRequiredColumns;
 import org.apache.spark.sql.sources.Filter;
+import org.apache.spark.sql.sources.IsNotNull;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -45,14 +49,34 @@ final class ZentrunkScanBuilder implements ScanBuilder, SupportsPushDownFilters,
     }
     List<Filter> pushed = new ArrayList<>();
     List<Filter> postScan = new ArrayList<>();
+    Set<String> exactlyFiltered = new HashSet<>();
     for (Filter f : filters) {
+      if (f instanceof IsNotNull) {
+        continue;
+      }
       switch (pushdown.push(f)) {
-        case FULL -> pushed.add(f);
+        case FULL -> {
+          pushed.add(f);
+          exactlyFiltered.addAll(Arrays.asList(f.references()));
+        }
         case PARTIAL -> {
           pushed.add(f);
           postScan.add(f);
         }
         case NONE -> postScan.add(f);
+      }
+    }
+    // Spark infers IsNotNull(x) from x = v; the API's filter on x already returns only records
+    // whose x is set, and call_uuid and end_time are never null. Keeping such a filter with
+    // Spark would needlessly stop COUNT(*) and LIMIT from being pushed.
+    for (Filter f : filters) {
+      if (f instanceof IsNotNull n) {
+        CdrField field = CdrField.byJsonName(n.attribute());
+        if (exactlyFiltered.contains(n.attribute()) || (field != null && !field.nullable())) {
+          pushed.add(f);
+        } else {
+          postScan.add(f);
+        }
       }
     }
     pushedFilters = pushed.toArray(new Filter[0]);
