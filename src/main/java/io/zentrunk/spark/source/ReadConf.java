@@ -34,6 +34,8 @@ public final class ReadConf implements Serializable {
   final Long billMin;
   final Long billMax;
   final int concurrency;
+  /** Executors that split the budget; 0 = decide when planning. */
+  final int budgetExecutors;
   final long partitionRecords;
   final int planningConcurrency;
   final int maxRereads;
@@ -72,6 +74,7 @@ public final class ReadConf implements Serializable {
     int connectTimeout = integer(o, CONNECT_TIMEOUT_MS, 10_000, 100, 600_000);
     this.client = new ClientConfig(apiUrl, authId.trim(), token.trim(), requestTimeout, connectTimeout, maxRetries, budget, budgetWindow);
     this.concurrency = integer(o, CONCURRENCY, 8, 1, 256);
+    this.budgetExecutors = o.containsKey(BUDGET_EXECUTORS) ? integer(o, BUDGET_EXECUTORS, 1, 1, 10_000) : 0;
     this.partitionRecords = integer(o, PARTITION_RECORDS, 10_000, 20, 100_000_000);
     this.planningConcurrency = integer(o, PLANNING_CONCURRENCY, 8, 1, 256);
     this.maxRereads = integer(o, MAX_REREADS, 3, 0, 100);
@@ -117,6 +120,30 @@ public final class ReadConf implements Serializable {
     }
     this.billMin = lo == Long.MIN_VALUE ? null : lo;
     this.billMax = hi == Long.MAX_VALUE ? null : hi;
+  }
+
+  private ReadConf(ReadConf o, ClientConfig client) {
+    this.client = client;
+    this.startMicros = o.startMicros;
+    this.endMicros = o.endMicros;
+    this.nowMicros = o.nowMicros;
+    this.clampToRetention = o.clampToRetention;
+    this.equalities.putAll(o.equalities);
+    this.billMin = o.billMin;
+    this.billMax = o.billMax;
+    this.concurrency = o.concurrency;
+    this.budgetExecutors = o.budgetExecutors;
+    this.partitionRecords = o.partitionRecords;
+    this.planningConcurrency = o.planningConcurrency;
+    this.maxRereads = o.maxRereads;
+    this.pushdownFilters = o.pushdownFilters;
+    this.pushdownLimit = o.pushdownLimit;
+    this.pushdownAggregate = o.pushdownAggregate;
+  }
+
+  /** The same read with another request budget (an executor's share). */
+  ReadConf withBudget(int requests) {
+    return new ReadConf(this, client.withBudget(requests));
   }
 
   /** Parses options (a case-insensitive map as Spark gives them); credentials default to the environment. */
