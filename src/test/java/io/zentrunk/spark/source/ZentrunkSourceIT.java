@@ -78,7 +78,7 @@ class ZentrunkSourceIT {
   }
 
   static Dataset<Row> read(Map<String, String> o) {
-    return spark.read().format("zentrunk").options(o).load();
+    return SparkSession.active().read().format("zentrunk").options(o).load();
   }
 
   /** A row in schema order, typed as the ground truth is typed. */
