@@ -64,7 +64,7 @@ class WindowReaderIT {
     try (ZentrunkEmulator api = emulator()) {
       Instant from = NOW.minus(Duration.ofMinutes(30));
       ReadStats stats = new ReadStats();
-      try (WindowReader r = new WindowReader(client(api, stats), window(from, NOW), null, 1, -1, 1, stats, null)) {
+      try (WindowReader r = new WindowReader(client(api, stats), window(from, NOW), null, 1, -1, 0, stats, null)) {
         assertThatThrownBy(() -> {
           int i = 0;
           while (r.hasNext()) {
@@ -91,12 +91,10 @@ class WindowReaderIT {
         assertThat(n).isEqualTo(45);
       }
       assertThat(stats.requests.sum()).isEqualTo(3);
-      assertThatThrownBy(() -> new WindowReader(client(api, stats), window(NOW.minusSeconds(60), NOW), null, 1, -1, 1, stats, null) {
-        {
-          close();
-          hasNext();
-        }
-      }).hasMessageContaining("is closed");
+      WindowReader closed = new WindowReader(client(api, stats), window(NOW.minusSeconds(60), NOW), null, 1, -1, 1, stats, null);
+      closed.close();
+      closed.close(); // idempotent
+      assertThatThrownBy(closed::hasNext).hasMessageContaining("is closed");
     }
   }
 }
