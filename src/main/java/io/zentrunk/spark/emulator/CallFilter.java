@@ -26,7 +26,9 @@ record CallFilter(
       new CallFilter(null, null, null, null, null, null, null, null, null, null, null, false);
 
   boolean isEmpty() {
-    return equals(NONE);
+    return !noMatch && fromPrefix == null && toPrefix == null && direction == null
+        && billEq == null && billGt == null && billGte == null && billLt == null
+        && billLte == null && hangupCode == null && hangupSource == null && stir == null;
   }
 
   String key() {

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.SplittableRandom;
 
 /**
@@ -33,12 +32,6 @@ final class CallGenerator {
 
   /** Relative volume per minute of the week (Monday 00:00 UTC first), mean exactly 1. */
   private static final double[] WEEK_SHAPE = weekShape();
-
-  /** Sort order of the API: end_time descending, then call_uuid descending. */
-  static final Comparator<EmulatedCall> API_ORDER =
-      Comparator.comparing(EmulatedCall::endTime)
-          .thenComparing(EmulatedCall::callUuid)
-          .reversed();
 
   private final long seed;
   private final double perMinute;
@@ -119,7 +112,11 @@ final class CallGenerator {
     return Math.max(0, Math.min(n, CallUuids.MAX_ORDINAL));
   }
 
-  /** All calls ending in epoch minute {@code m}, in API order, with their visibility times. */
+  /**
+   * The skeleton of minute {@code m}: for every call its end second, uuid and visibility time, in
+   * API order. Cheap (a few RNG draws per call); the other fields are drawn lazily by
+   * {@link #call} from a per-call stream, so a page needs full details of its own calls only.
+   */
   MinuteBucket generate(long m) {
     int n = count(m);
     SplittableRandom r = Seeds.rng(seed, m, 2);
@@ -129,37 +126,59 @@ final class CallGenerator {
     for (int i = 0; i < bursts; i++) {
       burstSec[i] = r.nextInt(60);
     }
-    EmulatedCall[] calls = new EmulatedCall[n];
+    long[] end = new long[n];
+    long[] hi = new long[n];
+    long[] lo = new long[n];
     long[] delay = new long[n];
-    int[] ordinal = new int[n];
     for (int i = 0; i < n; i++) {
-      int sec = r.nextDouble() < 0.7 ? burstSec[r.nextInt(bursts)] : r.nextInt(60);
-      long d = 0;
+      end[i] = base + (r.nextDouble() < 0.7 ? burstSec[r.nextInt(bursts)] : r.nextInt(60));
       if (lateShare > 0 && r.nextDouble() < lateShare) {
-        d = 60 + r.nextInt(lateMaxSeconds - 60 + 1);
+        delay[i] = 60 + r.nextInt(lateMaxSeconds - 60 + 1);
       }
-      delay[i] = d;
-      calls[i] = call(r, m, i, base + sec);
+      java.util.UUID u = CallUuids.encode(seed, m, i, r.nextLong());
+      hi[i] = u.getMostSignificantBits();
+      lo[i] = u.getLeastSignificantBits();
     }
     Integer[] idx = new Integer[n];
     for (int i = 0; i < n; i++) {
       idx[i] = i;
     }
-    Arrays.sort(idx, (a, b) -> API_ORDER.compare(calls[a], calls[b]));
-    EmulatedCall[] sorted = new EmulatedCall[n];
+    // end_time desc, then call_uuid desc (the uuid's string order is its unsigned bit order)
+    Arrays.sort(idx, (a, b) -> {
+      int c = Long.compare(end[b], end[a]);
+      if (c == 0) {
+        c = Long.compareUnsigned(hi[b], hi[a]);
+      }
+      if (c == 0) {
+        c = Long.compareUnsigned(lo[b], lo[a]);
+      }
+      return c;
+    });
+    long[] sEnd = new long[n];
+    long[] sHi = new long[n];
+    long[] sLo = new long[n];
     long[] visibleAt = new long[n];
+    int[] ordinalAt = new int[n];
     int[] indexByOrdinal = new int[n];
     for (int i = 0; i < n; i++) {
       int o = idx[i];
-      sorted[i] = calls[o];
-      visibleAt[i] = calls[o].endTime().getEpochSecond() + delay[o];
+      sEnd[i] = end[o];
+      sHi[i] = hi[o];
+      sLo[i] = lo[o];
+      visibleAt[i] = end[o] + delay[o];
+      ordinalAt[i] = o;
       indexByOrdinal[o] = i;
     }
-    return new MinuteBucket(m, sorted, visibleAt, indexByOrdinal);
+    return new MinuteBucket(this, m, sEnd, sHi, sLo, visibleAt, ordinalAt, indexByOrdinal);
   }
 
-  private EmulatedCall call(SplittableRandom r, long m, int ordinal, long endSec) {
-    String uuid = CallUuids.encode(seed, m, ordinal, r.nextLong()).toString();
+  /** The full record of one call of minute {@code m}; a pure function of its arguments. */
+  EmulatedCall call(long m, int ordinal, long endSec, long uuidHi, long uuidLo) {
+    SplittableRandom r = Seeds.rng(seed, (m << 24) | ordinal, 3);
+    return call(r, new java.util.UUID(uuidHi, uuidLo).toString(), endSec);
+  }
+
+  private EmulatedCall call(SplittableRandom r, String uuid, long endSec) {
     boolean outbound = r.nextDouble() < 0.6;
     Countries.Country home = Countries.pick(r.nextInt(Countries.totalWeight()));
     Countries.Country far =

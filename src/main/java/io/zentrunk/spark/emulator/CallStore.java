@@ -142,7 +142,7 @@ final class CallStore {
     MinuteBucket b = bucket(m);
     int c = 0;
     for (int i = 0; i < b.size(); i++) {
-      if (visible(b, i, lo, hi, nowSec) && f.matches(b.calls[i])) {
+      if (visible(b, i, lo, hi, nowSec) && (f.isEmpty() || f.matches(b.call(i)))) {
         c++;
       }
     }
@@ -206,7 +206,7 @@ final class CallStore {
         }
         MinuteBucket b = bucket(m);
         for (int i = 0; i < b.size() && n < limit; i++) {
-          if (visible(b, i, lo, hi, nowSec) && f.matches(b.calls[i])) {
+          if (visible(b, i, lo, hi, nowSec) && (f.isEmpty() || f.matches(b.call(i)))) {
             if (skip > 0) {
               skip--;
             } else {
@@ -235,7 +235,7 @@ final class CallStore {
       }
       for (int i = 0; i < b.size(); i++) {
         if (visible(b, i, lo, hi, nowSec)) {
-          out.add(b.calls[i]);
+          out.add(b.call(i));
         }
       }
     }
@@ -259,7 +259,7 @@ final class CallStore {
     }
     MinuteBucket b = bucket(m);
     int i = b.indexByOrdinal[(int) d[1]];
-    EmulatedCall c = b.calls[i];
+    EmulatedCall c = b.call(i);
     return c.callUuid().equals(uuid) && visible(b, i, lo, hi, nowSec) ? c : null;
   }
 }

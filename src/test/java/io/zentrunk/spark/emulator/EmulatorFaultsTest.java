@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /** Faults, rate limit, latency and request statistics. */
@@ -178,25 +179,26 @@ class EmulatorFaultsTest {
   @Test
   void rateLimitAnswers429WithRetryAfterAndRefusalsUseNoBudget() throws Exception {
     try (ZentrunkEmulator api = ZentrunkEmulator.start(
-        base().rateLimit(30, Duration.ofSeconds(1)).build())) {
+        base().rateLimit(30, Duration.ofSeconds(2)).build())) {
       List<Http.Resp> rs = new ArrayList<>();
       long t0 = System.nanoTime();
       for (int i = 0; i < 40; i++) {
         rs.add(list(api, "limit", "1"));
       }
-      assertThat(System.nanoTime() - t0).isLessThan(900_000_000L);
+      Assumptions.assumeTrue(System.nanoTime() - t0 < 1_900_000_000L, "machine too loaded");
       assertThat(rs.subList(0, 30)).allMatch(r -> r.status() == 200);
       assertThat(rs.subList(30, 40)).allMatch(r -> r.status() == 429);
       Http.Resp limited = rs.get(35);
       assertThat(limited.error()).isEqualTo("Too Many Requests");
       assertThat(limited.json().get("api_id").asText()).matches("[0-9a-f-]{36}");
-      assertThat(limited.headers().firstValue("Retry-After")).hasValue("1");
+      assertThat(Integer.parseInt(limited.headers().firstValue("Retry-After").orElseThrow()))
+          .isBetween(1, 2);
       EmulatorStats s = api.stats();
       assertThat(s.status(429)).isEqualTo(10);
       assertThat(s.rateLimited()).isEqualTo(10);
       assertThat(s.peakRequestsPer5s()).isEqualTo(40);
       // after the window the full budget is back (the 429s used none of it)
-      Thread.sleep(1100);
+      Thread.sleep(2100);
       long ok = 0;
       for (int i = 0; i < 31; i++) {
         if (list(api, "limit", "1").status() == 200) {
@@ -222,20 +224,29 @@ class EmulatorFaultsTest {
   }
 
   @Test
-  void defaultRateLimitIs300Per5sAndRetryAfterCanBeOff() {
+  void defaultRateLimitIs300Per5sAndRetryAfterCanBeOff() throws Exception {
     try (ZentrunkEmulator api = ZentrunkEmulator.start(
         EmulatorConfig.builder().now(NOW).callsPerDay(1000).retryAfter(false).build())) {
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+      List<java.util.concurrent.Future<Http.Resp>> fs = new ArrayList<>();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < 310; i++) {
+        fs.add(pool.submit(() -> list(api, "limit", "1")));
+      }
       int ok = 0;
       int limited = 0;
       Http.Resp last = null;
-      for (int i = 0; i < 310; i++) {
-        last = list(api, "limit", "1");
-        if (last.status() == 200) {
+      for (java.util.concurrent.Future<Http.Resp> f : fs) {
+        Http.Resp r = f.get();
+        if (r.status() == 200) {
           ok++;
-        } else if (last.status() == 429) {
+        } else if (r.status() == 429) {
           limited++;
+          last = r;
         }
       }
+      pool.shutdown();
+      Assumptions.assumeTrue(System.nanoTime() - t0 < 4_500_000_000L, "machine too loaded");
       assertThat(ok).isEqualTo(300);
       assertThat(limited).isEqualTo(10);
       assertThat(last.headers().firstValue("Retry-After")).isEmpty();
