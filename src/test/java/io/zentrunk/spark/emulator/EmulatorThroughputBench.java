@@ -1,0 +1,111 @@
+package io.zentrunk.spark.emulator;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Throughput of the emulator over real HTTP/1.1 keep-alive connections: list requests for random
+ * 1-hour windows at random offsets of a 100,000-calls/day account, no faults, no latency, no rate
+ * limit. Usage: {@code EmulatorThroughputBench [seconds=15] [threads=12]} (see jobs/bench-emulator).
+ */
+public final class EmulatorThroughputBench {
+
+  private static final DateTimeFormatter TS =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+
+  private EmulatorThroughputBench() {}
+
+  public static void main(String[] args) throws Exception {
+    int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
+    int threads = args.length > 1 ? Integer.parseInt(args[1]) : 12;
+    Instant now = Instant.parse("2026-11-01T00:00:00Z");
+    EmulatorConfig cfg = EmulatorConfig.builder().callsPerDay(100_000).now(now).rateLimitOff()
+        .build();
+    try (ZentrunkEmulator api = ZentrunkEmulator.start(cfg)) {
+      HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .executor(Executors.newFixedThreadPool(2)).build();
+      String auth = "Basic " + Base64.getEncoder().encodeToString(
+          (cfg.authId() + ":" + cfg.authToken()).getBytes(StandardCharsets.UTF_8));
+      String base = api.baseUrl() + "/v1/Account/" + cfg.authId() + "/Zentrunk/Call/?";
+      long spanMinutes = Duration.ofDays(90).toMinutes() - 60;
+      Instant first = now.minus(Duration.ofDays(90)).plusSeconds(60);
+
+      run(client, auth, base, first, spanMinutes, threads, 3, false); // warm-up
+      api.resetStats();
+      long[] lat = run(client, auth, base, first, spanMinutes, threads, seconds, true);
+      EmulatorStats s = api.stats();
+      double rps = lat.length / (double) seconds;
+      Arrays.sort(lat);
+      System.out.printf(
+          "emulator throughput: %d threads, %d s, %d list requests -> %.0f requests/s, "
+              + "p50 %.2f ms, p99 %.2f ms, rows served %d, statuses %s, connections %d%n",
+          threads, seconds, lat.length, rps, lat[lat.length / 2] / 1e6,
+          lat[(int) (lat.length * 0.99)] / 1e6, s.rowsServed(), s.byStatus(), s.connections());
+    }
+    System.exit(0);
+  }
+
+  private static long[] run(HttpClient client, String auth, String base, Instant first,
+      long spanMinutes, int threads, int seconds, boolean record) throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+    AtomicLong errors = new AtomicLong();
+    List<Future<long[]>> fs = new ArrayList<>();
+    for (int t = 0; t < threads; t++) {
+      final long seed = t;
+      fs.add(pool.submit(() -> {
+        SplittableRandom r = new SplittableRandom(seed);
+        long[] lat = new long[1 << 16];
+        int n = 0;
+        while (System.nanoTime() < deadline) {
+          Instant from = first.plusSeconds(60 * r.nextLong(spanMinutes));
+          String q = "end_time__gte=" + enc(TS.format(from)) + "&end_time__lt="
+              + enc(TS.format(from.plusSeconds(3600))) + "&offset=" + r.nextInt(2000);
+          HttpRequest req = HttpRequest.newBuilder(URI.create(base + q))
+              .header("Authorization", auth).GET().build();
+          long t0 = System.nanoTime();
+          HttpResponse<byte[]> resp = client.send(req, HttpResponse.BodyHandlers.ofByteArray());
+          long dt = System.nanoTime() - t0;
+          if (resp.statusCode() != 200) {
+            errors.incrementAndGet();
+          }
+          if (n == lat.length) {
+            lat = Arrays.copyOf(lat, n * 2);
+          }
+          lat[n++] = dt;
+        }
+        return Arrays.copyOf(lat, n);
+      }));
+    }
+    List<long[]> parts = new ArrayList<>();
+    for (Future<long[]> f : fs) {
+      parts.add(f.get());
+    }
+    pool.shutdown();
+    if (errors.get() > 0) {
+      throw new IllegalStateException(errors.get() + " requests did not answer 200");
+    }
+    return parts.stream().flatMapToLong(Arrays::stream).toArray();
+  }
+
+  private static String enc(String s) {
+    return URLEncoder.encode(s, StandardCharsets.UTF_8);
+  }
+}
