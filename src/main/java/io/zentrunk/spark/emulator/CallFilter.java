@@ -1,8 +1,8 @@
 package io.zentrunk.spark.emulator;
 
 /**
- * The non-time filters of a list request. Null fields do not filter. {@link #key()} is a canonical
- * text of the filter, used to cache per-minute match counts.
+ * The non-time filters of a list request. Null fields do not filter. Equal filters are equal
+ * records, which keys the per-minute match-count cache.
  *
  * <p>Number filters are prefix matches on the digits without '+': {@code fromPrefix} is the digit
  * string; {@code noMatch} is set when a number filter value starts with '+' (Plivo then matches
@@ -29,10 +29,6 @@ record CallFilter(
     return !noMatch && fromPrefix == null && toPrefix == null && direction == null
         && billEq == null && billGt == null && billGte == null && billLt == null
         && billLte == null && hangupCode == null && hangupSource == null && stir == null;
-  }
-
-  String key() {
-    return toString();
   }
 
   boolean matches(EmulatedCall c) {

@@ -23,8 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class CallStore {
 
-  private static final int MAX_DAYS_CACHED = 4096;
-  private static final int MAX_FILTER_COUNTS = 500_000;
+  private static final int MAX_DAYS_CACHED = 1024;
+  private static final int MAX_FILTER_COUNTS = 300_000;
 
   private final CallGenerator generator;
   private final long lateMaxSec;
@@ -32,7 +32,10 @@ final class CallStore {
   private final Map<Long, DayCounts> days = new ConcurrentHashMap<>();
   private final LinkedHashMap<Long, MinuteBucket> buckets = new LinkedHashMap<>(256, 0.75f, true);
   private long cachedCalls;
-  private final Map<String, Integer> filterCounts = new ConcurrentHashMap<>();
+  private final Map<FilterMinute, Integer> filterCounts = new ConcurrentHashMap<>();
+
+  /** Cache key of a per-minute match count. */
+  private record FilterMinute(CallFilter filter, long minute) {}
 
   CallStore(CallGenerator generator, long lateMaxSec, long maxCachedCalls) {
     this.generator = generator;
@@ -131,9 +134,9 @@ final class CallStore {
     if (full && f.isEmpty()) {
       return (int) countMinutes(m, m);
     }
-    String key = null;
+    FilterMinute key = null;
     if (full) {
-      key = f.key() + '@' + m;
+      key = new FilterMinute(f, m);
       Integer c = filterCounts.get(key);
       if (c != null) {
         return c;

@@ -16,7 +16,10 @@ final class MinuteBucket {
   private final int[] ordinalAt;
   final int[] indexByOrdinal;
   private final EmulatedCall[] calls;
-  private final byte[][] json;
+  private final Json[] json;
+
+  /** Holder whose final field publishes the array contents safely to racing readers. */
+  private record Json(byte[] bytes) {}
 
   MinuteBucket(CallGenerator generator, long minute, long[] end, long[] uuidHi, long[] uuidLo,
       long[] visibleAt, int[] ordinalAt, int[] indexByOrdinal) {
@@ -29,7 +32,7 @@ final class MinuteBucket {
     this.ordinalAt = ordinalAt;
     this.indexByOrdinal = indexByOrdinal;
     this.calls = new EmulatedCall[end.length];
-    this.json = new byte[end.length][];
+    this.json = new Json[end.length];
   }
 
   int size() {
@@ -52,11 +55,11 @@ final class MinuteBucket {
 
   /** The serialized CDR at index {@code i}. */
   byte[] json(int i) {
-    byte[] b = json[i];
-    if (b == null) {
-      b = CdrJson.call(call(i));
-      json[i] = b;
+    Json j = json[i];
+    if (j == null) {
+      j = new Json(CdrJson.call(call(i)));
+      json[i] = j;
     }
-    return b;
+    return j.bytes();
   }
 }
