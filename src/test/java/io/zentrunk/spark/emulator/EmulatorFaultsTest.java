@@ -162,14 +162,28 @@ class EmulatorFaultsTest {
   }
 
   @Test
-  void stallsNeverAnswerAndHappenAtTheirRate() {
+  void stallsNeverAnswerAndHappenAtTheirRate() throws Exception {
     Faults f = Faults.builder().stall(0.1).stallDuration(Duration.ofSeconds(30)).build();
     try (ZentrunkEmulator api = ZentrunkEmulator.start(base().faults(f).build())) {
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      List<Result> rs = new ArrayList<>();
-      for (int i = 0; i < 400; i++) {
-        rs.add(call(client, api, Duration.ofMillis(150)));
+      // 16 clients x 25 requests, 1 s timeout: stalls overlap, slow-but-answered requests are rare
+      java.util.concurrent.ExecutorService pool =
+          java.util.concurrent.Executors.newFixedThreadPool(16);
+      List<java.util.concurrent.Future<List<Result>>> fs = new ArrayList<>();
+      for (int t = 0; t < 16; t++) {
+        fs.add(pool.submit(() -> {
+          List<Result> mine = new ArrayList<>();
+          for (int i = 0; i < 25; i++) {
+            mine.add(call(client, api, Duration.ofSeconds(1)));
+          }
+          return mine;
+        }));
       }
+      List<Result> rs = new ArrayList<>();
+      for (java.util.concurrent.Future<List<Result>> f : fs) {
+        rs.addAll(f.get());
+      }
+      pool.shutdown();
       long timeouts = count(rs, Outcome.TIMEOUT);
       assertThat(timeouts).isBetween(24L, 56L).isEqualTo(api.stats().stalls());
       assertThat(count(rs, Outcome.OK)).isEqualTo(400 - timeouts);
