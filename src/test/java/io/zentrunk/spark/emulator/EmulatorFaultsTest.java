@@ -166,7 +166,7 @@ class EmulatorFaultsTest {
     Faults f = Faults.builder().stall(0.1).stallDuration(Duration.ofSeconds(30)).build();
     try (ZentrunkEmulator api = ZentrunkEmulator.start(base().faults(f).build())) {
       HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-      // 16 clients x 25 requests, 1 s timeout: stalls overlap, slow-but-answered requests are rare
+      // 16 clients x 25 requests, 0.5 s timeout: stalls overlap, slow-but-answered requests are rare
       java.util.concurrent.ExecutorService pool =
           java.util.concurrent.Executors.newFixedThreadPool(16);
       List<java.util.concurrent.Future<List<Result>>> fs = new ArrayList<>();
@@ -174,14 +174,14 @@ class EmulatorFaultsTest {
         fs.add(pool.submit(() -> {
           List<Result> mine = new ArrayList<>();
           for (int i = 0; i < 25; i++) {
-            mine.add(call(client, api, Duration.ofSeconds(1)));
+            mine.add(call(client, api, Duration.ofMillis(500)));
           }
           return mine;
         }));
       }
       List<Result> rs = new ArrayList<>();
-      for (java.util.concurrent.Future<List<Result>> f : fs) {
-        rs.addAll(f.get());
+      for (java.util.concurrent.Future<List<Result>> part : fs) {
+        rs.addAll(part.get());
       }
       pool.shutdown();
       long timeouts = count(rs, Outcome.TIMEOUT);
