@@ -1,7 +1,6 @@
 package io.zentrunk.spark.emulator;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -20,7 +19,6 @@ final class CallGenerator {
   static final BigDecimal ZERO5 = new BigDecimal("0.00000");
   static final BigDecimal SECURE_RATE = new BigDecimal("0.00250");
   static final BigDecimal CNAM_RATE = new BigDecimal("0.00400");
-  private static final BigDecimal SIXTY = BigDecimal.valueOf(60);
   private static final String[] REGIONS = {"us-west-1", "us-east-1", "ap-south-1"};
   private static final int[] FAILURE_CODES = {4410, 4550, 4330, 4340, 4350, 4090, 6030};
   private static final int[] FAILURE_WEIGHTS = {30, 22, 8, 6, 6, 10, 10};
@@ -222,7 +220,9 @@ final class CallGenerator {
       double secs = Math.exp(Math.log(75) + 1.1 * r.nextGaussian());
       callDuration = (int) Math.max(1, Math.min(4 * 3600, Math.round(secs)));
       bill = Math.max(inc, ((callDuration + inc - 1) / inc) * inc);
-      amount = rate.multiply(BigDecimal.valueOf(bill)).divide(SIXTY, 5, RoundingMode.HALF_UP);
+      // rate x bill / 60 at 5 places, HALF_UP, in exact integer arithmetic (rates have scale 5)
+      long units = rate.unscaledValue().longValueExact();
+      amount = BigDecimal.valueOf((2 * units * bill + 60) / 120, 5);
       answer = end.minusSeconds(callDuration);
       initiation = answer.minusSeconds(1 + r.nextInt(20));
     } else {

@@ -49,7 +49,11 @@ public final class EmulatorThroughputBench {
 
       run(client, auth, base, first, spanMinutes, threads, 3, false); // warm-up
       api.resetStats();
+      com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      long cpu0 = os.getProcessCpuTime();
       long[] lat = run(client, auth, base, first, spanMinutes, threads, seconds, true);
+      long cpu = os.getProcessCpuTime() - cpu0;
       EmulatorStats s = api.stats();
       double rps = lat.length / (double) seconds;
       Arrays.sort(lat);
@@ -58,6 +62,12 @@ public final class EmulatorThroughputBench {
               + "p50 %.2f ms, p99 %.2f ms, rows served %d, statuses %s, connections %d%n",
           threads, seconds, lat.length, rps, lat[lat.length / 2] / 1e6,
           lat[(int) (lat.length * 0.99)] / 1e6, s.rowsServed(), s.byStatus(), s.connections());
+      double cpuPerRequest = cpu / (double) lat.length;
+      System.out.printf(
+          "CPU (client + server, one JVM): %.3f ms per request -> %.0f requests/s if the JVM had "
+              + "%d cores to itself; load average now %.1f%n",
+          cpuPerRequest / 1e6, Runtime.getRuntime().availableProcessors() * 1e9 / cpuPerRequest,
+          Runtime.getRuntime().availableProcessors(), os.getSystemLoadAverage());
     }
     System.exit(0);
   }
