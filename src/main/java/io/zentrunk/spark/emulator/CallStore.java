@@ -247,7 +247,7 @@ final class CallStore {
 
   /** Count of {@link #all}, cheap for long windows. */
   long count(long lo, long hi, long nowSec) {
-    return page(lo, hi, CallFilter.NONE, nowSec, Integer.MAX_VALUE, 1).total();
+    return page(lo, hi, CallFilter.NONE, nowSec, 0, 0).total();
   }
 
   /** The call with this uuid if it exists, ends in [lo,hi) and is visible; else null. */

@@ -164,7 +164,7 @@ final class CdrJson {
   static byte[] list(
       String apiId, int limit, int offset, long total, String previous, String next,
       MinuteBucket[] buckets, int[] indexes, int n) {
-    StringBuilder sb = new StringBuilder(256);
+    StringBuilder sb = new StringBuilder(768);
     sb.append("{\"api_id\":");
     quote(sb, apiId);
     sb.append(",\"meta\":{\"limit\":").append(limit)
