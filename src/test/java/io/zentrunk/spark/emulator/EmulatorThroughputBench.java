@@ -23,7 +23,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Throughput of the emulator over real HTTP/1.1 keep-alive connections: list requests for random
  * 1-hour windows at random offsets of a 100,000-calls/day account, no faults, no latency, no rate
- * limit. Usage: {@code EmulatorThroughputBench [seconds=15] [threads=12]} (see jobs/bench-emulator).
+ * limit. Usage: {@code EmulatorThroughputBench [seconds=15] [threads=8]} (see jobs/bench-emulator).
  */
 public final class EmulatorThroughputBench {
 
@@ -34,7 +34,7 @@ public final class EmulatorThroughputBench {
 
   public static void main(String[] args) throws Exception {
     int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 15;
-    int threads = args.length > 1 ? Integer.parseInt(args[1]) : 12;
+    int threads = args.length > 1 ? Integer.parseInt(args[1]) : 8;
     Instant now = Instant.parse("2026-11-01T00:00:00Z");
     EmulatorConfig cfg = EmulatorConfig.builder().callsPerDay(100_000).now(now).rateLimitOff()
         .build();
@@ -52,14 +52,16 @@ public final class EmulatorThroughputBench {
       com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean)
           java.lang.management.ManagementFactory.getOperatingSystemMXBean();
       long cpu0 = os.getProcessCpuTime();
+      long server0 = serverCpu();
       long[] lat = run(client, auth, base, first, spanMinutes, threads, seconds, true);
       long cpu = os.getProcessCpuTime() - cpu0;
+      long serverCpu = serverCpu() - server0;
       EmulatorStats s = api.stats();
       double rps = lat.length / (double) seconds;
       Arrays.sort(lat);
       System.out.printf(
           "emulator throughput: %d threads, %d s, %d list requests -> %.0f requests/s, "
-              + "p50 %.2f ms, p99 %.2f ms, rows served %d, statuses %s, connections %d%n",
+              + "p50 %.2f ms, p99 %.2f ms, rows served %d, statuses %s, new connections %d%n",
           threads, seconds, lat.length, rps, lat[lat.length / 2] / 1e6,
           lat[(int) (lat.length * 0.99)] / 1e6, s.rowsServed(), s.byStatus(), s.connections());
       double cpuPerRequest = cpu / (double) lat.length;
@@ -68,6 +70,8 @@ public final class EmulatorThroughputBench {
               + "%d cores to itself; load average now %.1f%n",
           cpuPerRequest / 1e6, Runtime.getRuntime().availableProcessors() * 1e9 / cpuPerRequest,
           Runtime.getRuntime().availableProcessors(), os.getSystemLoadAverage());
+      System.out.printf("CPU of the emulator's own threads: %.3f ms per request%n",
+          serverCpu / (double) lat.length / 1e6);
     }
     System.exit(0);
   }
@@ -113,6 +117,18 @@ public final class EmulatorThroughputBench {
       throw new IllegalStateException(errors.get() + " requests did not answer 200");
     }
     return parts.stream().flatMapToLong(Arrays::stream).toArray();
+  }
+
+  /** CPU time of the emulator's connection threads (they outlive the measured run). */
+  private static long serverCpu() {
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    long total = 0;
+    for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+      if (t != null && t.getThreadName().startsWith("zentrunk-emulator-")) {
+        total += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
+      }
+    }
+    return total;
   }
 
   private static String enc(String s) {
