@@ -82,8 +82,8 @@ final class CallGenerator {
   double expected(long m) {
     // epoch day 0 (1970-01-01) was a Thursday: Monday-based day of week = (day + 3) mod 7
     long day = Math.floorDiv(m, 1440);
-    int dow = (int) Math.floorMod(day + 3, 7);
-    int idx = dow * 1440 + (int) Math.floorMod(m, 1440);
+    int dow = Math.floorMod(day + 3, 7);
+    int idx = dow * 1440 + Math.floorMod(m, 1440);
     return perMinute * WEEK_SHAPE[idx];
   }
 

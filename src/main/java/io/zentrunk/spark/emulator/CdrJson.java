@@ -84,7 +84,7 @@ final class CdrJson {
       date = LocalDateTime.ofEpochSecond(day * 86400, 0, ZoneOffset.UTC).toLocalDate() + " ";
       DAYS.put(day, date);
     }
-    int sod = (int) Math.floorMod(sec, 86400);
+    int sod = Math.floorMod(sec, 86400);
     char[] c = new char[8];
     two(c, 0, sod / 3600);
     c[2] = ':';
