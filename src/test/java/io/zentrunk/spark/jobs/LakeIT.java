@@ -267,4 +267,37 @@ class LakeIT {
         .contains("2026-11-01: 1 records")
         .contains("state: complete until 2026-11-02T00:00:00Z");
   }
+
+  @Test
+  @Order(5)
+  void reportsFromTheLakeReplaceTheirOutputLocallyAndOnS3() {
+    FakeApi api = new FakeApi();
+    api.put(cdr("r1").end("2026-11-01T08:00:00Z"), "r1");
+    api.put(cdr("r2").end("2026-11-01T23:59:59Z").unanswered().cause(4410, "user_busy", "carrier"), "r2");
+    api.put(cdr("r3").end("2026-11-02T06:00:00Z").countries("US", "GB").amount("0.01234"), "r3");
+    api.put(cdr("r4").end("2026-11-02T18:00:00Z").stir("Not Verified", "C"), "r4");
+    String lake = tmp.resolve("report-lake").toUri().toString();
+    ingest(lake, "2026-11-01", "2026-11-03", "2026-11-04T12:00:00Z", api);
+
+    Instant start = Instant.parse("2026-11-01T00:00:00Z");
+    Instant end = Instant.parse("2026-11-02T12:00:00Z"); // r4 is outside
+    Dataset<Row> fromLake = Lake.open(spark, lake).read(start, end);
+    assertThat(Arrays.stream(fromLake.schema().fields()).map(f -> f.name() + ":" + f.dataType()))
+        .containsExactlyElementsOf(Arrays.stream(TestCdrs.SCHEMA.fields()).map(f -> f.name() + ":" + f.dataType())
+            .collect(Collectors.toList()));
+    Dataset<Row> expected = TestCdrs.df(spark, List.of(api.rows.get("r1"), api.rows.get("r2"), api.rows.get("r3")));
+
+    for (String out : List.of(tmp.resolve("reports").toUri().toString(), "s3a://" + BUCKET + "/reports")) {
+      ByteArrayOutputStream summary = new ByteArrayOutputStream();
+      ReportJob.run(spark, fromLake, out, new PrintStream(summary, true, StandardCharsets.UTF_8));
+      ReportJob.run(spark, fromLake, out, new PrintStream(summary, true, StandardCharsets.UTF_8));
+      assertThat(ReportsTest.lines(spark.read().parquet(out + "/hangup_causes")))
+          .containsExactlyInAnyOrderElementsOf(ReportsTest.lines(Reports.hangupCauses(expected)));
+      assertThat(ReportsTest.lines(spark.read().parquet(out + "/countries")))
+          .containsExactlyInAnyOrderElementsOf(ReportsTest.lines(Reports.countries(expected)));
+      assertThat(ReportsTest.lines(spark.read().parquet(out + "/attestation")))
+          .containsExactlyInAnyOrderElementsOf(ReportsTest.lines(Reports.attestation(expected)));
+      assertThat(summary.toString(StandardCharsets.UTF_8)).startsWith("Calls: 3\n");
+    }
+  }
 }
