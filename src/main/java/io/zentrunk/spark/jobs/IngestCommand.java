@@ -44,7 +44,7 @@ public final class IngestCommand extends JobCommand {
       throw new UsageException("--lookback-days must be 0 or more, not " + lookbackDays);
     }
     IngestJob.Args args = new IngestJob.Args(lake, s, e, lookbackDays, acceptDataLoss);
-    try (EmbeddedEmulator api = EmbeddedEmulator.startIfNoCredentials(apiUrl, System.getenv())) {
+    try (EmbeddedEmulator api = endpoint(apiUrl)) {
       SparkSession spark = session("zentrunk ingest");
       Lake.Result r = IngestJob.run(spark, args, Instant.now(),
           (from, to) -> CdrSources.api(spark, api.apiUrl(), from, to), Progress.stderr("ingest"));

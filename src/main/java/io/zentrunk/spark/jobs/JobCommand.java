@@ -32,11 +32,6 @@ abstract class JobCommand implements Callable<Integer> {
       err.println(name + ": " + e.getMessage());
       err.flush();
       return USAGE;
-    } catch (UnsupportedOperationException e) {
-      err.println(name + ": " + e.getMessage()
-          + " (set PLIVO_AUTH_ID and PLIVO_AUTH_TOKEN, or pass --api-url)");
-      err.flush();
-      return USAGE;
     } catch (Exception e) {
       Throwable root = e;
       while (root.getCause() != null && root.getCause() != root) {
@@ -58,6 +53,16 @@ abstract class JobCommand implements Callable<Integer> {
 
   static Instant time(String value, String option) {
     return value == null ? null : Timestamps.parseUtc(value, option);
+  }
+
+  /** The API endpoint: {@code --api-url} or the real service with credentials, else the built-in emulator. */
+  static EmbeddedEmulator endpoint(String apiUrl) {
+    try {
+      return EmbeddedEmulator.startIfNoCredentials(apiUrl, System.getenv());
+    } catch (UnsupportedOperationException e) {
+      throw new UsageException("no API credentials and " + e.getMessage()
+          + ": set PLIVO_AUTH_ID and PLIVO_AUTH_TOKEN, or pass --api-url", e);
+    }
   }
 
   static SparkSession session(String app) {

@@ -216,6 +216,7 @@ public final class Lake {
     }
   }
 
+  @SuppressWarnings("try") // the resource is the scope of the session confs
   private void write(Dataset<Row> cdrs) {
     Map<String, String> sql = new LinkedHashMap<>();
     // INT64 microseconds, UTC-adjusted: what Trino and DuckDB read as timestamp with time zone

@@ -61,7 +61,7 @@ public final class ReportCommand extends JobCommand {
       ReportJob.run(spark, l.read(s, e), output);
       return;
     }
-    try (EmbeddedEmulator api = EmbeddedEmulator.startIfNoCredentials(apiUrl, System.getenv())) {
+    try (EmbeddedEmulator api = endpoint(apiUrl)) {
       SparkSession spark = session("zentrunk report");
       Dataset<Row> cdrs = CdrSources.api(spark, api.apiUrl(), s, e);
       ReportJob.run(spark, cdrs, output);

@@ -25,6 +25,7 @@ public final class ReportJob {
   }
 
   /** As {@link #run(SparkSession, Dataset, String)}, printing the summary to {@code out}; returns it too. */
+  @SuppressWarnings("try") // the resource is the scope of the session confs
   public static String run(SparkSession spark, Dataset<Row> cdrs, String outputPath, PrintStream out) {
     // three aggregations over one input: read the source (an API or the lake) once
     Dataset<Row> input = cdrs.persist(StorageLevel.MEMORY_AND_DISK());

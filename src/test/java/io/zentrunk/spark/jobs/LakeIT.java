@@ -210,7 +210,11 @@ class LakeIT {
   void localLake() throws IOException {
     String lake = tmp.resolve("local-lake").toUri().toString();
     FINAL.put("local", scenario(lake));
-    assertThat(Files.isRegularFile(tmp.resolve("local-lake").resolve(Lake.STATE_FILE))).isTrue();
+    try (var names = Files.list(tmp.resolve("local-lake"))) {
+      // no temporary state files left behind; the .crc is the local file system's checksum of the state
+      assertThat(names.map(p -> p.getFileName().toString()))
+          .containsExactlyInAnyOrder("cdrs", Lake.STATE_FILE, "." + Lake.STATE_FILE + ".crc");
+    }
   }
 
   @Test
