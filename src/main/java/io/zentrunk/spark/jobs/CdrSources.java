@@ -1,7 +1,7 @@
 package io.zentrunk.spark.jobs;
 
 import java.time.Instant;
-import org.apache.spark.sql.DataFrameReader;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -12,16 +12,13 @@ public final class CdrSources {
   private CdrSources() {}
 
   /**
-   * CDRs with {@code start <= end_time < end}. Credentials come from the source's defaults (PLIVO_AUTH_ID,
-   * PLIVO_AUTH_TOKEN); {@code apiUrl} may be null for the real service.
+   * CDRs with {@code start <= end_time < end}. {@code options} are the source's (endpoint,
+   * credentials); missing credentials come from PLIVO_AUTH_ID and PLIVO_AUTH_TOKEN.
    */
-  public static Dataset<Row> api(SparkSession spark, String apiUrl, Instant start, Instant end) {
-    DataFrameReader reader = spark.read().format("zentrunk")
+  public static Dataset<Row> api(SparkSession spark, Map<String, String> options, Instant start, Instant end) {
+    return spark.read().format("zentrunk").options(options)
         .option("start", start.toString())
-        .option("end", end.toString());
-    if (apiUrl != null) {
-      reader = reader.option("api_url", apiUrl);
-    }
-    return reader.load();
+        .option("end", end.toString())
+        .load();
   }
 }

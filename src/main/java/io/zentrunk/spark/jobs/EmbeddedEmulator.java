@@ -1,39 +1,72 @@
 package io.zentrunk.spark.jobs;
 
+import io.zentrunk.spark.emulator.EmulatorConfig;
+import io.zentrunk.spark.emulator.ZentrunkEmulator;
+import java.io.PrintStream;
+import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The API endpoint a command reads from: the given {@code --api-url} (or the real service) when credentials or
- * a URL were given, otherwise the built-in API emulator, started for the duration of the command.
+ * The API endpoint a command reads from: the given {@code --api-url} (or the real service) when
+ * credentials or a URL were given, otherwise the built-in API emulator, started on loopback for
+ * the duration of the command (local mode: executors elsewhere cannot reach it; on a cluster
+ * run {@code jobs/run emulator} and pass {@code --api-url}).
  */
 public final class EmbeddedEmulator implements AutoCloseable {
 
-  private final String apiUrl;
+  /** The built-in demo account: a synthetic week holds about 35,000 CDRs. */
+  static final long DEMO_SEED = 42;
+  static final long DEMO_CALLS_PER_DAY = 5_000;
 
-  private EmbeddedEmulator(String apiUrl) {
-    this.apiUrl = apiUrl;
+  private final ZentrunkEmulator emulator;
+  private final Map<String, String> options;
+
+  private EmbeddedEmulator(ZentrunkEmulator emulator, Map<String, String> options) {
+    this.emulator = emulator;
+    this.options = Map.copyOf(options);
   }
 
   /**
    * @param apiUrl {@code --api-url}, or null
-   * @param env the environment (PLIVO_AUTH_ID)
-   * @throws UnsupportedOperationException until the emulator is wired in (neither credentials nor URL given)
+   * @param env the environment (PLIVO_AUTH_ID, PLIVO_AUTH_TOKEN)
+   * @param say where to say, in one line, that the emulator is used
    */
-  public static EmbeddedEmulator startIfNoCredentials(String apiUrl, Map<String, String> env) {
+  public static EmbeddedEmulator startIfNoCredentials(String apiUrl, Map<String, String> env, PrintStream say) {
     String authId = env.get("PLIVO_AUTH_ID");
     if (apiUrl != null || authId != null && !authId.isBlank()) {
-      return new EmbeddedEmulator(apiUrl);
+      Map<String, String> o = new HashMap<>();
+      if (apiUrl != null) {
+        o.put("api_url", apiUrl);
+      }
+      return new EmbeddedEmulator(null, o);
     }
-    throw new UnsupportedOperationException("emulator not wired yet");
+    ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(DEMO_SEED).callsPerDay(DEMO_CALLS_PER_DAY)
+        .liveClock().build());
+    say.println("No PLIVO_AUTH_ID/PLIVO_AUTH_TOKEN and no --api-url: reading the built-in emulator at " + api.baseUrl()
+        + " (synthetic account, seed " + DEMO_SEED + ", " + DEMO_CALLS_PER_DAY + " calls a day, the API's 300 requests per 5 s)");
+    return new EmbeddedEmulator(api, Map.of("api_url", api.baseUrl(), "auth_id", api.config().authId(),
+        "auth_token", api.config().authToken()));
   }
 
-  /** The URL to pass to the source as {@code api_url}; null for the real service. */
-  public String apiUrl() {
-    return apiUrl;
+  /** Options for the {@code zentrunk} source: the endpoint and, for the emulator, its credentials. */
+  public Map<String, String> sourceOptions() {
+    return options;
+  }
+
+  /** True when the built-in emulator serves this command. */
+  public boolean emulated() {
+    return emulator != null;
   }
 
   @Override
   public void close() {
-    // nothing runs yet; the emulator stops here once it is wired in
+    if (emulator != null) {
+      emulator.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return emulated() ? "EmbeddedEmulator{" + emulator.baseUrl() + "}" : "EmbeddedEmulator{" + options.get("api_url") + "}";
   }
 }

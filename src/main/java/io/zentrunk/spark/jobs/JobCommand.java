@@ -18,6 +18,34 @@ abstract class JobCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Option(names = "--now", paramLabel = "TS",
+      description = "the API's current time, UTC (default: the clock of this machine; set it for an emulator with a fixed clock)")
+  String now;
+
+  @picocli.CommandLine.Option(names = "--source-option", paramLabel = "KEY=VALUE",
+      description = "an option of the zentrunk source, e.g. request_budget=3000 for a raised API limit (repeatable)")
+  java.util.Map<String, String> sourceOption = new java.util.LinkedHashMap<>();
+
+  /** The API's current time. */
+  Instant now() {
+    return now == null ? Instant.now() : time(now, "--now");
+  }
+
+  /** The source's options for this command's endpoint, with --now passed on. */
+  java.util.Map<String, String> sourceOptions(EmbeddedEmulator api) {
+    java.util.Map<String, String> o = new java.util.HashMap<>(api.sourceOptions());
+    sourceOption.forEach((k, v) -> {
+      if (k.equalsIgnoreCase("auth_token") || k.equalsIgnoreCase("start") || k.equalsIgnoreCase("end")) {
+        throw new UsageException("--source-option " + k + " is not allowed: the window comes from --start/--end and the token from PLIVO_AUTH_TOKEN");
+      }
+      o.put(k, v);
+    });
+    if (now != null) {
+      o.put("now", now().toString());
+    }
+    return o;
+  }
+
   /** The job; throws {@link UsageException} for anything the user can fix. */
   abstract void execute() throws Exception;
 
@@ -57,12 +85,7 @@ abstract class JobCommand implements Callable<Integer> {
 
   /** The API endpoint: {@code --api-url} or the real service with credentials, else the built-in emulator. */
   static EmbeddedEmulator endpoint(String apiUrl) {
-    try {
-      return EmbeddedEmulator.startIfNoCredentials(apiUrl, System.getenv());
-    } catch (UnsupportedOperationException e) {
-      throw new UsageException("no API credentials and " + e.getMessage()
-          + ": set PLIVO_AUTH_ID and PLIVO_AUTH_TOKEN, or pass --api-url", e);
-    }
+    return EmbeddedEmulator.startIfNoCredentials(apiUrl, System.getenv(), System.err);
   }
 
   static SparkSession session(String app) {

@@ -63,7 +63,7 @@ public final class ReportCommand extends JobCommand {
     }
     try (EmbeddedEmulator api = endpoint(apiUrl)) {
       SparkSession spark = session("zentrunk report");
-      Dataset<Row> cdrs = CdrSources.api(spark, api.apiUrl(), s, e);
+      Dataset<Row> cdrs = CdrSources.api(spark, sourceOptions(api), s, e);
       ReportJob.run(spark, cdrs, output);
     }
   }

@@ -65,14 +65,6 @@ class CommandsTest {
     assertOneLineError(run("ingest", "--lake", "/tmp/x", "--end", "tomorrow"), "--end: cannot read 'tomorrow'");
     Outcome notANumber = run("ingest", "--lake", "/tmp/x", "--lookback-days", "x");
     assertThat(notANumber.code()).isEqualTo(2);
-    assertThat(notANumber.err()).startsWith("Invalid value for option '--lookback-days'");
-  }
-
-  @Test
-  void withoutCredentialsOrUrlTheEmulatorIsAskedFor() {
-    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("PLIVO_AUTH_ID") == null);
-    assertOneLineError(run("ingest", "--lake", "/tmp/x", "--start", "2026-11-01"), "emulator not wired yet");
-    assertOneLineError(run("report", "--start", "2026-11-01", "--end", "2026-11-02", "--output", "/tmp/x"),
-        "emulator not wired yet");
+    assertThat(notANumber.err().trim()).startsWith("ingest: Invalid value for option '--lookback-days'").doesNotContain("\n");
   }
 }
