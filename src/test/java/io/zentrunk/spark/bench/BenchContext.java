@@ -67,6 +67,9 @@ final class BenchContext {
     o.put("now", api.now().toString());
     o.put("start", from.toString());
     o.put("end", to.toString());
+    // experiments: -Dbench.opt.concurrency=16 (via BENCH_JAVA_OPTS) sets that source option everywhere
+    System.getProperties().stringPropertyNames().stream().filter(k -> k.startsWith("bench.opt."))
+        .forEach(k -> o.put(k.substring("bench.opt.".length()), System.getProperty(k)));
     return o;
   }
 

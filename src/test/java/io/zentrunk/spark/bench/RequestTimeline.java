@@ -18,6 +18,8 @@ final class RequestTimeline implements AutoCloseable {
   private volatile boolean stop;
   private volatile long first = -1;
   private volatile long last = -1;
+  /** (nanos, count) at every change, for -Dbench.trace=FILE (diagnosis of where a read loses time). */
+  private final java.util.List<long[]> trace = new java.util.ArrayList<>();
 
   RequestTimeline(ZentrunkEmulator api) {
     this.api = api;
@@ -33,6 +35,7 @@ final class RequestTimeline implements AutoCloseable {
           }
           last = now;
           seen = n;
+          trace.add(new long[] {now, n});
         }
         LockSupport.parkNanos(POLL_MS * 1_000_000L);
       }
@@ -52,5 +55,17 @@ final class RequestTimeline implements AutoCloseable {
     LockSupport.parkNanos(5 * POLL_MS * 1_000_000L);
     stop = true;
     poller.join();
+    String file = System.getProperty("bench.trace");
+    if (file != null && !trace.isEmpty()) {
+      StringBuilder sb = new StringBuilder();
+      for (long[] t : trace) {
+        sb.append((t[0] - first) / 1_000_000).append(' ').append(t[1]).append('\n');
+      }
+      try {
+        java.nio.file.Files.writeString(java.nio.file.Path.of(file + "." + System.nanoTime()), sb);
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
   }
 }
