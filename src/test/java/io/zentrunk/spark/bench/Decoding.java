@@ -108,20 +108,33 @@ final class Decoding implements Scenario {
         spark[run] = t;
       }
     }
+    // Spark's fixed cost of one such job (scheduling, one empty task into the noop sink)
+    long[] empty = new long[RUNS];
+    Dataset<Row> nothing = ctx.spark.read().schema(CdrSchema.SCHEMA).json(ctx.spark.createDataset(List.<String>of(), Encoders.STRING()).coalesce(1));
+    for (int run = -WARMUP; run < RUNS; run++) {
+      long t = BenchContext.materialize(nothing);
+      if (run >= 0) {
+        empty[run] = t;
+      }
+    }
     long nonNull = df.where("end_time is not null and total_amount is not null").count();
     if (nonNull != rows) {
       throw new IllegalStateException("Spark's reader decoded end_time/total_amount of " + nonNull + " rows of " + rows);
     }
     Arrays.sort(connector);
     Arrays.sort(spark);
+    Arrays.sort(empty);
+    double sparkNetRate = rows / (Math.max(1, spark[RUNS / 2] - empty[RUNS / 2]) / 1e9);
     double connectorRate = rows / (connector[RUNS / 2] / 1e9);
     double sparkRate = rows / (spark[RUNS / 2] / 1e9);
-    ctx.out.printf("  %,d pages, %,d rows (checksum %d); median of %d: connector %.1f ms, Spark %.1f ms%n",
-        pages, rows, sink % 1000, RUNS, connector[RUNS / 2] / 1e6, spark[RUNS / 2] / 1e6);
+    ctx.out.printf("  %,d pages, %,d rows (checksum %d); median of %d: connector %.1f ms, Spark %.1f ms (an empty job %.1f ms)%n",
+        pages, rows, sink % 1000, RUNS, connector[RUNS / 2] / 1e6, spark[RUNS / 2] / 1e6, empty[RUNS / 2] / 1e6);
     ctx.add(Figure.info("decode", "connector decode", connectorRate, "rows/s/core", "PageParser + RowConverter on byte[] pages"));
     ctx.add(Figure.info("decode", "Spark JSON reader", sparkRate, "rows/s/core",
         "json(Dataset<String>) one task, noop sink, Spark job overhead included"));
-    ctx.add(new Figure("decode", "connector / Spark reader", connectorRate / sparkRate, "x",
-        Target.atLeast(1.0, Bench.DECODE_SLACK, ">= 1"), "same rows, same schema"));
+    ctx.add(Figure.info("decode", "Spark JSON reader, job overhead removed", sparkNetRate, "rows/s/core",
+        "minus the median time of the same job over no rows"));
+    ctx.add(new Figure("decode", "connector / Spark reader (overhead removed)", connectorRate / sparkNetRate, "x",
+        Target.atLeast(1.0, Bench.DECODE_SLACK, ">= 1"), "same rows, same schema; gated on Spark's best case"));
   }
 }

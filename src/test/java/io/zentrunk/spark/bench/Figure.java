@@ -63,6 +63,6 @@ record Figure(String scenario, String name, double value, String unit, Target ta
       return String.format(Locale.ROOT, "%,d", (long) v);
     }
     double a = Math.abs(v);
-    return String.format(Locale.ROOT, a >= 100 ? "%,.0f" : a >= 10 ? "%.1f" : a >= 1 ? "%.2f" : "%.3f", v);
+    return String.format(Locale.ROOT, a >= 100 ? "%,.0f" : a >= 10 ? "%.1f" : "%.3f", v);
   }
 }

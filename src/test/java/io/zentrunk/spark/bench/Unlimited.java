@@ -73,7 +73,7 @@ final class Unlimited implements Scenario {
       ctx.add(Figure.info("unlimited", "full read, " + String.format("%,d", n) + " CDRs", rate, "rows/s",
           "2 task slots, emulator in the same JVM"));
       ctx.add(Figure.info("unlimited", "peak heap above baseline", (peak.get() - baseline) / 1048576.0, "MB",
-          "driver+executor+emulator, sampled every 10 ms"));
+          "heap used incl. garbage not yet collected (G1 grows into -Xmx4g): an upper bound, not the live set"));
       ctx.add(Figure.info("unlimited", "requests / ceil(N/20)", s.listRequests() / (double) BenchContext.pages(n), "", ""));
     }
   }
