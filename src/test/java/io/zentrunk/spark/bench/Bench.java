@@ -24,19 +24,27 @@ import org.apache.spark.sql.SparkSession;
 public final class Bench {
 
   /*
-   * Noise margins: how far a figure may miss its target before a run fails. Measured by running
-   * `jobs/bench --quick` repeatedly on the 2-core development machine while 4 other developers
-   * built and tested on it (load average 4-7) and taking, per figure, the spread between the
-   * best and the worst run (numbers in the commit that set them), rounded up.
+   * Noise margins: how far a figure may miss its target before a run fails. Measured on the
+   * 2-core development machine shared with 4 other developers' builds and tests, from 3 runs of
+   * `jobs/bench --quick` (load averages 5 to 20) and 3 full runs of scenario rate (load 3 to 13,
+   * two of them before the last connector change), taking per figure the spread between the
+   * best and the worst run:
+   *   achieved rate / limit: quick 0.948 .. 1.089 (13%), full 0.936 .. 1.01 (7.5%);
+   *   speed-up over the naive loop: quick 6.24 .. 6.67 (6%), full one run 6.20;
+   *   share of 429 answers: 0 in all 6 runs after the RequestBudget fixes;
+   *   decode ratio connector / Spark: 5.0 .. 10.2 (target 1: far away);
+   *   planner tail / static tail: 0.60 .. 0.78.
+   * The margins below cover those spreads; they still catch the regressions found while
+   * writing the benchmark (one 429 shrinking the budget 8 times: rate 0.26 .. 0.42).
    */
-  /** Achieved-rate ratios and the speed-up (relative): quick runs spread by up to 3%. */
-  static final double RATE_SLACK = 0.05;
-  /** Share of 429 answers (absolute): quick runs saw at most 0.x%; a GC pause can cost one or two. */
+  /** Achieved-rate ratios and the speed-up, relative to the target. */
+  static final double RATE_SLACK = 0.10;
+  /** Share of 429 answers, absolute: 2 of the 400 requests of a quick read. */
   static final double THROTTLE_SLACK = 0.005;
-  /** Decode ratio connector / Spark (absolute): medians of 5 moved by up to 20% between runs. */
+  /** Decode ratio connector / Spark, absolute. */
   static final double DECODE_SLACK = 0.25;
-  /** Tail ratio planner vs static (relative). */
-  static final double TAIL_SLACK = 0.15;
+  /** Planner tail vs static tail, relative to the static tail. */
+  static final double TAIL_SLACK = 0.10;
 
   static final List<Scenario> SCENARIOS = List.of(new RateCeiling(), new NaiveLoop(), new StaticSlicing(), new Decoding(),
       new Unlimited(), new CountLimit(), new ScaleModel());
