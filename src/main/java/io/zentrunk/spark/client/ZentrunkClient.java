@@ -108,6 +108,15 @@ public final class ZentrunkClient {
 
   private CdrPage attempt(String url, PageParser parser) throws InterruptedException {
     stats.budgetWaitNanos.add(budget.acquire());
+    try {
+      return send(url, parser);
+    } finally {
+      // the request has ended: its slot frees one window from now (see RequestBudget)
+      budget.release();
+    }
+  }
+
+  private CdrPage send(String url, PageParser parser) throws InterruptedException {
     stats.requests.increment();
     HttpRequest request = HttpRequest.newBuilder(URI.create(url))
         .timeout(Duration.ofMillis(config.requestTimeoutMillis()))

@@ -66,7 +66,7 @@ public final class ReadOptions {
     DOCS.put(REQUEST_BUDGET, "250 | requests per budget window for this account, shared by every read in the JVM (the account allows 300 per 5 s in all)");
     DOCS.put(BUDGET_WINDOW_MS, "5000 | the budget's sliding window");
     DOCS.put(BUDGET_EXECUTORS, "auto | executor JVMs that split the budget equally (auto: 1 in local mode, else the most of registered executors, spark.executor.instances, spark.cores.max / spark.executor.cores); set it with dynamic allocation");
-    DOCS.put(CONCURRENCY, "8 | requests in flight per partition");
+    DOCS.put(CONCURRENCY, "16 | requests in flight per partition");
     DOCS.put(PARTITION_RECORDS, "10000 | target records per partition (the planner splits windows by their counted records)");
     DOCS.put(PLANNING_CONCURRENCY, "8 | count probes in flight while planning");
     DOCS.put(MAX_RETRIES, "10 | retries of one request on 429, 5xx, I/O errors and malformed bodies (exponential backoff with jitter)");

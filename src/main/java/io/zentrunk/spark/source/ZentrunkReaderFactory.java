@@ -1,6 +1,5 @@
 package io.zentrunk.spark.source;
 
-import io.zentrunk.spark.client.CdrField;
 import io.zentrunk.spark.client.ReadStats;
 import io.zentrunk.spark.client.WindowReader;
 import io.zentrunk.spark.client.ZentrunkClient;
@@ -10,9 +9,7 @@ import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
-import org.apache.spark.sql.types.Decimal;
 import org.apache.spark.sql.types.StructType;
-import org.apache.spark.unsafe.types.UTF8String;
 
 /** Creates the executors' readers. Carries the conf (with the token, which it never prints). */
 final class ZentrunkReaderFactory implements PartitionReaderFactory {
@@ -76,24 +73,15 @@ final class ZentrunkReaderFactory implements PartitionReaderFactory {
   /** Streams one partition's CDRs as rows of the pruned schema. */
   static final class CdrReader implements PartitionReader<InternalRow> {
     private final ReadStats stats = new ReadStats();
-    private final CdrField[] fields;
+    private final RowConverter converter;
     private final WindowReader reader;
     private InternalRow row;
 
     CdrReader(ReadConf conf, ZentrunkInputPartition p, StructType schema, long limit) {
-      fields = new CdrField[schema.fields().length];
-      boolean[] wanted = new boolean[CdrField.count()];
-      for (int i = 0; i < fields.length; i++) {
-        CdrField f = CdrField.byJsonName(schema.fields()[i].name());
-        if (f == null) {
-          throw new IllegalStateException("column " + schema.fields()[i].name() + " is not a CDR field");
-        }
-        fields[i] = f;
-        wanted[f.ordinal()] = true;
-      }
+      converter = new RowConverter(schema);
       // Lazily opened: the first request goes out on the first next().
-      reader = new WindowReader(new ZentrunkClient(conf.client, stats), p.query, wanted, conf.concurrency, limit,
-          conf.maxRereads, stats, p.inlinePage);
+      reader = new WindowReader(new ZentrunkClient(conf.client, stats), p.query, converter.wanted(), conf.concurrency,
+          limit, conf.maxRereads, stats, p.inlinePage);
     }
 
     @Override
@@ -101,21 +89,7 @@ final class ZentrunkReaderFactory implements PartitionReaderFactory {
       if (!reader.hasNext()) {
         return false;
       }
-      Object[] rec = reader.next();
-      Object[] values = new Object[fields.length];
-      for (int i = 0; i < fields.length; i++) {
-        CdrField f = fields[i];
-        Object v = rec[f.ordinal()];
-        if (v != null) {
-          switch (f.kind()) {
-            case STRING -> v = UTF8String.fromString((String) v);
-            case DECIMAL -> v = Decimal.apply((Long) v, f.precision(), CdrField.DECIMAL_SCALE);
-            default -> { }
-          }
-        }
-        values[i] = v;
-      }
-      row = new GenericInternalRow(values);
+      row = converter.convert(reader.next());
       return true;
     }
 

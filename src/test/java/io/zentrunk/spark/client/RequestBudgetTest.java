@@ -22,6 +22,7 @@ class RequestBudgetTest {
         for (int k = 0; k < 15; k++) {
           budget.acquire();
           starts.add(System.nanoTime());
+          budget.release();
         }
         return null;
       });
@@ -39,15 +40,18 @@ class RequestBudgetTest {
       }
       assertThat(j - i).as("starts within 200 ms from #" + i).isLessThanOrEqualTo(20);
     }
-    // 90 permits at 20 per 204 ms need at least 4 full windows
+    // 90 permits at 20 per 200 ms need at least 4 full windows
     assertThat(sorted.get(89) - sorted.get(0)).isGreaterThanOrEqualTo(4 * window);
   }
 
   @Test
-  void shrinksOnThrottleAndGrowsBack() {
+  void shrinksOnThrottleOncePerWindowAndGrowsBack() throws Exception {
     RequestBudget budget = new RequestBudget(100, 1000);
     budget.onThrottled(-1);
     assertThat(budget.effective()).isEqualTo(75);
+    budget.onThrottled(-1);
+    assertThat(budget.effective()).as("429s of the same window are one event").isEqualTo(75);
+    Thread.sleep(1100);
     budget.onThrottled(-1);
     assertThat(budget.effective()).isEqualTo(56);
     for (int i = 0; i < 2000; i++) {
@@ -62,7 +66,30 @@ class RequestBudgetTest {
     budget.onThrottled(300);
     long began = System.nanoTime();
     budget.acquire();
+    budget.release();
     assertThat((System.nanoTime() - began) / 1_000_000).isGreaterThanOrEqualTo(290);
+  }
+
+  @Test
+  void aRequestHoldsItsSlotUntilOneWindowAfterItEnded() throws Exception {
+    RequestBudget budget = new RequestBudget(2, 300);
+    budget.acquire();
+    budget.acquire();
+    Thread.sleep(400); // both still in flight: a window after their start frees nothing
+    long began = System.nanoTime();
+    Thread releaser = new Thread(() -> {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        return;
+      }
+      budget.release();
+    });
+    releaser.start();
+    budget.acquire();
+    long waited = (System.nanoTime() - began) / 1_000_000;
+    releaser.join();
+    assertThat(waited).as("waits for the release and then one window").isGreaterThanOrEqualTo(390);
   }
 
   @Test
