@@ -88,6 +88,30 @@ abstract class JobCommand implements Callable<Integer> {
     return EmbeddedEmulator.startIfNoCredentials(apiUrl, System.getenv(), System.err);
   }
 
+  /**
+   * Fails with one line naming the option if {@code path} cannot be written (checked with a probe
+   * file through Hadoop's file system, so it holds for local, HDFS and S3A paths alike), before
+   * any CDR is read.
+   */
+  static void writable(SparkSession spark, String path, String option) {
+    try {
+      org.apache.hadoop.fs.Path dir = new org.apache.hadoop.fs.Path(path);
+      org.apache.hadoop.fs.FileSystem fs = dir.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (fs.exists(dir) && !fs.getFileStatus(dir).isDirectory()) {
+        throw new UsageException(option + " " + path + " is a file, not a folder");
+      }
+      org.apache.hadoop.fs.Path probe = new org.apache.hadoop.fs.Path(dir, "_zentrunk_write_check");
+      fs.mkdirs(dir);
+      fs.create(probe, true).close();
+      fs.delete(probe, false);
+    } catch (UsageException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new UsageException(option + " " + path + " cannot be written: " + e.getClass().getSimpleName() + ": "
+          + String.valueOf(e.getMessage()).lines().findFirst().orElse(""), e);
+    }
+  }
+
   static SparkSession session(String app) {
     return SparkSession.builder()
         .appName(app)

@@ -55,14 +55,16 @@ public final class ReportCommand extends JobCommand {
     }
     if (src.equals("lake")) {
       SparkSession spark = session("zentrunk report");
+      writable(spark, output, "--output");
       Lake l = Lake.open(spark, lake);
       l.state().map(LakeState::completeUntil).filter(c -> c.isBefore(e)).ifPresent(c -> System.err.println(
           "report: note: the lake is complete only up to " + c + "; later days may be partial or missing"));
       ReportJob.run(spark, l.read(s, e), output);
       return;
     }
+    SparkSession spark = session("zentrunk report");
+    writable(spark, output, "--output");
     try (EmbeddedEmulator api = endpoint(apiUrl)) {
-      SparkSession spark = session("zentrunk report");
       Dataset<Row> cdrs = CdrSources.api(spark, sourceOptions(api), s, e);
       ReportJob.run(spark, cdrs, output);
     }

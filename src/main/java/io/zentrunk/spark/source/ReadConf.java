@@ -56,23 +56,11 @@ public final class ReadConf implements Serializable {
     if (urlProblem != null) {
       throw new IllegalArgumentException("Option 'api_url' (" + apiUrl + ") " + urlProblem);
     }
-    String authId = text(o, AUTH_ID, env.apply(ENV_AUTH_ID));
-    if (authId == null || authId.isBlank()) {
-      throw new IllegalArgumentException("Option 'auth_id' is required (or set the environment variable " + ENV_AUTH_ID + ")");
-    }
-    if (!authId.matches("[A-Za-z0-9_-]+")) {
-      throw new IllegalArgumentException("Option 'auth_id' must hold only letters, digits, '_' and '-'");
-    }
-    String token = text(o, AUTH_TOKEN, env.apply(ENV_AUTH_TOKEN));
-    if (token == null || token.isBlank()) {
-      throw new IllegalArgumentException("Option 'auth_token' is required (or set the environment variable " + ENV_AUTH_TOKEN + ")");
-    }
     int budget = integer(o, REQUEST_BUDGET, 250, 1, 1_000_000);
     int budgetWindow = integer(o, BUDGET_WINDOW_MS, 5000, 100, 3_600_000);
     int maxRetries = integer(o, MAX_RETRIES, 10, 0, 100);
     int requestTimeout = integer(o, REQUEST_TIMEOUT_MS, 30_000, 100, 3_600_000);
     int connectTimeout = integer(o, CONNECT_TIMEOUT_MS, 10_000, 100, 600_000);
-    this.client = new ClientConfig(apiUrl, authId.trim(), token.trim(), requestTimeout, connectTimeout, maxRetries, budget, budgetWindow);
     // One partition makes about concurrency / latency requests per second, and reads of fewer
     // than partition_records CDRs (and the last partition of any read) have one: 8 in flight
     // made 65-70 req/s at 100 ms latency (jobs/bench rate --quick), barely above the default
@@ -125,6 +113,19 @@ public final class ReadConf implements Serializable {
     }
     this.billMin = lo == Long.MIN_VALUE ? null : lo;
     this.billMax = hi == Long.MAX_VALUE ? null : hi;
+    // Credentials last: a wrong option value is the more specific mistake to report.
+    String authId = text(o, AUTH_ID, env.apply(ENV_AUTH_ID));
+    if (authId == null || authId.isBlank()) {
+      throw new IllegalArgumentException("Option 'auth_id' is required (or set the environment variable " + ENV_AUTH_ID + ")");
+    }
+    if (!authId.matches("[A-Za-z0-9_-]+")) {
+      throw new IllegalArgumentException("Option 'auth_id' must hold only letters, digits, '_' and '-'");
+    }
+    String token = text(o, AUTH_TOKEN, env.apply(ENV_AUTH_TOKEN));
+    if (token == null || token.isBlank()) {
+      throw new IllegalArgumentException("Option 'auth_token' is required (or set the environment variable " + ENV_AUTH_TOKEN + ")");
+    }
+    this.client = new ClientConfig(apiUrl, authId.trim(), token.trim(), requestTimeout, connectTimeout, maxRetries, budget, budgetWindow);
   }
 
   private ReadConf(ReadConf o, ClientConfig client) {
