@@ -222,8 +222,13 @@ class JobsIT {
   }
 
   Lake.Result ingest(ZentrunkEmulator api, Path lake, Instant start, Instant end) {
-    Map<String, String> o = Map.of("api_url", api.baseUrl(), "auth_id", api.config().authId(), "auth_token",
-        api.config().authToken(), "now", api.now().toString(), "request_budget", "100000");
+    return ingest(api, lake, start, end, Map.of("request_budget", "100000"));
+  }
+
+  Lake.Result ingest(ZentrunkEmulator api, Path lake, Instant start, Instant end, Map<String, String> extra) {
+    Map<String, String> o = new HashMap<>(Map.of("api_url", api.baseUrl(), "auth_id", api.config().authId(), "auth_token",
+        api.config().authToken(), "now", api.now().toString()));
+    o.putAll(extra);
     return IngestJob.run(spark, new IngestJob.Args(lake.toString(), start, end, 1, false), api.now(),
         (f, t) -> io.zentrunk.spark.jobs.CdrSources.api(spark, o, f, t), Progress.stderr("ingest"));
   }
@@ -251,6 +256,28 @@ class JobsIT {
       List<String> before = lakeRows(lake);
       ingest(api, lake, null, null);
       assertThat(lakeRows(lake)).as("a re-run changes nothing").isEqualTo(before);
+    }
+  }
+
+  @Test
+  void ingestUnderEveryFaultAtOnceEqualsTheGroundTruth(@TempDir Path tmp) {
+    try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(61).callsPerDay(11_000).now(NOW)
+        .rateLimit(100, Duration.ofSeconds(1)).latency(Duration.ofMillis(5), Duration.ofMillis(5))
+        .faults(io.zentrunk.spark.emulator.Faults.builder().http500(0.034).http502(0.033).http503(0.033).connectionReset(0.025)
+            .truncatedBody(0.025).stall(0.01).stallDuration(Duration.ofSeconds(10)).build())
+        .build())) {
+      Path lake = tmp.resolve("lake");
+      Instant from = Instant.parse("2026-10-26T00:00:00Z");
+      Instant to = Instant.parse("2026-10-28T00:00:00Z");
+      long began = System.nanoTime();
+      ingest(api, lake, from, to, Map.of("request_budget", "300", "budget_window_ms", "1000", "request_timeout_ms", "1000",
+          "max_retries", "12"));
+      Set<String> truth = truth(api, from, to);
+      assertThat(truth.size()).isGreaterThanOrEqualTo(20_000);
+      assertThat(lakeUuids(lake)).isEqualTo(truth);
+      var st = api.stats();
+      System.out.printf("fault scenario %-28s CDRs %6d  requests %5d  429s %4d  faults %4d  wall %6d ms%n", "ingest, all together",
+          truth.size(), st.requests(), st.rateLimited(), st.faultsInjected(), (System.nanoTime() - began) / 1_000_000);
     }
   }
 
