@@ -93,7 +93,13 @@ final class ApiHandler implements HttpServer.Handler {
       return admin(req);
     }
     stats.request(System.nanoTime());
-    return api(req).withDelay(delay());
+    HttpResponse r;
+    try {
+      r = api(req);
+    } catch (RuntimeException e) { // a bug must not kill the connection silently
+      r = error(500, "internal error: " + e);
+    }
+    return r.withDelay(delay());
   }
 
   private HttpResponse api(HttpServer.Request req) {

@@ -1,8 +1,8 @@
 package io.zentrunk.spark.emulator;
 
 /**
- * The non-time filters of a list request. Null fields do not filter. {@link #key()} is a canonical
- * text of the filter, used to cache per-minute match counts.
+ * The non-time filters of a list request. Null fields do not filter. Equal filters are equal
+ * records, which keys the per-minute match-count cache.
  *
  * <p>Number filters are prefix matches on the digits without '+': {@code fromPrefix} is the digit
  * string; {@code noMatch} is set when a number filter value starts with '+' (Plivo then matches
@@ -26,11 +26,9 @@ record CallFilter(
       new CallFilter(null, null, null, null, null, null, null, null, null, null, null, false);
 
   boolean isEmpty() {
-    return equals(NONE);
-  }
-
-  String key() {
-    return toString();
+    return !noMatch && fromPrefix == null && toPrefix == null && direction == null
+        && billEq == null && billGt == null && billGte == null && billLt == null
+        && billLte == null && hangupCode == null && hangupSource == null && stir == null;
   }
 
   boolean matches(EmulatedCall c) {

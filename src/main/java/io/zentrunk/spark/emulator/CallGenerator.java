@@ -1,10 +1,8 @@
 package io.zentrunk.spark.emulator;
 
 import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Instant;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.SplittableRandom;
 
 /**
@@ -21,7 +19,6 @@ final class CallGenerator {
   static final BigDecimal ZERO5 = new BigDecimal("0.00000");
   static final BigDecimal SECURE_RATE = new BigDecimal("0.00250");
   static final BigDecimal CNAM_RATE = new BigDecimal("0.00400");
-  private static final BigDecimal SIXTY = BigDecimal.valueOf(60);
   private static final String[] REGIONS = {"us-west-1", "us-east-1", "ap-south-1"};
   private static final int[] FAILURE_CODES = {4410, 4550, 4330, 4340, 4350, 4090, 6030};
   private static final int[] FAILURE_WEIGHTS = {30, 22, 8, 6, 6, 10, 10};
@@ -33,12 +30,6 @@ final class CallGenerator {
 
   /** Relative volume per minute of the week (Monday 00:00 UTC first), mean exactly 1. */
   private static final double[] WEEK_SHAPE = weekShape();
-
-  /** Sort order of the API: end_time descending, then call_uuid descending. */
-  static final Comparator<EmulatedCall> API_ORDER =
-      Comparator.comparing(EmulatedCall::endTime)
-          .thenComparing(EmulatedCall::callUuid)
-          .reversed();
 
   private final long seed;
   private final double perMinute;
@@ -91,8 +82,8 @@ final class CallGenerator {
   double expected(long m) {
     // epoch day 0 (1970-01-01) was a Thursday: Monday-based day of week = (day + 3) mod 7
     long day = Math.floorDiv(m, 1440);
-    int dow = (int) Math.floorMod(day + 3, 7);
-    int idx = dow * 1440 + (int) Math.floorMod(m, 1440);
+    int dow = Math.floorMod(day + 3, 7);
+    int idx = dow * 1440 + Math.floorMod(m, 1440);
     return perMinute * WEEK_SHAPE[idx];
   }
 
@@ -119,7 +110,11 @@ final class CallGenerator {
     return Math.max(0, Math.min(n, CallUuids.MAX_ORDINAL));
   }
 
-  /** All calls ending in epoch minute {@code m}, in API order, with their visibility times. */
+  /**
+   * The skeleton of minute {@code m}: for every call its end second, uuid and visibility time, in
+   * API order. Cheap (a few RNG draws per call); the other fields are drawn lazily by
+   * {@link #call} from a per-call stream, so a page needs full details of its own calls only.
+   */
   MinuteBucket generate(long m) {
     int n = count(m);
     SplittableRandom r = Seeds.rng(seed, m, 2);
@@ -129,37 +124,59 @@ final class CallGenerator {
     for (int i = 0; i < bursts; i++) {
       burstSec[i] = r.nextInt(60);
     }
-    EmulatedCall[] calls = new EmulatedCall[n];
+    long[] end = new long[n];
+    long[] hi = new long[n];
+    long[] lo = new long[n];
     long[] delay = new long[n];
-    int[] ordinal = new int[n];
     for (int i = 0; i < n; i++) {
-      int sec = r.nextDouble() < 0.7 ? burstSec[r.nextInt(bursts)] : r.nextInt(60);
-      long d = 0;
+      end[i] = base + (r.nextDouble() < 0.7 ? burstSec[r.nextInt(bursts)] : r.nextInt(60));
       if (lateShare > 0 && r.nextDouble() < lateShare) {
-        d = 60 + r.nextInt(lateMaxSeconds - 60 + 1);
+        delay[i] = 60 + r.nextInt(lateMaxSeconds - 60 + 1);
       }
-      delay[i] = d;
-      calls[i] = call(r, m, i, base + sec);
+      java.util.UUID u = CallUuids.encode(seed, m, i, r.nextLong());
+      hi[i] = u.getMostSignificantBits();
+      lo[i] = u.getLeastSignificantBits();
     }
     Integer[] idx = new Integer[n];
     for (int i = 0; i < n; i++) {
       idx[i] = i;
     }
-    Arrays.sort(idx, (a, b) -> API_ORDER.compare(calls[a], calls[b]));
-    EmulatedCall[] sorted = new EmulatedCall[n];
+    // end_time desc, then call_uuid desc (the uuid's string order is its unsigned bit order)
+    Arrays.sort(idx, (a, b) -> {
+      int c = Long.compare(end[b], end[a]);
+      if (c == 0) {
+        c = Long.compareUnsigned(hi[b], hi[a]);
+      }
+      if (c == 0) {
+        c = Long.compareUnsigned(lo[b], lo[a]);
+      }
+      return c;
+    });
+    long[] sEnd = new long[n];
+    long[] sHi = new long[n];
+    long[] sLo = new long[n];
     long[] visibleAt = new long[n];
+    int[] ordinalAt = new int[n];
     int[] indexByOrdinal = new int[n];
     for (int i = 0; i < n; i++) {
       int o = idx[i];
-      sorted[i] = calls[o];
-      visibleAt[i] = calls[o].endTime().getEpochSecond() + delay[o];
+      sEnd[i] = end[o];
+      sHi[i] = hi[o];
+      sLo[i] = lo[o];
+      visibleAt[i] = end[o] + delay[o];
+      ordinalAt[i] = o;
       indexByOrdinal[o] = i;
     }
-    return new MinuteBucket(m, sorted, visibleAt, indexByOrdinal);
+    return new MinuteBucket(this, m, sEnd, sHi, sLo, visibleAt, ordinalAt, indexByOrdinal);
   }
 
-  private EmulatedCall call(SplittableRandom r, long m, int ordinal, long endSec) {
-    String uuid = CallUuids.encode(seed, m, ordinal, r.nextLong()).toString();
+  /** The full record of one call of minute {@code m}; a pure function of its arguments. */
+  EmulatedCall call(long m, int ordinal, long endSec, long uuidHi, long uuidLo) {
+    SplittableRandom r = Seeds.rng(seed, (m << 24) | ordinal, 3);
+    return call(r, new java.util.UUID(uuidHi, uuidLo).toString(), endSec);
+  }
+
+  private EmulatedCall call(SplittableRandom r, String uuid, long endSec) {
     boolean outbound = r.nextDouble() < 0.6;
     Countries.Country home = Countries.pick(r.nextInt(Countries.totalWeight()));
     Countries.Country far =
@@ -203,7 +220,9 @@ final class CallGenerator {
       double secs = Math.exp(Math.log(75) + 1.1 * r.nextGaussian());
       callDuration = (int) Math.max(1, Math.min(4 * 3600, Math.round(secs)));
       bill = Math.max(inc, ((callDuration + inc - 1) / inc) * inc);
-      amount = rate.multiply(BigDecimal.valueOf(bill)).divide(SIXTY, 5, RoundingMode.HALF_UP);
+      // rate x bill / 60 at 5 places, HALF_UP, in exact integer arithmetic (rates have scale 5)
+      long units = rate.unscaledValue().longValueExact();
+      amount = BigDecimal.valueOf((2 * units * bill + 60) / 120, 5);
       answer = end.minusSeconds(callDuration);
       initiation = answer.minusSeconds(1 + r.nextInt(20));
     } else {

@@ -23,8 +23,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class CallStore {
 
-  private static final int MAX_DAYS_CACHED = 4096;
-  private static final int MAX_FILTER_COUNTS = 500_000;
+  private static final int MAX_DAYS_CACHED = 1024;
+  private static final int MAX_FILTER_COUNTS = 300_000;
 
   private final CallGenerator generator;
   private final long lateMaxSec;
@@ -32,7 +32,10 @@ final class CallStore {
   private final Map<Long, DayCounts> days = new ConcurrentHashMap<>();
   private final LinkedHashMap<Long, MinuteBucket> buckets = new LinkedHashMap<>(256, 0.75f, true);
   private long cachedCalls;
-  private final Map<String, Integer> filterCounts = new ConcurrentHashMap<>();
+  private final Map<FilterMinute, Integer> filterCounts = new ConcurrentHashMap<>();
+
+  /** Cache key of a per-minute match count. */
+  private record FilterMinute(CallFilter filter, long minute) {}
 
   CallStore(CallGenerator generator, long lateMaxSec, long maxCachedCalls) {
     this.generator = generator;
@@ -131,9 +134,9 @@ final class CallStore {
     if (full && f.isEmpty()) {
       return (int) countMinutes(m, m);
     }
-    String key = null;
+    FilterMinute key = null;
     if (full) {
-      key = f.key() + '@' + m;
+      key = new FilterMinute(f, m);
       Integer c = filterCounts.get(key);
       if (c != null) {
         return c;
@@ -142,7 +145,7 @@ final class CallStore {
     MinuteBucket b = bucket(m);
     int c = 0;
     for (int i = 0; i < b.size(); i++) {
-      if (visible(b, i, lo, hi, nowSec) && f.matches(b.calls[i])) {
+      if (visible(b, i, lo, hi, nowSec) && (f.isEmpty() || f.matches(b.call(i)))) {
         c++;
       }
     }
@@ -206,7 +209,7 @@ final class CallStore {
         }
         MinuteBucket b = bucket(m);
         for (int i = 0; i < b.size() && n < limit; i++) {
-          if (visible(b, i, lo, hi, nowSec) && f.matches(b.calls[i])) {
+          if (visible(b, i, lo, hi, nowSec) && (f.isEmpty() || f.matches(b.call(i)))) {
             if (skip > 0) {
               skip--;
             } else {
@@ -235,7 +238,7 @@ final class CallStore {
       }
       for (int i = 0; i < b.size(); i++) {
         if (visible(b, i, lo, hi, nowSec)) {
-          out.add(b.calls[i]);
+          out.add(b.call(i));
         }
       }
     }
@@ -244,7 +247,7 @@ final class CallStore {
 
   /** Count of {@link #all}, cheap for long windows. */
   long count(long lo, long hi, long nowSec) {
-    return page(lo, hi, CallFilter.NONE, nowSec, Integer.MAX_VALUE, 1).total();
+    return page(lo, hi, CallFilter.NONE, nowSec, 0, 0).total();
   }
 
   /** The call with this uuid if it exists, ends in [lo,hi) and is visible; else null. */
@@ -259,7 +262,7 @@ final class CallStore {
     }
     MinuteBucket b = bucket(m);
     int i = b.indexByOrdinal[(int) d[1]];
-    EmulatedCall c = b.calls[i];
+    EmulatedCall c = b.call(i);
     return c.callUuid().equals(uuid) && visible(b, i, lo, hi, nowSec) ? c : null;
   }
 }

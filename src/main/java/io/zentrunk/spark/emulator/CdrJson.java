@@ -1,6 +1,5 @@
 package io.zentrunk.spark.emulator;
 
-import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -16,7 +15,7 @@ final class CdrJson {
   private CdrJson() {}
 
   static byte[] call(EmulatedCall c) {
-    StringBuilder sb = new StringBuilder(900);
+    StringBuilder sb = new StringBuilder(1200);
     sb.append('{');
     str(sb, "call_uuid", c.callUuid()).append(',');
     str(sb, "call_id", c.callId()).append(',');
@@ -52,33 +51,47 @@ final class CdrJson {
     bool(sb, "cnam_lookup", c.cnamLookup()).append(',');
     str(sb, "cnam_lookup_rate", money(c.cnamLookupRate()));
     sb.append('}');
-    return sb.toString().getBytes(StandardCharsets.UTF_8);
+    return sb.toString().getBytes(StandardCharsets.ISO_8859_1);
   }
 
+  /** A decimal with exactly 5 places, e.g. {@code 0.03000}. */
   static String money(BigDecimal v) {
+    if (v.scale() == 5 && v.signum() >= 0 && v.precision() < 18) {
+      long u = v.unscaledValue().longValue();
+      long whole = u / 100_000;
+      int frac = (int) (u % 100_000);
+      char[] f = {'.', '0', '0', '0', '0', '0'};
+      for (int i = 5; i >= 1; i--) {
+        f[i] = (char) ('0' + frac % 10);
+        frac /= 10;
+      }
+      return whole + new String(f);
+    }
     return v.setScale(5).toPlainString();
   }
 
-  /** {@code YYYY-MM-DD HH:MM:SS} in UTC. */
+  private static final java.util.Map<Long, String> DAYS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** {@code YYYY-MM-DD HH:MM:SS} in UTC (the date part is cached per day). */
   static String time(Instant t) {
-    LocalDateTime d = LocalDateTime.ofEpochSecond(t.getEpochSecond(), 0, ZoneOffset.UTC);
-    char[] c = new char[19];
-    int y = d.getYear();
-    c[0] = (char) ('0' + y / 1000 % 10);
-    c[1] = (char) ('0' + y / 100 % 10);
-    c[2] = (char) ('0' + y / 10 % 10);
-    c[3] = (char) ('0' + y % 10);
-    c[4] = '-';
-    two(c, 5, d.getMonthValue());
-    c[7] = '-';
-    two(c, 8, d.getDayOfMonth());
-    c[10] = ' ';
-    two(c, 11, d.getHour());
-    c[13] = ':';
-    two(c, 14, d.getMinute());
-    c[16] = ':';
-    two(c, 17, d.getSecond());
-    return new String(c);
+    long sec = t.getEpochSecond();
+    long day = Math.floorDiv(sec, 86400);
+    String date = DAYS.get(day);
+    if (date == null) {
+      if (DAYS.size() > 4096) {
+        DAYS.clear();
+      }
+      date = LocalDateTime.ofEpochSecond(day * 86400, 0, ZoneOffset.UTC).toLocalDate() + " ";
+      DAYS.put(day, date);
+    }
+    int sod = Math.floorMod(sec, 86400);
+    char[] c = new char[8];
+    two(c, 0, sod / 3600);
+    c[2] = ':';
+    two(c, 3, sod / 60 % 60);
+    c[5] = ':';
+    two(c, 6, sod % 60);
+    return date.concat(new String(c));
   }
 
   private static void two(char[] c, int at, int v) {
@@ -86,9 +99,12 @@ final class CdrJson {
     c[at + 1] = (char) ('0' + v % 10);
   }
 
+  /**
+   * A string field whose value needs no escaping: every value the generator produces is plain
+   * ASCII without quotes, backslashes or control characters (numbers, hex, names, ISO codes).
+   */
   private static StringBuilder str(StringBuilder sb, String k, String v) {
-    sb.append('"').append(k).append("\":");
-    return quote(sb, v);
+    return sb.append('"').append(k).append("\":\"").append(v).append('"');
   }
 
   private static StringBuilder num(StringBuilder sb, String k, long v) {
@@ -103,6 +119,14 @@ final class CdrJson {
   static StringBuilder quote(StringBuilder sb, String v) {
     if (v == null) {
       return sb.append("null");
+    }
+    boolean plain = true;
+    for (int i = 0; i < v.length() && plain; i++) {
+      char ch = v.charAt(i);
+      plain = ch >= 0x20 && ch != '"' && ch != '\\';
+    }
+    if (plain) {
+      return sb.append('"').append(v).append('"');
     }
     sb.append('"');
     for (int i = 0; i < v.length(); i++) {
@@ -140,7 +164,7 @@ final class CdrJson {
   static byte[] list(
       String apiId, int limit, int offset, long total, String previous, String next,
       MinuteBucket[] buckets, int[] indexes, int n) {
-    StringBuilder sb = new StringBuilder(256);
+    StringBuilder sb = new StringBuilder(768);
     sb.append("{\"api_id\":");
     quote(sb, apiId);
     sb.append(",\"meta\":{\"limit\":").append(limit)
@@ -152,16 +176,23 @@ final class CdrJson {
     quote(sb, next);
     sb.append("},\"objects\":[");
     byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
-    ByteArrayOutputStream out = new ByteArrayOutputStream(head.length + n * 900 + 4);
-    out.writeBytes(head);
+    int size = head.length + Math.max(0, n - 1) + 2;
+    for (int i = 0; i < n; i++) {
+      size += buckets[i].json(indexes[i]).length;
+    }
+    byte[] out = new byte[size];
+    System.arraycopy(head, 0, out, 0, head.length);
+    int at = head.length;
     for (int i = 0; i < n; i++) {
       if (i > 0) {
-        out.write(',');
+        out[at++] = ',';
       }
-      out.writeBytes(buckets[i].json(indexes[i]));
+      byte[] b = buckets[i].json(indexes[i]);
+      System.arraycopy(b, 0, out, at, b.length);
+      at += b.length;
     }
-    out.write(']');
-    out.write('}');
-    return out.toByteArray();
+    out[at++] = ']';
+    out[at] = '}';
+    return out;
   }
 }

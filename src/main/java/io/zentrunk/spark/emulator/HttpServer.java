@@ -1,7 +1,6 @@
 package io.zentrunk.spark.emulator;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -244,22 +243,27 @@ final class HttpServer implements Closeable {
     out.flush();
   }
 
+  /** Reads one line (without CR LF) as ISO-8859-1, or null at end of stream. */
   private static String readLine(InputStream in) throws IOException {
-    ByteArrayOutputStream b = new ByteArrayOutputStream(128);
+    byte[] buf = LINE.get();
+    int n = 0;
     int c;
     while ((c = in.read()) >= 0) {
       if (c == '\n') {
-        int n = b.size();
-        byte[] a = b.toByteArray();
-        return new String(a, 0, n > 0 && a[n - 1] == '\r' ? n - 1 : n, StandardCharsets.ISO_8859_1);
+        if (n > 0 && buf[n - 1] == '\r') {
+          n--;
+        }
+        return new String(buf, 0, n, StandardCharsets.ISO_8859_1);
       }
-      if (b.size() >= MAX_LINE) {
+      if (n == buf.length) {
         throw new IOException("line too long");
       }
-      b.write(c);
+      buf[n++] = (byte) c;
     }
-    return b.size() == 0 ? null : null;
+    return null;
   }
+
+  private static final ThreadLocal<byte[]> LINE = ThreadLocal.withInitial(() -> new byte[MAX_LINE]);
 
   @Override
   public void close() {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     name = "zentrunk-spark",
     mixinStandardHelpOptions = true,
     description = "Plivo Zentrunk CDRs in Spark: jobs and the built-in API emulator.",
-    subcommands = {EmulatorCommand.class})
+    subcommands = {ReportCommand.class, IngestCommand.class, EmulatorCommand.class})
 public final class Main {
 
   private Main() {}
@@ -25,6 +25,17 @@ public final class Main {
 
   /** Runs a job and returns its exit code (0 only on success); used by tests without exiting. */
   public static int run(String... args) {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
+    return new CommandLine(new Main())
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setParameterExceptionHandler(Main::badArguments)
+        .execute(args);
+  }
+
+  /** A mistake on the command line: one line naming it, a pointer to --help, exit code 2. */
+  private static int badArguments(CommandLine.ParameterException e, String[] args) {
+    CommandLine cmd = e.getCommandLine();
+    cmd.getErr().println(cmd.getCommandName() + ": " + e.getMessage() + " (see " + cmd.getCommandSpec().qualifiedName() + " --help)");
+    cmd.getErr().flush();
+    return cmd.getCommandSpec().exitCodeOnInvalidInput();
   }
 }

@@ -1,0 +1,32 @@
+package io.zentrunk.spark.jobs;
+
+import java.io.PrintStream;
+import java.util.Locale;
+
+/** Progress lines with the elapsed time, on stderr so that stdout stays for results. */
+public final class Progress {
+
+  private final PrintStream out;
+  private final String job;
+  private final long startNanos = System.nanoTime();
+
+  public Progress(String job, PrintStream out) {
+    this.job = job;
+    this.out = out;
+  }
+
+  public static Progress stderr(String job) {
+    return new Progress(job, System.err);
+  }
+
+  public void line(String message) {
+    out.println(String.format(Locale.ROOT, "[%s %s] %s", job, elapsed(), message));
+    out.flush();
+  }
+
+  /** Elapsed time since this printer was made, as {@code m:ss.s}. */
+  public String elapsed() {
+    long tenths = (System.nanoTime() - startNanos) / 100_000_000L;
+    return String.format(Locale.ROOT, "%d:%02d.%d", tenths / 600, (tenths / 10) % 60, tenths % 10);
+  }
+}

@@ -1,0 +1,78 @@
+package io.zentrunk.spark.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+/** Arguments and exit codes of the commands; every case here fails or succeeds before a SparkSession exists. */
+class CommandsTest {
+
+  private record Outcome(int code, String out, String err) {}
+
+  private static Outcome run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = Main.run(args);
+      return new Outcome(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  private static void assertOneLineError(Outcome o, String... fragments) {
+    assertThat(o.code()).isEqualTo(2);
+    assertThat(o.err()).hasLineCount(1).contains(fragments).doesNotContain("Exception", "\tat ");
+  }
+
+  @Test
+  void help() {
+    Outcome report = run("report", "--help");
+    assertThat(report.code()).isZero();
+    assertThat(report.out()).contains("--start=TS", "--end=TS", "--output=PATH", "--source=api|lake", "--lake=PATH",
+        "--api-url=URL");
+    Outcome ingest = run("ingest", "--help");
+    assertThat(ingest.code()).isZero();
+    assertThat(ingest.out()).contains("--lake=PATH", "--lookback-days=N", "--accept-data-loss", "--api-url=URL");
+  }
+
+  @Test
+  void reportArgumentErrors() {
+    assertOneLineError(run("report", "--end", "2026-11-02", "--output", "/tmp/x"), "report:", "--start");
+    assertOneLineError(run("report", "--start", "2026-11-01", "--end", "2026-11-02"), "--output");
+    assertOneLineError(run("report", "--start", "2026-11-32", "--end", "2026-12-02", "--output", "/tmp/x"),
+        "--start: cannot read '2026-11-32'");
+    assertOneLineError(run("report", "--start", "2026-11-02", "--end", "2026-11-01", "--output", "/tmp/x"),
+        "--end", "must be after --start");
+    assertOneLineError(run("report", "--start", "2026-11-01", "--end", "2026-11-02", "--output", "/tmp/x",
+        "--source", "ftp"), "--source must be api or lake");
+    assertOneLineError(run("report", "--start", "2026-11-01", "--end", "2026-11-02", "--output", "/tmp/x",
+        "--source", "lake"), "--lake");
+  }
+
+  @Test
+  void ingestArgumentErrors() {
+    assertOneLineError(run("ingest"), "ingest:", "--lake");
+    assertOneLineError(run("ingest", "--lake", "/tmp/x", "--lookback-days", "-1"), "--lookback-days");
+    assertOneLineError(run("ingest", "--lake", "/tmp/x", "--end", "tomorrow"), "--end: cannot read 'tomorrow'");
+    Outcome notANumber = run("ingest", "--lake", "/tmp/x", "--lookback-days", "x");
+    assertThat(notANumber.code()).isEqualTo(2);
+    assertThat(notANumber.err()).startsWith("Invalid value for option '--lookback-days'");
+  }
+
+  @Test
+  void withoutCredentialsOrUrlTheEmulatorIsAskedFor() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("PLIVO_AUTH_ID") == null);
+    assertOneLineError(run("ingest", "--lake", "/tmp/x", "--start", "2026-11-01"), "emulator not wired yet");
+    assertOneLineError(run("report", "--start", "2026-11-01", "--end", "2026-11-02", "--output", "/tmp/x"),
+        "emulator not wired yet");
+  }
+}

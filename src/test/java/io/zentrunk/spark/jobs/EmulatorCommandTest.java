@@ -1,0 +1,77 @@
+package io.zentrunk.spark.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zentrunk.spark.emulator.EmulatorConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Option parsing and validation of {@code jobs/run emulator} (without serving). */
+class EmulatorCommandTest {
+
+  private static EmulatorConfig parse(String... args) {
+    EmulatorCommand cmd = new EmulatorCommand();
+    new CommandLine(cmd).parseArgs(args);
+    return cmd.config();
+  }
+
+  @Test
+  void optionsMapOntoTheConfig() {
+    EmulatorConfig c = parse("--port", "18099", "--now", "2026-11-01 00:00:00", "--seed", "5",
+        "--calls-per-day", "1000", "--rate-limit", "30", "--rate-window-seconds", "2",
+        "--late-share", "0.1", "--late-max-minutes", "3", "--latency-ms", "100", "--jitter-ms",
+        "30", "--fault-500", "0.1", "--fault-reset", "0.05", "--stall-seconds", "9");
+    assertThat(c.port()).isEqualTo(18099);
+    assertThat(c.now()).isEqualTo(Instant.parse("2026-11-01T00:00:00Z"));
+    assertThat(c.seed()).isEqualTo(5);
+    assertThat(c.callsPerDay()).isEqualTo(1000);
+    assertThat(c.rateLimit()).isEqualTo(30);
+    assertThat(c.rateWindow()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.lateShare()).isEqualTo(0.1);
+    assertThat(c.lateMaxMinutes()).isEqualTo(3);
+    assertThat(c.latencyMean()).isEqualTo(Duration.ofMillis(100));
+    assertThat(c.faults().http500()).isEqualTo(0.1);
+    assertThat(c.faults().connectionReset()).isEqualTo(0.05);
+    assertThat(c.faults().stallDuration()).isEqualTo(Duration.ofSeconds(9));
+    EmulatorConfig d = parse();
+    assertThat(d.port()).isEqualTo(18080);
+    assertThat(d.now()).isNull();
+    assertThat(d.authId()).isEqualTo(EmulatorConfig.DEFAULT_AUTH_ID);
+    assertThat(d.rateLimit()).isEqualTo(300);
+    assertThat(parse("--rate-limit", "0").rateLimit()).isZero();
+  }
+
+  @Test
+  void badValuesFailWithAOneLineErrorNamingTheOption() {
+    assertBad("--fault-500", "--fault-500", "2");
+    assertBad("--late-share", "--late-share", "-0.5");
+    assertBad("--now", "--now", "tomorrow");
+    assertBad("--port", "--port", "70000");
+    assertBad("--rate-window-seconds", "--rate-window-seconds", "0");
+    assertBad("--seed", "--seed", "abc");
+  }
+
+  private static void assertBad(String option, String... args) {
+    String[] full = new String[args.length + 1];
+    full[0] = "emulator";
+    System.arraycopy(args, 0, full, 1, args.length);
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    PrintStream old = System.err;
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    int code;
+    try {
+      code = Main.run(full);
+    } finally {
+      System.setErr(old);
+    }
+    assertThat(code).isEqualTo(2);
+    String first = err.toString(StandardCharsets.UTF_8).lines().findFirst().orElse("");
+    assertThat(first).contains(option);
+    assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("emulator-token");
+  }
+}
