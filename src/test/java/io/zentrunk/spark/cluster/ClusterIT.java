@@ -13,7 +13,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,9 +36,11 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
+import static org.apache.spark.sql.functions.sum;
+
 /**
  * The connector on a real Spark standalone cluster: a master and two workers (one core each),
- * an application submitted through {@code org.apache.spark.deploy.SparkSubmit} in its own JVM
+ * the report job submitted through {@code org.apache.spark.deploy.SparkSubmit} in its own JVM
  * (client mode), the emulator (300 requests per 5 s, 100 ms ± 30 ms) in this JVM. Checks that
  * the output is the emulator's ground truth, that both workers' executors read, and that the
  * account's budget held for the whole cluster while the read ran close to it.
@@ -45,11 +54,11 @@ class ClusterIT {
   static final Path WORK = Path.of("target", "cluster-it").toAbsolutePath();
 
   @Test
-  void readsOnTwoWorkersWithinOneAccountBudget() throws Exception {
+  void reportOnTwoWorkersWithinOneAccountBudget() throws Exception {
     deleteRecursively(WORK);
     Files.createDirectories(WORK);
     Path eventLogs = Files.createDirectories(WORK.resolve("event-logs"));
-    Path output = WORK.resolve("output");
+    Path output = WORK.resolve("report");
     try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(11).callsPerDay(30_000).now(NOW)
             .rateLimit(300, Duration.ofSeconds(5)).latency(Duration.ofMillis(100), Duration.ofMillis(30)).build());
         StandaloneCluster cluster = StandaloneCluster.start("cluster-it", 2)) {
@@ -57,69 +66,89 @@ class ClusterIT {
       assertThat(truth.size()).isGreaterThan(25_000);
       api.resetStats();
 
-      List<String> submit = new ArrayList<>(List.of(
+      // as docs/cluster.md documents it (spark-submit = SparkSubmit with the Spark jars on the classpath)
+      List<String> submit = List.of(
           "--master", cluster.masterUrl(),
           "--deploy-mode", "client",
           "--conf", "spark.driver.host=127.0.0.1",
-          "--conf", "spark.driver.memory=768m",
           "--conf", "spark.executor.memory=768m",
+          "--conf", "spark.cores.max=2",
           "--conf", "spark.ui.enabled=false",
           "--conf", "spark.eventLog.enabled=true",
           "--conf", "spark.eventLog.compress=false",
           "--conf", "spark.eventLog.dir=" + eventLogs.toUri(),
-          "--conf", "spark.sql.session.timeZone=UTC",
-          "--class", ClusterReadApp.class.getName(),
+          "--class", "io.zentrunk.spark.jobs.Main",
           appJar().toString(),
-          api.baseUrl(), FROM.toString(), TO.toString(), NOW.toString(), output.toUri().toString(), "2000"));
+          "report", "--start", FROM.toString(), "--end", TO.toString(), "--output", output.toUri().toString(),
+          "--api-url", api.baseUrl());
       Map<String, String> env = Map.of("PLIVO_AUTH_ID", api.config().authId(),
           "PLIVO_AUTH_TOKEN", api.config().authToken());
+      // the emulator's list-request counter, sampled: the rate the cluster sustained
+      List<long[]> samples = new CopyOnWriteArrayList<>();
+      ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+      sampler.scheduleAtFixedRate(() -> samples.add(new long[] {System.nanoTime(), api.stats().listRequests()}),
+          0, 250, TimeUnit.MILLISECONDS);
       long began = System.nanoTime();
-      Process driver = cluster.start("driver", List.of("-Xmx768m"), "org.apache.spark.deploy.SparkSubmit", submit, env,
-          Path.of("target", "test-classes").toAbsolutePath().toString());
+      Process driver = cluster.start("driver", List.of("-Xmx768m"), "org.apache.spark.deploy.SparkSubmit", submit, env);
       boolean done = driver.waitFor(4, TimeUnit.MINUTES);
       long wallMs = (System.nanoTime() - began) / 1_000_000;
+      sampler.shutdownNow();
       String driverLog = Files.readString(cluster.logs().resolve("driver.log"));
-      assertThat(done).as("driver finished in 4 minutes; log: %s", cluster.logs()).isTrue();
+      assertThat(done).as("driver finished in 4 minutes; logs: %s", cluster.logs()).isTrue();
       assertThat(driver.exitValue()).as("driver exit code; tail of its log:\n%s", tail(driverLog, 60)).isZero();
       EmulatorStats stats = api.stats();
 
-      // (a) the output is the ground truth
+      // (a) the report is the ground truth's: calls and amount per end_date, direction, hangup source and cause
+      Map<String, String> expected = new TreeMap<>();
+      truth.stream().collect(Collectors.groupingBy(c -> String.join("|", LocalDate.ofInstant(c.endTime(), ZoneOffset.UTC)
+              .toString(), c.callDirection(), c.hangupSource(), String.valueOf(c.hangupCauseCode())), TreeMap::new,
+          Collectors.toList())).forEach((k, calls) -> expected.put(k, calls.size() + " calls, USD "
+              + calls.stream().map(EmulatedCall::totalAmount).reduce(BigDecimal.ZERO, BigDecimal::add).stripTrailingZeros()
+                  .toPlainString()));
+      Map<String, String> actual = new TreeMap<>();
+      long countriesCalls;
       SparkSession local = SparkSession.builder().master("local[1]").appName("ClusterIT-check")
           .config("spark.ui.enabled", "false").config("spark.sql.session.timeZone", "UTC").getOrCreate();
       try {
-        List<Row> rows = local.read().parquet(output.toString()).collectAsList();
-        Set<String> uuids = rows.stream().map(r -> r.getString(0)).collect(Collectors.toSet());
-        assertThat(rows).hasSize(truth.size());
-        assertThat(uuids).isEqualTo(truth.stream().map(EmulatedCall::callUuid).collect(Collectors.toSet()));
-        assertThat(rows.stream().map(r -> r.getDecimal(2)).reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add))
-            .isEqualByComparingTo(truth.stream().map(EmulatedCall::totalAmount)
-                .reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add));
+        for (Row r : local.read().parquet(output.resolve("hangup_causes").toString())
+            .select("end_date", "call_direction", "hangup_source", "hangup_cause_code", "calls", "amount")
+            .collectAsList()) {
+          actual.put(String.join("|", r.get(0).toString(), r.getString(1), r.getString(2), String.valueOf(r.get(3))),
+              r.getLong(4) + " calls, USD " + r.getDecimal(5).stripTrailingZeros().toPlainString());
+        }
+        countriesCalls = local.read().parquet(output.resolve("countries").toString()).agg(sum("calls")).first().getLong(0);
       } finally {
         local.stop();
       }
+      assertThat(actual).isEqualTo(expected);
+      assertThat(countriesCalls).isEqualTo(truth.size());
+      assertThat(driverLog).contains("Calls: " + truth.size());
 
       // (b) both workers' executors read partitions
-      EventLog log = EventLog.read(eventLogs, ClusterReadApp.MEASURED);
+      EventLog log = EventLog.read(eventLogs);
       assertThat(log.scanTasks).isNotEmpty();
       Map<String, Long> tasksByExecutor = log.scanTasks.stream()
-          .collect(Collectors.groupingBy(t -> t.executorId, TreeMap::new, Collectors.counting()));
+          .collect(Collectors.groupingBy(t -> t.executorId(), TreeMap::new, Collectors.counting()));
       Set<Integer> workersThatRead = new HashSet<>();
       for (String e : tasksByExecutor.keySet()) {
         workersThatRead.add(log.executorWorkerUiPort.getOrDefault(e, -1));
       }
-      long readStart = log.scanTasks.stream().mapToLong(t -> t.launch).min().orElseThrow();
-      long readEnd = log.scanTasks.stream().mapToLong(t -> t.finish).max().orElseThrow();
+      long readStart = log.scanTasks.stream().mapToLong(t -> t.launch()).min().orElseThrow();
+      long readEnd = log.scanTasks.stream().mapToLong(t -> t.finish()).max().orElseThrow();
       long readMs = readEnd - readStart;
-      long executorRequests = log.scanTasks.stream().mapToLong(t -> t.apiRequests).sum();
-      double rate = executorRequests * 1000.0 / readMs;
+      long executorRequests = log.scanTasks.stream().mapToLong(t -> t.apiRequests()).sum();
       double budgetRate = BUDGET / 5.0;
-      String summary = String.format(
-          "cluster: %d CDRs, %d list requests (%d by executors), peak %d per 5 s (budget %d), %d x 429; read %.1f s "
-              + "at %.1f requests/s = %.0f%% of the budget; scan tasks per executor %s on worker UI ports %s; "
-              + "submit to exit %.1f s; %s",
-          truth.size(), stats.listRequests(), executorRequests, stats.peakRequestsPer5s(), BUDGET, stats.rateLimited(),
-          readMs / 1000.0, rate, 100 * rate / budgetRate, tasksByExecutor, workersThatRead, wallMs / 1000.0,
-          budgetLine(driverLog));
+      double rate = executorRequests * 1000.0 / readMs;
+      double sustained = bestRate(samples, Duration.ofSeconds(20));
+      String summary = String.format(Locale.ROOT,
+          "cluster: %d CDRs; %d list requests (%d by executors, %d planning); peak %d per 5 s (budget %d); %d x 429; "
+              + "scan %.1f s at %.1f requests/s = %.0f%% of the budget (executor JVM start-up included); "
+              + "best 20 s: %.1f requests/s = %.0f%%; scan tasks per executor %s on worker UI ports %s of %s; "
+              + "spark-submit to exit %.1f s; driver: %s",
+          truth.size(), stats.listRequests(), executorRequests, stats.listRequests() - executorRequests,
+          stats.peakRequestsPer5s(), BUDGET, stats.rateLimited(), readMs / 1000.0, rate, 100 * rate / budgetRate,
+          sustained, 100 * sustained / budgetRate, tasksByExecutor, workersThatRead, cluster.workerUiPorts(),
+          wallMs / 1000.0, budgetLine(driverLog));
       System.out.println(summary);
       Files.writeString(WORK.resolve("summary.txt"), summary + "\n");
       assertThat(tasksByExecutor).as(summary).hasSize(2);
@@ -128,9 +157,33 @@ class ClusterIT {
       // (c) one budget for the whole cluster, and the read used it
       assertThat(stats.rateLimited()).as(summary).isZero();
       assertThat(stats.peakRequestsPer5s()).as(summary).isLessThanOrEqualTo(BUDGET);
-      assertThat(readMs).as(summary).isGreaterThan(20_000);
-      assertThat(rate).as(summary).isGreaterThanOrEqualTo(0.9 * budgetRate);
+      assertThat(readMs).as(summary).isGreaterThan(25_000);
+      assertThat(sustained).as(summary).isGreaterThanOrEqualTo(0.9 * budgetRate);
+      assertThat(rate).as(summary).isGreaterThanOrEqualTo(0.5 * budgetRate);
+
+      List<ProcessHandle> started = cluster.alive();
+      assertThat(started).as("master, 2 workers, 2 executors").hasSizeGreaterThanOrEqualTo(3);
+      cluster.close();
+      assertThat(started.stream().filter(ProcessHandle::isAlive).toList()).as("processes left after close").isEmpty();
     }
+  }
+
+  /** The most requests per second over any {@code span} of the samples (nanoTime, cumulative count). */
+  static double bestRate(List<long[]> samples, Duration span) {
+    double best = 0;
+    int j = 0;
+    for (int i = 0; i < samples.size(); i++) {
+      while (j < samples.size() && samples.get(j)[0] - samples.get(i)[0] < span.toNanos()) {
+        j++;
+      }
+      if (j == samples.size()) {
+        break;
+      }
+      long[] a = samples.get(i);
+      long[] b = samples.get(j);
+      best = Math.max(best, (b[1] - a[1]) * 1e9 / (b[0] - a[0]));
+    }
+    return best;
   }
 
   static String budgetLine(String driverLog) {
@@ -170,8 +223,8 @@ class ClusterIT {
     final List<Task> scanTasks = new ArrayList<>();
     final Map<String, Integer> executorWorkerUiPort = new HashMap<>();
 
-    /** Reads the one application's event log under {@code dir} (rolling or not); tasks of jobs described {@code job}. */
-    static EventLog read(Path dir, String job) throws IOException {
+    /** Reads the one application's event log under {@code dir} (rolling or not). */
+    static EventLog read(Path dir) throws IOException {
       List<Path> files;
       try (Stream<Path> s = Files.walk(dir)) {
         files = s.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
@@ -183,7 +236,6 @@ class ClusterIT {
       EventLog out = new EventLog();
       ObjectMapper json = new ObjectMapper();
       Pattern port = Pattern.compile("//[^:/]+:(\\d+)/");
-      Set<Integer> stagesOfJob = new HashSet<>();
       for (Path file : files) {
         for (String line : Files.readAllLines(file)) {
           JsonNode e = json.readTree(line);
@@ -192,11 +244,7 @@ class ClusterIT {
             String url = e.path("Executor Info").path("Log Urls").path("stdout").asText("");
             Matcher m = port.matcher(url);
             out.executorWorkerUiPort.put(e.path("Executor ID").asText(), m.find() ? Integer.parseInt(m.group(1)) : -1);
-          } else if (type.equals("SparkListenerJobStart")) {
-            if (job.equals(e.path("Properties").path("spark.job.description").asText())) {
-              e.path("Stage IDs").forEach(id -> stagesOfJob.add(id.asInt()));
-            }
-          } else if (type.equals("SparkListenerTaskEnd") && stagesOfJob.contains(e.path("Stage ID").asInt())) {
+          } else if (type.equals("SparkListenerTaskEnd")) {
             JsonNode info = e.path("Task Info");
             long requests = 0;
             boolean scan = false;
@@ -206,7 +254,7 @@ class ClusterIT {
                 requests += a.path("Update").asLong(0);
               }
             }
-            if (scan && e.path("Task End Reason").path("Reason").asText().equals("Success")) {
+            if (scan && requests > 0 && e.path("Task End Reason").path("Reason").asText().equals("Success")) {
               out.scanTasks.add(new Task(e.path("Stage ID").asInt(), info.path("Executor ID").asText(),
                   info.path("Launch Time").asLong(), info.path("Finish Time").asLong(), requests));
             }
