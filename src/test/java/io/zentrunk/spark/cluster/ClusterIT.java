@@ -156,10 +156,10 @@ class ClusterIT {
 
       // (c) one budget for the whole cluster, and the read used it
       assertThat(stats.rateLimited()).as(summary).isZero();
-      // Each executor's limiter counts requests when they are sent, the emulator when they arrive: on a loaded machine
-      // a request can leave its thread a few hundred ms after its permit, so a window of arrivals can hold a few more
-      // than any window of permits (measured: 253 against 250, with the planning requests long out of the window).
-      // 2% for that jitter; never near the API's own 300.
+      // Each executor's limiter logs when its requests end, so the executors' arrivals at the server never exceed
+      // their shares. The driver's planning requests (about 1.5 per partition) come from the driver's own budget just
+      // before the executors start and can share a 5-second window with their first requests: 2% covers that, never
+      // near the API's own 300.
       assertThat(stats.peakRequestsPer5s()).as(summary).isLessThanOrEqualTo(BUDGET + BUDGET / 50);
       assertThat(readMs).as(summary).isGreaterThan(25_000);
       assertThat(sustained).as(summary).isGreaterThanOrEqualTo(0.9 * budgetRate);
