@@ -80,7 +80,7 @@ class ClusterIT {
           "--class", "io.zentrunk.spark.jobs.Main",
           appJar().toString(),
           "report", "--start", FROM.toString(), "--end", TO.toString(), "--output", output.toUri().toString(),
-          "--api-url", api.baseUrl());
+          "--api-url", api.baseUrl(), "--source-option", "partition_records=2000");
       Map<String, String> env = Map.of("PLIVO_AUTH_ID", api.config().authId(),
           "PLIVO_AUTH_TOKEN", api.config().authToken());
       // the emulator's list-request counter, sampled: the rate the cluster sustained
