@@ -46,8 +46,11 @@ public final class IngestCommand extends JobCommand {
     IngestJob.Args args = new IngestJob.Args(lake, s, e, lookbackDays, acceptDataLoss);
     try (EmbeddedEmulator api = endpoint(apiUrl)) {
       SparkSession spark = session("zentrunk ingest");
-      Lake.Result r = IngestJob.run(spark, args, now(),
-          (from, to) -> CdrSources.api(spark, sourceOptions(api), from, to), Progress.stderr("ingest"));
+      Lake.Result r;
+      try (ReadProgress progress = new ReadProgress(spark, Progress.stderr("ingest"), 10)) {
+        r = IngestJob.run(spark, args, now(), (from, to) -> CdrSources.api(spark, sourceOptions(api), from, to),
+            Progress.stderr("ingest"));
+      }
       System.out.println(String.format(Locale.ROOT, "ingested %,d CDRs in %d days into %s; complete until %s",
           r.records(), r.recordsByDay().size(), lake, r.state().map(Instant::toString).orElse("(no state)")));
     }

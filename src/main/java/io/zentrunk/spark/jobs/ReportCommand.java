@@ -66,7 +66,9 @@ public final class ReportCommand extends JobCommand {
     writable(spark, output, "--output");
     try (EmbeddedEmulator api = endpoint(apiUrl)) {
       Dataset<Row> cdrs = CdrSources.api(spark, sourceOptions(api), s, e);
-      ReportJob.run(spark, cdrs, output);
+      try (ReadProgress progress = new ReadProgress(spark, Progress.stderr("report"), 10)) {
+        ReportJob.run(spark, cdrs, output);
+      }
     }
   }
 }
