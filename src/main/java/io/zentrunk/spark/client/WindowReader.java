@@ -95,11 +95,6 @@ public final class WindowReader implements Iterator<Object[]>, AutoCloseable {
     return r;
   }
 
-  /** Distinct records handed out so far. */
-  public long emitted() {
-    return emitted;
-  }
-
   private Object[] advance() {
     while (true) {
       if (rowLimit >= 0 && emitted >= rowLimit) {

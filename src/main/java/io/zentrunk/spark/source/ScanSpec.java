@@ -13,11 +13,6 @@ import java.util.TreeMap;
 record ScanSpec(long from, long to, TreeMap<String, String> apiFilters, boolean empty, long limit, boolean countOnly,
     List<String> pushedFilters) implements Serializable {
 
-  /** The whole read as one query (which may span more than 90 days; the planner splits it). */
-  CdrQuery wholeQuery() {
-    return new CdrQuery(from, Math.min(to, from + CdrQuery.MAX_RANGE_MICROS), apiFilters);
-  }
-
   /** The window cut into queries of at most 90 days, in time order. */
   List<CdrQuery> chunks() {
     java.util.ArrayList<CdrQuery> out = new java.util.ArrayList<>();

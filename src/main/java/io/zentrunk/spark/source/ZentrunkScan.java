@@ -143,9 +143,4 @@ final class ZentrunkScan implements Scan, Batch {
   public CustomTaskMetric[] reportDriverMetrics() {
     return new CustomTaskMetric[] {ZentrunkMetrics.task("planningRequests", planningStats.requests.sum())};
   }
-
-  /** Requests this scan's planning sent (for tests and benchmarks). */
-  long planningRequests() {
-    return planningStats.requests.sum();
-  }
 }
