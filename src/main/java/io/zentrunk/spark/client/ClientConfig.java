@@ -23,9 +23,17 @@ public final class ClientConfig implements Serializable {
   private final int maxRetries;
   private final int budgetRequests;
   private final long budgetWindowMillis;
+  /** The driver's permit service (executors on a cluster), or null: this JVM's own budget. */
+  private final PermitEndpoint permits;
 
   public ClientConfig(String apiUrl, String authId, String authToken, int requestTimeoutMillis,
       int connectTimeoutMillis, int maxRetries, int budgetRequests, long budgetWindowMillis) {
+    this(apiUrl, authId, authToken, requestTimeoutMillis, connectTimeoutMillis, maxRetries, budgetRequests,
+        budgetWindowMillis, null);
+  }
+
+  private ClientConfig(String apiUrl, String authId, String authToken, int requestTimeoutMillis,
+      int connectTimeoutMillis, int maxRetries, int budgetRequests, long budgetWindowMillis, PermitEndpoint permits) {
     this.apiUrl = stripSlash(Objects.requireNonNull(apiUrl));
     this.authId = Objects.requireNonNull(authId);
     this.authToken = Objects.requireNonNull(authToken);
@@ -34,6 +42,7 @@ public final class ClientConfig implements Serializable {
     this.maxRetries = maxRetries;
     this.budgetRequests = budgetRequests;
     this.budgetWindowMillis = budgetWindowMillis;
+    this.permits = permits;
   }
 
   /** A config with the connector's defaults for everything but the endpoint and credentials. */
@@ -115,12 +124,31 @@ public final class ClientConfig implements Serializable {
 
   /** The same settings with another budget (for example an executor's share). */
   public ClientConfig withBudget(int requests) {
-    return new ClientConfig(apiUrl, authId, authToken, requestTimeoutMillis, connectTimeoutMillis, maxRetries, requests, budgetWindowMillis);
+    return new ClientConfig(apiUrl, authId, authToken, requestTimeoutMillis, connectTimeoutMillis, maxRetries, requests,
+        budgetWindowMillis, permits);
+  }
+
+  /** The same settings, with permits leased from the driver's service instead of this JVM's budget. */
+  public ClientConfig withPermits(PermitEndpoint endpoint) {
+    return new ClientConfig(apiUrl, authId, authToken, requestTimeoutMillis, connectTimeoutMillis, maxRetries,
+        budgetRequests, budgetWindowMillis, endpoint);
+  }
+
+  /** The driver's permit service, or null when this JVM's own budget applies. */
+  public PermitEndpoint permits() {
+    return permits;
+  }
+
+  /** The budget requests under this config take their permits from. */
+  Budget budget() {
+    return permits == null ? RequestBudget.shared(apiUrl, authId, budgetRequests, budgetWindowMillis)
+        : PermitClient.shared(permits, this);
   }
 
   @Override
   public String toString() {
     return "ClientConfig{apiUrl=" + apiUrl + ", authId=" + authId + ", authToken=<hidden>, budget="
-        + budgetRequests + "/" + budgetWindowMillis + "ms, retries=" + maxRetries + "}";
+        + budgetRequests + "/" + budgetWindowMillis + "ms" + (permits == null ? "" : " leased from " + permits)
+        + ", retries=" + maxRetries + "}";
   }
 }

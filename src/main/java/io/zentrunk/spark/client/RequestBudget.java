@@ -33,7 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Why not Failsafe's RateLimiter: its permits cannot be resized while in use, which the
  * adaptive behaviour needs, and its bursty mode refills per fixed period (see above).
  */
-public final class RequestBudget {
+public final class RequestBudget implements Budget {
 
   private static final ConcurrentHashMap<String, RequestBudget> SHARED = new ConcurrentHashMap<>();
 
@@ -74,6 +74,18 @@ public final class RequestBudget {
    */
   public synchronized long acquire() throws InterruptedException {
     long begin = System.nanoTime();
+    tryAcquire(Long.MAX_VALUE);
+    return System.nanoTime() - begin;
+  }
+
+  /**
+   * As {@link #acquire()}, waiting at most {@code timeoutNanos} (0: do not wait). The driver's
+   * permit service leases this budget's slots to executors with it.
+   *
+   * @return true if a request may start (then it is in flight), false if the time ran out
+   */
+  public synchronized boolean tryAcquire(long timeoutNanos) throws InterruptedException {
+    long begin = System.nanoTime();
     while (true) {
       long now = System.nanoTime();
       expire(now);
@@ -83,7 +95,7 @@ public final class RequestBudget {
         wakeAt = pausedUntil;
       } else if (inFlight + size < limit) {
         inFlight++;
-        return now - begin;
+        return true;
       } else if (size > 0 && inFlight < limit) {
         // the oldest ended requests free their slots one window after they ended
         wakeAt = ends[(head + inFlight + size - limit) % ends.length] + windowNanos;
@@ -91,9 +103,52 @@ public final class RequestBudget {
         // all slots in flight: a release wakes us
         wakeAt = now + windowNanos;
       }
-      long waitNanos = Math.max(1_000L, wakeAt - now);
+      long left = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : timeoutNanos - (now - begin);
+      if (left <= 0) {
+        return false;
+      }
+      long waitNanos = Math.min(left, Math.max(1_000L, wakeAt - now));
       wait(waitNanos / 1_000_000L, (int) (waitNanos % 1_000_000L));
     }
+  }
+
+  /**
+   * A slot taken by {@link #acquire()} or {@link #tryAcquire} whose request was never sent (a
+   * leased permit returned unused): frees it at once, without logging an end.
+   */
+  public synchronized void cancel() {
+    if (inFlight <= 0) {
+      throw new IllegalStateException("cancel() without acquire()");
+    }
+    inFlight--;
+    notifyAll();
+  }
+
+  @Override
+  public Permit permit() throws InterruptedException {
+    long waited = acquire();
+    return new Permit() {
+      @Override
+      public long waitedNanos() {
+        return waited;
+      }
+
+      @Override
+      public void release() {
+        RequestBudget.this.release();
+      }
+    };
+  }
+
+  /** Requests in flight now (for tests). */
+  synchronized int inFlight() {
+    return inFlight;
+  }
+
+  /** Requests that ended less than one window ago (for tests). */
+  synchronized int endedInWindow() {
+    expire(System.nanoTime());
+    return size;
   }
 
   /** The request counted by the matching {@link #acquire()} has ended (answered or failed). */
@@ -121,6 +176,7 @@ public final class RequestBudget {
   }
 
   /** The API answered 429: shrink the budget (once per window) and pause everybody for Retry-After. */
+  @Override
   public synchronized void onThrottled(long retryAfterMillis) {
     long now = System.nanoTime();
     if (now - lastShrink >= windowNanos) {
@@ -136,6 +192,7 @@ public final class RequestBudget {
   }
 
   /** A request went through: grow the budget back towards the configured one. */
+  @Override
   public synchronized void onSuccess() {
     if (effective < configured) {
       effective = Math.min(configured, effective + 0.05);

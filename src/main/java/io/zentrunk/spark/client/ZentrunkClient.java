@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The only class that speaks HTTP to the Zentrunk API. One page per call, under the account's
- * shared {@link RequestBudget}, retried with exponential backoff and jitter on 429, 5xx, I/O
+ * shared {@link Budget} (this JVM's {@link RequestBudget}, or permits leased from the driver), retried with exponential backoff and jitter on 429, 5xx, I/O
  * failures and truncated or malformed bodies. 400, 401, 403, 404 and 405 end at once with the
  * status, the API's {@code api_id} and its error text.
  *
@@ -35,7 +35,7 @@ public final class ZentrunkClient {
 
   private final ClientConfig config;
   private final ReadStats stats;
-  private final RequestBudget budget;
+  private final Budget budget;
   private final HttpClient http;
   private final String listUrl;
   private final String authorization;
@@ -44,7 +44,7 @@ public final class ZentrunkClient {
   public ZentrunkClient(ClientConfig config, ReadStats stats) {
     this.config = config;
     this.stats = stats;
-    this.budget = RequestBudget.shared(config.apiUrl(), config.authId(), config.budgetRequests(), config.budgetWindowMillis());
+    this.budget = config.budget();
     boolean plain = config.apiUrl().regionMatches(true, 0, "http:", 0, 5);
     // HTTP/2 where TLS offers it; plain HTTP/1.1 otherwise (no h2c upgrade dance on loopback)
     HttpClient.Version version = plain ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2;
@@ -107,12 +107,13 @@ public final class ZentrunkClient {
   }
 
   private CdrPage attempt(String url, PageParser parser) throws InterruptedException {
-    stats.budgetWaitNanos.add(budget.acquire());
+    Budget.Permit permit = budget.permit();
+    stats.budgetWaitNanos.add(permit.waitedNanos());
     try {
       return send(url, parser);
     } finally {
       // the request has ended: its slot frees one window from now (see RequestBudget)
-      budget.release();
+      permit.release();
     }
   }
 

@@ -34,8 +34,6 @@ public final class ReadConf implements Serializable {
   final Long billMin;
   final Long billMax;
   final int concurrency;
-  /** Executors that split the budget; 0 = decide when planning. */
-  final int budgetExecutors;
   final long partitionRecords;
   final int planningConcurrency;
   final int maxRereads;
@@ -67,7 +65,6 @@ public final class ReadConf implements Serializable {
     // limit of 60/s and below it at the 150-300 ms of a real network; 16 made 130 req/s.
     // Requests beyond the budget wait in RequestBudget, so more in flight never means more sent.
     this.concurrency = integer(o, CONCURRENCY, 16, 1, 256);
-    this.budgetExecutors = o.containsKey(BUDGET_EXECUTORS) ? integer(o, BUDGET_EXECUTORS, 1, 1, 10_000) : 0;
     this.partitionRecords = integer(o, PARTITION_RECORDS, 10_000, 20, 100_000_000);
     this.planningConcurrency = integer(o, PLANNING_CONCURRENCY, 8, 1, 256);
     this.maxRereads = integer(o, MAX_REREADS, 3, 0, 100);
@@ -138,7 +135,6 @@ public final class ReadConf implements Serializable {
     this.billMin = o.billMin;
     this.billMax = o.billMax;
     this.concurrency = o.concurrency;
-    this.budgetExecutors = o.budgetExecutors;
     this.partitionRecords = o.partitionRecords;
     this.planningConcurrency = o.planningConcurrency;
     this.maxRereads = o.maxRereads;
@@ -147,9 +143,9 @@ public final class ReadConf implements Serializable {
     this.pushdownAggregate = o.pushdownAggregate;
   }
 
-  /** The same read with another request budget (an executor's share). */
-  ReadConf withBudget(int requests) {
-    return new ReadConf(this, client.withBudget(requests));
+  /** The same read, its executors leasing permits from the driver's service. */
+  ReadConf withPermits(io.zentrunk.spark.client.PermitEndpoint permits) {
+    return new ReadConf(this, client.withPermits(permits));
   }
 
   /** Parses options (a case-insensitive map as Spark gives them); credentials default to the environment. */

@@ -30,7 +30,6 @@ public final class ReadOptions {
   // Tuning
   public static final String REQUEST_BUDGET = "request_budget";
   public static final String BUDGET_WINDOW_MS = "budget_window_ms";
-  public static final String BUDGET_EXECUTORS = "budget_executors";
   public static final String CONCURRENCY = "concurrency";
   public static final String PARTITION_RECORDS = "partition_records";
   public static final String PLANNING_CONCURRENCY = "planning_concurrency";
@@ -63,9 +62,8 @@ public final class ReadOptions {
     DOCS.put(HANGUP_SOURCE, "none | API filter: customer, carrier or zentrunk");
     DOCS.put(STIR_VERIFICATION, "none | API filter: Verified, Not Verified or Not Applicable");
     DOCS.put(BILL_DURATION, "none | API filter: billed seconds equal to; also bill_duration__gt, __gte, __lt, __lte");
-    DOCS.put(REQUEST_BUDGET, "250 | requests per budget window for this account, shared by every read in the JVM (the account allows 300 per 5 s in all)");
+    DOCS.put(REQUEST_BUDGET, "250 | requests per budget window for this account, shared by every read of the application (on a cluster the executors lease them from the driver); the account allows 300 per 5 s in all");
     DOCS.put(BUDGET_WINDOW_MS, "5000 | the budget's sliding window");
-    DOCS.put(BUDGET_EXECUTORS, "auto | executor JVMs that split the budget equally (auto: 1 in local mode, else the most of registered executors, spark.executor.instances, spark.cores.max / spark.executor.cores); set it with dynamic allocation");
     DOCS.put(CONCURRENCY, "16 | requests in flight per partition");
     DOCS.put(PARTITION_RECORDS, "10000 | target records per partition (the planner splits windows by their counted records)");
     DOCS.put(PLANNING_CONCURRENCY, "8 | count probes in flight while planning");

@@ -1,6 +1,7 @@
 package io.zentrunk.spark.source;
 
 import io.zentrunk.spark.client.CdrQuery;
+import io.zentrunk.spark.client.PermitEndpoint;
 import io.zentrunk.spark.client.ReadStats;
 import io.zentrunk.spark.client.WindowPlanner;
 import io.zentrunk.spark.client.ZentrunkClient;
@@ -12,9 +13,6 @@ import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.Scan;
-import org.apache.spark.SparkConf;
-import org.apache.spark.SparkContext;
-import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -92,46 +90,11 @@ final class ZentrunkScan implements Scan, Batch {
 
   @Override
   public PartitionReaderFactory createReaderFactory() {
-    int executors = executorsSharingBudget();
-    ReadConf executorConf = conf.withBudget(Math.max(1, conf.client.budgetRequests() / executors));
-    if (executors > 1) {
-      LOG.info("Request budget {} per {} ms split between {} executors: {} each", conf.client.budgetRequests(),
-          conf.client.budgetWindowMillis(), executors, executorConf.client.budgetRequests());
-    }
+    // On a cluster the executors lease their permits from the driver, out of the very budget
+    // the driver planned with: one budget for the application, whatever the executors do.
+    PermitEndpoint permits = PermitServices.forActiveApplication();
+    ReadConf executorConf = permits == null ? conf : conf.withPermits(permits);
     return new ZentrunkReaderFactory(executorConf, schema, spec.countOnly(), spec.limit());
-  }
-
-  /**
-   * How many executor JVMs read at once, each with its own share of the account's budget.
-   * Equal static shares need no coordination service; the cost is that an executor that runs
-   * out of partitions leaves its share unused (the planner's count-sized partitions keep that
-   * tail short), and executors added later by dynamic allocation would exceed the budget:
-   * there, set {@code budget_executors}.
-   */
-  private int executorsSharingBudget() {
-    if (conf.budgetExecutors > 0) {
-      return conf.budgetExecutors;
-    }
-    SparkSession session = SparkSession.getActiveSession().isDefined() ? SparkSession.active() : null;
-    if (session == null) {
-      return 1;
-    }
-    SparkContext sc = session.sparkContext();
-    if (sc.isLocal()) {
-      return 1;
-    }
-    SparkConf c = sc.getConf();
-    int registered = Math.max(0, sc.statusTracker().getExecutorInfos().length - 1);
-    int instances = c.getInt("spark.executor.instances", 0);
-    int coresMax = c.getInt("spark.cores.max", 0);
-    int perExecutor = Math.max(1, c.getInt("spark.executor.cores", 1));
-    int byCores = coresMax > 0 ? coresMax / perExecutor : 0;
-    int n = Math.max(registered, Math.max(instances, byCores));
-    if (c.getBoolean("spark.dynamicAllocation.enabled", false)) {
-      LOG.warn("Dynamic allocation is on: the request budget is split between {} executors known now; set option "
-          + "'budget_executors' to the most executors the read may get", Math.max(1, n));
-    }
-    return Math.max(1, n);
   }
 
   @Override
