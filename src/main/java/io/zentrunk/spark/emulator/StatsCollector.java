@@ -24,6 +24,9 @@ final class StatsCollector {
   private final LongAdder connections = new LongAdder();
   private final ArrayDeque<Long> recent = new ArrayDeque<>();
   private int peak;
+  /** Arrival times (nanoTime) of every API request, when recording (tests that check every window). */
+  private long[] arrivals;
+  private int arrivalCount;
 
   /** An API request arrived (before auth, rate limit or faults). */
   void request(long nowNanos) {
@@ -34,6 +37,27 @@ final class StatsCollector {
       }
       recent.addLast(nowNanos);
       peak = Math.max(peak, recent.size());
+      if (arrivals != null) {
+        if (arrivalCount == arrivals.length) {
+          arrivals = java.util.Arrays.copyOf(arrivals, arrivals.length * 2);
+        }
+        arrivals[arrivalCount++] = nowNanos;
+      }
+    }
+  }
+
+  /** Starts (or stops) recording arrival times; starting clears what was recorded. */
+  void recordArrivals(boolean on) {
+    synchronized (recent) {
+      arrivals = on ? new long[4096] : null;
+      arrivalCount = 0;
+    }
+  }
+
+  /** The recorded arrival times (nanoTime), oldest first. */
+  long[] arrivals() {
+    synchronized (recent) {
+      return arrivals == null ? new long[0] : java.util.Arrays.copyOf(arrivals, arrivalCount);
     }
   }
 

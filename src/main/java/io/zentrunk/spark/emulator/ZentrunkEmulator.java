@@ -70,6 +70,19 @@ public final class ZentrunkEmulator implements AutoCloseable {
   }
 
   /**
+   * Records the arrival time ({@link System#nanoTime()}) of every API request from now on, for
+   * tests that check every sliding window (off by default: a long benchmark would hold millions).
+   */
+  public void recordArrivals() {
+    stats.recordArrivals(true);
+  }
+
+  /** The arrival times recorded since {@link #recordArrivals()}, oldest first. */
+  public long[] arrivals() {
+    return stats.arrivals();
+  }
+
+  /**
    * The records visible now with {@code fromInclusive <= end_time < toExclusive}, newest first
    * (API order). Like the API it never includes records older than now - 90 days, ending after
    * now, or late-arriving ones that have not arrived yet.

@@ -46,7 +46,8 @@ public final class StandaloneCluster implements AutoCloseable {
   private final Thread hook = new Thread(this::destroyAll, "standalone-cluster-cleanup");
   private final int masterPort;
   private final int masterUiPort;
-  private final List<Integer> workerUiPorts = new ArrayList<>();
+  private final List<Integer> workerUiPorts = new CopyOnWriteArrayList<>();
+  private final List<Process> workers = new CopyOnWriteArrayList<>();
 
   private StandaloneCluster(String name) throws IOException {
     this.root = Path.of("target", name).toAbsolutePath();
@@ -157,15 +158,35 @@ public final class StandaloneCluster implements AutoCloseable {
         Map.of());
   }
 
+  /** Starts one more worker (it registers with the master a few seconds later). */
+  public synchronized void addWorker() {
+    try {
+      startWorker(workers.size());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Kills worker {@code i} and the executors it launched at once (SIGKILL), as a machine that fails. */
+  public void killWorker(int i) {
+    Process w = workers.get(i);
+    List<ProcessHandle> tree = new ArrayList<>(w.descendants().toList());
+    tree.add(w.toHandle());
+    tree.forEach(ProcessHandle::destroyForcibly);
+    for (ProcessHandle h : tree) {
+      h.onExit().join();
+    }
+  }
+
   private void startWorker(int i) throws IOException {
     int ui = freePort();
     workerUiPorts.add(ui);
     Path work = root.resolve("worker-" + i);
     Files.createDirectories(work);
-    start("worker-" + i, List.of("-Xmx256m"), "org.apache.spark.deploy.worker.Worker",
+    workers.add(start("worker-" + i, List.of("-Xmx256m"), "org.apache.spark.deploy.worker.Worker",
         List.of("--host", "127.0.0.1", "--port", String.valueOf(freePort()), "--webui-port", String.valueOf(ui),
             "--cores", "1", "--memory", "1g", "--work-dir", work.toString(), masterUrl()),
-        Map.of());
+        Map.of()));
   }
 
   private void awaitWorkers(int n, Duration timeout) {

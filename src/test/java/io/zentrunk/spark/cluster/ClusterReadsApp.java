@@ -1,0 +1,105 @@
+package io.zentrunk.spark.cluster;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The driver of {@link ClusterIT#readsInOneApplicationHoldTheBudget}: one application on the
+ * standalone cluster (client mode, no {@code spark.cores.max}) that reads many times. Prints
+ * one line per phase and per read ({@code PHASE name START|END epochMillis},
+ * {@code RESULT name count distinct sum executors}) for the test to check against the
+ * emulator's ground truth and request log.
+ *
+ * <p>Arguments: master URL, API URL, application jar, start of the day read (ISO), the
+ * emulator's "now" (ISO). Credentials from PLIVO_AUTH_ID / PLIVO_AUTH_TOKEN.
+ */
+public final class ClusterReadsApp {
+
+  static String api;
+  static String now;
+
+  public static void main(String[] args) throws Exception {
+    String master = args[0];
+    api = args[1];
+    String jar = args[2];
+    Instant day = Instant.parse(args[3]);
+    now = args[4];
+    SparkSession spark = SparkSession.builder().master(master).appName("ClusterReadsApp")
+        .config("spark.jars", jar)
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.executor.memory", "768m")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .getOrCreate();
+    session = spark;
+    try {
+      // ten reads in a row, while the second worker's executor joins, each of more requests than their budget
+      // of 100 per 5 s (a budget per executor would show as a peak above 100)
+      for (int i = 0; i < 10; i++) {
+        Instant from = day.plus(Duration.ofHours(7 + i));
+        read(spark, "ten-" + i, from, from.plus(Duration.ofHours(1)), 300, TEN_BUDGET);
+      }
+      Thread.sleep(5_500); // that budget's window empties before the reads under the default budget
+      // two reads at once, each planning while the other reads
+      phase("concurrent", true);
+      ExecutorService two = Executors.newFixedThreadPool(2);
+      Future<?> a = two.submit(() -> read(spark, "concurrent-a", day.plus(Duration.ofHours(12)), day.plus(Duration.ofHours(14)), 500));
+      Future<?> b = two.submit(() -> read(spark, "concurrent-b", day.plus(Duration.ofHours(14)), day.plus(Duration.ofHours(16)), 500));
+      a.get();
+      b.get();
+      two.shutdown();
+      phase("concurrent", false);
+      // the whole-scan figure: one read alone, the budget's window empty when it starts
+      Thread.sleep(6_000);
+      read(spark, "scan", day, day.plus(Duration.ofDays(1)), 1000);
+      // a worker dies in the middle of this one (the test kills it)
+      Thread.sleep(1_000);
+      read(spark, "kill", day.plus(Duration.ofHours(12)), day.plus(Duration.ofHours(17)), 1000);
+    } finally {
+      spark.stop();
+    }
+  }
+
+  static SparkSession session;
+
+  static void phase(String name, boolean start) {
+    System.out.println("PHASE " + name + (start ? " START " : " END ") + System.currentTimeMillis() + " executors="
+        + (session.sparkContext().statusTracker().getExecutorInfos().length - 1));
+    System.out.flush();
+  }
+
+  /** The request budget of the ten reads in a row. */
+  static final int TEN_BUDGET = 100;
+
+  static Void read(SparkSession spark, String name, Instant from, Instant to, int partitionRecords) {
+    return read(spark, name, from, to, partitionRecords, 250);
+  }
+
+  static Void read(SparkSession spark, String name, Instant from, Instant to, int partitionRecords, int budget) {
+    phase(name, true);
+    Row r = spark.read().format("zentrunk").option("api_url", api).option("now", now)
+        .option("request_budget", String.valueOf(budget))
+        .option("start", from.toString()).option("end", to.toString())
+        .option("partition_records", String.valueOf(partitionRecords)).load()
+        .agg(count(lit(1)), countDistinct(col("call_uuid")), sum(col("total_amount"))).first();
+    phase(name, false);
+    BigDecimal amount = r.isNullAt(2) ? BigDecimal.ZERO : r.getDecimal(2);
+    System.out.println("RESULT " + name + " " + from + " " + to + " " + r.getLong(0) + " " + r.getLong(1) + " "
+        + amount.stripTrailingZeros().toPlainString() + " executors="
+        + (spark.sparkContext().statusTracker().getExecutorInfos().length - 1));
+    System.out.flush();
+    return null;
+  }
+}
