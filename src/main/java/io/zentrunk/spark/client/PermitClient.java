@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Two daemon threads talk to the driver. The <em>leaser</em> asks for as many permits as
  * requests are waiting here (nothing when nothing waits: an idle executor holds no permit) and
- * hands them out. The <em>reporter</em> tells the driver at once when requests end (their
- * slots then age out of the driver's window), returns permits nobody here took within 50 ms,
+ * hands them out. The <em>reporter</em> tells the driver at once when requests end, and how long
+ * ago (their slots then age out of the driver's window), returns permits nobody here took within 50 ms,
  * passes on 429s and successes, and says it is alive while it holds permits.
  *
  * <p>Without the driver, nothing is sent: a permit is handed out only while the session was
@@ -50,6 +50,8 @@ public final class PermitClient implements Budget {
   private int waiting;
   private int held;
   private int ended;
+  /** When the latest of the {@code ended} requests ended (nanoTime). */
+  private long lastEnd;
   private int returned;
   private int successes;
   private long throttled = Long.MIN_VALUE;
@@ -130,6 +132,7 @@ public final class PermitClient implements Budget {
   private synchronized void ended(int gen) {
     if (gen == generation) {
       ended++;
+      lastEnd = System.nanoTime();
       notifyAll();
     }
   }
@@ -226,6 +229,7 @@ public final class PermitClient implements Budget {
       int r;
       int ok;
       long t;
+      long le;
       try {
         synchronized (this) {
           while (true) {
@@ -244,6 +248,7 @@ public final class PermitClient implements Budget {
           s = session;
           gen = generation;
           e = ended;
+          le = lastEnd;
           r = returned;
           ok = successes;
           t = throttled;
@@ -257,8 +262,10 @@ public final class PermitClient implements Budget {
           continue; // nothing leased in this generation: nothing to report
         }
         long sent = System.nanoTime();
+        // how long ago the latest of these requests ended, rounded down: the driver logs them all then
+        long agoMs = e == 0 ? 0 : Math.max(0, (sent - le) / 1_000_000L);
         try {
-          call("op=report&session=" + s + "&ended=" + e + "&returned=" + r + "&successes=" + ok
+          call("op=report&session=" + s + "&ended=" + e + "&ended_ago_ms=" + agoMs + "&returned=" + r + "&successes=" + ok
               + (t == Long.MIN_VALUE ? "" : "&throttled=" + t), Duration.ofSeconds(10));
           synchronized (this) {
             if (gen == generation) {
@@ -272,6 +279,9 @@ public final class PermitClient implements Budget {
         } catch (IOException | RuntimeException ex) {
           synchronized (this) { // try again with the same news
             if (gen == generation) {
+              if (ended == 0 || le - lastEnd > 0) {
+                lastEnd = le;
+              }
               ended += e;
               returned += r;
               successes += ok;

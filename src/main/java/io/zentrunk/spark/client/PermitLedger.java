@@ -99,16 +99,18 @@ final class PermitLedger {
   }
 
   /**
-   * An executor's report (also its heartbeat): permits whose requests ended, permits returned
+   * An executor's report (also its heartbeat): permits whose requests ended (the last of them
+   * {@code endedAgoNanos} before the report was sent, so all of them at least that long ago:
+   * the report's transit is not charged again), permits returned
    * unused, a 429 it got (with the server's Retry-After; {@code Long.MIN_VALUE} for none) and
    * the successes since its last report.
    */
-  synchronized void report(String id, int ended, int returned, long throttledRetryAfterMillis, int successes)
-      throws Expired {
+  synchronized void report(String id, int ended, long endedAgoNanos, int returned, long throttledRetryAfterMillis,
+      int successes) throws Expired {
     Session s = touch(id);
     int e = Math.max(0, Math.min(ended, s.held));
     for (int i = 0; i < e; i++) {
-      s.budget.release();
+      s.budget.release(endedAgoNanos);
     }
     s.held -= e;
     int r = Math.max(0, Math.min(returned, s.held));

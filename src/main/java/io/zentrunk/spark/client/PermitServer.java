@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>{@code op=open&api=..&account=..&requests=..&window_ms=..&ttl_ms=..}: {@code session=ID}</li>
  *   <li>{@code op=lease&session=ID&want=N}: waits up to 1 s for a permit, {@code granted=K}</li>
- *   <li>{@code op=report&session=ID&ended=N&returned=N&successes=N[&throttled=RETRY_AFTER_MS]}: {@code ok}</li>
+ *   <li>{@code op=report&session=ID&ended=N&ended_ago_ms=MS&returned=N&successes=N[&throttled=RETRY_AFTER_MS]}:
+ *       {@code ok}</li>
  * </ul>
  * An unknown or expired session gets 410 (the executor opens a new one).
  */
@@ -146,7 +147,9 @@ public final class PermitServer implements AutoCloseable {
           case "lease" -> "granted=" + ledger.lease(f.get("session"), number(f, "want", 0, 10_000), LEASE_WAIT_NANOS);
           case "report" -> {
             String t = f.get("throttled");
-            ledger.report(f.get("session"), number(f, "ended", 0, 1_000_000), number(f, "returned", 0, 1_000_000),
+            ledger.report(f.get("session"), number(f, "ended", 0, 1_000_000),
+                f.containsKey("ended_ago_ms") ? number(f, "ended_ago_ms", 0, 3_600_000) * 1_000_000L : 0,
+                number(f, "returned", 0, 1_000_000),
                 t == null ? Long.MIN_VALUE : Long.parseLong(t), number(f, "successes", 0, 1_000_000));
             yield "ok";
           }

@@ -153,6 +153,15 @@ public final class RequestBudget implements Budget {
 
   /** The request counted by the matching {@link #acquire()} has ended (answered or failed). */
   public synchronized void release() {
+    release(0);
+  }
+
+  /**
+   * As {@link #release()}, for a request that ended {@code agoNanos} before now (an executor's
+   * report through the driver's permit service: the time it took to arrive is not charged
+   * again). The caller must never claim an end earlier than the real one.
+   */
+  public synchronized void release(long agoNanos) {
     if (inFlight <= 0) {
       throw new IllegalStateException("release() without acquire()");
     }
@@ -163,7 +172,14 @@ public final class RequestBudget implements Budget {
       head = (head + 1) % ends.length;
       size--;
     }
-    ends[(head + size) % ends.length] = now;
+    long end = now - Math.max(0, Math.min(agoNanos, windowNanos));
+    // keep the log in order of end (a late report may carry an earlier end than the last logged)
+    int i = size;
+    while (i > 0 && ends[(head + i - 1) % ends.length] - end > 0) {
+      ends[(head + i) % ends.length] = ends[(head + i - 1) % ends.length];
+      i--;
+    }
+    ends[(head + i) % ends.length] = end;
     size++;
     notifyAll();
   }

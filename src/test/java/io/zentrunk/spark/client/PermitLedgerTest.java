@@ -24,7 +24,7 @@ class PermitLedgerTest {
     assertThat(ledger.lease(b, 1, 0)).isZero();
     assertThat(budget.inFlight()).isEqualTo(10);
     // a returns 2 unused (freed at once) and reports 4 ended (they stay in the window)
-    ledger.report(a, 4, 2, Long.MIN_VALUE, 4);
+    ledger.report(a, 4, 0, 2, Long.MIN_VALUE, 4);
     assertThat(ledger.held(a)).isZero();
     assertThat(budget.inFlight()).isEqualTo(4);
     assertThat(budget.endedInWindow()).isEqualTo(4);
@@ -39,7 +39,7 @@ class PermitLedgerTest {
     assertThat(ledger.lease(a, 0, 0)).isZero();
     assertThat(budget.inFlight()).isZero();
     assertThat(ledger.lease(a, 2, 0)).isEqualTo(2);
-    ledger.report(a, 7, 9, Long.MIN_VALUE, 0); // a confused or hostile report frees only what a holds
+    ledger.report(a, 7, 0, 9, Long.MIN_VALUE, 0); // a confused or hostile report frees only what a holds
     assertThat(budget.inFlight()).isZero();
     assertThat(budget.endedInWindow()).isEqualTo(2);
   }
@@ -52,7 +52,7 @@ class PermitLedgerTest {
     assertThat(ledger.lease(dead, 7, 0)).isEqualTo(7);
     assertThat(ledger.lease(alive, 3, 0)).isEqualTo(3);
     clock.addAndGet(19 * S);
-    ledger.report(alive, 0, 0, Long.MIN_VALUE, 0); // heartbeat
+    ledger.report(alive, 0, 0, 0, Long.MIN_VALUE, 0); // heartbeat
     assertThat(ledger.expire()).isZero();
     assertThat(budget.inFlight()).isEqualTo(10);
     clock.addAndGet(1 * S);
@@ -61,7 +61,7 @@ class PermitLedgerTest {
     // conservative: they may have been sent just before the executor died, so they enter the window now
     assertThat(budget.inFlight()).isEqualTo(3);
     assertThat(budget.endedInWindow()).isEqualTo(7);
-    assertThatThrownBy(() -> ledger.report(dead, 7, 0, Long.MIN_VALUE, 0)).isInstanceOf(PermitLedger.Expired.class);
+    assertThatThrownBy(() -> ledger.report(dead, 7, 0, 0, Long.MIN_VALUE, 0)).isInstanceOf(PermitLedger.Expired.class);
     assertThatThrownBy(() -> ledger.lease(dead, 1, 0)).isInstanceOf(PermitLedger.Expired.class);
     assertThat(budget.endedInWindow()).as("a late report of the dead session frees nothing twice").isEqualTo(7);
     clock.addAndGet(18 * S); // 19 s since alive's heartbeat
@@ -80,7 +80,7 @@ class PermitLedgerTest {
     Thread returner = new Thread(() -> {
       try {
         Thread.sleep(100);
-        ledger.report(a, 0, 1, Long.MIN_VALUE, 0);
+        ledger.report(a, 0, 0, 1, Long.MIN_VALUE, 0);
       } catch (Exception e) {
         throw new IllegalStateException(e);
       }
@@ -95,10 +95,22 @@ class PermitLedgerTest {
   void throttlingReportedByAnExecutorShrinksTheSharedBudget() throws Exception {
     RequestBudget budget = new RequestBudget(100, 60_000);
     String a = ledger.open(budget, 20_000);
-    ledger.report(a, 0, 0, 0, 0);
+    ledger.report(a, 0, 0, 0, 0, 0);
     assertThat(budget.effective()).isEqualTo(75);
-    ledger.report(a, 0, 0, Long.MIN_VALUE, 30); // + 30 x 0.05
+    ledger.report(a, 0, 0, 0, Long.MIN_VALUE, 30); // + 30 x 0.05
     assertThat(budget.effective()).isEqualTo(76);
+  }
+
+  @Test
+  void anEndReportedLateIsLoggedWhenTheRequestEndedNotWhenTheReportArrived() throws Exception {
+    RequestBudget budget = new RequestBudget(4, 2_000);
+    String a = ledger.open(budget, 20_000);
+    assertThat(ledger.lease(a, 4, 0)).isEqualTo(4);
+    ledger.report(a, 2, 0, 0, Long.MIN_VALUE, 0); // just ended: in the window for 2 s
+    ledger.report(a, 2, 1_900_000_000L, 0, Long.MIN_VALUE, 0); // ended 1.9 s before the report: 0.1 s left
+    assertThat(budget.endedInWindow()).isEqualTo(4);
+    assertThat(ledger.lease(a, 4, 0)).isZero();
+    assertThat(ledger.lease(a, 4, 1_000_000_000L)).as("the two that ended 1.9 s ago free their slots first").isEqualTo(2);
   }
 
   @Test
