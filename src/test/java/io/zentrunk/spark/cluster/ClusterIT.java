@@ -39,11 +39,13 @@ import org.junit.jupiter.api.Test;
 import static org.apache.spark.sql.functions.sum;
 
 /**
- * The connector on a real Spark standalone cluster: a master and two workers (one core each),
- * the report job submitted through {@code org.apache.spark.deploy.SparkSubmit} in its own JVM
- * (client mode), the emulator (300 requests per 5 s, 100 ms ± 30 ms) in this JVM. Checks that
- * the output is the emulator's ground truth, that both workers' executors read, and that the
- * account's budget held for the whole cluster while the read ran close to it.
+ * The connector on a real Spark standalone cluster: a master and workers of one core each, every
+ * executor its own JVM, the emulator (300 requests per 5 s, 100 ms ± 30 ms) in this JVM, no
+ * {@code spark.cores.max}, and the second worker started only once reading has begun, so the
+ * executors register at different times. The report job (through {@code SparkSubmit}, client
+ * mode) and one application that reads 14 times must give the ground truth's results while no
+ * 5-second window of the emulator's request log holds more than the one budget of the
+ * application (the executors lease it from the driver's permit service).
  */
 class ClusterIT {
 
@@ -104,11 +106,12 @@ class ClusterIT {
       }, 0, 250, TimeUnit.MILLISECONDS);
       long began = System.nanoTime();
       Process driver = cluster.start("driver", List.of("-Xmx768m"), "org.apache.spark.deploy.SparkSubmit", submit, env);
-      boolean done = driver.waitFor(4, TimeUnit.MINUTES);
+      // 2.5 minutes on a quiet machine; more than 4 when five other builds share its two cores
+      boolean done = driver.waitFor(8, TimeUnit.MINUTES);
       long wallMs = (System.nanoTime() - began) / 1_000_000;
       sampler.shutdownNow();
       String driverLog = Files.readString(cluster.logs().resolve("driver.log"));
-      assertThat(done).as("driver finished in 4 minutes; logs: %s", cluster.logs()).isTrue();
+      assertThat(done).as("driver finished in 8 minutes; logs: %s", cluster.logs()).isTrue();
       assertThat(driver.exitValue()).as("driver exit code; tail of its log:\n%s", tail(driverLog, 60)).isZero();
       EmulatorStats stats = api.stats();
 
@@ -183,7 +186,9 @@ class ClusterIT {
       assertThat(stats.peakRequestsPer5s()).as(summary).isLessThanOrEqualTo(BUDGET);
       assertThat(readMs).as(summary).isGreaterThan(25_000);
       assertThat(sustained).as(summary).isGreaterThanOrEqualTo(0.9 * budgetRate);
-      assertThat(scanRate).as(summary).isGreaterThanOrEqualTo(SCAN_EFFICIENCY_MIN * budgetRate);
+      // cold executors: JVM start-up and the second executor's arrival are inside this scan (the warm figure is
+      // asserted in readsInOneApplicationHoldTheBudget)
+      assertThat(scanRate).as(summary).isGreaterThanOrEqualTo(0.5 * budgetRate);
 
       List<ProcessHandle> started = cluster.alive();
       assertThat(started).as("master, 2 workers, 2 executors").hasSizeGreaterThanOrEqualTo(3);
