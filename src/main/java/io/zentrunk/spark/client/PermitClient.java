@@ -316,7 +316,9 @@ public final class PermitClient implements Budget {
 
   /** The driver forgot our session (it expired): what we held is void; start over. */
   private synchronized void renew() {
-    LOG.warn("Request permit session expired at the driver; opening a new one");
+    if (held > 0) { // an idle session expiring is routine; one that held permits lost touch with the driver
+      LOG.warn("Request permit session expired at the driver while holding {} permits; opening a new one", held);
+    }
     session = null;
     generation++;
     available = 0;
