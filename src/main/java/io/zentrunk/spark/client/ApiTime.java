@@ -5,9 +5,11 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Times as the API writes and reads them: UTC, {@code YYYY-MM-DD HH:MM[:ss[.uuuuuu]]}.
@@ -131,39 +133,44 @@ public final class ApiTime {
     return Instant.ofEpochSecond(Math.floorDiv(micros, MICROS_PER_SECOND), Math.floorMod(micros, MICROS_PER_SECOND) * 1000);
   }
 
+  /** What {@link #parseUserTime} accepts, for help texts and errors. */
+  public static final String USER_TIME_FORMS =
+      "YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS[.ffffff]]' (UTC) or ISO-8601 with Z or an offset (2026-11-01T00:00:00Z)";
+
+  private static final Pattern DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+  private static final Pattern LOCAL = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?");
+
   /**
-   * Parses a time a user gives (options, command lines): {@code YYYY-MM-DD} (midnight UTC),
-   * {@code YYYY-MM-DD HH:MM[:SS[.ffffff]]} (UTC), or ISO-8601 with {@code Z} or an offset.
+   * The one grammar of times a user gives (DataSource options, every job argument, the
+   * emulator's {@code --now} and admin endpoints): {@code YYYY-MM-DD} (midnight UTC),
+   * {@code YYYY-MM-DD HH:MM[:SS[.ffffff]]} (UTC, a space or {@code T} between), or ISO-8601 with
+   * {@code Z}, an offset or a zone. Digits past microseconds are cut.
    *
-   * @throws IllegalArgumentException naming {@code what} and the accepted forms
+   * @return epoch microseconds
+   * @throws IllegalArgumentException one line: {@code what: cannot read 'text' as a UTC time; use ...}
    */
   public static long parseUserTime(String what, String text) {
     String s = text == null ? "" : text.trim();
+    if (s.length() > 10 && (s.charAt(10) == ' ' || s.charAt(10) == 't')) {
+      s = s.substring(0, 10) + 'T' + s.substring(11);
+    }
+    if (s.endsWith("z")) {
+      s = s.substring(0, s.length() - 1) + 'Z';
+    }
     try {
-      if (s.length() == 10) {
+      if (DATE.matcher(s).matches()) {
         return toMicros(LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant());
       }
-      if (s.length() == 16 && s.charAt(10) == ' ') {
-        s = s + ":00";
-      }
-      long plain = parseCdrTime(s);
-      if (plain != Long.MIN_VALUE) {
-        return plain;
-      }
-      if (s.endsWith("Z") || s.endsWith("z")) {
-        return toMicros(Instant.parse(s.toUpperCase(Locale.ROOT)));
-      }
-      if (s.indexOf('T') == 10 && (s.lastIndexOf('+') > 10 || s.lastIndexOf('-') > 10)) {
-        return toMicros(OffsetDateTime.parse(s).toInstant());
-      }
-      if (s.indexOf('T') == 10) {
+      if (LOCAL.matcher(s).matches()) {
         return toMicros(LocalDateTime.parse(s).toInstant(ZoneOffset.UTC));
       }
+      try {
+        return toMicros(OffsetDateTime.parse(s).toInstant());
+      } catch (DateTimeParseException e) {
+        return toMicros(ZonedDateTime.parse(s).toInstant());
+      }
     } catch (DateTimeParseException | ArithmeticException e) {
-      // fall through to the one-line error below
+      throw new IllegalArgumentException(what + ": cannot read '" + text + "' as a UTC time; use " + USER_TIME_FORMS);
     }
-    throw new IllegalArgumentException(
-        what + " '" + text + "' is not a time: use YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS[.ffffff]]' (UTC)"
-            + " or ISO-8601 with Z or an offset");
   }
 }

@@ -13,7 +13,15 @@ import java.util.Objects;
 public final class ClientConfig implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  // The client's defaults. The source's option table (source.ReadOptions) declares its options
+  // with these very values, so a default is written once.
   public static final String DEFAULT_API_URL = "https://api.plivo.com";
+  public static final int DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+  public static final int DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+  public static final int DEFAULT_MAX_RETRIES = 10;
+  /** Below the account's 300 per 5 s, leaving room for other clients of the account. */
+  public static final int DEFAULT_BUDGET_REQUESTS = 250;
+  public static final int DEFAULT_BUDGET_WINDOW_MS = 5_000;
 
   private final String apiUrl;
   private final String authId;
@@ -47,7 +55,8 @@ public final class ClientConfig implements Serializable {
 
   /** A config with the connector's defaults for everything but the endpoint and credentials. */
   public static ClientConfig of(String apiUrl, String authId, String authToken) {
-    return new ClientConfig(apiUrl, authId, authToken, 30_000, 10_000, 10, 250, 5_000);
+    return new ClientConfig(apiUrl, authId, authToken, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_CONNECT_TIMEOUT_MS,
+        DEFAULT_MAX_RETRIES, DEFAULT_BUDGET_REQUESTS, DEFAULT_BUDGET_WINDOW_MS);
   }
 
   private static String stripSlash(String url) {

@@ -36,20 +36,16 @@ public final class WindowPlanner {
     this.concurrency = Math.max(1, concurrency);
   }
 
-  /** Plans the slices of {@code whole}, which may span more than 90 days. Contiguous, half-open, in time order. */
-  public List<Slice> plan(CdrQuery whole) {
-    List<CdrQuery> chunks = new ArrayList<>();
-    for (long from = whole.fromMicros(); from < whole.toMicros(); from += CdrQuery.MAX_RANGE_MICROS) {
-      chunks.add(whole.withWindow(from, Math.min(whole.toMicros(), from + CdrQuery.MAX_RANGE_MICROS)));
+  /**
+   * Plans the slices of one query (at most 90 days, as every {@link CdrQuery}; the read request
+   * cuts longer windows). Contiguous, half-open, in time order.
+   */
+  public List<Slice> plan(CdrQuery query) {
+    CdrPage first = client.page(query, 0, 20, null);
+    if (first.totalCount() <= 20 && first.records().size() == first.totalCount()) {
+      return List.of(new Slice(query, first.totalCount(), first));
     }
-    if (chunks.size() == 1) {
-      CdrPage first = client.page(whole, 0, 20, null);
-      if (first.totalCount() <= 20 && first.records().size() == first.totalCount()) {
-        return List.of(new Slice(whole, first.totalCount(), first));
-      }
-      return merge(refine(List.of(new Counted(whole, first.totalCount())), 0));
-    }
-    return merge(refine(count(chunks), 0));
+    return merge(refine(List.of(new Counted(query, first.totalCount())), 0));
   }
 
   private record Counted(CdrQuery query, long count) {}

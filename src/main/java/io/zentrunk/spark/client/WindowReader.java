@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -37,7 +38,7 @@ public final class WindowReader implements Iterator<Object[]>, AutoCloseable {
   private final CdrQuery query;
   private final boolean[] wanted;
   private final int concurrency;
-  private final long rowLimit;
+  private final OptionalLong rowLimit;
   private final int maxRereads;
   private final ReadStats stats;
   private final int pageSize;
@@ -57,21 +58,78 @@ public final class WindowReader implements Iterator<Object[]>, AutoCloseable {
   private long emitted;
   private Object[] next;
 
-  /**
-   * @param firstPage page 0 of this very query fetched earlier (by the planner) or null
-   * @param rowLimit stop after this many records; negative for no limit
-   */
-  public WindowReader(ZentrunkClient client, CdrQuery query, boolean[] wanted, int concurrency,
-      long rowLimit, int maxRereads, ReadStats stats, CdrPage firstPage) {
-    this.client = client;
-    this.query = query;
-    this.wanted = wanted;
-    this.concurrency = Math.max(1, concurrency);
-    this.rowLimit = rowLimit;
-    this.maxRereads = maxRereads;
-    this.stats = stats;
-    this.pageSize = rowLimit >= 0 && rowLimit < PAGE ? (int) Math.max(1, rowLimit) : PAGE;
-    this.prefetched = firstPage;
+  private WindowReader(Builder b) {
+    this.client = b.client;
+    this.query = b.query;
+    this.wanted = b.wanted;
+    this.concurrency = b.concurrency;
+    this.rowLimit = b.rowLimit;
+    this.maxRereads = b.maxRereads;
+    this.stats = b.stats;
+    this.pageSize = rowLimit.isPresent() && rowLimit.getAsLong() < PAGE ? (int) Math.max(1, rowLimit.getAsLong()) : PAGE;
+    this.prefetched = b.firstPage;
+  }
+
+  /** A reader of every record of {@code query}; the first request goes out on the first {@link #hasNext()}. */
+  public static Builder over(ZentrunkClient client, CdrQuery query) {
+    return new Builder(client, query);
+  }
+
+  /** The settings of one reader, each with a default. */
+  public static final class Builder {
+    private final ZentrunkClient client;
+    private final CdrQuery query;
+    private boolean[] wanted;
+    private int concurrency = 1;
+    private OptionalLong rowLimit = OptionalLong.empty();
+    private int maxRereads = 3;
+    private ReadStats stats = new ReadStats();
+    private CdrPage firstPage;
+
+    private Builder(ZentrunkClient client, CdrQuery query) {
+      this.client = client;
+      this.query = query;
+    }
+
+    /** The CDR fields to decode, by {@link CdrField#ordinal()}; null (the default) decodes all. */
+    public Builder columns(boolean[] wanted) {
+      this.wanted = wanted;
+      return this;
+    }
+
+    /** Page requests in flight (default 1). */
+    public Builder concurrency(int n) {
+      this.concurrency = Math.max(1, n);
+      return this;
+    }
+
+    /** Stop after {@code rows} records, without the completeness check (a pushed LIMIT); default: no limit. */
+    public Builder limit(long rows) {
+      this.rowLimit = OptionalLong.of(Math.max(0, rows));
+      return this;
+    }
+
+    /** Times a window that changed while it was read is read again before the read fails (default 3). */
+    public Builder maxRereads(int n) {
+      this.maxRereads = n;
+      return this;
+    }
+
+    /** Where to count requests, rows and rereads. */
+    public Builder stats(ReadStats stats) {
+      this.stats = stats;
+      return this;
+    }
+
+    /** Page 0 of this very query, fetched earlier (by the planner), or null. */
+    public Builder firstPage(CdrPage page) {
+      this.firstPage = page;
+      return this;
+    }
+
+    public WindowReader build() {
+      return new WindowReader(this);
+    }
   }
 
   @Override
@@ -97,7 +155,7 @@ public final class WindowReader implements Iterator<Object[]>, AutoCloseable {
 
   private Object[] advance() {
     while (true) {
-      if (rowLimit >= 0 && emitted >= rowLimit) {
+      if (rowLimit.isPresent() && emitted >= rowLimit.getAsLong()) {
         return finish();
       }
       if (buffer.hasNext()) {
@@ -119,7 +177,7 @@ public final class WindowReader implements Iterator<Object[]>, AutoCloseable {
         continue;
       }
       passOpen = false;
-      if (rowLimit >= 0 || (!changed && seen.size() == passTotal)) {
+      if (rowLimit.isPresent() || (!changed && seen.size() == passTotal)) {
         return finish();
       }
       if (!changed && seen.size() > passTotal) {
@@ -166,7 +224,7 @@ public final class WindowReader implements Iterator<Object[]>, AutoCloseable {
   }
 
   private void submit() {
-    long end = rowLimit >= 0 ? Math.min(passTotal, rowLimit) : passTotal;
+    long end = rowLimit.isPresent() ? Math.min(passTotal, rowLimit.getAsLong()) : passTotal;
     while (inFlight.size() < concurrency && nextOffset < end) {
       int offset = nextOffset;
       nextOffset += pageSize;

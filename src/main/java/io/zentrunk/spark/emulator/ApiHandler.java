@@ -1,6 +1,7 @@
 package io.zentrunk.spark.emulator;
 
 import java.nio.charset.StandardCharsets;
+import io.zentrunk.spark.client.ApiTime;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -239,15 +240,20 @@ final class ApiHandler implements HttpServer.Handler {
     if (p.equals("/_emulator/truth") || p.equals("/_emulator/truth/")) {
       try {
         Map<String, String> q = ListQuery.decode(req.rawQuery());
-        ListQuery.Stamp start = q.get("start") == null ? null : ListQuery.parseStamp(q.get("start"));
-        ListQuery.Stamp end = q.get("end") == null ? null : ListQuery.parseStamp(q.get("end"));
-        if (start == null || end == null) {
-          return HttpResponse.json(400, CdrJson.error(apiId(),
-              "start and end are required, format YYYY-MM-DD HH:MM[:SS]"));
+        if (q.get("start") == null || q.get("end") == null) {
+          return HttpResponse.json(400, CdrJson.error(apiId(), "start and end are required: " + ApiTime.USER_TIME_FORMS));
+        }
+        Instant start;
+        Instant end;
+        try {
+          // The user's time grammar (the same as the source's options and the jobs'), not the API's.
+          start = ApiTime.toInstant(ApiTime.parseUserTime("start", q.get("start")));
+          end = ApiTime.toInstant(ApiTime.parseUserTime("end", q.get("end")));
+        } catch (IllegalArgumentException e) {
+          return HttpResponse.json(400, CdrJson.error(apiId(), e.getMessage()));
         }
         Instant now = clock.now();
-        List<EmulatedCall> calls = ZentrunkEmulator.truth(store, now, start.instant(),
-            end.instant());
+        List<EmulatedCall> calls = ZentrunkEmulator.truth(store, now, start, end);
         StringBuilder sb = new StringBuilder(64 + calls.size() * 40);
         sb.append("{\"count\":").append(calls.size()).append(",\"call_uuids\":[");
         for (int i = 0; i < calls.size(); i++) {

@@ -1,5 +1,7 @@
 package io.zentrunk.spark.jobs;
 
+import io.zentrunk.spark.source.ReadOptions;
+import io.zentrunk.spark.source.ZentrunkDataSource;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -16,9 +18,9 @@ public final class CdrSources {
    * credentials); missing credentials come from PLIVO_AUTH_ID and PLIVO_AUTH_TOKEN.
    */
   public static Dataset<Row> api(SparkSession spark, Map<String, String> options, Instant start, Instant end) {
-    return spark.read().format("zentrunk").options(options)
-        .option("start", start.toString())
-        .option("end", end.toString())
+    return spark.read().format(ZentrunkDataSource.SHORT_NAME).options(options)
+        .option(ReadOptions.START.key(), start.toString())
+        .option(ReadOptions.END.key(), end.toString())
         .load();
   }
 }

@@ -4,10 +4,6 @@ import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.Faults;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -43,7 +39,7 @@ public final class EmulatorCommand implements Callable<Integer> {
   @Option(names = "--calls-per-day", defaultValue = "10000", description = "Average calls per day; default ${DEFAULT-VALUE}.")
   long callsPerDay;
 
-  @Option(names = "--now", description = "Fixed clock, UTC \"YYYY-MM-DD HH:MM:SS\"; default: live clock.")
+  @Option(names = "--now", description = "Fixed clock: YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]' (UTC) or ISO-8601; default: live clock.")
   String now;
 
   @Option(names = "--late-share", defaultValue = "0", description = "Share of calls that arrive late, in [0,1].")
@@ -164,10 +160,9 @@ public final class EmulatorCommand implements Callable<Integer> {
     }
     if (now != null) {
       try {
-        b.now(LocalDateTime.parse(now, DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss"))
-            .toInstant(ZoneOffset.UTC));
-      } catch (DateTimeParseException e) {
-        throw bad("--now", "expected \"YYYY-MM-DD HH:MM:SS\" (UTC), got \"" + now + "\"");
+        b.now(Timestamps.parseUtc(now, "--now"));
+      } catch (UsageException e) {
+        throw new ParameterException(spec.commandLine(), e.getMessage());
       }
     }
     try {

@@ -44,7 +44,7 @@ public final class IngestCommand extends JobCommand {
       throw new UsageException("--lookback-days must be 0 or more, not " + lookbackDays);
     }
     IngestJob.Args args = new IngestJob.Args(lake, s, e, lookbackDays, acceptDataLoss);
-    try (EmbeddedEmulator api = endpoint(apiUrl)) {
+    try (ApiEndpoint api = endpoint(apiUrl)) {
       SparkSession spark = session("zentrunk ingest");
       Lake.Result r;
       try (ReadProgress progress = new ReadProgress(spark, Progress.stderr("ingest"), 10)) {

@@ -1,5 +1,6 @@
 package io.zentrunk.spark.jobs;
 
+import io.zentrunk.spark.source.ReadOptions;
 import java.io.PrintWriter;
 import java.time.Instant;
 import java.util.concurrent.Callable;
@@ -32,16 +33,17 @@ abstract class JobCommand implements Callable<Integer> {
   }
 
   /** The source's options for this command's endpoint, with --now passed on. */
-  java.util.Map<String, String> sourceOptions(EmbeddedEmulator api) {
+  java.util.Map<String, String> sourceOptions(ApiEndpoint api) {
     java.util.Map<String, String> o = new java.util.HashMap<>(api.sourceOptions());
     sourceOption.forEach((k, v) -> {
-      if (k.equalsIgnoreCase("auth_token") || k.equalsIgnoreCase("start") || k.equalsIgnoreCase("end")) {
+      if (k.equalsIgnoreCase(ReadOptions.AUTH_TOKEN.key()) || k.equalsIgnoreCase(ReadOptions.START.key())
+          || k.equalsIgnoreCase(ReadOptions.END.key())) {
         throw new UsageException("--source-option " + k + " is not allowed: the window comes from --start/--end and the token from PLIVO_AUTH_TOKEN");
       }
       o.put(k, v);
     });
     if (now != null) {
-      o.put("now", now().toString());
+      o.put(ReadOptions.NOW.key(), now().toString());
     }
     return o;
   }
@@ -84,8 +86,8 @@ abstract class JobCommand implements Callable<Integer> {
   }
 
   /** The API endpoint: {@code --api-url} or the real service with credentials, else the built-in emulator. */
-  static EmbeddedEmulator endpoint(String apiUrl) {
-    return EmbeddedEmulator.startIfNoCredentials(apiUrl, System.getenv(), System.err);
+  static ApiEndpoint endpoint(String apiUrl) {
+    return ApiEndpoint.startIfNoCredentials(apiUrl, System.getenv(), System.err);
   }
 
   /**

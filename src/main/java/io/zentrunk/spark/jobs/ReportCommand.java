@@ -64,7 +64,7 @@ public final class ReportCommand extends JobCommand {
     }
     SparkSession spark = session("zentrunk report");
     writable(spark, output, "--output");
-    try (EmbeddedEmulator api = endpoint(apiUrl)) {
+    try (ApiEndpoint api = endpoint(apiUrl)) {
       Dataset<Row> cdrs = CdrSources.api(spark, sourceOptions(api), s, e);
       try (ReadProgress progress = new ReadProgress(spark, Progress.stderr("report"), 10)) {
         ReportJob.run(spark, cdrs, output);

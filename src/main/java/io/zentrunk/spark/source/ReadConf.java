@@ -7,32 +7,23 @@ import io.zentrunk.spark.client.ClientConfig;
 import java.io.Serializable;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 
 /**
- * The options of one read, parsed and checked once on the driver, before any request.
- * Every mistake is an {@link IllegalArgumentException} with one line that names the option and
- * what it accepts. Immutable and serializable; {@link #toString()} hides the token.
+ * The options of one read, parsed and checked once on the driver, before any request, with the
+ * declarations of {@link ReadOptions}. Every mistake is an {@link IllegalArgumentException} with
+ * one line that names the option and what it accepts. Immutable and serializable;
+ * {@link #toString()} hides the token.
  */
 public final class ReadConf implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  static final Set<String> DIRECTIONS = Set.of("inbound", "outbound");
-  static final Set<String> SOURCES = Set.of("customer", "carrier", "zentrunk");
-  static final Set<String> STIR = Set.of("Verified", "Not Verified", "Not Applicable");
-
   final ClientConfig client;
-  final Long startMicros;
-  final Long endMicros;
+  /** What the options ask the API for: window bounds (open where not given) and filters. */
+  final ReadRequest request;
   final Long nowMicros;
   final boolean clampToRetention;
-  /** API equality filters from options: call_direction, hangup_source, stir_verification, hangup_cause_code, number prefixes. */
-  final TreeMap<String, String> equalities = new TreeMap<>();
-  /** bill_duration bounds from options, inclusive; null = unbounded. */
-  final Long billMin;
-  final Long billMax;
   final int concurrency;
   final long partitionRecords;
   final int planningConcurrency;
@@ -42,98 +33,35 @@ public final class ReadConf implements Serializable {
   final boolean pushdownAggregate;
 
   private ReadConf(Map<String, String> o, Function<String, String> env) {
-    for (String key : o.keySet()) {
-      String k = key.toLowerCase(Locale.ROOT);
-      if (!DOCS.containsKey(k) && !k.startsWith(BILL_DURATION) && !k.equals("path")) {
-        throw new IllegalArgumentException("Unknown option '" + key + "'; the zentrunk source accepts: "
-            + String.join(", ", DOCS.keySet()) + ", bill_duration__gt/__gte/__lt/__lte");
+    for (String k : o.keySet()) {
+      if (byKey(k) == null && rangeFilterOf(k) == null && !k.equals("path")) {
+        throw new IllegalArgumentException("Unknown option '" + k + "'; the zentrunk source accepts: "
+            + String.join(", ", ALL.keySet()) + ", " + BILL_DURATION.key() + "__gt/__gte/__lt/__lte");
       }
     }
-    String apiUrl = text(o, API_URL, ClientConfig.DEFAULT_API_URL);
-    String urlProblem = ClientConfig.checkApiUrl(apiUrl);
-    if (urlProblem != null) {
-      throw new IllegalArgumentException("Option 'api_url' (" + apiUrl + ") " + urlProblem);
-    }
-    int budget = integer(o, REQUEST_BUDGET, 250, 1, 1_000_000);
-    int budgetWindow = integer(o, BUDGET_WINDOW_MS, 5000, 100, 3_600_000);
-    int maxRetries = integer(o, MAX_RETRIES, 10, 0, 100);
-    int requestTimeout = integer(o, REQUEST_TIMEOUT_MS, 30_000, 100, 3_600_000);
-    int connectTimeout = integer(o, CONNECT_TIMEOUT_MS, 10_000, 100, 600_000);
-    // One partition makes about concurrency / latency requests per second, and reads of fewer
-    // than partition_records CDRs (and the last partition of any read) have one: 8 in flight
-    // made 65-70 req/s at 100 ms latency (jobs/bench rate --quick), barely above the default
-    // limit of 60/s and below it at the 150-300 ms of a real network; 16 made 130 req/s.
-    // Requests beyond the budget wait in RequestBudget, so more in flight never means more sent.
-    this.concurrency = integer(o, CONCURRENCY, 16, 1, 256);
-    this.partitionRecords = integer(o, PARTITION_RECORDS, 10_000, 20, 100_000_000);
-    this.planningConcurrency = integer(o, PLANNING_CONCURRENCY, 8, 1, 256);
-    this.maxRereads = integer(o, MAX_REREADS, 3, 0, 100);
-    this.pushdownFilters = bool(o, PUSHDOWN_FILTERS, true);
-    this.pushdownLimit = bool(o, PUSHDOWN_LIMIT, true);
-    this.pushdownAggregate = bool(o, PUSHDOWN_AGGREGATE, true);
-    this.clampToRetention = bool(o, CLAMP_TO_RETENTION, false);
-    this.nowMicros = o.containsKey(NOW) ? ApiTime.parseUserTime("Option 'now'", o.get(NOW)) : null;
-    this.startMicros = o.containsKey(START) ? ApiTime.parseUserTime("Option 'start'", o.get(START)) : null;
-    this.endMicros = o.containsKey(END) ? ApiTime.parseUserTime("Option 'end'", o.get(END)) : null;
-    if (startMicros != null && endMicros != null && startMicros >= endMicros) {
-      throw new IllegalArgumentException("Option 'start' (" + ApiTime.display(startMicros)
-          + ") must be before option 'end' (" + ApiTime.display(endMicros) + "): the window is start <= end_time < end");
-    }
-    enumOption(o, CALL_DIRECTION, DIRECTIONS);
-    enumOption(o, HANGUP_SOURCE, SOURCES);
-    enumOption(o, STIR_VERIFICATION, STIR);
-    if (o.containsKey(HANGUP_CAUSE_CODE)) {
-      equalities.put(HANGUP_CAUSE_CODE, Integer.toString(integer(o, HANGUP_CAUSE_CODE, 0, 1000, 9999)));
-    }
-    numberOption(o, FROM_NUMBER);
-    numberOption(o, TO_NUMBER);
-    long lo = Long.MIN_VALUE;
-    long hi = Long.MAX_VALUE;
-    for (String k : BILL_DURATION_KEYS) {
-      if (o.containsKey(k)) {
-        long v = integer(o, k, 0, 0, Integer.MAX_VALUE);
-        switch (k.substring(BILL_DURATION.length())) {
-          case "" -> { lo = Math.max(lo, v); hi = Math.min(hi, v); }
-          case "__gt" -> lo = Math.max(lo, v + 1);
-          case "__gte" -> lo = Math.max(lo, v);
-          case "__lt" -> hi = Math.min(hi, v - 1);
-          case "__lte" -> hi = Math.min(hi, v);
-          default -> throw new AssertionError(k);
-        }
-      }
-    }
-    for (String key : o.keySet()) {
-      String k = key.toLowerCase(Locale.ROOT);
-      if (k.startsWith(BILL_DURATION) && !java.util.Arrays.asList(BILL_DURATION_KEYS).contains(k)) {
-        throw new IllegalArgumentException("Unknown option '" + key + "'; bill_duration takes bill_duration, __gt, __gte, __lt or __lte");
-      }
-    }
-    this.billMin = lo == Long.MIN_VALUE ? null : lo;
-    this.billMax = hi == Long.MAX_VALUE ? null : hi;
+    String apiUrl = API_URL.get(o);
+    this.concurrency = CONCURRENCY.get(o);
+    this.partitionRecords = PARTITION_RECORDS.get(o);
+    this.planningConcurrency = PLANNING_CONCURRENCY.get(o);
+    this.maxRereads = MAX_REREADS.get(o);
+    this.pushdownFilters = PUSHDOWN_FILTERS.get(o);
+    this.pushdownLimit = PUSHDOWN_LIMIT.get(o);
+    this.pushdownAggregate = PUSHDOWN_AGGREGATE.get(o);
+    this.clampToRetention = CLAMP_TO_RETENTION.get(o);
+    this.nowMicros = NOW.get(o);
+    this.request = request(o);
     // Credentials last: a wrong option value is the more specific mistake to report.
-    String authId = text(o, AUTH_ID, env.apply(ENV_AUTH_ID));
-    if (authId == null || authId.isBlank()) {
-      throw new IllegalArgumentException("Option 'auth_id' is required (or set the environment variable " + ENV_AUTH_ID + ")");
-    }
-    if (!authId.matches("[A-Za-z0-9_-]+")) {
-      throw new IllegalArgumentException("Option 'auth_id' must hold only letters, digits, '_' and '-'");
-    }
-    String token = text(o, AUTH_TOKEN, env.apply(ENV_AUTH_TOKEN));
-    if (token == null || token.isBlank()) {
-      throw new IllegalArgumentException("Option 'auth_token' is required (or set the environment variable " + ENV_AUTH_TOKEN + ")");
-    }
-    this.client = new ClientConfig(apiUrl, authId.trim(), token.trim(), requestTimeout, connectTimeout, maxRetries, budget, budgetWindow);
+    String authId = credential(o, AUTH_ID, env.apply(ENV_AUTH_ID), ENV_AUTH_ID);
+    String token = credential(o, AUTH_TOKEN, env.apply(ENV_AUTH_TOKEN), ENV_AUTH_TOKEN);
+    this.client = new ClientConfig(apiUrl, authId, token, REQUEST_TIMEOUT_MS.get(o), CONNECT_TIMEOUT_MS.get(o),
+        MAX_RETRIES.get(o), REQUEST_BUDGET.get(o), BUDGET_WINDOW_MS.get(o));
   }
 
   private ReadConf(ReadConf o, ClientConfig client) {
     this.client = client;
-    this.startMicros = o.startMicros;
-    this.endMicros = o.endMicros;
+    this.request = o.request;
     this.nowMicros = o.nowMicros;
     this.clampToRetention = o.clampToRetention;
-    this.equalities.putAll(o.equalities);
-    this.billMin = o.billMin;
-    this.billMax = o.billMax;
     this.concurrency = o.concurrency;
     this.partitionRecords = o.partitionRecords;
     this.planningConcurrency = o.planningConcurrency;
@@ -141,6 +69,61 @@ public final class ReadConf implements Serializable {
     this.pushdownFilters = o.pushdownFilters;
     this.pushdownLimit = o.pushdownLimit;
     this.pushdownAggregate = o.pushdownAggregate;
+  }
+
+  /** The window and filter options as a request, through the same builder as pushed predicates. */
+  private static ReadRequest request(Map<String, String> o) {
+    ReadRequest.Builder b = ReadRequest.builder();
+    Long start = START.get(o);
+    Long end = END.get(o);
+    if (start != null && end != null && start >= end) {
+      throw new IllegalArgumentException("Option '" + START.key() + "' (" + ApiTime.display(start)
+          + ") must be before option '" + END.key() + "' (" + ApiTime.display(end) + "): the window is start <= end_time < end");
+    }
+    if (start != null) {
+      b.endTimeAtLeast(start, ReadRequest.Origin.OPTION);
+    }
+    if (end != null) {
+      b.endTimeBefore(end, ReadRequest.Origin.OPTION);
+    }
+    for (Map.Entry<String, String> e : o.entrySet()) {
+      ReadOption<?> filter = byKey(e.getKey());
+      ReadRequest.Op op = ReadRequest.Op.EQ;
+      if (filter == null || filter.filterKind() == null) {
+        filter = rangeFilterOf(e.getKey());
+        if (filter == null) {
+          continue;
+        }
+        op = switch (e.getKey().substring(filter.key().length())) {
+          case "__gt" -> ReadRequest.Op.GT;
+          case "__gte" -> ReadRequest.Op.GTE;
+          case "__lt" -> ReadRequest.Op.LT;
+          case "__lte" -> ReadRequest.Op.LTE;
+          default -> throw new IllegalArgumentException("Unknown option '" + e.getKey() + "'; " + filter.key()
+              + " takes " + filter.key() + ", __gt, __gte, __lt or __lte");
+        };
+      }
+      b.filter(filter, op, "Option '" + e.getKey() + "'", e.getValue(), ReadRequest.Origin.OPTION);
+    }
+    return b.build();
+  }
+
+  /** The range filter whose comparison option {@code key} is ({@code bill_duration__gt}), or null. */
+  private static ReadOption<?> rangeFilterOf(String key) {
+    for (ReadOption<?> f : FILTERS) {
+      if (f.filterKind() == ReadOption.FilterKind.RANGE && key.startsWith(f.key() + "__")) {
+        return f;
+      }
+    }
+    return null;
+  }
+
+  private static String credential(Map<String, String> o, ReadOption<String> option, String fromEnv, String envName) {
+    String v = o.containsKey(option.key()) ? option.get(o) : fromEnv == null ? null : option.parse(fromEnv);
+    if (v == null || v.isBlank()) {
+      throw new IllegalArgumentException("Option '" + option.key() + "' is required (or set the environment variable " + envName + ")");
+    }
+    return v.trim();
   }
 
   /** The same read, its executors leasing permits from the driver's service. */
@@ -159,63 +142,6 @@ public final class ReadConf implements Serializable {
     return new ReadConf(lower, env);
   }
 
-  private static String text(Map<String, String> o, String key, String dflt) {
-    String v = o.get(key);
-    return v == null ? dflt : v;
-  }
-
-  private static int integer(Map<String, String> o, String key, int dflt, int min, int max) {
-    String v = o.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    long n;
-    try {
-      n = Long.parseLong(v.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException("Option '" + key + "' must be a whole number from " + min + " to " + max + ", not '" + v + "'");
-    }
-    if (n < min || n > max) {
-      throw new IllegalArgumentException("Option '" + key + "' must be from " + min + " to " + max + ", not " + n);
-    }
-    return (int) n;
-  }
-
-  private static boolean bool(Map<String, String> o, String key, boolean dflt) {
-    String v = o.get(key);
-    if (v == null) {
-      return dflt;
-    }
-    return switch (v.trim().toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new IllegalArgumentException("Option '" + key + "' must be true or false, not '" + v + "'");
-    };
-  }
-
-  private void enumOption(Map<String, String> o, String key, Set<String> allowed) {
-    String v = o.get(key);
-    if (v == null) {
-      return;
-    }
-    if (!allowed.contains(v)) {
-      throw new IllegalArgumentException("Option '" + key + "' must be one of " + new java.util.TreeSet<>(allowed) + ", not '" + v + "'");
-    }
-    equalities.put(key, v);
-  }
-
-  private void numberOption(Map<String, String> o, String key) {
-    String v = o.get(key);
-    if (v == null) {
-      return;
-    }
-    String digits = v.trim().startsWith("+") ? v.trim().substring(1) : v.trim();
-    if (digits.isEmpty() || !digits.chars().allMatch(Character::isDigit)) {
-      throw new IllegalArgumentException("Option '" + key + "' must be a phone number or prefix of digits (a leading '+' is allowed), not '" + v + "'");
-    }
-    equalities.put(key, digits);
-  }
-
   /** The reference clock in epoch microseconds. */
   long now() {
     return nowMicros != null ? nowMicros : ApiTime.toMicros(java.time.Instant.now());
@@ -223,6 +149,6 @@ public final class ReadConf implements Serializable {
 
   @Override
   public String toString() {
-    return "ReadConf{" + client + ", start=" + startMicros + ", end=" + endMicros + ", filters=" + equalities + "}";
+    return "ReadConf{" + client + ", " + request + "}";
   }
 }

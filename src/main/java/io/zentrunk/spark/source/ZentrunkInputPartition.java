@@ -14,10 +14,11 @@ final class ZentrunkInputPartition implements InputPartition {
   private static final long serialVersionUID = 1L;
 
   final CdrQuery query;
-  final long plannedCount;
+  /** What the planner counted in the window; null when the scan was not planned by counts (COUNT, LIMIT). */
+  final Long plannedCount;
   final CdrPage inlinePage;
 
-  ZentrunkInputPartition(CdrQuery query, long plannedCount, CdrPage inlinePage) {
+  ZentrunkInputPartition(CdrQuery query, Long plannedCount, CdrPage inlinePage) {
     this.query = query;
     this.plannedCount = plannedCount;
     this.inlinePage = inlinePage;
@@ -25,7 +26,7 @@ final class ZentrunkInputPartition implements InputPartition {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof ZentrunkInputPartition p && p.query.equals(query) && p.plannedCount == plannedCount
+    return o instanceof ZentrunkInputPartition p && p.query.equals(query) && Objects.equals(p.plannedCount, plannedCount)
         && Objects.equals(p.inlinePage, inlinePage);
   }
 
@@ -36,6 +37,6 @@ final class ZentrunkInputPartition implements InputPartition {
 
   @Override
   public String toString() {
-    return "ZentrunkInputPartition" + query + " planned=" + plannedCount + (inlinePage != null ? " inline" : "");
+    return "ZentrunkInputPartition" + query + (plannedCount != null ? " planned=" + plannedCount : "") + (inlinePage != null ? " inline" : "");
   }
 }

@@ -3,6 +3,7 @@ package io.zentrunk.spark.source;
 import io.zentrunk.spark.client.ReadStats;
 import io.zentrunk.spark.client.WindowReader;
 import io.zentrunk.spark.client.ZentrunkClient;
+import java.util.OptionalLong;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
@@ -18,19 +19,20 @@ final class ZentrunkReaderFactory implements PartitionReaderFactory {
   private final ReadConf conf;
   private final StructType schema;
   private final boolean countOnly;
-  private final long limit;
+  /** A pushed LIMIT; null for none (OptionalLong is not serializable). */
+  private final Long limit;
 
-  ZentrunkReaderFactory(ReadConf conf, StructType schema, boolean countOnly, long limit) {
+  ZentrunkReaderFactory(ReadConf conf, StructType schema, boolean countOnly, OptionalLong limit) {
     this.conf = conf;
     this.schema = schema;
     this.countOnly = countOnly;
-    this.limit = limit;
+    this.limit = limit.isPresent() ? limit.getAsLong() : null;
   }
 
   @Override
   public PartitionReader<InternalRow> createReader(InputPartition partition) {
     ZentrunkInputPartition p = (ZentrunkInputPartition) partition;
-    return countOnly ? new CountReader(conf, p) : new CdrReader(conf, p, schema, limit);
+    return countOnly ? new CountReader(conf, p) : new RowReader(conf, p, schema, limit);
   }
 
   /** Answers COUNT(*) for one window from total_count: one request of one record. */
@@ -71,17 +73,22 @@ final class ZentrunkReaderFactory implements PartitionReaderFactory {
   }
 
   /** Streams one partition's CDRs as rows of the pruned schema. */
-  static final class CdrReader implements PartitionReader<InternalRow> {
+  static final class RowReader implements PartitionReader<InternalRow> {
     private final ReadStats stats = new ReadStats();
     private final RowConverter converter;
     private final WindowReader reader;
     private InternalRow row;
 
-    CdrReader(ReadConf conf, ZentrunkInputPartition p, StructType schema, long limit) {
+    RowReader(ReadConf conf, ZentrunkInputPartition p, StructType schema, Long limit) {
       converter = new RowConverter(schema);
       // Lazily opened: the first request goes out on the first next().
-      reader = new WindowReader(new ZentrunkClient(conf.client, stats), p.query, converter.wanted(), conf.concurrency,
-          limit, conf.maxRereads, stats, p.inlinePage);
+      WindowReader.Builder b = WindowReader.over(new ZentrunkClient(conf.client, stats), p.query)
+          .columns(converter.wanted()).concurrency(conf.concurrency).maxRereads(conf.maxRereads).stats(stats)
+          .firstPage(p.inlinePage);
+      if (limit != null) {
+        b.limit(limit);
+      }
+      reader = b.build();
     }
 
     @Override

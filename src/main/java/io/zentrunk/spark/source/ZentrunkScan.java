@@ -19,7 +19,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A planned read. Planning (counting windows to size the partitions) happens once, on the
- * driver, when Spark first asks for partitions: {@code explain()} sends no request.
+ * driver, when Spark first asks for partitions. {@code explain()} asks for them too (to print
+ * the partitions), so it sends the planning requests; it never reads a page of CDRs.
  */
 final class ZentrunkScan implements Scan, Batch {
 
@@ -65,11 +66,11 @@ final class ZentrunkScan implements Scan, Batch {
       return new InputPartition[0];
     }
     List<InputPartition> out = new ArrayList<>();
-    if (spec.countOnly() || spec.limit() >= 0) {
+    if (spec.countOnly() || spec.limit().isPresent()) {
       // A count needs one request per window of at most 90 days; a LIMIT reads the newest
       // pages of the first chunk. Neither needs planning requests.
       for (CdrQuery q : spec.chunks()) {
-        out.add(new ZentrunkInputPartition(q, -1, null));
+        out.add(new ZentrunkInputPartition(q, null, null));
       }
       return out.toArray(new InputPartition[0]);
     }

@@ -1,12 +1,12 @@
 package io.zentrunk.spark.source;
 
-import io.zentrunk.spark.client.ApiTime;
 import io.zentrunk.spark.client.CdrField;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.List;
+import java.util.OptionalLong;
 import org.apache.spark.sql.connector.expressions.NamedReference;
 import org.apache.spark.sql.connector.expressions.aggregate.AggregateFunc;
 import org.apache.spark.sql.connector.expressions.aggregate.Aggregation;
@@ -27,19 +27,16 @@ import org.apache.spark.sql.types.StructType;
 final class ZentrunkScanBuilder implements ScanBuilder, SupportsPushDownFilters, SupportsPushDownRequiredColumns,
     SupportsPushDownLimit, SupportsPushDownAggregates {
 
-  private static final long RETENTION_MICROS = 90L * ApiTime.MICROS_PER_DAY;
-  private static final long DEFAULT_WINDOW_MICROS = 30L * ApiTime.MICROS_PER_DAY;
-
   private final ReadConf conf;
   private final FilterPushdown pushdown;
   private Filter[] pushedFilters = new Filter[0];
   private StructType schema = CdrSchema.SCHEMA;
-  private long limit = -1;
+  private OptionalLong limit = OptionalLong.empty();
   private boolean countOnly;
 
   ZentrunkScanBuilder(ReadConf conf) {
     this.conf = conf;
-    this.pushdown = new FilterPushdown(conf);
+    this.pushdown = new FilterPushdown(conf.request);
   }
 
   @Override
@@ -100,7 +97,7 @@ final class ZentrunkScanBuilder implements ScanBuilder, SupportsPushDownFilters,
     if (!conf.pushdownLimit) {
       return false;
     }
-    limit = limit < 0 ? n : Math.min(limit, n);
+    limit = OptionalLong.of(limit.isPresent() ? Math.min(limit.getAsLong(), n) : n);
     return true;
   }
 
@@ -134,28 +131,7 @@ final class ZentrunkScanBuilder implements ScanBuilder, SupportsPushDownFilters,
 
   @Override
   public Scan build() {
-    long now = conf.now();
-    long retentionStart = now - RETENTION_MICROS;
-    Long hi = pushdown.hi;
-    long to = hi != null ? hi : now;
-    long from = pushdown.lo != null ? pushdown.lo : to - DEFAULT_WINDOW_MICROS;
-    if (to <= retentionStart) {
-      throw new IllegalArgumentException("The window ends at " + ApiTime.display(to)
-          + ", before the API's 90-day retention: the earliest end_time still served is " + ApiTime.display(retentionStart)
-          + " (read older CDRs from a lake that the ingest job keeps)");
-    }
-    if (from < retentionStart) {
-      if (conf.clampToRetention || (pushdown.lo == null && conf.startMicros == null)) {
-        from = retentionStart + 60 * ApiTime.MICROS_PER_SECOND;
-      } else {
-        String source = conf.startMicros != null && conf.startMicros.longValue() == pushdown.lo ? "Option 'start'" : "The end_time filter";
-        throw new IllegalArgumentException(source + " reaches back to " + ApiTime.display(pushdown.lo)
-            + ", before the API's 90-day retention: the earliest end_time still served is " + ApiTime.display(retentionStart)
-            + "; start later or set option 'clamp_to_retention' to true");
-      }
-    }
-    boolean empty = pushdown.empty() || from >= to;
-    ScanSpec spec = new ScanSpec(from, to, pushdown.apiFilters(), empty, limit, countOnly, List.copyOf(pushdown.pushed));
-    return new ZentrunkScan(conf, spec, schema);
+    ReadRequest request = pushdown.request().resolve(conf.now(), conf.clampToRetention);
+    return new ZentrunkScan(conf, new ScanSpec(request, limit, countOnly, List.copyOf(pushdown.pushed)), schema);
   }
 }

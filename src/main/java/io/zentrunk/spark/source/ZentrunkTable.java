@@ -13,10 +13,12 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 final class ZentrunkTable implements SupportsRead {
 
   private final Map<String, String> tableOptions;
+  /** The table's options, parsed once here: bad options fail when the DataFrame is made, before any request. */
+  private final ReadConf tableConf;
 
   ZentrunkTable(Map<String, String> tableOptions) {
     this.tableOptions = Map.copyOf(tableOptions);
-    ReadConf.parse(this.tableOptions); // fail fast on bad options, before any request
+    this.tableConf = ReadConf.parse(this.tableOptions);
   }
 
   @Override
@@ -38,7 +40,9 @@ final class ZentrunkTable implements SupportsRead {
   public ScanBuilder newScanBuilder(CaseInsensitiveStringMap options) {
     Map<String, String> merged = new HashMap<>(tableOptions);
     merged.putAll(options.asCaseSensitiveMap());
-    return new ZentrunkScanBuilder(ReadConf.parse(merged));
+    // spark.read passes the same options to the table and the scan: parse again only when the
+    // scan adds or changes one (a catalog table read with per-query options).
+    return new ZentrunkScanBuilder(merged.equals(tableOptions) ? tableConf : ReadConf.parse(merged));
   }
 
   @Override

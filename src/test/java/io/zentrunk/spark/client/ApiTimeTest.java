@@ -44,7 +44,11 @@ class ApiTimeTest {
     assertThat(ApiTime.parseUserTime("start", "2026-10-01T02:00:00+02:00")).isEqualTo(midnight);
     assertThat(ApiTime.parseUserTime("start", "2026-09-30T19:00:00-05:00")).isEqualTo(midnight);
     assertThatThrownBy(() -> ApiTime.parseUserTime("Option 'start'", "yesterday"))
-        .hasMessageStartingWith("Option 'start' 'yesterday' is not a time");
+        .hasMessageStartingWith("Option 'start': cannot read 'yesterday' as a UTC time");
+    assertThat(ApiTime.parseUserTime("--now", "2026-10-01t00:00:00z")).as("lower-case T and Z").isEqualTo(midnight);
+    assertThat(ApiTime.parseUserTime("--now", "2026-10-01T00:00")).isEqualTo(midnight);
+    assertThat(ApiTime.parseUserTime("--now", "2026-10-01 00:00:00.0000019")).as("digits past microseconds are cut").isEqualTo(midnight + 1);
+    assertThat(ApiTime.parseUserTime("--now", "2026-10-01T02:00:00+02:00[Europe/Paris]")).isEqualTo(midnight);
     assertThatThrownBy(() -> ApiTime.parseUserTime("Option 'end'", "2026-02-30")).hasMessageContaining("Option 'end'");
   }
 

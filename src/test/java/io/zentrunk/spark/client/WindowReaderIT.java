@@ -42,7 +42,7 @@ class WindowReaderIT {
       Set<String> before = api.groundTruth(from, to).stream().map(EmulatedCall::callUuid).collect(Collectors.toSet());
       ReadStats stats = new ReadStats();
       List<String> got = new ArrayList<>();
-      try (WindowReader r = new WindowReader(client(api, stats), window(from, to), null, 1, -1, 3, stats, null)) {
+      try (WindowReader r = WindowReader.over(client(api, stats), window(from, to)).maxRereads(3).stats(stats).build()) {
         for (int i = 0; i < 50 && r.hasNext(); i++) {
           got.add((String) r.next()[CdrField.CALL_UUID.ordinal()]);
         }
@@ -64,7 +64,7 @@ class WindowReaderIT {
     try (ZentrunkEmulator api = emulator()) {
       Instant from = NOW.minus(Duration.ofMinutes(30));
       ReadStats stats = new ReadStats();
-      try (WindowReader r = new WindowReader(client(api, stats), window(from, NOW), null, 1, -1, 0, stats, null)) {
+      try (WindowReader r = WindowReader.over(client(api, stats), window(from, NOW)).maxRereads(0).stats(stats).build()) {
         assertThatThrownBy(() -> {
           int i = 0;
           while (r.hasNext()) {
@@ -82,7 +82,8 @@ class WindowReaderIT {
   void aRowLimitReadsOnlyThePagesItNeeds() {
     try (ZentrunkEmulator api = emulator()) {
       ReadStats stats = new ReadStats();
-      try (WindowReader r = new WindowReader(client(api, stats), window(NOW.minus(Duration.ofHours(2)), NOW), null, 8, 45, 3, stats, null)) {
+      try (WindowReader r = WindowReader.over(client(api, stats), window(NOW.minus(Duration.ofHours(2)), NOW)).concurrency(8)
+          .limit(45).maxRereads(3).stats(stats).build()) {
         int n = 0;
         while (r.hasNext()) {
           r.next();
@@ -91,7 +92,7 @@ class WindowReaderIT {
         assertThat(n).isEqualTo(45);
       }
       assertThat(stats.requests.sum()).isEqualTo(3);
-      WindowReader closed = new WindowReader(client(api, stats), window(NOW.minusSeconds(60), NOW), null, 1, -1, 1, stats, null);
+      WindowReader closed = WindowReader.over(client(api, stats), window(NOW.minusSeconds(60), NOW)).maxRereads(1).stats(stats).build();
       closed.close();
       closed.close(); // idempotent
       assertThatThrownBy(closed::hasNext).hasMessageContaining("is closed");

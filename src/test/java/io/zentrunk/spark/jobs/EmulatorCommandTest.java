@@ -47,6 +47,15 @@ class EmulatorCommandTest {
   }
 
   @Test
+  void nowTakesTheSameTimesAsTheJobs() {
+    Instant midnight = Instant.parse("2026-11-01T00:00:00Z");
+    assertThat(parse("--now", "2026-11-01").now()).isEqualTo(midnight);
+    assertThat(parse("--now", "2026-11-01 00:00").now()).isEqualTo(midnight);
+    assertThat(parse("--now", "2026-11-01T01:00:00+01:00").now()).isEqualTo(midnight);
+    assertThat(Timestamps.parseUtc("2026-11-01", "--now")).isEqualTo(midnight);
+  }
+
+  @Test
   void badValuesFailWithAOneLineErrorNamingTheOption() {
     assertBad("--fault-500", "--fault-500", "2");
     assertBad("--late-share", "--late-share", "-0.5");

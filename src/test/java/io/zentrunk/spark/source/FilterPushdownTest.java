@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class FilterPushdownTest {
 
   private static FilterPushdown fresh() {
-    return new FilterPushdown(ReadConf.parse(ReadConfTest.base(), ReadConfTest.NO_ENV));
+    return new FilterPushdown(ReadConf.parse(ReadConfTest.base(), ReadConfTest.NO_ENV).request);
   }
 
   private static long us(String iso) {
@@ -32,8 +32,8 @@ class FilterPushdownTest {
     assertThat(p.push(new LessThan("end_time", Instant.parse("2026-10-03T00:00:00Z")))).isEqualTo(FilterPushdown.Result.FULL);
     assertThat(p.push(new GreaterThan("end_time", Instant.parse("2026-10-01T12:00:00Z")))).isEqualTo(FilterPushdown.Result.FULL);
     assertThat(p.push(new LessThanOrEqual("end_time", Instant.parse("2026-10-02T00:00:00Z")))).isEqualTo(FilterPushdown.Result.FULL);
-    assertThat(p.lo).isEqualTo(us("2026-10-01T12:00:00Z") + 1);
-    assertThat(p.hi).isEqualTo(us("2026-10-02T00:00:00Z") + 1);
+    assertThat(p.request().from()).isEqualTo(new ReadRequest.Bound(us("2026-10-01T12:00:00Z") + 1, ReadRequest.Origin.PREDICATE));
+    assertThat(p.request().to()).isEqualTo(new ReadRequest.Bound(us("2026-10-02T00:00:00Z") + 1, ReadRequest.Origin.PREDICATE));
   }
 
   @Test
@@ -41,11 +41,11 @@ class FilterPushdownTest {
     FilterPushdown p = fresh();
     p.push(new GreaterThan("bill_duration", 10));
     p.push(new LessThan("bill_duration", 61));
-    assertThat(p.apiFilters()).containsEntry("bill_duration__gte", "11").containsEntry("bill_duration__lte", "60");
+    assertThat(p.request().apiFilters()).containsEntry("bill_duration__gte", "11").containsEntry("bill_duration__lte", "60");
     p.push(new EqualTo("bill_duration", 60));
-    assertThat(p.apiFilters()).containsEntry("bill_duration", "60").doesNotContainKey("bill_duration__gte");
+    assertThat(p.request().apiFilters()).containsEntry("bill_duration", "60").doesNotContainKey("bill_duration__gte");
     p.push(new LessThan("bill_duration", 5));
-    assertThat(p.empty()).isTrue();
+    assertThat(p.request().empty()).isTrue();
   }
 
   @Test
@@ -53,13 +53,13 @@ class FilterPushdownTest {
     FilterPushdown p = fresh();
     assertThat(p.push(new EqualTo("call_direction", "outbound"))).isEqualTo(FilterPushdown.Result.FULL);
     assertThat(p.push(new EqualTo("hangup_cause_code", 4410))).isEqualTo(FilterPushdown.Result.FULL);
-    assertThat(p.apiFilters()).containsEntry("call_direction", "outbound").containsEntry("hangup_cause_code", "4410");
-    assertThat(p.empty()).isFalse();
+    assertThat(p.request().apiFilters()).containsEntry("call_direction", "outbound").containsEntry("hangup_cause_code", "4410");
+    assertThat(p.request().empty()).isFalse();
     p.push(new EqualTo("call_direction", "inbound"));
-    assertThat(p.empty()).isTrue();
+    assertThat(p.request().empty()).isTrue();
     FilterPushdown q = fresh();
     q.push(new EqualTo("stir_verification", "verified"));
-    assertThat(q.empty()).as("a value the API never sends matches nothing").isTrue();
+    assertThat(q.request().empty()).as("a value the API never sends matches nothing").isTrue();
   }
 
   @Test
@@ -67,11 +67,11 @@ class FilterPushdownTest {
     FilterPushdown p = fresh();
     assertThat(p.push(new StringStartsWith("from_number", "+1202"))).isEqualTo(FilterPushdown.Result.PARTIAL);
     assertThat(p.push(new EqualTo("from_number", "+12025551111"))).isEqualTo(FilterPushdown.Result.PARTIAL);
-    assertThat(p.apiFilters()).containsEntry("from_number", "12025551111");
+    assertThat(p.request().apiFilters()).containsEntry("from_number", "12025551111");
     assertThat(p.push(new StringStartsWith("to_number", "44"))).as("no '+': left to Spark").isEqualTo(FilterPushdown.Result.NONE);
     assertThat(p.push(new StringStartsWith("to_number", "+44"))).isEqualTo(FilterPushdown.Result.PARTIAL);
     p.push(new StringStartsWith("to_number", "+33"));
-    assertThat(p.empty()).isTrue();
+    assertThat(p.request().empty()).isTrue();
   }
 
   @Test

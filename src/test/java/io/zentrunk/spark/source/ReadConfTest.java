@@ -25,7 +25,7 @@ class ReadConfTest {
 
   static Stream<Arguments> badOptions() {
     return Stream.of(
-        Arguments.of("start", "yesterday", "Option 'start' 'yesterday' is not a time"),
+        Arguments.of("start", "yesterday", "Option 'start': cannot read 'yesterday' as a UTC time"),
         Arguments.of("end", "2026-13-01", "Option 'end'"),
         Arguments.of("now", "soon", "Option 'now'"),
         Arguments.of("call_direction", "sideways", "Option 'call_direction' must be one of [inbound, outbound]"),
@@ -93,9 +93,8 @@ class ReadConfTest {
     o.put("bill_duration__lte", "60");
     o.put("api_url", "http://127.0.0.1:9999/");
     ReadConf c = ReadConf.parse(o, NO_ENV);
-    assertThat(c.equalities).containsEntry("call_direction", "outbound").containsEntry("from_number", "1202");
-    assertThat(c.billMin).isEqualTo(11);
-    assertThat(c.billMax).isEqualTo(60);
+    assertThat(c.request.apiFilters()).containsEntry("call_direction", "outbound").containsEntry("from_number", "1202")
+        .containsEntry("bill_duration__gte", "11").containsEntry("bill_duration__lte", "60");
     assertThat(c.client.apiUrl()).isEqualTo("http://127.0.0.1:9999");
   }
 }

@@ -2,6 +2,7 @@ package io.zentrunk.spark.jobs;
 
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
+import io.zentrunk.spark.source.ReadOptions;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,7 +13,7 @@ import java.util.Map;
  * the duration of the command (local mode: executors elsewhere cannot reach it; on a cluster
  * run {@code jobs/run emulator} and pass {@code --api-url}).
  */
-public final class EmbeddedEmulator implements AutoCloseable {
+public final class ApiEndpoint implements AutoCloseable {
 
   /** The built-in demo account: a synthetic week holds about 35,000 CDRs. */
   static final long DEMO_SEED = 42;
@@ -21,7 +22,7 @@ public final class EmbeddedEmulator implements AutoCloseable {
   private final ZentrunkEmulator emulator;
   private final Map<String, String> options;
 
-  private EmbeddedEmulator(ZentrunkEmulator emulator, Map<String, String> options) {
+  private ApiEndpoint(ZentrunkEmulator emulator, Map<String, String> options) {
     this.emulator = emulator;
     this.options = Map.copyOf(options);
   }
@@ -31,21 +32,21 @@ public final class EmbeddedEmulator implements AutoCloseable {
    * @param env the environment (PLIVO_AUTH_ID, PLIVO_AUTH_TOKEN)
    * @param say where to say, in one line, that the emulator is used
    */
-  public static EmbeddedEmulator startIfNoCredentials(String apiUrl, Map<String, String> env, PrintStream say) {
-    String authId = env.get("PLIVO_AUTH_ID");
+  public static ApiEndpoint startIfNoCredentials(String apiUrl, Map<String, String> env, PrintStream say) {
+    String authId = env.get(ReadOptions.ENV_AUTH_ID);
     if (apiUrl != null || authId != null && !authId.isBlank()) {
       Map<String, String> o = new HashMap<>();
       if (apiUrl != null) {
-        o.put("api_url", apiUrl);
+        o.put(ReadOptions.API_URL.key(), apiUrl);
       }
-      return new EmbeddedEmulator(null, o);
+      return new ApiEndpoint(null, o);
     }
     ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(DEMO_SEED).callsPerDay(DEMO_CALLS_PER_DAY)
         .liveClock().build());
     say.println("No PLIVO_AUTH_ID/PLIVO_AUTH_TOKEN and no --api-url: reading the built-in emulator at " + api.baseUrl()
         + " (synthetic account, seed " + DEMO_SEED + ", " + DEMO_CALLS_PER_DAY + " calls a day, the API's 300 requests per 5 s)");
-    return new EmbeddedEmulator(api, Map.of("api_url", api.baseUrl(), "auth_id", api.config().authId(),
-        "auth_token", api.config().authToken()));
+    return new ApiEndpoint(api, Map.of(ReadOptions.API_URL.key(), api.baseUrl(), ReadOptions.AUTH_ID.key(),
+        api.config().authId(), ReadOptions.AUTH_TOKEN.key(), api.config().authToken()));
   }
 
   /** Options for the {@code zentrunk} source: the endpoint and, for the emulator, its credentials. */
@@ -67,6 +68,6 @@ public final class EmbeddedEmulator implements AutoCloseable {
 
   @Override
   public String toString() {
-    return emulated() ? "EmbeddedEmulator{" + emulator.baseUrl() + "}" : "EmbeddedEmulator{" + options.get("api_url") + "}";
+    return emulated() ? "ApiEndpoint{" + emulator.baseUrl() + "}" : "ApiEndpoint{" + options.get(ReadOptions.API_URL.key()) + "}";
   }
 }
