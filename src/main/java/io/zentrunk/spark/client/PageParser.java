@@ -255,7 +255,7 @@ public final class PageParser {
   private static ZentrunkApiException decodeError(String apiId, CdrField f, String what, Throwable cause) {
     return new ZentrunkApiException(200, apiId,
         "cannot decode CDR field '" + f.jsonName() + "': value " + what + " (api_id " + apiId + ")",
-        false, -1, cause);
+        false, null, cause);
   }
 
   private static void expect(JsonParser p, JsonToken token) throws IOException {

@@ -26,12 +26,41 @@ public final class WindowPlanner {
   private static final int MAX_SPLIT = 1000;
   private static final int MAX_DEPTH = 8;
 
-  private final ZentrunkClient client;
+  /** What the planner asks the API; {@link ZentrunkClient} in a read, a fake that counts probes in tests. */
+  public interface Probes {
+    /** Page 0 of {@code query}, at most 20 records. */
+    CdrPage firstPage(CdrQuery query);
+
+    /** The number of records {@code query} matches: one request of one record. */
+    long count(CdrQuery query);
+
+    static Probes of(ZentrunkClient client) {
+      return new Probes() {
+        @Override
+        public CdrPage firstPage(CdrQuery query) {
+          return client.page(query, 0, PAGE, null);
+        }
+
+        @Override
+        public long count(CdrQuery query) {
+          return client.count(query);
+        }
+      };
+    }
+  }
+
+  private static final int PAGE = 20;
+
+  private final Probes probes;
   private final long target;
   private final int concurrency;
 
   public WindowPlanner(ZentrunkClient client, long targetRecordsPerSlice, int concurrency) {
-    this.client = client;
+    this(Probes.of(client), targetRecordsPerSlice, concurrency);
+  }
+
+  public WindowPlanner(Probes probes, long targetRecordsPerSlice, int concurrency) {
+    this.probes = probes;
     this.target = Math.max(1, targetRecordsPerSlice);
     this.concurrency = Math.max(1, concurrency);
   }
@@ -41,8 +70,8 @@ public final class WindowPlanner {
    * cuts longer windows). Contiguous, half-open, in time order.
    */
   public List<Slice> plan(CdrQuery query) {
-    CdrPage first = client.page(query, 0, 20, null);
-    if (first.totalCount() <= 20 && first.records().size() == first.totalCount()) {
+    CdrPage first = probes.firstPage(query);
+    if (first.totalCount() <= PAGE && first.records().size() == first.totalCount()) {
       return List.of(new Slice(query, first.totalCount(), first));
     }
     return merge(refine(List.of(new Counted(query, first.totalCount())), 0));
@@ -86,7 +115,7 @@ public final class WindowPlanner {
       while (i < windows.size() || !futures.isEmpty()) {
         while (futures.size() < concurrency && i < windows.size()) {
           CdrQuery q = windows.get(i++);
-          futures.add(Fetchers.POOL.submit(() -> client.count(q)));
+          futures.add(Fetchers.POOL.submit(() -> probes.count(q)));
         }
         long n = futures.remove(0).get();
         out.add(new Counted(windows.get(out.size()), n));
@@ -94,13 +123,13 @@ public final class WindowPlanner {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       futures.forEach(f -> f.cancel(true));
-      throw new ZentrunkApiException(0, null, "interrupted while planning", false, -1, e);
+      throw new PlanningException("interrupted while planning", e);
     } catch (ExecutionException e) {
       futures.forEach(f -> f.cancel(true));
-      if (e.getCause() instanceof ZentrunkApiException z) {
+      if (e.getCause() instanceof ZentrunkException z) {
         throw z;
       }
-      throw new ZentrunkApiException(0, null, "planning failed: " + e.getCause(), false, -1, e.getCause());
+      throw new PlanningException("planning failed: " + e.getCause(), e.getCause());
     }
     return out;
   }

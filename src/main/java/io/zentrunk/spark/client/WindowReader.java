@@ -181,14 +181,14 @@ public final class WindowReader implements Iterator<Object[]>, AutoCloseable {
         return finish();
       }
       if (!changed && seen.size() > passTotal) {
-        throw new ZentrunkApiException(200, null, "window " + query + ": read " + seen.size()
+        throw new IncompleteReadException(query, seen.size(), passTotal, "window " + query + ": read " + seen.size()
             + " distinct call_uuids but the API reports total_count " + passTotal
-            + " (records disappeared while reading); the result would not be exact", false);
+            + " (records disappeared while reading); the result would not be exact");
       }
       if (passes > maxRereads) {
-        throw new ZentrunkApiException(200, null, "window " + query + " did not settle: after " + passes
+        throw new IncompleteReadException(query, seen.size(), lastTotal, "window " + query + " did not settle: after " + passes
             + " passes " + seen.size() + " distinct call_uuids were read but the API now reports total_count "
-            + lastTotal + " (records still arriving?); raise max_rereads or read a window that ends earlier", false);
+            + lastTotal + " (records still arriving?); raise max_rereads or read a window that ends earlier");
       }
       stats.rereads.increment();
       LOG.warn("Window {} changed while it was read ({} distinct records, total_count now {}); reading it again ({} of {})",
@@ -238,16 +238,19 @@ public final class WindowReader implements Iterator<Object[]>, AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       cancelInFlight();
-      throw new ZentrunkApiException(0, null, "interrupted while reading " + query, false, -1, e);
+      throw new ZentrunkException("interrupted while reading " + query, e);
     } catch (ExecutionException e) {
       cancelInFlight();
       Throwable c = e.getCause();
       if (c instanceof ZentrunkApiException z) {
-        throw new ZentrunkApiException(z.status(), z.apiId(), "reading " + query + ": " + z.getMessage(), false, -1, z);
+        throw new ZentrunkApiException(z.status(), z.apiId(), "reading " + query + ": " + z.getMessage(), false, null, z);
       }
-      throw new ZentrunkApiException(0, null, "reading " + query + ": " + c, false, -1, c);
+      if (c instanceof ZentrunkException z) {
+        throw new ZentrunkException("reading " + query + ": " + z.getMessage(), z);
+      }
+      throw new ZentrunkException("reading " + query + ": " + c, c);
     } catch (CancellationException e) {
-      throw new ZentrunkApiException(0, null, "reading " + query + " was cancelled", false, -1, e);
+      throw new ZentrunkException("reading " + query + " was cancelled", e);
     }
   }
 

@@ -89,7 +89,7 @@ public final class ZentrunkClient {
       if (e.retryable()) {
         throw new ZentrunkApiException(e.status(), e.apiId(),
             "gave up after " + (config.maxRetries() + 1) + " attempts (option max_retries): " + e.getMessage(),
-            false, -1, e);
+            false, null, e);
       }
       throw e;
     } catch (FailsafeException e) {
@@ -97,7 +97,7 @@ public final class ZentrunkClient {
       if (cause instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      throw new ZentrunkApiException(0, null, "request interrupted: " + describe(query, offset), false, -1, cause);
+      throw new ZentrunkException("request interrupted: " + describe(query, offset), cause);
     }
   }
 
@@ -133,10 +133,10 @@ public final class ZentrunkClient {
       response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
     } catch (HttpTimeoutException e) {
       throw new ZentrunkApiException(0, null, "no answer within " + config.requestTimeoutMillis()
-          + " ms (option request_timeout_ms) for GET " + path, true, -1, e);
+          + " ms (option request_timeout_ms) for GET " + path, true, null, e);
     } catch (IOException e) {
       throw new ZentrunkApiException(0, null, "I/O failure (" + e.getClass().getSimpleName() + ": "
-          + e.getMessage() + ") for GET " + path, true, -1, e);
+          + e.getMessage() + ") for GET " + path, true, null, e);
     }
     int status = response.statusCode();
     byte[] body = response.body();
@@ -148,7 +148,7 @@ public final class ZentrunkClient {
         return page;
       } catch (PageParser.MalformedBodyException e) {
         throw new ZentrunkApiException(200, null, "truncated or malformed response (" + e.getMessage()
-            + ", " + body.length + " bytes) for GET " + path, true, -1, e);
+            + ", " + body.length + " bytes) for GET " + path, true, null, e);
       }
     }
     String[] err = PageParser.parseError(body);
@@ -159,10 +159,11 @@ public final class ZentrunkClient {
       stats.throttled.increment();
       long retryAfter = retryAfterMillis(response);
       budget.onThrottled(retryAfter);
-      throw new ZentrunkApiException(429, apiId, "rate limited (429)" + apiError + where, true, retryAfter, null);
+      throw new ZentrunkApiException(429, apiId, "rate limited (429)" + apiError + where, true,
+          retryAfter > 0 ? java.time.Duration.ofMillis(retryAfter) : null, null);
     }
     if (status >= 500) {
-      throw new ZentrunkApiException(status, apiId, "server error " + status + apiError + where, true, -1, null);
+      throw new ZentrunkApiException(status, apiId, "server error " + status + apiError + where, true, null, null);
     }
     String hint = switch (status) {
       case 401, 403 -> " - check auth_id and auth_token (or PLIVO_AUTH_ID / PLIVO_AUTH_TOKEN)";
