@@ -67,4 +67,16 @@ class CommandsTest {
     assertThat(notANumber.code()).isEqualTo(2);
     assertThat(notANumber.err().trim()).startsWith("ingest: Invalid value for option '--lookback-days'").doesNotContain("\n");
   }
+
+  @Test
+  void jobsRunAnswersAnUnknownJobWithTheListOfJobsBeforeBuildingOrStartingAJvm() throws Exception {
+    java.util.Set<String> jobs = new picocli.CommandLine(Main.class).getSubcommands().keySet();
+    String script = java.nio.file.Files.readString(java.nio.file.Path.of("jobs/run"));
+    assertThat(script).as("jobs/run lists Main's jobs").contains("JOBS=(" + String.join(" ", jobs) + ")");
+    Process p = new ProcessBuilder("bash", "jobs/run", "nosuchjob").redirectErrorStream(true).start();
+    String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(2);
+    assertThat(text).contains("unknown job 'nosuchjob'", "jobs: " + String.join(" ", jobs)).doesNotContain("mvn", "building");
+  }
 }

@@ -1,0 +1,70 @@
+# Sourced (not run) by jobs/run, jobs/bench, jobs/bench-emulator, jobs/cluster and
+# notebooks/setup: what they share. The caller has cd'ed to the checkout.
+#
+# Classpaths come one way: the build writes them (pom.xml, maven-dependency-plugin executions
+# in phase generate-test-resources, which `mvn package` and `mvn test-compile` both run):
+#   target/spark-classpath.txt   compile scope: Spark and the connector's dependencies
+#   target/test-classpath.txt    test scope: the above plus the test fixtures (benchmarks)
+
+# The Java 17 module flags Spark needs in any JVM: the pom's spark.jvm.opens property.
+spark_jvm_opens() {
+  sed -n 's:.*<spark.jvm.opens>\(.*\)</spark.jvm.opens>.*:\1:p' pom.xml
+}
+
+# True if $1 is missing or older than pom.xml or any file under the folders that follow
+# (default: src/main).
+stale() {
+  local f="$1" d
+  shift
+  [[ ! -f "$f" ]] && return 0
+  [[ pom.xml -nt "$f" ]] && return 0
+  for d in "${@:-src/main}"; do
+    [[ -n "$(find "$d" -newer "$f" -type f -print -quit 2>/dev/null)" ]] && return 0
+  done
+  return 1
+}
+
+# The project jar (not its -sources/-tests/-javadoc jars); fails if there is none.
+app_jar() {
+  local j
+  for j in target/zentrunk-spark-*.jar; do
+    case "$j" in
+      *-sources.jar | *-tests.jar | *-javadoc.jar) ;;
+      *) [[ -f "$j" ]] && { echo "$j"; return 0; } ;;
+    esac
+  done
+  return 1
+}
+
+# Builds the jar and the compile classpath if missing or stale (mvn package); prints the jar.
+# $1 names the caller in the progress line.
+ensure_jar() {
+  local j
+  j="$(app_jar || true)"
+  if [[ -z "$j" ]] || stale "$j" || [[ ! -f target/spark-classpath.txt || pom.xml -nt target/spark-classpath.txt ]]; then
+    echo "$1: building (mvn package)..." >&2
+    mvn -q -B -ntp -DskipTests package </dev/null >&2
+    touch target/spark-classpath.txt target/test-classpath.txt
+    j="$(app_jar)"
+  fi
+  echo "$j"
+}
+
+# Writes the compile classpath if missing or older than pom.xml (the build's first phases).
+ensure_classpath() {
+  if [[ ! -f target/spark-classpath.txt || pom.xml -nt target/spark-classpath.txt ]]; then
+    echo "$1: resolving the Spark jars (mvn generate-test-resources)..." >&2
+    mvn -q -B -ntp -DskipTests generate-test-resources </dev/null >&2
+    touch target/spark-classpath.txt
+  fi
+}
+
+# Compiles main and test classes and writes both classpaths if missing or stale (mvn test-compile).
+# Never offline: a fresh clone has an empty ~/.m2.
+ensure_test_classes() {
+  if stale target/test-classpath.txt src; then
+    echo "$1: compiling (mvn test-compile)..." >&2
+    mvn -q -B -ntp -DskipTests test-compile </dev/null >&2
+    touch target/spark-classpath.txt target/test-classpath.txt
+  fi
+}
