@@ -63,8 +63,9 @@ class BadInputIT {
         Arguments.of("lake holds something else", "--lake", List.of("ingest", "--lake", "DIR/other", "--start", "2026-10-30", url, "API")),
         Arguments.of("api_url not a URL", "Option 'api_url'", List.of("report", "--start", "2026-10-30", "--end", "2026-10-31",
             "--output", "DIR/out1", url, "ftp://api.plivo.com")),
+        // An explicit empty auth_id: missing credentials whatever this machine's environment holds.
         Arguments.of("credentials missing", "Option 'auth_id' is required", List.of("report", "--start", "2026-10-30", "--end", "2026-10-31",
-            "--output", "DIR/out2", url, "API")),
+            "--output", "DIR/out2", url, "API", "--source-option", "auth_id=")),
         Arguments.of("source option unknown", "Unknown option 'budget'", List.of("report", "--start", "2026-10-30", "--end", "2026-10-31",
             "--output", "DIR/out3", url, "API", "--source-option", "budget=5")),
         Arguments.of("source option out of range", "Option 'request_budget' must be from 1", List.of("report", "--start", "2026-10-30",

@@ -94,8 +94,23 @@ class ReliabilityIT {
     return out;
   }
 
-  /** Reads FROM..TO with the given faults and options, requires the exact ground truth, prints figures. */
-  static void scenario(String name, Consumer<EmulatorConfig.Builder> faults, Map<String, String> extra) {
+  /** What a scenario measured: the emulator's counters and the scan's metrics. */
+  record Figures(EmulatorStats emulator, Map<String, Long> scan) {
+    long retries() {
+      return scan.getOrDefault("retries", 0L);
+    }
+
+    /**
+     * The readers retried. (Not bounded by the failures the emulator counted: on a loaded machine
+     * a slow answer can pass request_timeout_ms and be retried without any injected fault.)
+     */
+    void assertRetriesAnswerFailures() {
+      assertThat(retries()).as("retries by the readers").isPositive();
+    }
+  }
+
+  /** Reads FROM..TO with the given faults and options, requires the exact ground truth, prints and returns figures. */
+  static Figures scenario(String name, Consumer<EmulatorConfig.Builder> faults, Map<String, String> extra) {
     EmulatorConfig.Builder b = account();
     faults.accept(b);
     try (ZentrunkEmulator api = ZentrunkEmulator.start(b.build())) {
@@ -116,38 +131,57 @@ class ReliabilityIT {
       System.out.printf("fault scenario %-28s CDRs %6d  requests %5d  retries %4d  429s %4d  faults %4d  rereads %d  wall %6d ms  status %s%n",
           name, truth.size(), s.requests(), m.getOrDefault("retries", -1L), s.rateLimited(), s.faultsInjected(),
           m.getOrDefault("rereads", -1L), ms, s.byStatus());
+      return new Figures(s, m);
     }
   }
 
   @Test
   void serverErrorsAtTenPercentJsonAndHtml() {
-    scenario("5xx 10% (JSON+HTML)", b -> b.faults(Faults.builder().http500(0.034).http502(0.033).http503(0.033)
+    Figures f = scenario("5xx 10% (JSON+HTML)", b -> b.faults(Faults.builder().http500(0.034).http502(0.033).http503(0.033)
         .htmlErrorShare(0.5).build()), Map.of());
+    // About 10% of at least 1,000 requests: each status is seen.
+    assertThat(f.emulator().status(500)).isPositive();
+    assertThat(f.emulator().status(502)).isPositive();
+    assertThat(f.emulator().status(503)).isPositive();
+    assertThat(f.emulator().status(500) + f.emulator().status(502) + f.emulator().status(503)).isEqualTo(f.emulator().faultsInjected());
+    f.assertRetriesAnswerFailures();
   }
 
   @Test
   void resetsAndTruncatedBodiesAtFivePercent() {
-    scenario("resets+truncated 5%", b -> b.faults(Faults.builder().connectionReset(0.025).truncatedBody(0.025).build()), Map.of());
+    Figures f = scenario("resets+truncated 5%", b -> b.faults(Faults.builder().connectionReset(0.025).truncatedBody(0.025).build()), Map.of());
+    assertThat(f.emulator().connectionResets()).isPositive();
+    assertThat(f.emulator().truncatedBodies()).isPositive();
+    f.assertRetriesAnswerFailures();
   }
 
   @Test
   void stallsPastTheClientTimeout() {
-    scenario("stalls 2% (> timeout)", b -> b.faults(Faults.builder().stall(0.02).stallDuration(Duration.ofSeconds(10)).build()), Map.of());
+    Figures f = scenario("stalls 2% (> timeout)", b -> b.faults(Faults.builder().stall(0.02).stallDuration(Duration.ofSeconds(10)).build()), Map.of());
+    assertThat(f.emulator().stalls()).isPositive();
+    f.assertRetriesAnswerFailures();
   }
 
   @Test
   void rateLimitFarBelowTheBudget() {
     // The account's other clients leave 50 requests a second; the connector is told 250.
-    scenario("429: limit 50/s, budget 250/s", b -> b.rateLimit(50, Duration.ofSeconds(1)),
+    Figures f = scenario("429: limit 50/s, budget 250/s", b -> b.rateLimit(50, Duration.ofSeconds(1)),
         Map.of("request_budget", "250", "budget_window_ms", "1000"));
+    assertThat(f.emulator().rateLimited()).as("the scenario must meet the limit").isPositive();
+    assertThat(f.emulator().faultsInjected()).isZero();
+    assertThat(f.scan().getOrDefault("throttled", 0L)).as("429s seen by the readers").isPositive();
+    f.assertRetriesAnswerFailures();
   }
 
   @Test
   void everyFaultTogether() {
-    scenario("all together", b -> b.rateLimit(100, Duration.ofSeconds(1)).latency(Duration.ofMillis(5), Duration.ofMillis(5))
+    Figures f = scenario("all together", b -> b.rateLimit(100, Duration.ofSeconds(1)).latency(Duration.ofMillis(5), Duration.ofMillis(5))
             .faults(Faults.builder().http500(0.034).http502(0.033).http503(0.033).connectionReset(0.025).truncatedBody(0.025)
                 .stall(0.01).stallDuration(Duration.ofSeconds(10)).build()),
         Map.of("request_budget", "300", "budget_window_ms", "1000"));
+    assertThat(f.emulator().rateLimited()).as("a budget of 300/s meets a limit of 100/s").isPositive();
+    assertThat(f.emulator().faultsInjected()).isPositive();
+    f.assertRetriesAnswerFailures();
   }
 
   @Test
