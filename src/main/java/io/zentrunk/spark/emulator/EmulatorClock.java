@@ -17,10 +17,6 @@ final class EmulatorClock {
     return f != null ? f : Instant.now();
   }
 
-  boolean isLive() {
-    return fixed == null;
-  }
-
   /** Fixes the clock at {@code t} (a live clock becomes fixed). */
   void set(Instant t) {
     fixed = t;

@@ -112,9 +112,10 @@ final class ListQuery {
         filterParams.put(k, v);
       }
     }
-    boolean[] noMatch = {false};
-    String from = number(p, "from_number", noMatch);
-    String to = number(p, "to_number", noMatch);
+    String from = number(p, "from_number");
+    String to = number(p, "to_number");
+    // Plivo matches the digits without '+': a value with '+' matches nothing
+    boolean noMatch = plusPrefixed(p, "from_number") || plusPrefixed(p, "to_number");
     String dir = oneOf(p, "call_direction", "inbound", "outbound");
     Long billEq = integer(p, "bill_duration");
     Long billGt = integer(p, "bill_duration__gt");
@@ -202,7 +203,7 @@ final class ListQuery {
     }
     CallFilter f =
         new CallFilter(from, to, dir, billEq, billGt, billGte, billLt, billLte, code, source, stir,
-            noMatch[0]);
+            noMatch);
     return new ListQuery(f, lo, hi, limit, offset, filterParams);
   }
 
@@ -230,8 +231,14 @@ final class ListQuery {
     return t.getNano() == 0 ? t.getEpochSecond() : t.getEpochSecond() + 1;
   }
 
-  private static String number(Map<String, String> p, String name, boolean[] noMatch)
-      throws ApiException {
+  /** True if the number filter {@code name} is given with a leading '+' (or the space a raw '+' decodes to). */
+  private static boolean plusPrefixed(Map<String, String> p, String name) {
+    String v = p.get(name);
+    return v != null && (v.startsWith("+") || v.startsWith(" "));
+  }
+
+  /** The digits of the number filter {@code name}, or null; 400 unless it is digits with an optional '+'. */
+  private static String number(Map<String, String> p, String name) throws ApiException {
     String v = p.get(name);
     if (v == null) {
       return null;
@@ -247,11 +254,7 @@ final class ListQuery {
         throw new ApiException(400, name + " must be a phone number or a prefix of digits");
       }
     }
-    if (start == 1) {
-      noMatch[0] = true; // Plivo matches the digits without '+': a '+' value matches nothing
-      return v.substring(1);
-    }
-    return v;
+    return v.substring(start);
   }
 
   private static String oneOf(Map<String, String> p, String name, String... allowed)

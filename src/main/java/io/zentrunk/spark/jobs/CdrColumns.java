@@ -2,28 +2,29 @@ package io.zentrunk.spark.jobs;
 
 import static org.apache.spark.sql.functions.expr;
 
+import io.zentrunk.spark.client.CdrField;
 import org.apache.spark.sql.Column;
 
 /**
- * Names of the CDR columns that the jobs rely on (the {@code zentrunk} source's schema owns the types), and
- * the one definition of {@code end_date}.
+ * Names of the CDR columns that the jobs rely on, from the one list of CDR fields ({@link CdrField}, which
+ * also makes the {@code zentrunk} source's schema), and the one definition of {@code end_date}.
  */
 public final class CdrColumns {
 
-  public static final String CALL_UUID = "call_uuid";
-  public static final String CALL_DIRECTION = "call_direction";
-  public static final String CALL_DURATION = "call_duration";
-  public static final String BILL_DURATION = "bill_duration";
-  public static final String ANSWER_TIME = "answer_time";
-  public static final String END_TIME = "end_time";
-  public static final String HANGUP_CAUSE_CODE = "hangup_cause_code";
-  public static final String HANGUP_CAUSE_NAME = "hangup_cause_name";
-  public static final String HANGUP_SOURCE = "hangup_source";
-  public static final String TOTAL_AMOUNT = "total_amount";
-  public static final String FROM_COUNTRY = "from_country";
-  public static final String TO_COUNTRY = "to_country";
-  public static final String STIR_VERIFICATION = "stir_verification";
-  public static final String ATTESTATION_INDICATOR = "attestation_indicator";
+  public static final String CALL_UUID = CdrField.CALL_UUID.jsonName();
+  public static final String CALL_DIRECTION = CdrField.CALL_DIRECTION.jsonName();
+  public static final String CALL_DURATION = CdrField.CALL_DURATION.jsonName();
+  public static final String BILL_DURATION = CdrField.BILL_DURATION.jsonName();
+  public static final String ANSWER_TIME = CdrField.ANSWER_TIME.jsonName();
+  public static final String END_TIME = CdrField.END_TIME.jsonName();
+  public static final String HANGUP_CAUSE_CODE = CdrField.HANGUP_CAUSE_CODE.jsonName();
+  public static final String HANGUP_CAUSE_NAME = CdrField.HANGUP_CAUSE_NAME.jsonName();
+  public static final String HANGUP_SOURCE = CdrField.HANGUP_SOURCE.jsonName();
+  public static final String TOTAL_AMOUNT = CdrField.TOTAL_AMOUNT.jsonName();
+  public static final String FROM_COUNTRY = CdrField.FROM_COUNTRY.jsonName();
+  public static final String TO_COUNTRY = CdrField.TO_COUNTRY.jsonName();
+  public static final String STIR_VERIFICATION = CdrField.STIR_VERIFICATION.jsonName();
+  public static final String ATTESTATION_INDICATOR = CdrField.ATTESTATION_INDICATOR.jsonName();
 
   /** The lake's partition column and the reports' day: the UTC date of {@code end_time}. */
   public static final String END_DATE = "end_date";

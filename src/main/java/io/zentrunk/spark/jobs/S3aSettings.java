@@ -39,9 +39,4 @@ public final class S3aSettings {
     String scheme = URI.create(path.replace(" ", "%20")).getScheme();
     return scheme != null && scheme.toLowerCase(Locale.ROOT).equals("s3a");
   }
-
-  /** The session confs for a write to {@code path}: the cloud committer binding on s3a, nothing elsewhere. */
-  static SessionConf forWrite(org.apache.spark.sql.SparkSession spark, String path) {
-    return SessionConf.set(spark, isS3a(path) ? SESSION : Map.of());
-  }
 }

@@ -265,8 +265,20 @@ public final class Cdr implements Serializable {
     this.attestationIndicator = v;
   }
 
-  /** The bean property of each column, in schema order. */
-  static final String[][] COLUMNS = {{"call_uuid", "callUuid"}, {"call_id", "callId"}, {"from_number", "fromNumber"}, {"to_number", "toNumber"}, {"call_direction", "callDirection"}, {"call_duration", "callDuration"}, {"bill_duration", "billDuration"}, {"billed_duration", "billedDuration"}, {"initiation_time", "initiationTime"}, {"answer_time", "answerTime"}, {"end_time", "endTime"}, {"hangup_cause_code", "hangupCauseCode"}, {"hangup_cause_name", "hangupCauseName"}, {"hangup_source", "hangupSource"}, {"total_rate", "totalRate"}, {"total_amount", "totalAmount"}, {"secure_trunking_rate", "secureTrunkingRate"}, {"cnam_lookup_rate", "cnamLookupRate"}, {"trunk_domain", "trunkDomain"}, {"trunk_id", "trunkId"}, {"from_country", "fromCountry"}, {"to_country", "toCountry"}, {"transport_protocol", "transportProtocol"}, {"srtp", "srtp"}, {"secure_trunking", "secureTrunking"}, {"cnam_lookup", "cnamLookup"}, {"stir_verification", "stirVerification"}, {"attestation_indicator", "attestationIndicator"}};
+  /** The bean property of a column: its name in camel case ({@code call_uuid} is {@code callUuid}). */
+  static String property(String column) {
+    StringBuilder sb = new StringBuilder(column.length());
+    boolean upper = false;
+    for (char c : column.toCharArray()) {
+      if (c == '_') {
+        upper = true;
+      } else {
+        sb.append(upper ? Character.toUpperCase(c) : c);
+        upper = false;
+      }
+    }
+    return sb.toString();
+  }
 
   @Override
   public boolean equals(Object o) {

@@ -1,5 +1,6 @@
 package io.zentrunk.spark.source;
 
+import io.zentrunk.spark.client.CdrField;
 import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -13,9 +14,9 @@ public final class Cdrs {
 
   /** Reads CDRs through the {@code zentrunk} source with the given options, as beans. */
   public static Dataset<Cdr> read(SparkSession spark, Map<String, String> options) {
-    Column[] cols = new Column[Cdr.COLUMNS.length];
-    for (int i = 0; i < cols.length; i++) {
-      cols[i] = functions.col(Cdr.COLUMNS[i][0]).as(Cdr.COLUMNS[i][1]);
+    Column[] cols = new Column[CdrField.count()];
+    for (CdrField f : CdrField.values()) {
+      cols[f.ordinal()] = functions.col(f.jsonName()).as(Cdr.property(f.jsonName()));
     }
     return spark.read().format(ZentrunkDataSource.SHORT_NAME).options(options).load().select(cols).as(Encoders.bean(Cdr.class));
   }

@@ -19,8 +19,8 @@ import java.util.TreeSet;
  */
 public final class ReadOption<T> {
 
-  /** How an option's text becomes a value: the parser and, for the README, what it accepts. */
-  record Parser<T>(Class<T> type, String accepts, Parse<T> parse) {}
+  /** How an option's text becomes a value of a type; the parse knows the allowed values or range. */
+  record Parser<T>(Class<T> type, Parse<T> parse) {}
 
   /** Turns text into a value, or fails with one line that starts with {@code what}. */
   @FunctionalInterface
@@ -91,11 +91,6 @@ public final class ReadOption<T> {
     return defaultDoc;
   }
 
-  /** The README's accepted-values column. */
-  public String accepts() {
-    return parser.accepts();
-  }
-
   /** The type of the parsed value (a pushed predicate's value must be of it). */
   Class<T> type() {
     return parser.type();
@@ -136,7 +131,7 @@ public final class ReadOption<T> {
   // (pushed predicates, bill_duration__gt) with the same message.
 
   static Parser<Integer> integer(int min, int max) {
-    return new Parser<>(Integer.class, min + " to " + max, (what, text) -> {
+    return new Parser<>(Integer.class, (what, text) -> {
       String v = text;
       long n;
       try {
@@ -152,7 +147,7 @@ public final class ReadOption<T> {
   }
 
   static Parser<Boolean> bool() {
-    return new Parser<>(Boolean.class, "true, false", (what, text) -> switch (text.trim().toLowerCase(Locale.ROOT)) {
+    return new Parser<>(Boolean.class, (what, text) -> switch (text.trim().toLowerCase(Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
       default -> throw new IllegalArgumentException(what + " must be true or false, not '" + text + "'");
@@ -161,7 +156,7 @@ public final class ReadOption<T> {
 
   static Parser<String> oneOf(String... allowed) {
     Set<String> set = Set.of(allowed);
-    return new Parser<>(String.class, String.join(", ", allowed), (what, text) -> {
+    return new Parser<>(String.class, (what, text) -> {
       if (!set.contains(text)) {
         throw new IllegalArgumentException(what + " must be one of " + new TreeSet<>(set) + ", not '" + text + "'");
       }
@@ -171,7 +166,7 @@ public final class ReadOption<T> {
 
   /** A phone number or prefix: digits with an optional leading '+', which is stripped (the API matches digits only). */
   static Parser<String> digits() {
-    return new Parser<>(String.class, "digits, optional leading +", (what, text) -> {
+    return new Parser<>(String.class, (what, text) -> {
       String v = text.trim();
       String d = v.startsWith("+") ? v.substring(1) : v;
       if (d.isEmpty() || !d.chars().allMatch(c -> c >= '0' && c <= '9')) {
@@ -183,11 +178,11 @@ public final class ReadOption<T> {
 
   /** A time in the one grammar of {@link ApiTime#parseUserTime}, as epoch microseconds. */
   static Parser<Long> time() {
-    return new Parser<>(Long.class, "a UTC time", (what, text) -> ApiTime.parseUserTime(what, text));
+    return new Parser<>(Long.class, (what, text) -> ApiTime.parseUserTime(what, text));
   }
 
   static Parser<String> apiUrl() {
-    return new Parser<>(String.class, "http(s) URL", (what, text) -> {
+    return new Parser<>(String.class, (what, text) -> {
       String problem = ClientConfig.checkApiUrl(text);
       if (problem != null) {
         throw new IllegalArgumentException(what + " (" + text + ") " + problem);
@@ -197,7 +192,7 @@ public final class ReadOption<T> {
   }
 
   static Parser<String> authId() {
-    return new Parser<>(String.class, "letters, digits, _ and -", (what, text) -> {
+    return new Parser<>(String.class, (what, text) -> {
       String v = text.trim();
       if (!v.isEmpty() && !v.matches("[A-Za-z0-9_-]+")) {
         throw new IllegalArgumentException(what + " must hold only letters, digits, '_' and '-'");
@@ -207,6 +202,6 @@ public final class ReadOption<T> {
   }
 
   static Parser<String> secret() {
-    return new Parser<>(String.class, "text", (what, text) -> text.trim());
+    return new Parser<>(String.class, (what, text) -> text.trim());
   }
 }

@@ -13,7 +13,6 @@ import static io.zentrunk.spark.source.ReadOption.secret;
 import static io.zentrunk.spark.source.ReadOption.time;
 
 import io.zentrunk.spark.client.ClientConfig;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -99,9 +98,6 @@ public final class ReadOptions {
   public static final String ENV_AUTH_ID = "PLIVO_AUTH_ID";
   public static final String ENV_AUTH_TOKEN = "PLIVO_AUTH_TOKEN";
 
-  /** The comparison suffixes of a {@link ReadOption.FilterKind#RANGE} filter option, e.g. {@code bill_duration__gt}. */
-  static final List<String> RANGE_SUFFIXES = List.of("", "__gt", "__gte", "__lt", "__lte");
-
   /** Every option, by key, in declaration order (the README's order). */
   public static final Map<String, ReadOption<?>> ALL = collect();
 
@@ -128,9 +124,5 @@ public final class ReadOptions {
   static ReadOption<?> filterOf(String column) {
     ReadOption<?> o = ALL.get(column);
     return o != null && o.filterKind() != null ? o : null;
-  }
-
-  static List<String> keys() {
-    return new ArrayList<>(ALL.keySet());
   }
 }

@@ -423,6 +423,16 @@ class EmulatorContractTest {
     List<String> got = new ArrayList<>();
     r.json().get("call_uuids").forEach(n -> got.add(n.asText()));
     assertThat(got).containsExactlyElementsOf(truth);
+    // The same window in ISO-8601 (the one time grammar of options, job arguments and these endpoints)
+    Http.Resp iso = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+        api.baseUrl() + "/_emulator/truth?" + Http.query("start", "2026-10-30T12:00:00+02:00", "end", to.toString())))
+        .GET().build());
+    assertThat(iso.status()).isEqualTo(200);
+    assertThat(iso.json().get("count").asLong()).isEqualTo(truth.size());
+    Http.Resp bad = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+        api.baseUrl() + "/_emulator/truth?" + Http.query("start", "yesterday", "end", to.toString()))).GET().build());
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.body()).contains("start: cannot read 'yesterday' as a UTC time");
     Http.Resp s = Http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
         api.baseUrl() + "/_emulator/stats")).GET().build());
     assertThat(s.status()).isEqualTo(200);
