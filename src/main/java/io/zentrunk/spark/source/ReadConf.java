@@ -40,6 +40,11 @@ public final class ReadConf implements Serializable {
       }
     }
     String apiUrl = API_URL.get(o);
+    int requestTimeout = REQUEST_TIMEOUT_MS.get(o);
+    int connectTimeout = CONNECT_TIMEOUT_MS.get(o);
+    int maxRetries = MAX_RETRIES.get(o);
+    int budget = REQUEST_BUDGET.get(o);
+    int budgetWindow = BUDGET_WINDOW_MS.get(o);
     this.concurrency = CONCURRENCY.get(o);
     this.partitionRecords = PARTITION_RECORDS.get(o);
     this.planningConcurrency = PLANNING_CONCURRENCY.get(o);
@@ -53,8 +58,7 @@ public final class ReadConf implements Serializable {
     // Credentials last: a wrong option value is the more specific mistake to report.
     String authId = credential(o, AUTH_ID, env.apply(ENV_AUTH_ID), ENV_AUTH_ID);
     String token = credential(o, AUTH_TOKEN, env.apply(ENV_AUTH_TOKEN), ENV_AUTH_TOKEN);
-    this.client = new ClientConfig(apiUrl, authId, token, REQUEST_TIMEOUT_MS.get(o), CONNECT_TIMEOUT_MS.get(o),
-        MAX_RETRIES.get(o), REQUEST_BUDGET.get(o), BUDGET_WINDOW_MS.get(o));
+    this.client = new ClientConfig(apiUrl, authId, token, requestTimeout, connectTimeout, maxRetries, budget, budgetWindow);
   }
 
   private ReadConf(ReadConf o, ClientConfig client) {

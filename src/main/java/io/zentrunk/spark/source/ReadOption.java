@@ -201,7 +201,8 @@ public final class ReadOption<T> {
     });
   }
 
-  static Parser<String> secret() {
+  /** Any text, trimmed (a token, or a filter with no fixed set of values). */
+  static Parser<String> text() {
     return new Parser<>(String.class, (what, text) -> text.trim());
   }
 }

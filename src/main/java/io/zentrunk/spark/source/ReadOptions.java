@@ -9,7 +9,7 @@ import static io.zentrunk.spark.source.ReadOption.bool;
 import static io.zentrunk.spark.source.ReadOption.digits;
 import static io.zentrunk.spark.source.ReadOption.integer;
 import static io.zentrunk.spark.source.ReadOption.oneOf;
-import static io.zentrunk.spark.source.ReadOption.secret;
+import static io.zentrunk.spark.source.ReadOption.text;
 import static io.zentrunk.spark.source.ReadOption.time;
 
 import io.zentrunk.spark.client.ClientConfig;
@@ -34,7 +34,7 @@ public final class ReadOptions {
   // Endpoint and credentials
   public static final ReadOption<String> AUTH_ID = ReadOption.described("auth_id", "env PLIVO_AUTH_ID", authId(),
       "the account's auth id");
-  public static final ReadOption<String> AUTH_TOKEN = ReadOption.described("auth_token", "env PLIVO_AUTH_TOKEN", secret(),
+  public static final ReadOption<String> AUTH_TOKEN = ReadOption.described("auth_token", "env PLIVO_AUTH_TOKEN", text(),
       "the account's auth token (never printed)");
   public static final ReadOption<String> API_URL = ReadOption.of("api_url", ClientConfig.DEFAULT_API_URL, apiUrl(),
       "the API's base URL; plain http:// only for loopback hosts");

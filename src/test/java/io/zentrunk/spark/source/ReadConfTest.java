@@ -75,6 +75,14 @@ class ReadConfTest {
   }
 
   @Test
+  void aBadOptionValueIsReportedBeforeMissingCredentials() {
+    for (String kv : new String[] {"request_budget=0", "max_retries=-1", "request_timeout_ms=x", "concurrency=0", "start=x"}) {
+      String[] p = kv.split("=");
+      assertThatThrownBy(() -> ReadConf.parse(Map.of(p[0], p[1]), NO_ENV)).as(kv).hasMessageStartingWith("Option '" + p[0] + "'");
+    }
+  }
+
+  @Test
   void credentialsAreRequiredAndComeFromTheEnvironment() {
     assertThatThrownBy(() -> ReadConf.parse(Map.of(), NO_ENV)).hasMessage("Option 'auth_id' is required (or set the environment variable PLIVO_AUTH_ID)");
     assertThatThrownBy(() -> ReadConf.parse(Map.of("auth_id", "MA1"), NO_ENV)).hasMessage("Option 'auth_token' is required (or set the environment variable PLIVO_AUTH_TOKEN)");
