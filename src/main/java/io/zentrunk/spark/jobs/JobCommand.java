@@ -1,5 +1,6 @@
 package io.zentrunk.spark.jobs;
 
+import io.zentrunk.spark.source.CdrSchema;
 import io.zentrunk.spark.source.ReadOptions;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -114,10 +115,22 @@ abstract class JobCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * Spark prints a plan's columns up to {@code spark.sql.debug.maxToStringFields} (default 25) and
+   * warns once per JVM ("Truncated the string representation of a plan") when a plan has more. A CDR
+   * scan has 28 columns, so every job run warned. The limit is raised to fit the CDR schema, unless
+   * the user set it (spark-submit --conf).
+   */
+  static final String MAX_TO_STRING_FIELDS = "spark.sql.debug.maxToStringFields";
+
   static SparkSession session(String app) {
-    return SparkSession.builder()
+    SparkSession spark = SparkSession.builder()
         .appName(app)
         .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate();
+    if (!spark.conf().contains(MAX_TO_STRING_FIELDS)) {
+      spark.conf().set(MAX_TO_STRING_FIELDS, String.valueOf(2 * CdrSchema.SCHEMA.size()));
+    }
+    return spark;
   }
 }
