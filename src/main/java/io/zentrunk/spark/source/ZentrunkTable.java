@@ -1,5 +1,6 @@
 package io.zentrunk.spark.source;
 
+import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -12,13 +13,37 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 /** The account's CDRs as a read-only table. Options of the table and of the scan are merged, the scan's winning. */
 final class ZentrunkTable implements SupportsRead {
 
+  /** Table properties that OpenLineage's Spark integration reads to name a DSv2 table's dataset. */
+  static final String LINEAGE_NAMESPACE = "openlineage.dataset.namespace";
+  static final String LINEAGE_NAME = "openlineage.dataset.name";
+
   private final Map<String, String> tableOptions;
   /** The table's options, parsed once here: bad options fail when the DataFrame is made, before any request. */
   private final ReadConf tableConf;
+  private final Map<String, String> properties;
 
   ZentrunkTable(Map<String, String> tableOptions) {
     this.tableOptions = Map.copyOf(tableOptions);
     this.tableConf = ReadConf.parse(this.tableOptions);
+    this.properties = lineage(tableConf.client.apiUrl(), tableConf.client.authId());
+  }
+
+  /**
+   * The account's CDR dataset as lineage tools name it: the namespace is the API's host (scheme
+   * {@code plivo}, so https://api.plivo.com gives {@code plivo://api.plivo.com}; an emulator keeps its
+   * port), the name the API's resource path of the account's Zentrunk calls,
+   * {@code Account/<auth_id>/Zentrunk/Call}. The auth id names the account (it is in every request's
+   * URL); the token is never a property.
+   */
+  static Map<String, String> lineage(String apiUrl, String authId) {
+    URI uri = URI.create(apiUrl);
+    String authority = uri.getPort() < 0 ? uri.getHost() : uri.getHost() + ":" + uri.getPort();
+    return Map.of(LINEAGE_NAMESPACE, "plivo://" + authority, LINEAGE_NAME, "Account/" + authId + "/Zentrunk/Call");
+  }
+
+  @Override
+  public Map<String, String> properties() {
+    return properties;
   }
 
   @Override
