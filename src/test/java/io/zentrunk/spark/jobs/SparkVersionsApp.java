@@ -55,7 +55,8 @@ public final class SparkVersionsApp {
       spark.conf().set("spark.sql.catalog.default_iceberg", "org.apache.iceberg.spark.SparkCatalog");
       spark.conf().set("spark.sql.catalog.default_iceberg.type", "hadoop");
       spark.conf().set("spark.sql.catalog.default_iceberg.warehouse", warehouse);
-      // a path table outside the catalog's warehouse (a path under it would name a catalog table)
+      // a path table (a plain absolute path: with a file: URI the write took it for a namespace name
+      // in the warehouse and the read then found nothing), outside the catalog's warehouse
       String table = warehouse.replaceAll("/+$", "") + "-tables/outbound_billed";
       outboundBilled.write().format("iceberg").save(table);
       Files.write(check.resolve("iceberg.txt"), spark.read().format("iceberg").load(table).collectAsList().stream()

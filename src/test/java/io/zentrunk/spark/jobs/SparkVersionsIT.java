@@ -142,7 +142,7 @@ class SparkVersionsIT {
     cmd.addAll(List.of("--jars", String.join(",", jars),
         "--class", SparkVersionsApp.class.getName(), appJar.toString(),
         api.baseUrl(), FROM.toString(), TO.toString(), NOW.toString(), report, check.toString(),
-        iceberg ? dir.resolve("warehouse").toUri().toString() : "none"));
+        iceberg ? dir.resolve("warehouse").toString() : "none"));
     Run submit = run(cmd, Map.of("HOME", home.toString(), "PLIVO_AUTH_ID", api.config().authId(),
         "PLIVO_AUTH_TOKEN", api.config().authToken()), 600);
     System.out.printf("Spark %s: dist, classpath and spark-submit in %.1f s%n", minor,
