@@ -12,7 +12,7 @@ import org.apache.spark.sql.SparkSession;
  * The application that {@link SparkVersionsIT} submits to each Spark version (packaged into its own
  * jar by the test, next to the project's jar on {@code --jars}): the report job exactly as
  * {@code spark-submit --class io.zentrunk.spark.jobs.Main} runs it, then, in the same application, a
- * read with pushdown and (where the Spark version has an Iceberg runtime) an Iceberg path table.
+ * read with pushdown and (where the Spark version has an Iceberg runtime) an Iceberg table.
  * Writes what it saw under a local folder for the test to compare with the emulator's ground truth.
  *
  * <p>Arguments: api-url start end now report-output check-dir iceberg-warehouse|none.
@@ -51,15 +51,12 @@ public final class SparkVersionsApp {
     Files.write(check.resolve("pushdown.txt"), uuids);
 
     if (!warehouse.equals("none")) {
-      // Iceberg's path tables without a metastore (see the lake's settings): write the read, read it back
-      spark.conf().set("spark.sql.catalog.default_iceberg", "org.apache.iceberg.spark.SparkCatalog");
-      spark.conf().set("spark.sql.catalog.default_iceberg.type", "hadoop");
-      spark.conf().set("spark.sql.catalog.default_iceberg.warehouse", warehouse);
-      // a path table (a plain absolute path: with a file: URI the write took it for a namespace name
-      // in the warehouse and the read then found nothing), outside the catalog's warehouse
-      String table = warehouse.replaceAll("/+$", "") + "-tables/outbound_billed";
-      outboundBilled.write().format("iceberg").save(table);
-      Files.write(check.resolve("iceberg.txt"), spark.read().format("iceberg").load(table).collectAsList().stream()
+      // an Iceberg table in a Hadoop catalog (no metastore): write the read, read it back
+      spark.conf().set("spark.sql.catalog.versions", "org.apache.iceberg.spark.SparkCatalog");
+      spark.conf().set("spark.sql.catalog.versions.type", "hadoop");
+      spark.conf().set("spark.sql.catalog.versions.warehouse", warehouse);
+      outboundBilled.writeTo("versions.cdrs.outbound_billed").create();
+      Files.write(check.resolve("iceberg.txt"), spark.table("versions.cdrs.outbound_billed").collectAsList().stream()
           .map(r -> r.getString(0)).sorted().collect(Collectors.toList()));
     }
     spark.stop();

@@ -44,7 +44,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  *       truncation warning;
  *   <li>one application per version: the report job writing to {@code s3a://} on S3Proxy, then a read
  *       with {@code call_direction} and {@code bill_duration} pushed into the API's filters, then (4.0,
- *       4.1) that read written to an Iceberg path table and read back. All equal the emulator's ground
+ *       4.1) that read written to an Iceberg table (Hadoop catalog) and read back. All equal the emulator's ground
  *       truth.
  * </ul>
  */
