@@ -34,6 +34,7 @@ final class CallGenerator {
   private final long seed;
   private final double perMinute;
   private final double lateShare;
+  private final double unlistedShare;
   private final int lateMaxSeconds;
   private final String[] trunkDomains = new String[3];
   private final String[] trunkIds = new String[3];
@@ -42,6 +43,7 @@ final class CallGenerator {
     this.seed = cfg.seed();
     this.perMinute = cfg.callsPerDay() / 1440.0;
     this.lateShare = cfg.lateShare();
+    this.unlistedShare = cfg.unlistedCodeShare();
     this.lateMaxSeconds = (int) cfg.lateMaxSeconds();
     SplittableRandom r = Seeds.rng(seed, -1, 7);
     for (int i = 0; i < 3; i++) {
@@ -187,6 +189,10 @@ final class CallGenerator {
     String to = number(r, toC);
 
     HangupCodes.Code code = HangupCodes.get(pickCode(r));
+    // drawn from its own stream (keyed by the call): every other call is the same with it on or off
+    if (unlistedShare > 0 && Seeds.rng(seed, uuid.hashCode(), 11).nextDouble() < unlistedShare) {
+      code = HangupCodes.UNLISTED;
+    }
     int trunk = r.nextInt(3);
     String trunkId = r.nextBoolean() ? trunkIds[trunk] : null;
     double t = r.nextDouble();

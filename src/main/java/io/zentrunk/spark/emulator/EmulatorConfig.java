@@ -10,6 +10,8 @@ import java.util.Objects;
  *
  * @param now the fixed clock instant, or {@code null} for the live (system) clock
  * @param rateLimit admitted requests per {@code rateWindow}; 0 means no rate limit
+ * @param unlistedCodeShare share of calls ending with {@link HangupCodes#UNLISTED}, a code the
+ *     reference table does not list (0, the default: none)
  */
 public record EmulatorConfig(
     String host,
@@ -26,7 +28,8 @@ public record EmulatorConfig(
     boolean retryAfter,
     Duration latencyMean,
     Duration latencyJitter,
-    Faults faults) {
+    Faults faults,
+    double unlistedCodeShare) {
 
   public static final String DEFAULT_AUTH_ID = "MAEMULATOR0000000000";
   public static final String DEFAULT_AUTH_TOKEN = "emulator-token";
@@ -63,6 +66,9 @@ public record EmulatorConfig(
     if (latencyMean.isNegative() || latencyJitter.isNegative()) {
       throw new IllegalArgumentException("latency must not be negative");
     }
+    if (!(unlistedCodeShare >= 0 && unlistedCodeShare <= 1)) {
+      throw new IllegalArgumentException("unlistedCodeShare must be in [0,1], got " + unlistedCodeShare);
+    }
   }
 
   /** Late-arrival maximum delay in whole seconds (0 when late arrival is off). */
@@ -91,6 +97,7 @@ public record EmulatorConfig(
     private Duration latencyMean = Duration.ZERO;
     private Duration latencyJitter = Duration.ZERO;
     private Faults faults = Faults.NONE;
+    private double unlistedCodeShare;
 
     private Builder() {}
 
@@ -183,10 +190,21 @@ public record EmulatorConfig(
       return this;
     }
 
+    /**
+     * A share of calls ends with {@link HangupCodes#UNLISTED}, a code the reference table does
+     * not list (as a real service may add codes): for testing that readers stay exact. Chosen per
+     * call from its own random stream, so the other fields of every call stay as without it.
+     * Default: 0 (off).
+     */
+    public Builder unlistedHangupCodes(double share) {
+      this.unlistedCodeShare = share;
+      return this;
+    }
+
     public EmulatorConfig build() {
       return new EmulatorConfig(
           host, port, authId, authToken, seed, callsPerDay, now, lateShare, lateMaxMinutes,
-          rateLimit, rateWindow, retryAfter, latencyMean, latencyJitter, faults);
+          rateLimit, rateWindow, retryAfter, latencyMean, latencyJitter, faults, unlistedCodeShare);
     }
   }
 }

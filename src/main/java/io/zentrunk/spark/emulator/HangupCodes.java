@@ -119,6 +119,13 @@ public final class HangupCodes {
 
   private static final List<Code> ALL = List.copyOf(BY_CODE.values());
 
+  /**
+   * A code the table does not list, served only when {@code EmulatorConfig.unlistedCodeShare}
+   * is above 0: what a reader sees when the service adds a code. {@link #get} does not know it,
+   * so a list request filtering by it is refused, as for any unknown code.
+   */
+  public static final Code UNLISTED = new Code(4990, "emulator_unlisted_cause", "Unlisted", "carrier", false);
+
   private HangupCodes() {}
 
   private static void add(int code, String name, String family, String source) {

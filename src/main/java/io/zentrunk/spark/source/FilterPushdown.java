@@ -42,6 +42,68 @@ final class FilterPushdown {
     return r;
   }
 
+  /** IN lists of the API's equality columns (two values or more): one API query per value. */
+  private final java.util.TreeMap<String, java.util.TreeSet<String>> inLists = new java.util.TreeMap<>();
+
+  /**
+   * {@code col IN (a, b, ...)} on a column the API filters by equality over a documented value
+   * set: one API query per value. A record has one value, so the queries' rows are disjoint and
+   * their union is exactly the IN. Values outside the documented set match nothing and are dropped.
+   */
+  private Result in(In in) {
+    String attr = in.attribute();
+    java.util.List<String> documented = io.zentrunk.spark.client.ApiValues.of(attr);
+    if (documented == null) {
+      return Result.NONE;
+    }
+    java.util.TreeSet<String> values = new java.util.TreeSet<>();
+    for (Object v : in.values()) {
+      if (v == null) {
+        continue; // NULL never equals anything
+      }
+      if (attr.equals("hangup_cause_code") ? !(v instanceof Integer) : !(v instanceof String)) {
+        return Result.NONE;
+      }
+      if (documented.contains(v.toString())) {
+        values.add(v.toString());
+      }
+    }
+    java.util.TreeSet<String> had = inLists.get(attr);
+    if (had != null) {
+      values.retainAll(had);
+    }
+    inLists.put(attr, values);
+    return Result.FULL;
+  }
+
+  /**
+   * The IN lists reconciled with the request's equalities: a column with both keeps the
+   * equality if the list holds it (else nothing matches); a list of one value becomes an
+   * equality. Returns the request to read and the remaining lists.
+   */
+  ReadRequest requestWithInLists(java.util.TreeMap<String, java.util.List<String>> lists) {
+    ReadRequest r = request.build();
+    boolean none = false;
+    for (java.util.Map.Entry<String, java.util.TreeSet<String>> e : inLists.entrySet()) {
+      String eq = r.apiFilters().get(e.getKey());
+      if (eq != null) {
+        none |= !e.getValue().contains(eq);
+      } else if (e.getValue().isEmpty()) {
+        none = true;
+      } else if (e.getValue().size() == 1) {
+        request.filter(ReadOptions.filterOf(e.getKey()), ReadRequest.Op.EQ, "Predicate " + e.getKey(), e.getValue().first(),
+            ReadRequest.Origin.PREDICATE);
+      } else {
+        lists.put(e.getKey(), java.util.List.copyOf(e.getValue()));
+      }
+    }
+    if (none) {
+      request.matchNothing("no value of an IN list can match");
+      lists.clear();
+    }
+    return request.build();
+  }
+
   /** The request with every pushed predicate. */
   ReadRequest request() {
     return request.build();
@@ -50,6 +112,9 @@ final class FilterPushdown {
   private Result translate(Filter f) {
     if (f instanceof In in && in.values().length == 1) {
       return translate(new EqualTo(in.attribute(), in.values()[0]));
+    }
+    if (f instanceof In in && in.values().length > 1) {
+      return in(in);
     }
     String attr;
     Object value;

@@ -31,6 +31,7 @@ public final class ReadConf implements Serializable {
   final boolean pushdownFilters;
   final boolean pushdownLimit;
   final boolean pushdownAggregate;
+  final boolean pushdownGroupCount;
 
   private ReadConf(Map<String, String> o, Function<String, String> env) {
     for (String k : o.keySet()) {
@@ -52,6 +53,7 @@ public final class ReadConf implements Serializable {
     this.pushdownFilters = PUSHDOWN_FILTERS.get(o);
     this.pushdownLimit = PUSHDOWN_LIMIT.get(o);
     this.pushdownAggregate = PUSHDOWN_AGGREGATE.get(o);
+    this.pushdownGroupCount = PUSHDOWN_GROUP_COUNT.get(o);
     this.clampToRetention = CLAMP_TO_RETENTION.get(o);
     this.nowMicros = NOW.get(o);
     this.request = request(o);
@@ -73,6 +75,7 @@ public final class ReadConf implements Serializable {
     this.pushdownFilters = o.pushdownFilters;
     this.pushdownLimit = o.pushdownLimit;
     this.pushdownAggregate = o.pushdownAggregate;
+    this.pushdownGroupCount = o.pushdownGroupCount;
   }
 
   /** The window and filter options as a request, through the same builder as pushed predicates. */

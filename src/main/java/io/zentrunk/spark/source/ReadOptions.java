@@ -91,9 +91,12 @@ public final class ReadOptions {
   public static final ReadOption<Boolean> PUSHDOWN_FILTERS = ReadOption.of("pushdown_filters", true, bool(),
       "push WHERE predicates into API filters");
   public static final ReadOption<Boolean> PUSHDOWN_LIMIT = ReadOption.of("pushdown_limit", true, bool(),
-      "push LIMIT n (reads only the pages it needs)");
+      "push LIMIT n and ORDER BY end_time DESC or ASC LIMIT n (reads only the pages they need)");
   public static final ReadOption<Boolean> PUSHDOWN_AGGREGATE = ReadOption.of("pushdown_aggregate", true, bool(),
       "answer COUNT(*) from total_count");
+  public static final ReadOption<Boolean> PUSHDOWN_GROUP_COUNT = ReadOption.of("pushdown_group_count", true, bool(),
+      "answer GROUP BY call_direction, hangup_source, stir_verification, hangup_cause_code, to_date/hour(end_time) with "
+          + "COUNT(*) from total_count probes where they cost fewer requests than the rows (needs pushdown_aggregate)");
 
   public static final String ENV_AUTH_ID = "PLIVO_AUTH_ID";
   public static final String ENV_AUTH_TOKEN = "PLIVO_AUTH_TOKEN";

@@ -291,6 +291,12 @@ public final class ReadRequest implements Serializable {
       return true;
     }
 
+    /** Marks the request as matching nothing (e.g. an IN list none of whose values can match). */
+    Builder matchNothing(String reason) {
+      nothingMatches(reason);
+      return this;
+    }
+
     private boolean nothingMatches(String reason) {
       if (emptyReason == null) {
         emptyReason = reason;

@@ -11,7 +11,7 @@ public final class ZentrunkMetrics {
 
   static CustomMetric[] supported() {
     return new CustomMetric[] {
-      new Requests(), new Retries(), new Throttled(), new BudgetWaitMs(), new Pages(), new Rows(), new Rereads(), new PlanningRequests()
+      new Requests(), new Retries(), new Throttled(), new BudgetWaitMs(), new Pages(), new Rows(), new Rereads(), new PlanningRequests(), new CountProbes()
     };
   }
 
@@ -79,5 +79,10 @@ public final class ZentrunkMetrics {
   public static final class PlanningRequests extends CustomSumMetric {
     @Override public String name() { return "planningRequests"; }
     @Override public String description() { return "API requests while planning (driver)"; }
+  }
+
+  public static final class CountProbes extends CustomSumMetric {
+    @Override public String name() { return "countProbes"; }
+    @Override public String description() { return "count probes answering GROUP BY (driver)"; }
   }
 }

@@ -22,7 +22,10 @@ final class ZentrunkReaderFactory implements PartitionReaderFactory {
   /** A pushed LIMIT; null for none (OptionalLong is not serializable). */
   private final Long limit;
 
-  ZentrunkReaderFactory(ReadConf conf, StructType schema, boolean countOnly, OptionalLong limit) {
+  private final Boolean topNewest;
+
+  ZentrunkReaderFactory(ReadConf conf, StructType schema, boolean countOnly, OptionalLong limit, Boolean topNewest) {
+    this.topNewest = topNewest;
     this.conf = conf;
     this.schema = schema;
     this.countOnly = countOnly;
@@ -32,7 +35,57 @@ final class ZentrunkReaderFactory implements PartitionReaderFactory {
   @Override
   public PartitionReader<InternalRow> createReader(InputPartition partition) {
     ZentrunkInputPartition p = (ZentrunkInputPartition) partition;
-    return countOnly ? new CountReader(conf, p) : new RowReader(conf, p, schema, limit);
+    if (countOnly) {
+      return new CountReader(conf, p);
+    }
+    return topNewest != null ? new TopNReader(conf, p, schema, limit.intValue(), topNewest) : new RowReader(conf, p, schema, limit);
+  }
+
+  /** The newest or oldest n records of one query ({@link io.zentrunk.spark.client.TopReader}). */
+  static final class TopNReader implements PartitionReader<InternalRow> {
+    private final ReadConf conf;
+    private final ZentrunkInputPartition partition;
+    private final RowConverter converter;
+    private final int n;
+    private final boolean newest;
+    private final io.zentrunk.spark.client.ReadStats stats = new io.zentrunk.spark.client.ReadStats();
+    private java.util.Iterator<Object[]> records;
+    private InternalRow row;
+
+    TopNReader(ReadConf conf, ZentrunkInputPartition partition, StructType schema, int n, boolean newest) {
+      this.conf = conf;
+      this.partition = partition;
+      this.converter = new RowConverter(schema);
+      this.n = n;
+      this.newest = newest;
+    }
+
+    @Override
+    public boolean next() {
+      if (records == null) {
+        records = io.zentrunk.spark.client.TopReader.read(new io.zentrunk.spark.client.ZentrunkClient(conf.client, stats),
+            partition.query, n, newest, converter.wanted(), conf.maxRereads).iterator();
+      }
+      if (!records.hasNext()) {
+        return false;
+      }
+      stats.rows.increment();
+      row = converter.convert(records.next());
+      return true;
+    }
+
+    @Override
+    public InternalRow get() {
+      return row;
+    }
+
+    @Override
+    public CustomTaskMetric[] currentMetricsValues() {
+      return ZentrunkMetrics.values(stats);
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** Answers COUNT(*) for one window from total_count: one request of one record. */

@@ -13,6 +13,8 @@ import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
 import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.connector.read.Statistics;
+import org.apache.spark.sql.connector.read.SupportsReportStatistics;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * driver, when Spark first asks for partitions. {@code explain()} asks for them too (to print
  * the partitions), so it sends the planning requests; it never reads a page of CDRs.
  */
-final class ZentrunkScan implements Scan, Batch {
+final class ZentrunkScan implements Scan, Batch, SupportsReportStatistics {
 
   private static final Logger LOG = LoggerFactory.getLogger(ZentrunkScan.class);
 
@@ -31,6 +33,8 @@ final class ZentrunkScan implements Scan, Batch {
   private final StructType schema;
   private final ReadStats planningStats = new ReadStats();
   private InputPartition[] partitions;
+  /** Records the planned partitions hold (counted while planning); -1 when not counted (COUNT(*), LIMIT). */
+  private long plannedRows = -1;
 
   ZentrunkScan(ReadConf conf, ScanSpec spec, StructType schema) {
     this.conf = conf;
@@ -69,7 +73,7 @@ final class ZentrunkScan implements Scan, Batch {
     if (spec.countOnly() || spec.limit().isPresent()) {
       // A count needs one request per window of at most 90 days; a LIMIT reads the newest
       // pages of the first chunk. Neither needs planning requests.
-      for (CdrQuery q : spec.chunks()) {
+      for (CdrQuery q : spec.queries()) {
         out.add(new ZentrunkInputPartition(q, null, null));
       }
       return out.toArray(new InputPartition[0]);
@@ -78,12 +82,13 @@ final class ZentrunkScan implements Scan, Batch {
     WindowPlanner planner = new WindowPlanner(new ZentrunkClient(conf.client, planningStats), conf.partitionRecords,
         conf.planningConcurrency);
     long total = 0;
-    for (CdrQuery chunk : spec.chunks()) {
+    for (CdrQuery chunk : spec.queries()) {
       for (WindowPlanner.Slice s : planner.plan(chunk)) {
         out.add(new ZentrunkInputPartition(s.query(), s.plannedCount(), s.inlinePage()));
         total += s.plannedCount();
       }
     }
+    plannedRows = total;
     LOG.info("Planned {} partitions holding {} CDRs in {} ms with {} requests", out.size(), total,
         (System.nanoTime() - began) / 1_000_000, planningStats.requests.sum());
     return out.toArray(new InputPartition[0]);
@@ -95,7 +100,40 @@ final class ZentrunkScan implements Scan, Batch {
     // the driver planned with: one budget for the application, whatever the executors do.
     PermitEndpoint permits = PermitServices.forActiveApplication();
     ReadConf executorConf = permits == null ? conf : conf.withPermits(permits);
-    return new ZentrunkReaderFactory(executorConf, schema, spec.countOnly(), spec.limit());
+    return new ZentrunkReaderFactory(executorConf, schema, spec.countOnly(), spec.limit(), spec.topNewest());
+  }
+
+  /**
+   * The rows the scan yields, as planning counted them (planning runs here if Spark asks for
+   * statistics first: the same requests the read needs anyway), and their size at Spark's
+   * default size of the pruned schema's types. COUNT(*) yields one row per query; LIMIT n and
+   * top-N at most n per query; an empty scan none.
+   */
+  @Override
+  public Statistics estimateStatistics() {
+    planInputPartitions();
+    long rows;
+    if (spec.empty()) {
+      rows = 0;
+    } else if (spec.countOnly()) {
+      rows = partitions.length;
+    } else if (spec.limit().isPresent()) {
+      rows = spec.limit().getAsLong() * partitions.length;
+    } else {
+      rows = plannedRows;
+    }
+    long size = rows * Math.max(1, schema.defaultSize());
+    return new Statistics() {
+      @Override
+      public java.util.OptionalLong sizeInBytes() {
+        return java.util.OptionalLong.of(size);
+      }
+
+      @Override
+      public java.util.OptionalLong numRows() {
+        return java.util.OptionalLong.of(rows);
+      }
+    };
   }
 
   @Override

@@ -18,14 +18,21 @@ import org.apache.spark.sql.connector.read.SupportsPushDownAggregates;
 import org.apache.spark.sql.connector.read.SupportsPushDownFilters;
 import org.apache.spark.sql.connector.read.SupportsPushDownLimit;
 import org.apache.spark.sql.connector.read.SupportsPushDownRequiredColumns;
+import org.apache.spark.sql.connector.read.SupportsPushDownTopN;
+import org.apache.spark.sql.connector.expressions.SortDirection;
+import org.apache.spark.sql.connector.expressions.SortOrder;
+import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.sources.Filter;
 import org.apache.spark.sql.sources.IsNotNull;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
-/** Collects what Spark pushes (filters, columns, LIMIT, COUNT(*)) and fixes the read window. */
+/**
+ * Collects what Spark pushes (filters, columns, LIMIT, top-N on end_time, COUNT(*) with or
+ * without GROUP BY) and fixes the read window.
+ */
 final class ZentrunkScanBuilder implements ScanBuilder, SupportsPushDownFilters, SupportsPushDownRequiredColumns,
-    SupportsPushDownLimit, SupportsPushDownAggregates {
+    SupportsPushDownLimit, SupportsPushDownTopN, SupportsPushDownAggregates {
 
   private final ReadConf conf;
   private final FilterPushdown pushdown;
@@ -33,6 +40,8 @@ final class ZentrunkScanBuilder implements ScanBuilder, SupportsPushDownFilters,
   private StructType schema = CdrSchema.SCHEMA;
   private OptionalLong limit = OptionalLong.empty();
   private boolean countOnly;
+  private GroupPushdown grouping;
+  private Boolean topNewest;
 
   ZentrunkScanBuilder(ReadConf conf) {
     this.conf = conf;
@@ -87,7 +96,7 @@ final class ZentrunkScanBuilder implements ScanBuilder, SupportsPushDownFilters,
 
   @Override
   public void pruneColumns(StructType required) {
-    if (!countOnly) {
+    if (!countOnly && grouping == null) {
       schema = required;
     }
   }
@@ -101,22 +110,55 @@ final class ZentrunkScanBuilder implements ScanBuilder, SupportsPushDownFilters,
     return true;
   }
 
+  /**
+   * {@code ORDER BY end_time DESC|ASC LIMIT n}: the newest n are the API's first pages, the
+   * oldest n its last offsets ({@link io.zentrunk.spark.client.TopReader}). Partially pushed:
+   * each query of the scan yields its own top n and Spark sorts and cuts them again.
+   */
   @Override
-  public boolean pushAggregation(Aggregation aggregation) {
-    if (!conf.pushdownAggregate || aggregation.groupByExpressions().length != 0
-        || aggregation.aggregateExpressions().length != 1) {
+  public boolean pushTopN(SortOrder[] orders, int n) {
+    if (!conf.pushdownLimit || orders.length != 1 || !(orders[0].expression() instanceof NamedReference ref)
+        || ref.fieldNames().length != 1 || !ref.fieldNames()[0].equals(CdrField.END_TIME.jsonName())) {
       return false;
     }
-    AggregateFunc f = aggregation.aggregateExpressions()[0];
-    boolean countAll = f instanceof CountStar
-        || (f instanceof Count c && !c.isDistinct() && c.column() instanceof NamedReference ref
-            && ref.fieldNames().length == 1 && isNonNullColumn(ref.fieldNames()[0]));
-    if (!countAll) {
+    limit = OptionalLong.of(limit.isPresent() ? Math.min(limit.getAsLong(), n) : n);
+    topNewest = orders[0].direction() == SortDirection.DESCENDING;
+    return true;
+  }
+
+  @Override
+  public boolean isPartiallyPushed() {
+    return true;
+  }
+
+  @Override
+  public boolean pushAggregation(Aggregation aggregation) {
+    if (!conf.pushdownAggregate || aggregation.aggregateExpressions().length != 1) {
+      return false;
+    }
+    if (aggregation.groupByExpressions().length != 0) {
+      if (!conf.pushdownGroupCount || !isCountAll(aggregation.aggregateExpressions()[0])) {
+        return false;
+      }
+      grouping = GroupPushdown.of(aggregation.groupByExpressions(), SQLConf.get().sessionLocalTimeZone());
+      if (grouping == null) {
+        return false;
+      }
+      schema = grouping.schema();
+      return true;
+    }
+    if (!isCountAll(aggregation.aggregateExpressions()[0])) {
       return false;
     }
     countOnly = true;
     schema = new StructType().add("count", DataTypes.LongType, false);
     return true;
+  }
+
+  private static boolean isCountAll(AggregateFunc f) {
+    return f instanceof CountStar
+        || (f instanceof Count c && !c.isDistinct() && c.column() instanceof NamedReference ref
+            && ref.fieldNames().length == 1 && isNonNullColumn(ref.fieldNames()[0]));
   }
 
   private static boolean isNonNullColumn(String name) {
@@ -125,13 +167,19 @@ final class ZentrunkScanBuilder implements ScanBuilder, SupportsPushDownFilters,
 
   @Override
   public boolean supportCompletePushDown(Aggregation aggregation) {
-    // One partial count per window of at most 90 days; Spark adds them up.
+    // One partial count per query (window of at most 90 days, IN-list value), or per group and
+    // per record read as a row: Spark adds them up.
     return false;
   }
 
   @Override
   public Scan build() {
-    ReadRequest request = pushdown.request().resolve(conf.now(), conf.clampToRetention);
-    return new ZentrunkScan(conf, new ScanSpec(request, limit, countOnly, List.copyOf(pushdown.pushed)), schema);
+    java.util.TreeMap<String, List<String>> inLists = new java.util.TreeMap<>();
+    ReadRequest request = pushdown.requestWithInLists(inLists).resolve(conf.now(), conf.clampToRetention);
+    ScanSpec spec = new ScanSpec(request, limit, countOnly, List.copyOf(pushdown.pushed), inLists, topNewest);
+    if (grouping != null) {
+      return new ZentrunkGroupScan(conf, spec, grouping);
+    }
+    return new ZentrunkScan(conf, spec, schema);
   }
 }

@@ -1,0 +1,160 @@
+package io.zentrunk.spark.source;
+
+import io.zentrunk.spark.client.CdrQuery;
+import io.zentrunk.spark.client.GroupCounter;
+import io.zentrunk.spark.client.ReadStats;
+import io.zentrunk.spark.client.ZentrunkClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import org.apache.spark.sql.connector.metric.CustomMetric;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
+import org.apache.spark.sql.connector.read.Batch;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReaderFactory;
+import org.apache.spark.sql.connector.read.Scan;
+import org.apache.spark.sql.connector.read.Statistics;
+import org.apache.spark.sql.connector.read.SupportsReportStatistics;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GROUP BY ... COUNT(*)} answered from {@code total_count} probes ({@link GroupCounter}),
+ * planned once on the driver when Spark first asks for partitions or statistics. Its output is
+ * partial: probed groups with their counts and, for windows whose probes did not add up or
+ * cost more than their pages, one row per record with a count of 1. Spark's final aggregation
+ * adds them up, so the answer is exact on either path.
+ */
+final class ZentrunkGroupScan implements Scan, Batch, SupportsReportStatistics {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ZentrunkGroupScan.class);
+
+  private final ReadConf conf;
+  private final ScanSpec spec;
+  private final GroupPushdown grouping;
+  private final ReadStats planningStats = new ReadStats();
+  private InputPartition[] partitions;
+  private GroupCounter.Result result;
+
+  ZentrunkGroupScan(ReadConf conf, ScanSpec spec, GroupPushdown grouping) {
+    this.conf = conf;
+    this.spec = spec;
+    this.grouping = grouping;
+  }
+
+  @Override
+  public StructType readSchema() {
+    return grouping.schema();
+  }
+
+  @Override
+  public synchronized String description() {
+    return "ZentrunkScan " + conf.client.apiUrl() + " [" + spec.describe() + ", PushedAggregates: [COUNT(*)], PushedGroupBy: "
+        + grouping.describe() + ", Path: " + path() + "]";
+  }
+
+  private String path() {
+    if (spec.empty()) {
+      return "none (no request)";
+    }
+    if (result == null) {
+      return "count probes where cheaper than rows (decided when planned)";
+    }
+    String cost = result.probes() + " count probes + " + result.rowRequests() + " row requests; reading all rows: "
+        + result.readAllPages() + " requests";
+    if (result.rows().isEmpty()) {
+      return "count probes (" + result.groups().size() + " groups; " + cost + ")";
+    }
+    if (result.groups().isEmpty()) {
+      return "rows (" + result.rows().size() + " windows, " + result.rowRecords() + " CDRs, " + result.unexplained()
+          + " did not add up; " + cost + ")";
+    }
+    return "count probes + rows (" + result.groups().size() + " probed groups, " + result.rows().size() + " windows read as "
+        + result.rowRecords() + " CDRs, " + result.unexplained() + " did not add up; " + cost + ")";
+  }
+
+  @Override
+  public Batch toBatch() {
+    return this;
+  }
+
+  @Override
+  public synchronized InputPartition[] planInputPartitions() {
+    if (partitions == null) {
+      partitions = plan();
+    }
+    return partitions;
+  }
+
+  private InputPartition[] plan() {
+    if (spec.empty()) {
+      return new InputPartition[0];
+    }
+    long began = System.nanoTime();
+    GroupCounter counter = new GroupCounter(new ZentrunkClient(conf.client, planningStats), conf.planningConcurrency,
+        grouping.wanted());
+    List<CdrQuery> roots = spec.queries();
+    result = counter.count(roots, grouping.dims);
+    List<Object[]> probed = new ArrayList<>();
+    for (GroupCounter.Group g : result.groups()) {
+      probed.add(grouping.fromProbe(g.key(), g.count()));
+    }
+    List<InputPartition> out = new ArrayList<>();
+    List<GroupCounter.RowWindow> batch = new ArrayList<>();
+    long inBatch = 0;
+    for (GroupCounter.RowWindow w : result.rows()) {
+      if (!batch.isEmpty() && inBatch + w.count() > conf.partitionRecords) {
+        out.add(new GroupPartition(out.isEmpty() ? probed : List.of(), batch));
+        batch = new ArrayList<>();
+        inBatch = 0;
+      }
+      batch.add(w);
+      inBatch += w.count();
+    }
+    out.add(new GroupPartition(out.isEmpty() ? probed : List.of(), batch));
+    LOG.info("Grouped count of {} CDRs: {} groups from {} probes, {} windows ({} CDRs) read as rows, {} did not add up; "
+        + "{} ms, {} requests", result.total(), result.groups().size(), result.probes(), result.rows().size(),
+        result.rowRecords(), result.unexplained(), (System.nanoTime() - began) / 1_000_000, planningStats.requests.sum());
+    return out.toArray(new InputPartition[0]);
+  }
+
+  @Override
+  public PartitionReaderFactory createReaderFactory() {
+    // as ZentrunkScan: on a cluster, executors lease their permits from the driver's budget
+    io.zentrunk.spark.client.PermitEndpoint permits = PermitServices.forActiveApplication();
+    return new GroupReaderFactory(permits == null ? conf : conf.withPermits(permits), grouping);
+  }
+
+  /** Rows out of the scan: the probed groups plus the records read as rows; known once planned (planning runs here if needed). */
+  @Override
+  public Statistics estimateStatistics() {
+    planInputPartitions();
+    long rows = result == null ? 0 : result.groups().size() + result.rowRecords();
+    long size = rows * readSchema().defaultSize();
+    return new Statistics() {
+      @Override
+      public OptionalLong sizeInBytes() {
+        return OptionalLong.of(size);
+      }
+
+      @Override
+      public OptionalLong numRows() {
+        return OptionalLong.of(rows);
+      }
+    };
+  }
+
+  @Override
+  public CustomMetric[] supportedCustomMetrics() {
+    return ZentrunkMetrics.supported();
+  }
+
+  @Override
+  public CustomTaskMetric[] reportDriverMetrics() {
+    return new CustomTaskMetric[] {
+      ZentrunkMetrics.task("planningRequests", planningStats.requests.sum()),
+      ZentrunkMetrics.task("countProbes", result == null ? 0 : result.probes())
+    };
+  }
+}
