@@ -68,8 +68,11 @@ final class GroupPushdown implements Serializable {
         return null;
       }
     }
-    // Dimension order: time first (days before hours: a day's count bounds its hours), then the
-    // value sets by size, smallest first (fewer probes at the upper levels, pruning below).
+    // Dimension order: time first (days before hours), then the value sets by size, largest
+    // first. Real values are skewed (most calls end 3000/3010), so after a split by code only a
+    // few codes hold enough records to be worth splitting again; the rest are whole in their
+    // probe (<= 20 records) or cheaper to read. GROUP BY code, direction over 30 days of 5,000
+    // calls a day: 1 + 79 + 2 x (the few big codes) probes, against 1 + 2 + 2 x 79 the other way.
     List<String> order = new ArrayList<>();
     raws.stream().map(GroupPushdown::dimKey).distinct().sorted(Comparator.comparingInt(GroupPushdown::rank))
         .forEach(order::add);
@@ -98,7 +101,7 @@ final class GroupPushdown implements Serializable {
     return switch (dimKey) {
       case "DAY" -> 0;
       case "HOUR" -> 1;
-      default -> 2 + ApiValues.of(dimKey).size();
+      default -> 1000 - ApiValues.of(dimKey).size();
     };
   }
 

@@ -20,7 +20,8 @@ import org.apache.spark.sql.Row;
 /**
  * Scenario 9: answers from counts. On an account of 5,000 calls a day over 30 days (150,000
  * CDRs, 7,500 pages; 2 days with --quick), at the default limit (300 per 5 s, 100 ms latency):
- * GROUP BY hangup_cause_code, call_direction and the same by UTC day, pushed (count probes)
+ * GROUP BY hangup_cause_code, call_direction, the same by UTC day, and by day and code (calls
+ * per day by cause), pushed (count probes)
  * against read (every row, grouped by Spark), with the requests and the wall time of each and
  * the results checked against the ground truth; GROUP BY to_date(end_time); the newest 100;
  * an IN of two codes. Then a scale model of the 90-day "calls per day by cause" query.
@@ -52,6 +53,7 @@ final class GroupCounts implements Scenario {
       // the ground truth, a day at a time (keeps the heap small)
       Map<List<Object>, Long> truthCodeDir = new HashMap<>();
       Map<List<Object>, Long> truthDayCode = new HashMap<>();
+      Map<List<Object>, Long> truthDayCodeDir = new HashMap<>();
       Map<List<Object>, Long> truthDay = new HashMap<>();
       Map<Integer, Long> perCode = new HashMap<>();
       long total = 0;
@@ -61,6 +63,7 @@ final class GroupCounts implements Scenario {
           LocalDate day = LocalDate.ofInstant(c.endTime(), ZoneOffset.UTC);
           truthCodeDir.merge(List.of(c.hangupCauseCode(), c.callDirection()), 1L, Long::sum);
           truthDayCode.merge(List.of(day, c.hangupCauseCode()), 1L, Long::sum);
+          truthDayCodeDir.merge(List.of(day, c.hangupCauseCode(), c.callDirection()), 1L, Long::sum);
           truthDay.merge(List.of(day), 1L, Long::sum);
           perCode.merge(c.hangupCauseCode(), 1L, Long::sum);
           total++;
@@ -71,10 +74,13 @@ final class GroupCounts implements Scenario {
 
       String qCodeDir = "SELECT hangup_cause_code, call_direction, count(*) FROM calls GROUP BY 1, 2";
       String qDayCode = "SELECT to_date(end_time), hangup_cause_code, count(*) FROM calls GROUP BY 1, 2";
+      String qDayCodeDir = "SELECT to_date(end_time), hangup_cause_code, call_direction, count(*) FROM calls GROUP BY 1, 2, 3";
       String qDay = "SELECT to_date(end_time), count(*) FROM calls GROUP BY 1";
 
       Run pushedCodeDir = run(ctx, api, from, to, true, qCodeDir);
       check(pushedCodeDir, truthCodeDir, "pushed GROUP BY code, direction");
+      Run pushedDayCodeDir = run(ctx, api, from, to, true, qDayCodeDir);
+      check(pushedDayCodeDir, truthDayCodeDir, "pushed GROUP BY day, code, direction");
       Run pushedDayCode = run(ctx, api, from, to, true, qDayCode);
       check(pushedDayCode, truthDayCode, "pushed GROUP BY day, code");
       Run pushedDay = run(ctx, api, from, to, true, qDay);
@@ -92,6 +98,7 @@ final class GroupCounts implements Scenario {
       long readRequests = api.stats().listRequests();
       rows.createOrReplaceTempView("calls");
       check(new Run(collect(ctx.spark.sql(qCodeDir)), 0, 0), truthCodeDir, "read GROUP BY code, direction");
+      check(new Run(collect(ctx.spark.sql(qDayCodeDir)), 0, 0), truthDayCodeDir, "read GROUP BY day, code, direction");
       check(new Run(collect(ctx.spark.sql(qDayCode)), 0, 0), truthDayCode, "read GROUP BY day, code");
       rows.unpersist();
       if (n != total) {
@@ -101,6 +108,7 @@ final class GroupCounts implements Scenario {
       String s = "groups";
       ctx.add(Figure.info(s, "read all rows: requests", readRequests, "", String.format(Locale.ROOT, "%.1f s, %,d CDRs", readSeconds, n)));
       figure(ctx, "GROUP BY code, direction", pushedCodeDir, readRequests, readSeconds);
+      figure(ctx, "GROUP BY day, code, direction", pushedDayCodeDir, readRequests, readSeconds);
       figure(ctx, "GROUP BY day, code", pushedDayCode, readRequests, readSeconds);
       ctx.add(new Figure(s, "GROUP BY to_date(end_time): requests", pushedDay.requests, "",
           Target.atMost(1 + days, 0, "1 + 1 a day"), String.format(Locale.ROOT, "%.1f s, %d days = ground truth", pushedDay.seconds, days)));
