@@ -19,9 +19,6 @@ import java.util.Objects;
  */
 public final class ZentrunkEmulator implements AutoCloseable {
 
-  /** Upper bound on calls held in the bucket cache (about 1.5 KB each with their JSON). */
-  static final long MAX_CACHED_CALLS = 60_000;
-
   private final EmulatorConfig cfg;
   private final EmulatorClock clock;
   private final CallStore store;
@@ -32,7 +29,7 @@ public final class ZentrunkEmulator implements AutoCloseable {
   private ZentrunkEmulator(EmulatorConfig cfg) throws IOException {
     this.cfg = cfg;
     this.clock = new EmulatorClock(cfg.now());
-    this.store = new CallStore(new CallGenerator(cfg), cfg.lateMaxSeconds(), MAX_CACHED_CALLS);
+    this.store = new CallStore(new CallGenerator(cfg), cfg.lateMaxSeconds(), cfg.cachedCalls());
     this.handler = new ApiHandler(cfg, store, clock, stats);
     this.server = new HttpServer(cfg.host(), cfg.port(), handler, stats::connection);
   }
