@@ -40,7 +40,7 @@ class EmulatorScaleTest {
       long avgMs = (System.nanoTime() - t0) / 1_000_000 / 50;
       assertThat(avgMs).isLessThan(200);
       long[] cache = api.cacheSize();
-      assertThat(cache[1]).isLessThanOrEqualTo(ZentrunkEmulator.MAX_CACHED_CALLS + 5_000);
+      assertThat(cache[1]).isLessThanOrEqualTo(api.config().cachedCalls() + 5_000);
 
       // the last page holds the oldest retained calls; a deep page matches the truth
       JsonNode last = list(api, q[0], q[1], q[2], q[3], "offset", Long.toString(total - 1)).json();
