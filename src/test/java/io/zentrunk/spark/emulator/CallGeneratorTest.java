@@ -145,4 +145,31 @@ class CallGeneratorTest {
     assertThat(week.stream().map(EmulatedCall::callUuid).distinct().count()).isEqualTo(week.size());
     assertThat(week.stream().filter(EmulatedCall::cnamLookup).count()).isPositive();
   }
+
+  @Test
+  void unlistedCodesAreOffByDefaultAndChangeOnlyTheirOwnCalls() {
+    assertThat(week).noneMatch(c -> HangupCodes.get(c.hangupCauseCode()) == null);
+    EmulatorConfig on = EmulatorConfig.builder().seed(9).callsPerDay(10_000).now(CFG.now()).unlistedHangupCodes(0.01).build();
+    CallStore other = new CallStore(new CallGenerator(on), 0, 10_000);
+    long wed = Instant.parse("2026-10-21T00:00:00Z").getEpochSecond();
+    List<EmulatedCall> off = store.all(wed, wed + 3600, Long.MAX_VALUE);
+    List<EmulatedCall> with = other.all(wed, wed + 3600, Long.MAX_VALUE);
+    assertThat(with).hasSameSizeAs(off);
+    long unlisted = 0;
+    for (int i = 0; i < off.size(); i++) {
+      EmulatedCall a = off.get(i);
+      EmulatedCall b = with.get(i);
+      assertThat(b.callUuid()).isEqualTo(a.callUuid());
+      assertThat(b.endTime()).isEqualTo(a.endTime());
+      if (b.hangupCauseCode() == HangupCodes.UNLISTED.code()) {
+        unlisted++;
+        assertThat(b.hangupCauseName()).isEqualTo("emulator_unlisted_cause");
+      } else {
+        assertThat(b).isEqualTo(a);
+      }
+    }
+    // about 1% of some 400 calls, and the same calls every time (a pure function of the seed)
+    assertThat(unlisted).isBetween(1L, 15L);
+    assertThat(new CallStore(new CallGenerator(on), 0, 10_000).all(wed, wed + 3600, Long.MAX_VALUE)).isEqualTo(with);
+  }
 }
