@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Timeout;
 class BenchQuickIT {
 
   @Test
-  @Timeout(value = 5, unit = java.util.concurrent.TimeUnit.MINUTES)
+  @Timeout(value = 8, unit = java.util.concurrent.TimeUnit.MINUTES)
   void quickBenchmarkMeetsItsTargets() throws Exception {
     ByteArrayOutputStream buf = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(buf, true, StandardCharsets.UTF_8);

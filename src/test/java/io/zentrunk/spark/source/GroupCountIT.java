@@ -405,6 +405,20 @@ class GroupCountIT {
     assertThat(api.stats().listRequests()).isEqualTo(expected);
     assertThat(explain(df)).contains("ApiInLists: {hangup_cause_code=[4410, 4550]} (one query per value)");
 
+    // grouped by the IN column: each value's query is already that group; only direction is probed
+    Dataset<Row> grouped = spark.sql("SELECT hangup_cause_code, call_direction, count(*) FROM calls "
+        + "WHERE hangup_cause_code IN (4410, 4550) GROUP BY 1, 2");
+    api.resetStats();
+    assertThat(groups(grouped)).isEqualTo(truth(want, EmulatedCall::hangupCauseCode, EmulatedCall::callDirection));
+    long groupedExpected = 0;
+    for (int code : new int[] {4410, 4550}) {
+      long n = all.stream().filter(c -> c.hangupCauseCode() == code).count();
+      long remaining = (n + 19) / 20 - 1;
+      groupedExpected += n <= 20 ? 1 : 1 + Math.min(2, remaining);
+    }
+    assertThat(api.stats().listRequests()).isEqualTo(groupedExpected);
+    assertThat(explain(grouped)).contains("ApiInLists: {hangup_cause_code=[4410, 4550]}").contains("PushedGroupBy: [hangup_cause_code, call_direction]");
+
     Dataset<Row> count = spark.sql("SELECT count(*) FROM calls WHERE call_direction IN ('inbound', 'outbound', 'sideways')");
     api.resetStats();
     assertThat(count.first().getLong(0)).isEqualTo(all.size());
