@@ -15,6 +15,7 @@ public final class CdrColumns {
   public static final String CALL_DIRECTION = CdrField.CALL_DIRECTION.jsonName();
   public static final String CALL_DURATION = CdrField.CALL_DURATION.jsonName();
   public static final String BILL_DURATION = CdrField.BILL_DURATION.jsonName();
+  public static final String INITIATION_TIME = CdrField.INITIATION_TIME.jsonName();
   public static final String ANSWER_TIME = CdrField.ANSWER_TIME.jsonName();
   public static final String END_TIME = CdrField.END_TIME.jsonName();
   public static final String HANGUP_CAUSE_CODE = CdrField.HANGUP_CAUSE_CODE.jsonName();

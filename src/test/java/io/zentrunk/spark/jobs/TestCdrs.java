@@ -63,6 +63,7 @@ final class TestCdrs {
     private int bill = 60;
     private boolean answered = true;
     private Instant end = Instant.parse("2026-11-01T12:00:00Z");
+    private Instant init;
     private int causeCode = 3000;
     private String causeName = "normal_hangup";
     private String source = "carrier";
@@ -79,6 +80,8 @@ final class TestCdrs {
 
     Cdr direction(String d) { this.direction = d; return this; }
     Cdr end(String isoInstant) { this.end = Instant.parse(isoInstant); return this; }
+    /** The initiation time; default 5 s before the answer (or the end of an unanswered call). */
+    Cdr init(String isoInstant) { this.init = Instant.parse(isoInstant); return this; }
     Cdr seconds(int talked, int billed) { this.duration = talked; this.bill = billed; return this; }
     Cdr unanswered() { this.answered = false; this.duration = 0; this.bill = 0; this.amount = new BigDecimal("0.00000"); return this; }
     Cdr amount(String a) { this.amount = new BigDecimal(a); return this; }
@@ -88,7 +91,7 @@ final class TestCdrs {
 
     Row row() {
       Instant answer = answered ? end.minusSeconds(duration) : null;
-      Instant init = (answer != null ? answer : end).minusSeconds(5);
+      Instant init = this.init != null ? this.init : (answer != null ? answer : end).minusSeconds(5);
       return RowFactory.create(
           uuid, uuid + "@sip", from, to, direction, duration, bill, bill,
           init, answer, end,
