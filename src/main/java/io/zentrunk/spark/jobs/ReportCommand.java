@@ -1,5 +1,7 @@
 package io.zentrunk.spark.jobs;
 
+import java.math.BigDecimal;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
@@ -12,9 +14,12 @@ import picocli.CommandLine.Option;
     name = "report",
     mixinStandardHelpOptions = true,
     description = {
-        "Hangup causes, countries (ASR, ACD) and the attestation mix of the CDRs with START <= end_time < END,",
-        "written as Parquet under OUTPUT/hangup_causes, OUTPUT/countries and OUTPUT/attestation (replaced on",
-        "re-run); a short summary goes to stdout. Times are UTC: YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]' or ISO-8601."})
+        "Hangup causes, countries (ASR, ACD), the attestation mix, KPIs (NER, short calls, cost per minute), hourly",
+        "trunk capacity and fraud signals of the CDRs with START <= end_time < END, written as Parquet under",
+        "OUTPUT/hangup_causes, countries, attestation, kpis, capacity and fraud_signals (replaced on re-run); a",
+        "short summary goes to stdout. Fraud signals compare each day with the --fraud-baseline-days days before it,",
+        "read in addition (outbound calls only; from the API no further back than its 90 days).",
+        "Times are UTC: YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]' or ISO-8601."})
 public final class ReportCommand extends JobCommand {
 
   @Option(names = "--start", paramLabel = "TS", description = "first end_time included (UTC), required")
@@ -36,6 +41,42 @@ public final class ReportCommand extends JobCommand {
   @Option(names = "--api-url", paramLabel = "URL", description = "API base URL (default: the real service)")
   String apiUrl;
 
+  @Option(names = "--fraud-min-amount", paramLabel = "USD", defaultValue = "25.00",
+      description = "fraud signals: least amount of a destination's day that can be flagged (default: ${DEFAULT-VALUE})")
+  String fraudMinAmount;
+
+  @Option(names = "--fraud-ratio", paramLabel = "X", defaultValue = "5",
+      description = "fraud signals: flag a day that costs at least X times the destination's baseline (default: ${DEFAULT-VALUE})")
+  String fraudRatio;
+
+  @Option(names = "--fraud-baseline-days", paramLabel = "N", defaultValue = "7",
+      description = "fraud signals: the baseline is the average day of the N days before; read in addition (default: ${DEFAULT-VALUE})")
+  int fraudBaselineDays;
+
+  /** The fraud rule of the options, validated. */
+  Reports.FraudRule fraudRule() {
+    BigDecimal min = decimal(fraudMinAmount, "--fraud-min-amount");
+    if (min.signum() < 0 || min.scale() > 5) {
+      throw new UsageException("--fraud-min-amount must be >= 0 USD with at most 5 decimals, not '" + fraudMinAmount + "'");
+    }
+    BigDecimal ratio = decimal(fraudRatio, "--fraud-ratio");
+    if (ratio.compareTo(BigDecimal.ONE) < 0) {
+      throw new UsageException("--fraud-ratio must be at least 1, not '" + fraudRatio + "'");
+    }
+    if (fraudBaselineDays < 1 || fraudBaselineDays > 60) {
+      throw new UsageException("--fraud-baseline-days must be in [1,60], not " + fraudBaselineDays);
+    }
+    return new Reports.FraudRule(min, ratio, fraudBaselineDays);
+  }
+
+  private static BigDecimal decimal(String value, String option) {
+    try {
+      return new BigDecimal(value.trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException(option + " must be a decimal number, not '" + value + "'");
+    }
+  }
+
   @Override
   void execute() {
     Instant s = time(required(start, "--start"), "--start");
@@ -53,22 +94,42 @@ public final class ReportCommand extends JobCommand {
     } else if (lake != null) {
       throw new UsageException("--lake is only read with --source lake");
     }
+    Reports.FraudRule rule = fraudRule();
+    Instant baselineFrom = ReportJob.baselineStart(s, rule.baselineDays());
     if (src.equals("lake")) {
       SparkSession spark = session("zentrunk report");
       writable(spark, output, "--output");
       Lake l = Lake.open(spark, lake);
       l.state().map(LakeState::completeUntil).filter(c -> c.isBefore(e)).ifPresent(c -> System.err.println(
           "report: note: the lake is complete only up to " + c + "; later days may be partial or missing"));
-      ReportJob.run(spark, l.read(s, e), output);
+      // the lake holds what ingest wrote: days it does not hold count as days without calls
+      ReportJob.run(spark, new ReportJob.Input(l.read(s, e), outbound(l.read(baselineFrom, s)), s, e,
+          Timestamps.day(baselineFrom), rule), output);
       return;
     }
     SparkSession spark = session("zentrunk report");
     writable(spark, output, "--output");
     try (ApiEndpoint api = endpoint(apiUrl)) {
       Dataset<Row> cdrs = CdrSources.api(spark, sourceOptions(api), s, e);
+      // the API keeps 90 days: the baseline starts no earlier than the first whole day it still holds
+      Instant from = baselineFrom;
+      Instant retained = Timestamps.start(Timestamps.ceilDay(now().minus(Duration.ofDays(90))));
+      if (from.isBefore(retained)) {
+        from = retained;
+        System.err.println("report: note: the API keeps 90 days; the fraud baseline starts at " + from);
+      }
+      ReportJob.Input in = from.isBefore(s)
+          ? new ReportJob.Input(cdrs, outbound(CdrSources.api(spark, sourceOptions(api), from, s)), s, e,
+              Timestamps.day(from), rule)
+          : ReportJob.Input.windowOnly(cdrs, s, e, rule);
       try (ReadProgress progress = new ReadProgress(spark, Progress.stderr("report"), 10)) {
-        ReportJob.run(spark, cdrs, output);
+        ReportJob.run(spark, in, output);
       }
     }
+  }
+
+  /** Fraud signals look at outbound calls only; the filter goes to the API as call_direction=outbound. */
+  private static Dataset<Row> outbound(Dataset<Row> cdrs) {
+    return cdrs.filter(org.apache.spark.sql.functions.col(CdrColumns.CALL_DIRECTION).equalTo("outbound"));
   }
 }

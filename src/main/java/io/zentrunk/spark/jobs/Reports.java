@@ -7,6 +7,8 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
+import static org.apache.spark.sql.functions.dense_rank;
+import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.format_string;
@@ -337,6 +339,51 @@ public final class Reports {
                 col(BASELINE_AMOUNT).cast(DataTypes.StringType), col("baseline_n"))))
         .select(col(END_DATE), col(TO_COUNTRY), lit(IRSF).as(KIND), col(CALLS), col(BILLED_SECONDS), amount,
             col(BASELINE_AMOUNT), col(SCORE), col(REASON));
+  }
+
+  /** Destinations with fewer calls on a day are left out of the summary's worst-NER list (too few to judge). */
+  public static final int SUMMARY_MIN_CALLS = 20;
+
+  /**
+   * The operations part of the summary: per day (the last 7 of the window), the three destinations with the
+   * lowest NER among those with at least {@link #SUMMARY_MIN_CALLS} calls; the hour with the highest concurrency
+   * and the one with the highest CPS, with the 5180/5190 failures of the window; every fraud signal (up to 20).
+   * Collects only small aggregates.
+   */
+  public static String operationsSummary(Dataset<Row> kpis, Dataset<Row> capacity, Dataset<Row> fraudSignals) {
+    StringBuilder out = new StringBuilder();
+    List<Row> worst = kpis
+        .filter(col(CALLS).geq(SUMMARY_MIN_CALLS))
+        .withColumn("rank", row_number().over(Window.partitionBy(col(END_DATE))
+            .orderBy(col(NER).asc(), col(CALLS).desc(), col(CALL_DIRECTION).asc(), col(TO_COUNTRY).asc_nulls_last())))
+        .filter(col("rank").leq(3))
+        .withColumn("day_rank", dense_rank().over(Window.orderBy(col(END_DATE).desc())))
+        .filter(col("day_rank").leq(7))
+        .orderBy(col(END_DATE).asc(), col("rank").asc())
+        .select(col(END_DATE), col(CALL_DIRECTION), col(TO_COUNTRY), col(CALLS), col(NER), col(ASR))
+        .collectAsList();
+    out.append("Worst NER destinations (at least ").append(SUMMARY_MIN_CALLS).append(" calls):\n");
+    if (worst.isEmpty()) {
+      out.append("  none\n");
+    }
+    for (Row r : worst) {
+      out.append(String.format(Locale.ROOT, "  %s %s to %s: NER %.1f%%, ASR %.1f%% of %d calls%n", r.get(0), r.getString(1),
+          r.isNullAt(2) ? "??" : r.getString(2), 100 * r.getDouble(4), 100 * r.getDouble(5), r.getLong(3)));
+    }
+    Row conc = capacity.orderBy(col(PEAK_CONCURRENT_CALLS).desc(), col(HOUR_START).asc()).first();
+    Row cps = capacity.orderBy(col(PEAK_CALLS_PER_SECOND).desc(), col(HOUR_START).asc()).first();
+    long failures = capacity.agg(sum(col(LIMIT_FAILURES))).first().getLong(0);
+    out.append(String.format(Locale.ROOT, "Peak concurrent calls: %d (hour of %s)%n", conc.getLong(2), conc.get(0)));
+    out.append(String.format(Locale.ROOT, "Peak calls per second: %d (hour of %s)%n", cps.getLong(3), cps.get(0)));
+    out.append(String.format(Locale.ROOT, "Trunk limit failures (5180 cps, 5190 channels): %d%n", failures));
+    List<Row> signals = fraudSignals.orderBy(col(SCORE).desc(), col(END_DATE).asc(), col(TO_COUNTRY).asc()).limit(20)
+        .select(col(END_DATE), col(TO_COUNTRY), col(KIND), col(REASON)).collectAsList();
+    long flagged = signals.size() < 20 ? signals.size() : fraudSignals.count();
+    out.append("Fraud signals: ").append(flagged).append('\n');
+    for (Row r : signals) {
+      out.append(String.format(Locale.ROOT, "  %s %s %s: %s%n", r.get(0), r.getString(1), r.getString(2), r.getString(3)));
+    }
+    return out.toString();
   }
 
   static String pct(long part, long whole) {
