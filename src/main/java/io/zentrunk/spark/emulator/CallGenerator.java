@@ -38,6 +38,9 @@ final class CallGenerator {
   private final int lateMaxSeconds;
   private final String[] trunkDomains = new String[3];
   private final String[] trunkIds = new String[3];
+  private final EmulatorConfig.Burst burst;
+  private final EmulatorConfig.BusyHour busy;
+  private final long burstFirstMinute;
 
   CallGenerator(EmulatorConfig cfg) {
     this.seed = cfg.seed();
@@ -45,6 +48,9 @@ final class CallGenerator {
     this.lateShare = cfg.lateShare();
     this.unlistedShare = cfg.unlistedCodeShare();
     this.lateMaxSeconds = (int) cfg.lateMaxSeconds();
+    this.burst = cfg.burst();
+    this.busy = cfg.busyHour();
+    this.burstFirstMinute = burst == null ? 0 : burst.day().toEpochDay() * 1440 + BURST_FIRST_MINUTE_OF_DAY;
     SplittableRandom r = Seeds.rng(seed, -1, 7);
     for (int i = 0; i < 3; i++) {
       StringBuilder sb = new StringBuilder();
@@ -89,8 +95,37 @@ final class CallGenerator {
     return perMinute * WEEK_SHAPE[idx];
   }
 
-  /** Number of calls ending in epoch minute {@code m} (deterministic, cheap). */
+  /** Number of calls ending in epoch minute {@code m} (deterministic, cheap): the account's and any injected. */
   int count(long m) {
+    return baseCount(m) + burstCount(m) + busyCount(m);
+  }
+
+  static final int BURST_FIRST_MINUTE_OF_DAY = 60;
+  static final int BURST_MINUTES = 240;
+
+  /** The burst's calls ending in minute m: its calls spread evenly over its minutes, exactly {@code calls} in all. */
+  int burstCount(long m) {
+    if (burst == null || m < burstFirstMinute || m >= burstFirstMinute + BURST_MINUTES) {
+      return 0;
+    }
+    long i = m - burstFirstMinute;
+    return (int) ((i + 1) * burst.calls() / BURST_MINUTES - i * burst.calls() / BURST_MINUTES);
+  }
+
+  /** The busy hour's rejected attempts ending in minute m: {@code calls} a day, spread evenly over the hour. */
+  int busyCount(long m) {
+    if (busy == null) {
+      return 0;
+    }
+    long i = Math.floorMod(m, 1440) - busy.hour() * 60L;
+    if (i < 0 || i >= 60) {
+      return 0;
+    }
+    return (int) ((i + 1) * busy.calls() / 60 - i * busy.calls() / 60);
+  }
+
+  /** Number of the account's own calls ending in epoch minute {@code m}. */
+  int baseCount(long m) {
     double lambda = expected(m);
     if (lambda <= 0) {
       return 0;
@@ -118,10 +153,12 @@ final class CallGenerator {
    * {@link #call} from a per-call stream, so a page needs full details of its own calls only.
    */
   MinuteBucket generate(long m) {
-    int n = count(m);
+    int base = baseCount(m);
+    int extra = burstCount(m) + busyCount(m);
+    int n = base + extra;
     SplittableRandom r = Seeds.rng(seed, m, 2);
-    long base = m * 60;
-    int bursts = 1 + n / 6;
+    long first = m * 60;
+    int bursts = 1 + base / 6;
     int[] burstSec = new int[bursts];
     for (int i = 0; i < bursts; i++) {
       burstSec[i] = r.nextInt(60);
@@ -130,14 +167,27 @@ final class CallGenerator {
     long[] hi = new long[n];
     long[] lo = new long[n];
     long[] delay = new long[n];
-    for (int i = 0; i < n; i++) {
-      end[i] = base + (r.nextDouble() < 0.7 ? burstSec[r.nextInt(bursts)] : r.nextInt(60));
+    for (int i = 0; i < base; i++) {
+      end[i] = first + (r.nextDouble() < 0.7 ? burstSec[r.nextInt(bursts)] : r.nextInt(60));
       if (lateShare > 0 && r.nextDouble() < lateShare) {
         delay[i] = 60 + r.nextInt(lateMaxSeconds - 60 + 1);
       }
       java.util.UUID u = CallUuids.encode(seed, m, i, r.nextLong());
       hi[i] = u.getMostSignificantBits();
       lo[i] = u.getLeastSignificantBits();
+    }
+    if (extra > 0) {
+      // injected calls come from their own stream: the account's own calls stay exactly what they are without them
+      SplittableRandom x = Seeds.rng(seed, m, 4);
+      int burstCalls = burstCount(m);
+      int[] busySec = {x.nextInt(60), x.nextInt(60), x.nextInt(60)};
+      for (int i = base; i < n; i++) {
+        boolean injectedBurst = i - base < burstCalls;
+        end[i] = first + (injectedBurst || x.nextDouble() < 0.2 ? x.nextInt(60) : busySec[x.nextInt(3)]);
+        java.util.UUID u = CallUuids.encode(seed, m, i, x.nextLong());
+        hi[i] = u.getMostSignificantBits();
+        lo[i] = u.getLeastSignificantBits();
+      }
     }
     Integer[] idx = new Integer[n];
     for (int i = 0; i < n; i++) {
@@ -175,7 +225,53 @@ final class CallGenerator {
   /** The full record of one call of minute {@code m}; a pure function of its arguments. */
   EmulatedCall call(long m, int ordinal, long endSec, long uuidHi, long uuidLo) {
     SplittableRandom r = Seeds.rng(seed, (m << 24) | ordinal, 3);
-    return call(r, new java.util.UUID(uuidHi, uuidLo).toString(), endSec);
+    String uuid = new java.util.UUID(uuidHi, uuidLo).toString();
+    if (burst != null || busy != null) {
+      int base = baseCount(m);
+      if (ordinal >= base) {
+        return ordinal - base < burstCount(m) ? burstCall(r, uuid, endSec) : rejectedCall(r, uuid, endSec);
+      }
+    }
+    return call(r, uuid, endSec);
+  }
+
+  /** An injected IRSF call: outbound from a US number to the burst's country, answered, 5 to 60 minutes. */
+  private EmulatedCall burstCall(SplittableRandom r, String uuid, long endSec) {
+    Countries.Country us = Countries.byIso("US");
+    Countries.Country to = Countries.byIso(burst.country());
+    int callDuration = 300 + r.nextInt(3301);
+    int inc = to.increment();
+    int bill = ((callDuration + inc - 1) / inc) * inc;
+    BigDecimal rate = to.outboundRate();
+    long units = rate.unscaledValue().longValueExact();
+    BigDecimal amount = BigDecimal.valueOf((2 * units * bill + 60) / 120, 5);
+    Instant end = Instant.ofEpochSecond(endSec);
+    Instant answer = end.minusSeconds(callDuration);
+    Instant initiation = answer.minusSeconds(1 + r.nextInt(5));
+    HangupCodes.Code code = HangupCodes.get(3000);
+    return new EmulatedCall(uuid, hex(r.nextLong()) + hex(r.nextLong()) + "@10.0.0.1", number(r, us), number(r, to),
+        "outbound", callDuration, bill, bill, initiation, answer, end, code.code(), code.name(), code.source(),
+        rate, amount, ZERO5, trunkDomains[0], trunkIds[0], us.iso(), to.iso(), "udp", false, false,
+        "Verified", "A", false, ZERO5);
+  }
+
+  /** An attempt of the busy hour that the trunk's limits rejected: 5180 or 5190, within 0-2 s, nothing billed. */
+  private EmulatedCall rejectedCall(SplittableRandom r, String uuid, long endSec) {
+    boolean outbound = r.nextDouble() < 0.6;
+    Countries.Country home = Countries.pick(r.nextInt(Countries.totalWeight()));
+    Countries.Country far = Countries.pick(r.nextInt(Countries.totalWeight()));
+    Countries.Country fromC = outbound ? home : far;
+    Countries.Country toC = outbound ? far : home;
+    HangupCodes.Code code = HangupCodes.get(r.nextDouble() < 0.6 ? 5180 : 5190);
+    Countries.Country rated = outbound ? toC : home;
+    BigDecimal rate = outbound ? rated.outboundRate() : rated.inboundRate();
+    Instant end = Instant.ofEpochSecond(endSec);
+    boolean usCall = fromC.isUs() || toC.isUs();
+    int trunk = r.nextInt(3);
+    return new EmulatedCall(uuid, hex(r.nextLong()) + hex(r.nextLong()) + "@10.0.0.2", number(r, fromC), number(r, toC),
+        outbound ? "outbound" : "inbound", 0, 0, 0, end.minusSeconds(r.nextInt(3)), null, end, code.code(), code.name(),
+        code.source(), rate, ZERO5, ZERO5, trunkDomains[trunk], trunkIds[trunk], fromC.iso(), toC.iso(), "udp", false,
+        false, usCall ? "Verified" : "Not Applicable", usCall ? "A" : null, false, ZERO5);
   }
 
   private EmulatedCall call(SplittableRandom r, String uuid, long endSec) {

@@ -39,6 +39,29 @@ final class Countries {
           c("SG", "65", 8, "0.01600", "0.00600", 1, 4),
           c("PH", "63", 10, "0.09000", "0.01200", 1, 5));
 
+  /** Premium destinations the account never calls on its own: only an injected burst reaches them. */
+  static final List<Country> PREMIUM =
+      List.of(
+          c("CU", "53", 8, "1.15000", "0.05000", 60, 0),
+          c("SO", "252", 8, "1.80000", "0.05000", 60, 0),
+          c("LV", "371", 8, "0.95000", "0.01000", 60, 0));
+
+  /** The country with this ISO code, of the account or premium, or null. */
+  static Country byIso(String iso) {
+    for (List<Country> l : List.of(ALL, PREMIUM)) {
+      for (Country c : l) {
+        if (c.iso().equals(iso)) {
+          return c;
+        }
+      }
+    }
+    return null;
+  }
+
+  static List<String> isoCodes() {
+    return java.util.stream.Stream.concat(ALL.stream(), PREMIUM.stream()).map(Country::iso).toList();
+  }
+
   private static final int TOTAL_WEIGHT = ALL.stream().mapToInt(Country::weight).sum();
 
   private Countries() {}

@@ -2,6 +2,7 @@ package io.zentrunk.spark.emulator;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.Objects;
 
 /**
@@ -31,7 +32,49 @@ public record EmulatorConfig(
     Duration latencyJitter,
     Faults faults,
     double unlistedCodeShare,
-    long cachedCalls) {
+    long cachedCalls,
+    Burst burst,
+    BusyHour busyHour) {
+
+  /**
+   * A toll-fraud (IRSF) burst: {@code calls} extra outbound calls from US numbers to {@code country}, answered
+   * and long (5 to 60 minutes), ending between 01:00 and 05:00 UTC of {@code day}, spread evenly over those
+   * 240 minutes. {@code country} is one of the account's countries or a premium destination it never calls
+   * (CU, SO, LV).
+   */
+  public record Burst(LocalDate day, String country, int calls) {
+    public static final String DEFAULT_COUNTRY = "CU";
+    public static final int DEFAULT_CALLS = 300;
+
+    public Burst {
+      Objects.requireNonNull(day, "day");
+      Objects.requireNonNull(country, "country");
+      if (Countries.byIso(country) == null) {
+        throw new IllegalArgumentException("burst country must be one of " + Countries.isoCodes() + ", got " + country);
+      }
+      if (calls < 1 || calls > 1_000_000) {
+        throw new IllegalArgumentException("burst calls must be in [1,1000000], got " + calls);
+      }
+    }
+  }
+
+  /**
+   * A busy hour, every day: {@code calls} extra call attempts in the UTC hour {@code hour}, rejected by the
+   * trunk's limits (60% 5180 cps_limit_reached, 40% 5190 concurrent_call_limit_exceeded, within 0-2 s), a few
+   * seconds of each minute carrying most of them.
+   */
+  public record BusyHour(int hour, int calls) {
+    public static final int DEFAULT_CALLS = 600;
+
+    public BusyHour {
+      if (hour < 0 || hour > 23) {
+        throw new IllegalArgumentException("busy hour must be in [0,23], got " + hour);
+      }
+      if (calls < 1 || calls > 1_000_000) {
+        throw new IllegalArgumentException("busy hour calls must be in [1,1000000], got " + calls);
+      }
+    }
+  }
 
   public static final String DEFAULT_AUTH_ID = "MAEMULATOR0000000000";
   public static final String DEFAULT_AUTH_TOKEN = "emulator-token";
@@ -104,6 +147,8 @@ public record EmulatorConfig(
     private Faults faults = Faults.NONE;
     private double unlistedCodeShare;
     private long cachedCalls = 60_000;
+    private Burst burst;
+    private BusyHour busyHour;
 
     private Builder() {}
 
@@ -219,10 +264,23 @@ public record EmulatorConfig(
       return this;
     }
 
+    /** Injects an IRSF burst (see {@link Burst}); default: none. */
+    public Builder burst(LocalDate day, String country, int calls) {
+      this.burst = new Burst(day, country, calls);
+      return this;
+    }
+
+    /** Makes one UTC hour of every day busy beyond the trunk's limits (see {@link BusyHour}); default: none. */
+    public Builder busyHour(int hour, int calls) {
+      this.busyHour = new BusyHour(hour, calls);
+      return this;
+    }
+
     public EmulatorConfig build() {
       return new EmulatorConfig(
           host, port, authId, authToken, seed, callsPerDay, now, lateShare, lateMaxMinutes,
-          rateLimit, rateWindow, retryAfter, latencyMean, latencyJitter, faults, unlistedCodeShare, cachedCalls);
+          rateLimit, rateWindow, retryAfter, latencyMean, latencyJitter, faults, unlistedCodeShare, cachedCalls,
+          burst, busyHour);
     }
   }
 }

@@ -87,6 +87,26 @@ public final class EmulatorCommand implements Callable<Integer> {
   @Option(names = "--stall-seconds", defaultValue = "60", description = "How long a stall lasts.")
   int stallSeconds;
 
+  @Option(names = "--burst-day", paramLabel = "YYYY-MM-DD",
+      description = "Inject a toll-fraud (IRSF) burst: outbound calls to --burst-country ending 01:00-05:00 UTC that day.")
+  String burstDay;
+
+  @Option(names = "--burst-country", defaultValue = EmulatorConfig.Burst.DEFAULT_COUNTRY,
+      description = "Destination of the burst: a premium country the account never calls (CU, SO, LV) or one it does; default ${DEFAULT-VALUE}.")
+  String burstCountry;
+
+  @Option(names = "--burst-calls", defaultValue = "" + EmulatorConfig.Burst.DEFAULT_CALLS,
+      description = "Calls of the burst; default ${DEFAULT-VALUE}.")
+  int burstCalls;
+
+  @Option(names = "--busy-hour", paramLabel = "H",
+      description = "A UTC hour (0-23) of every day busy beyond the trunk's limits: extra attempts end 5180/5190.")
+  Integer busyHour;
+
+  @Option(names = "--busy-calls", defaultValue = "" + EmulatorConfig.BusyHour.DEFAULT_CALLS,
+      description = "Rejected attempts in the busy hour of each day; default ${DEFAULT-VALUE}.")
+  int busyCalls;
+
   private ParameterException bad(String option, String message) {
     return new ParameterException(spec.commandLine(), option + ": " + message);
   }
@@ -157,6 +177,22 @@ public final class EmulatorCommand implements Callable<Integer> {
       b.rateLimitOff();
     } else {
       b.rateLimit(rateLimit, Duration.ofSeconds(rateWindowSeconds));
+    }
+    if (burstDay != null) {
+      try {
+        b.burst(java.time.LocalDate.parse(burstDay), burstCountry.toUpperCase(java.util.Locale.ROOT), burstCalls);
+      } catch (DateTimeParseException e) {
+        throw bad("--burst-day", "expected YYYY-MM-DD, got \"" + burstDay + "\"");
+      } catch (IllegalArgumentException e) {
+        throw bad(e.getMessage().startsWith("burst country") ? "--burst-country" : "--burst-calls", e.getMessage());
+      }
+    }
+    if (busyHour != null) {
+      try {
+        b.busyHour(busyHour, busyCalls);
+      } catch (IllegalArgumentException e) {
+        throw bad(e.getMessage().startsWith("busy hour calls") ? "--busy-calls" : "--busy-hour", e.getMessage());
+      }
     }
     if (now != null) {
       try {

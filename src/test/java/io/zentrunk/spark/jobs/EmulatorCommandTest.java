@@ -63,6 +63,22 @@ class EmulatorCommandTest {
     assertBad("--port", "--port", "70000");
     assertBad("--rate-window-seconds", "--rate-window-seconds", "0");
     assertBad("--seed", "--seed", "abc");
+    assertBad("--burst-day", "--burst-day", "2026-13-01");
+    assertBad("--burst-country", "--burst-day", "2026-10-01", "--burst-country", "ZZ");
+    assertBad("--burst-calls", "--burst-day", "2026-10-01", "--burst-calls", "0");
+    assertBad("--busy-hour", "--busy-hour", "24");
+    assertBad("--busy-calls", "--busy-hour", "9", "--busy-calls", "-1");
+  }
+
+  @Test
+  void burstAndBusyHourMapOntoTheConfigAndAreOffByDefault() {
+    EmulatorConfig c = parse("--burst-day", "2026-10-28", "--burst-country", "so", "--burst-calls", "50",
+        "--busy-hour", "15", "--busy-calls", "900");
+    assertThat(c.burst()).isEqualTo(new EmulatorConfig.Burst(java.time.LocalDate.parse("2026-10-28"), "SO", 50));
+    assertThat(c.busyHour()).isEqualTo(new EmulatorConfig.BusyHour(15, 900));
+    EmulatorConfig d = parse();
+    assertThat(d.burst()).isNull();
+    assertThat(d.busyHour()).isNull();
   }
 
   private static void assertBad(String option, String... args) {
