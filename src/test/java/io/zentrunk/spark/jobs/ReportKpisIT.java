@@ -1,0 +1,224 @@
+package io.zentrunk.spark.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.zentrunk.spark.emulator.EmulatedCall;
+import io.zentrunk.spark.emulator.EmulatorConfig;
+import io.zentrunk.spark.emulator.ZentrunkEmulator;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The report's kpis, capacity and fraud_signals through SparkSubmit against aggregates computed here, in plain
+ * Java and straight from each definition, from the emulator's ground truth: an account with an injected IRSF
+ * burst and a busy hour of 5180/5190 rejections. The same account without the burst flags nothing.
+ */
+class ReportKpisIT {
+
+  static final Instant NOW = Instant.parse("2026-11-01T12:00:00Z");
+  static final Instant START = Instant.parse("2026-10-28T00:00:00Z");
+  static final Instant END = Instant.parse("2026-10-29T00:00:00Z");
+  static final LocalDate BURST_DAY = LocalDate.parse("2026-10-28");
+  static final BigDecimal MIN_AMOUNT = new BigDecimal("25.00");
+  static final BigDecimal RATIO = new BigDecimal("5");
+  static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    spark = SparkSession.builder().master("local[2]").appName("ReportKpisIT").config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "4")
+        .config("spark.sql.session.timeZone", "UTC").config("spark.sql.datetime.java8API.enabled", "true").getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  static EmulatorConfig.Builder account() {
+    return EmulatorConfig.builder().seed(23).callsPerDay(5_000).now(NOW).rateLimitOff().busyHour(15, 900);
+  }
+
+  @Test
+  void kpisCapacityAndFraudSignalsEqualTheirDefinitionsOnTheGroundTruth(@TempDir Path tmp) throws Exception {
+    try (ZentrunkEmulator api = ZentrunkEmulator.start(account().burst(BURST_DAY, "CU", 300).build())) {
+      Path out = tmp.resolve("report");
+      Path log = tmp.resolve("report.log");
+      int code = JobsIT.run(api, log, "report", "--start", "2026-10-28", "--end", "2026-10-29", "--output", out.toString(),
+          "--api-url", api.baseUrl(), "--now", "2026-11-01 12:00:00", "--source-option", "request_budget=100000");
+      String text = Files.readString(log);
+      assertThat(code).as(text).isZero();
+      List<EmulatedCall> window = api.groundTruth(START, END);
+      List<EmulatedCall> baseline = api.groundTruth(START.minusSeconds(7 * 86_400), START);
+
+      // kpis
+      Map<List<Object>, long[]> k = new HashMap<>();
+      Map<List<Object>, BigDecimal> amounts = new HashMap<>();
+      for (EmulatedCall c : window) {
+        List<Object> key = Arrays.asList(JobsIT.day(c.endTime()), c.callDirection(), c.toCountry());
+        long[] a = k.computeIfAbsent(key, x -> new long[7]);
+        boolean answered = c.answerTime() != null;
+        a[0]++;
+        a[1] += answered ? 1 : 0;
+        a[2] += !answered && Set.of(4410, 4550, 6000, 6030).contains(c.hangupCauseCode()) ? 1 : 0;
+        a[3] += answered && c.callDuration() < 6 ? 1 : 0;
+        a[4] += c.callDuration();
+        a[5] += c.billDuration();
+        amounts.merge(key, c.totalAmount(), BigDecimal::add);
+      }
+      List<Row> kpis = spark.read().parquet(out.resolve("kpis").toString()).collectAsList();
+      assertThat(kpis).hasSize(k.size());
+      long shortCalls = 0;
+      for (Row r : kpis) {
+        List<Object> key = Arrays.asList(r.getAs("end_date").toString(), r.getAs("call_direction"), r.getAs("to_country"));
+        long[] w = k.get(key);
+        assertThat(w).as(key.toString()).isNotNull();
+        assertThat(new long[] {r.<Long>getAs("calls"), r.<Long>getAs("answered_calls"), r.<Long>getAs("short_calls"),
+            r.<Long>getAs("call_seconds"), r.<Long>getAs("billed_seconds"), r.<Long>getAs("billing_overhead_seconds")})
+            .as(key.toString()).isEqualTo(new long[] {w[0], w[1], w[3], w[4], w[5], w[5] - w[4]});
+        assertThat(r.<Double>getAs("asr")).isEqualTo((double) w[1] / w[0]);
+        assertThat(r.<Double>getAs("ner")).isEqualTo((double) (w[1] + w[2]) / w[0]);
+        assertThat(r.<Double>getAs("short_call_ratio")).isEqualTo(w[1] == 0 ? null : (double) w[3] / w[1]);
+        BigDecimal amount = amounts.get(key);
+        assertThat(r.<BigDecimal>getAs("amount")).isEqualByComparingTo(amount);
+        BigDecimal cost = r.getAs("cost_per_billed_minute");
+        if (w[5] == 0) {
+          assertThat(cost).isNull();
+        } else {
+          assertThat(cost).isEqualTo(amount.multiply(BigDecimal.valueOf(60)).divide(BigDecimal.valueOf(w[5]), 5, RoundingMode.HALF_UP));
+        }
+        shortCalls += w[3];
+      }
+      assertThat(shortCalls).as("the window has short calls to count").isPositive();
+
+      // capacity: for every hour, straight from the definitions; the peak is reached at the hour start or a start
+      List<Row> capacity = spark.read().parquet(out.resolve("capacity").toString()).orderBy("hour_start").collectAsList();
+      assertThat(capacity).hasSize(24);
+      long maxConcurrent = 0;
+      for (int h = 0; h < 24; h++) {
+        long from = START.getEpochSecond() + h * 3600L;
+        long to = from + 3600;
+        Map<Long, Long> perSecond = new TreeMap<>();
+        long started = 0;
+        long failures = 0;
+        List<Long> instants = new ArrayList<>(List.of(from));
+        for (EmulatedCall c : window) {
+          long i = c.initiationTime().getEpochSecond();
+          if (i >= from && i < to) {
+            started++;
+            perSecond.merge(i, 1L, Long::sum);
+            failures += c.hangupCauseCode() == 5180 || c.hangupCauseCode() == 5190 ? 1 : 0;
+            instants.add(i);
+          }
+        }
+        long peak = 0;
+        for (long t : instants) {
+          long n = 0;
+          for (EmulatedCall c : window) {
+            if (c.initiationTime().getEpochSecond() <= t && t < c.endTime().getEpochSecond()) {
+              n++;
+            }
+          }
+          peak = Math.max(peak, n);
+        }
+        Row r = capacity.get(h);
+        assertThat(r.<Instant>getAs("hour_start")).isEqualTo(Instant.ofEpochSecond(from));
+        assertThat(new long[] {r.<Long>getAs("calls_started"), r.<Long>getAs("peak_concurrent_calls"),
+            r.<Long>getAs("peak_calls_per_second"), r.<Long>getAs("limit_failures")}).as("hour " + h)
+            .isEqualTo(new long[] {started, peak, perSecond.values().stream().mapToLong(x -> x).max().orElse(0), failures});
+        maxConcurrent = Math.max(maxConcurrent, peak);
+      }
+      // 900 rejections end in 15:00-15:59 within 0-2 s of starting; a few of the first second start at 14:59
+      assertThat(capacity.get(15).<Long>getAs("limit_failures")).as("the busy hour").isGreaterThan(880);
+
+      // fraud signals: the rule applied in plain Java to the truth of the window and the 7 days before
+      List<String> expected = fraud(window, baseline);
+      assertThat(expected).as("the burst is flagged").anyMatch(s -> s.startsWith("2026-10-28|CU|"));
+      List<String> signals = spark.read().parquet(out.resolve("fraud_signals").toString()).collectAsList().stream()
+          .map(r -> r.getAs("end_date").toString() + "|" + r.getAs("to_country") + "|" + r.getAs("kind") + "|"
+              + r.getAs("calls") + "|" + r.getAs("billed_seconds") + "|" + r.<BigDecimal>getAs("amount").toPlainString()
+              + "|" + r.<BigDecimal>getAs("baseline_amount").toPlainString())
+          .toList();
+      assertThat(signals).containsExactlyInAnyOrderElementsOf(expected);
+
+      assertThat(text).contains("Peak concurrent calls: " + maxConcurrent + " (hour of ")
+          .contains("Fraud signals: " + expected.size()).contains("2026-10-28 CU irsf: USD ")
+          .contains("Worst NER destinations");
+    }
+  }
+
+  @Test
+  void theSameAccountWithoutTheBurstFlagsNothing(@TempDir Path tmp) {
+    try (ZentrunkEmulator api = ZentrunkEmulator.start(account().build())) {
+      Map<String, String> o = Map.of("api_url", api.baseUrl(), "auth_id", api.config().authId(), "auth_token",
+          api.config().authToken(), "now", NOW.toString(), "request_budget", "100000");
+      Instant from = START.minusSeconds(7 * 86_400);
+      Dataset<Row> window = CdrSources.api(spark, o, START, END);
+      Dataset<Row> baseline = CdrSources.api(spark, o, from, START).filter("call_direction = 'outbound'");
+      ReportJob.Input in = new ReportJob.Input(window, baseline, START, END, LocalDate.parse("2026-10-21"),
+          new Reports.FraudRule(MIN_AMOUNT, RATIO, 7));
+      ByteArrayOutputStream summary = new ByteArrayOutputStream();
+      ReportJob.run(spark, in, tmp.resolve("report").toString(), new PrintStream(summary, true, StandardCharsets.UTF_8));
+      assertThat(fraud(api.groundTruth(START, END), api.groundTruth(from, START))).isEmpty();
+      assertThat(spark.read().parquet(tmp.resolve("report/fraud_signals").toString()).count()).isZero();
+      assertThat(summary.toString(StandardCharsets.UTF_8)).contains("Fraud signals: 0\n");
+    }
+  }
+
+  /** The IRSF rule on the truth: day|country|irsf|calls|billed_seconds|amount|baseline_amount of each flagged day. */
+  static List<String> fraud(List<EmulatedCall> window, List<EmulatedCall> baseline) {
+    Map<String, BigDecimal> before = new HashMap<>();
+    for (EmulatedCall c : baseline) {
+      if (c.callDirection().equals("outbound")) {
+        before.merge(c.toCountry(), c.totalAmount(), BigDecimal::add);
+      }
+    }
+    Map<String, long[]> n = new HashMap<>();
+    Map<String, BigDecimal> amount = new HashMap<>();
+    for (EmulatedCall c : window) {
+      if (c.callDirection().equals("outbound")) {
+        long[] a = n.computeIfAbsent(c.toCountry(), x -> new long[2]);
+        a[0]++;
+        a[1] += c.billDuration();
+        amount.merge(c.toCountry(), c.totalAmount(), BigDecimal::add);
+      }
+    }
+    List<String> out = new ArrayList<>();
+    for (Map.Entry<String, BigDecimal> e : amount.entrySet()) {
+      BigDecimal sum = before.getOrDefault(e.getKey(), BigDecimal.ZERO);
+      BigDecimal a = e.getValue();
+      boolean flagged = a.compareTo(MIN_AMOUNT) >= 0
+          && (sum.signum() == 0 || a.multiply(BigDecimal.valueOf(7)).compareTo(sum.multiply(RATIO)) >= 0);
+      if (flagged) {
+        long[] x = n.get(e.getKey());
+        out.add("2026-10-28|" + e.getKey() + "|irsf|" + x[0] + "|" + x[1] + "|" + a.setScale(5).toPlainString() + "|"
+            + sum.divide(BigDecimal.valueOf(7), 5, RoundingMode.HALF_UP).toPlainString());
+      }
+    }
+    return out.stream().sorted().collect(Collectors.toList());
+  }
+}
