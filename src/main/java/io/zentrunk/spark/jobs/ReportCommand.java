@@ -112,11 +112,14 @@ public final class ReportCommand extends JobCommand {
     try (ApiEndpoint api = endpoint(apiUrl)) {
       Dataset<Row> cdrs = CdrSources.api(spark, sourceOptions(api), s, e);
       // the API keeps 90 days: the baseline starts no earlier than the first whole day it still holds
+      // (a minute of margin: the source takes its own "now" a moment later)
       Instant from = baselineFrom;
-      Instant retained = Timestamps.start(Timestamps.ceilDay(now().minus(Duration.ofDays(90))));
+      Instant retained = Timestamps.start(Timestamps.ceilDay(now().minus(Duration.ofDays(90)).plus(Duration.ofMinutes(1))));
       if (from.isBefore(retained)) {
         from = retained;
-        System.err.println("report: note: the API keeps 90 days; the fraud baseline starts at " + from);
+        if (from.isBefore(s)) {
+          System.err.println("report: note: the API keeps 90 days; the fraud baseline starts at " + from);
+        }
       }
       ReportJob.Input in = from.isBefore(s)
           ? new ReportJob.Input(cdrs, outbound(CdrSources.api(spark, sourceOptions(api), from, s)), s, e,

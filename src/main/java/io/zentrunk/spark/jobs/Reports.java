@@ -250,9 +250,11 @@ public final class Reports {
     Dataset<Row> carried = perSecond
         .groupBy(col(HOUR_SEC))
         .agg(sum(col("d")).as("hd"))
-        // a window over the hours (one row each, a few thousand at most): the level carried into each hour
+        // a window over the hours (one row each, 2,160 for 90 days): the level carried into each hour; one
+        // partition on purpose, the table is small
         .withColumn("carry", coalesce(
-            sum(col("hd")).over(Window.orderBy(col(HOUR_SEC)).rowsBetween(Window.unboundedPreceding(), -1)), lit(0L)))
+            sum(col("hd")).over(Window.partitionBy(lit(0)).orderBy(col(HOUR_SEC))
+                .rowsBetween(Window.unboundedPreceding(), -1)), lit(0L)))
         .select(col(HOUR_SEC), col("carry"));
     Dataset<Row> peaks = perSecond
         .withColumn("level", sum(col("d")).over(Window.partitionBy(col(HOUR_SEC)).orderBy(col("sec"))
@@ -357,7 +359,7 @@ public final class Reports {
         .withColumn("rank", row_number().over(Window.partitionBy(col(END_DATE))
             .orderBy(col(NER).asc(), col(CALLS).desc(), col(CALL_DIRECTION).asc(), col(TO_COUNTRY).asc_nulls_last())))
         .filter(col("rank").leq(3))
-        .withColumn("day_rank", dense_rank().over(Window.orderBy(col(END_DATE).desc())))
+        .withColumn("day_rank", dense_rank().over(Window.partitionBy(lit(0)).orderBy(col(END_DATE).desc())))
         .filter(col("day_rank").leq(7))
         .orderBy(col(END_DATE).asc(), col("rank").asc())
         .select(col(END_DATE), col(CALL_DIRECTION), col(TO_COUNTRY), col(CALLS), col(NER), col(ASR))

@@ -38,7 +38,7 @@ class CommandsTest {
     Outcome report = run("report", "--help");
     assertThat(report.code()).isZero();
     assertThat(report.out()).contains("--start=TS", "--end=TS", "--output=PATH", "--source=api|lake", "--lake=PATH",
-        "--api-url=URL");
+        "--api-url=URL", "--fraud-min-amount=USD", "--fraud-ratio=X", "--fraud-baseline-days=N");
     Outcome ingest = run("ingest", "--help");
     assertThat(ingest.code()).isZero();
     assertThat(ingest.out()).contains("--lake=PATH", "--lookback-days=N", "--accept-data-loss", "--api-url=URL");
@@ -56,6 +56,16 @@ class CommandsTest {
         "--source", "ftp"), "--source must be api or lake");
     assertOneLineError(run("report", "--start", "2026-11-01", "--end", "2026-11-02", "--output", "/tmp/x",
         "--source", "lake"), "--lake");
+    assertOneLineError(run("report", "--start", "2026-11-01", "--end", "2026-11-02", "--output", "/tmp/x",
+        "--fraud-min-amount", "lots"), "--fraud-min-amount must be a decimal number, not 'lots'");
+    assertOneLineError(run("report", "--start", "2026-11-01", "--end", "2026-11-02", "--output", "/tmp/x",
+        "--fraud-min-amount", "-1"), "--fraud-min-amount must be >= 0 USD");
+    assertOneLineError(run("report", "--start", "2026-11-01", "--end", "2026-11-02", "--output", "/tmp/x",
+        "--fraud-min-amount", "0.000001"), "--fraud-min-amount", "at most 5 decimals");
+    assertOneLineError(run("report", "--start", "2026-11-01", "--end", "2026-11-02", "--output", "/tmp/x",
+        "--fraud-ratio", "0.5"), "--fraud-ratio must be at least 1");
+    assertOneLineError(run("report", "--start", "2026-11-01", "--end", "2026-11-02", "--output", "/tmp/x",
+        "--fraud-baseline-days", "0"), "--fraud-baseline-days must be in [1,60]");
   }
 
   @Test
