@@ -7,7 +7,8 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.dense_rank;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.date_sub;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.floor;
@@ -247,15 +248,14 @@ public final class Reports {
     Dataset<Row> perSecond = events
         .groupBy(hourOf(col("sec")).as(HOUR_SEC), col("sec"))
         .agg(sum(col("d")).as("d"));
-    Dataset<Row> carried = perSecond
+    // the level carried into each hour: the net events of all earlier hours, from the per-hour table (one row an
+    // hour, 2,160 for 90 days) joined with itself; small enough to broadcast
+    Dataset<Row> hourly = perSecond.groupBy(col(HOUR_SEC)).agg(sum(col("d")).as("hd"));
+    Dataset<Row> earlier = hourly.select(col(HOUR_SEC).as("earlier_sec"), col("hd"));
+    Dataset<Row> carried = hourly.select(col(HOUR_SEC))
+        .join(broadcast(earlier), col("earlier_sec").lt(col(HOUR_SEC)), "left")
         .groupBy(col(HOUR_SEC))
-        .agg(sum(col("d")).as("hd"))
-        // a window over the hours (one row each, 2,160 for 90 days): the level carried into each hour; one
-        // partition on purpose, the table is small
-        .withColumn("carry", coalesce(
-            sum(col("hd")).over(Window.partitionBy(lit(0)).orderBy(col(HOUR_SEC))
-                .rowsBetween(Window.unboundedPreceding(), -1)), lit(0L)))
-        .select(col(HOUR_SEC), col("carry"));
+        .agg(coalesce(sum(col("hd")), lit(0L)).as("carry"));
     Dataset<Row> peaks = perSecond
         .withColumn("level", sum(col("d")).over(Window.partitionBy(col(HOUR_SEC)).orderBy(col("sec"))
             .rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
@@ -354,13 +354,13 @@ public final class Reports {
    */
   public static String operationsSummary(Dataset<Row> kpis, Dataset<Row> capacity, Dataset<Row> fraudSignals) {
     StringBuilder out = new StringBuilder();
-    List<Row> worst = kpis
+    Object lastDay = kpis.agg(max(col(END_DATE))).first().get(0);
+    List<Row> worst = lastDay == null ? List.of() : kpis
         .filter(col(CALLS).geq(SUMMARY_MIN_CALLS))
         .withColumn("rank", row_number().over(Window.partitionBy(col(END_DATE))
             .orderBy(col(NER).asc(), col(CALLS).desc(), col(CALL_DIRECTION).asc(), col(TO_COUNTRY).asc_nulls_last())))
         .filter(col("rank").leq(3))
-        .withColumn("day_rank", dense_rank().over(Window.partitionBy(lit(0)).orderBy(col(END_DATE).desc())))
-        .filter(col("day_rank").leq(7))
+        .filter(col(END_DATE).gt(date_sub(lit(lastDay), 7)))
         .orderBy(col(END_DATE).asc(), col("rank").asc())
         .select(col(END_DATE), col(CALL_DIRECTION), col(TO_COUNTRY), col(CALLS), col(NER), col(ASR))
         .collectAsList();
@@ -372,12 +372,19 @@ public final class Reports {
       out.append(String.format(Locale.ROOT, "  %s %s to %s: NER %.1f%%, ASR %.1f%% of %d calls%n", r.get(0), r.getString(1),
           r.isNullAt(2) ? "??" : r.getString(2), 100 * r.getDouble(4), 100 * r.getDouble(5), r.getLong(3)));
     }
-    Row conc = capacity.orderBy(col(PEAK_CONCURRENT_CALLS).desc(), col(HOUR_START).asc()).first();
-    Row cps = capacity.orderBy(col(PEAK_CALLS_PER_SECOND).desc(), col(HOUR_START).asc()).first();
-    long failures = capacity.agg(sum(col(LIMIT_FAILURES))).first().getLong(0);
-    out.append(String.format(Locale.ROOT, "Peak concurrent calls: %d (hour of %s)%n", conc.getLong(2), conc.get(0)));
-    out.append(String.format(Locale.ROOT, "Peak calls per second: %d (hour of %s)%n", cps.getLong(3), cps.get(0)));
-    out.append(String.format(Locale.ROOT, "Trunk limit failures (5180 cps, 5190 channels): %d%n", failures));
+    // hours as epoch seconds: the printed hour never depends on the JVM's or the session's time zone
+    Dataset<Row> hours = capacity.select(unix_seconds(col(HOUR_START)).as(HOUR_SEC), col(PEAK_CONCURRENT_CALLS),
+        col(PEAK_CALLS_PER_SECOND), col(LIMIT_FAILURES));
+    List<Row> conc = hours.orderBy(col(PEAK_CONCURRENT_CALLS).desc(), col(HOUR_SEC).asc()).limit(1).collectAsList();
+    List<Row> cps = hours.orderBy(col(PEAK_CALLS_PER_SECOND).desc(), col(HOUR_SEC).asc()).limit(1).collectAsList();
+    if (!conc.isEmpty()) {
+      long failures = hours.agg(sum(col(LIMIT_FAILURES))).first().getLong(0);
+      out.append(String.format(Locale.ROOT, "Peak concurrent calls: %d (hour of %s)%n", conc.get(0).getLong(1),
+          Instant.ofEpochSecond(conc.get(0).getLong(0))));
+      out.append(String.format(Locale.ROOT, "Peak calls per second: %d (hour of %s)%n", cps.get(0).getLong(2),
+          Instant.ofEpochSecond(cps.get(0).getLong(0))));
+      out.append(String.format(Locale.ROOT, "Trunk limit failures (5180 cps, 5190 channels): %d%n", failures));
+    }
     List<Row> signals = fraudSignals.orderBy(col(SCORE).desc(), col(END_DATE).asc(), col(TO_COUNTRY).asc()).limit(20)
         .select(col(END_DATE), col(TO_COUNTRY), col(KIND), col(REASON)).collectAsList();
     long flagged = signals.size() < 20 ? signals.size() : fraudSignals.count();

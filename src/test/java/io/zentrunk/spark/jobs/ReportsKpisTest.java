@@ -169,4 +169,39 @@ class ReportsKpisTest {
         .containsExactly("2026-11-08|DE|irsf|1|60|10.00000|1.00000|2.0|USD 10.00000 to DE in 1 calls (60 billed s): 10.0 "
             + "times its daily average of USD 1.00000 over the 3 days before");
   }
+
+  @Test
+  void operationsSummaryNamesTheWorstNerDestinationsThePeaksAndTheSignals() {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      rows.add(cdr("gb" + i).end("2026-11-01T10:00:00Z").countries("US", "GB").row());
+      // FR: 10 answered, 5 busy (delivered), 5 not found (the network's fault): ASR 50%, NER 75%
+      Row fr = i < 10 ? cdr("fr" + i).end("2026-11-01T10:00:00Z").countries("US", "FR").row()
+          : i < 15 ? cdr("fr" + i).end("2026-11-01T10:00:00Z").unanswered().cause(4410, "user_busy", "carrier").countries("US", "FR").row()
+          : cdr("fr" + i).end("2026-11-01T10:00:00Z").unanswered().cause(4090, "destination_not_found", "carrier")
+              .countries("US", "FR").row();
+      rows.add(fr);
+    }
+    rows.add(cdr("de").end("2026-11-01T10:00:00Z").unanswered().cause(4090, "destination_not_found", "carrier")
+        .countries("US", "DE").row()); // NER 0 but one call: too few to list
+    Dataset<Row> cdrs = TestCdrs.df(spark, rows);
+    Instant start = Instant.parse("2026-11-01T09:00:00Z");
+    Instant end = Instant.parse("2026-11-01T11:00:00Z");
+    Reports.FraudRule rule = new Reports.FraudRule(new BigDecimal("0.10"), new BigDecimal("5"), 7);
+    String text = Reports.operationsSummary(Reports.kpis(cdrs), Reports.capacity(cdrs, start, end),
+        Reports.fraudSignals(cdrs, LocalDate.parse("2026-11-01"), LocalDate.parse("2026-10-31"), rule));
+    // all 41 calls end at 10:00:00; the 30 answered ones start at 09:58:55 (60 s talk + 5 s ringing), the 11
+    // unanswered at 09:59:55: 41 at once from 09:59:55, 30 starts in one second; GB costs 20 x 0.00500 = 0.10000
+    // (the minimum amount, nothing before it), FR 10 x 0.00500 = 0.05000 (under it)
+    assertThat(text).isEqualTo(String.join("\n",
+        "Worst NER destinations (at least 20 calls):",
+        "  2026-11-01 outbound to FR: NER 75.0%, ASR 50.0% of 20 calls",
+        "  2026-11-01 outbound to GB: NER 100.0%, ASR 100.0% of 20 calls",
+        "Peak concurrent calls: 41 (hour of 2026-11-01T09:00:00Z)",
+        "Peak calls per second: 30 (hour of 2026-11-01T09:00:00Z)",
+        "Trunk limit failures (5180 cps, 5190 channels): 0",
+        "Fraud signals: 1",
+        "  2026-11-01 GB irsf: USD 0.10000 to GB in 20 calls (1200 billed s); nothing billed to GB in the 1 days before",
+        ""));
+  }
 }
