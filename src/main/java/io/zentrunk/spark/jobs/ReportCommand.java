@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
         "trunk capacity and fraud signals of the CDRs with START <= end_time < END, written as Parquet under",
         "OUTPUT/hangup_causes, countries, attestation, kpis, capacity and fraud_signals (replaced on re-run); a",
         "short summary goes to stdout. Fraud signals compare each day with the --fraud-baseline-days days before it,",
-        "read in addition (outbound calls only; from the API no further back than its 90 days).",
+        "read in addition (outbound calls only; from the API no further back than its 90 days) unless",
+        "--no-fraud-baseline-read.",
         "Times are UTC: YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]' or ISO-8601."})
 public final class ReportCommand extends JobCommand {
 
@@ -52,6 +53,10 @@ public final class ReportCommand extends JobCommand {
   @Option(names = "--fraud-baseline-days", paramLabel = "N", defaultValue = "7",
       description = "fraud signals: the baseline is the average day of the N days before; read in addition (default: ${DEFAULT-VALUE})")
   int fraudBaselineDays;
+
+  @Option(names = "--no-fraud-baseline-read",
+      description = "fraud signals: read nothing before --start; judge each day against the window's own earlier days")
+  boolean noFraudBaselineRead;
 
   /** The fraud rule of the options, validated. */
   Reports.FraudRule fraudRule() {
@@ -95,7 +100,7 @@ public final class ReportCommand extends JobCommand {
       throw new UsageException("--lake is only read with --source lake");
     }
     Reports.FraudRule rule = fraudRule();
-    Instant baselineFrom = ReportJob.baselineStart(s, rule.baselineDays());
+    Instant baselineFrom = noFraudBaselineRead ? s : ReportJob.baselineStart(s, rule.baselineDays());
     if (src.equals("lake")) {
       SparkSession spark = session("zentrunk report");
       writable(spark, output, "--output");
@@ -103,8 +108,9 @@ public final class ReportCommand extends JobCommand {
       l.state().map(LakeState::completeUntil).filter(c -> c.isBefore(e)).ifPresent(c -> System.err.println(
           "report: note: the lake is complete only up to " + c + "; later days may be partial or missing"));
       // the lake holds what ingest wrote: days it does not hold count as days without calls
-      ReportJob.run(spark, new ReportJob.Input(l.read(s, e), outbound(l.read(baselineFrom, s)), s, e,
-          Timestamps.day(baselineFrom), rule), output);
+      ReportJob.run(spark, baselineFrom.isBefore(s)
+          ? new ReportJob.Input(l.read(s, e), outbound(l.read(baselineFrom, s)), s, e, Timestamps.day(baselineFrom), rule)
+          : ReportJob.Input.windowOnly(l.read(s, e), s, e, rule), output);
       return;
     }
     SparkSession spark = session("zentrunk report");

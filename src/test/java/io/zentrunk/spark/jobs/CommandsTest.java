@@ -38,7 +38,8 @@ class CommandsTest {
     Outcome report = run("report", "--help");
     assertThat(report.code()).isZero();
     assertThat(report.out()).contains("--start=TS", "--end=TS", "--output=PATH", "--source=api|lake", "--lake=PATH",
-        "--api-url=URL", "--fraud-min-amount=USD", "--fraud-ratio=X", "--fraud-baseline-days=N");
+        "--api-url=URL", "--fraud-min-amount=USD", "--fraud-ratio=X", "--fraud-baseline-days=N",
+        "--no-fraud-baseline-read");
     Outcome ingest = run("ingest", "--help");
     assertThat(ingest.code()).isZero();
     assertThat(ingest.out()).contains("--lake=PATH", "--lookback-days=N", "--accept-data-loss", "--api-url=URL");
