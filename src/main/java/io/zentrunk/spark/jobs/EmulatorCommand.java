@@ -181,7 +181,7 @@ public final class EmulatorCommand implements Callable<Integer> {
     if (burstDay != null) {
       try {
         b.burst(java.time.LocalDate.parse(burstDay), burstCountry.toUpperCase(java.util.Locale.ROOT), burstCalls);
-      } catch (DateTimeParseException e) {
+      } catch (java.time.format.DateTimeParseException e) {
         throw bad("--burst-day", "expected YYYY-MM-DD, got \"" + burstDay + "\"");
       } catch (IllegalArgumentException e) {
         throw bad(e.getMessage().startsWith("burst country") ? "--burst-country" : "--burst-calls", e.getMessage());
