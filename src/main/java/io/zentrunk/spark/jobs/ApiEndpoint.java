@@ -35,12 +35,22 @@ public final class ApiEndpoint implements AutoCloseable {
   public static ApiEndpoint startIfNoCredentials(String apiUrl, Map<String, String> env, PrintStream say) {
     String authId = env.get(ReadOptions.ENV_AUTH_ID);
     if (apiUrl != null || authId != null && !authId.isBlank()) {
-      Map<String, String> o = new HashMap<>();
-      if (apiUrl != null) {
-        o.put(ReadOptions.API_URL.key(), apiUrl);
-      }
-      return new ApiEndpoint(null, o);
+      return remote(apiUrl);
     }
+    return startBuiltIn(say);
+  }
+
+  /** The real service, or {@code apiUrl}; credentials come from the environment. */
+  public static ApiEndpoint remote(String apiUrl) {
+    Map<String, String> o = new HashMap<>();
+    if (apiUrl != null) {
+      o.put(ReadOptions.API_URL.key(), apiUrl);
+    }
+    return new ApiEndpoint(null, o);
+  }
+
+  /** The built-in emulator, saying so in one line on {@code say}. */
+  public static ApiEndpoint startBuiltIn(PrintStream say) {
     ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(DEMO_SEED).callsPerDay(DEMO_CALLS_PER_DAY)
         .liveClock().build());
     say.println("No PLIVO_AUTH_ID/PLIVO_AUTH_TOKEN and no --api-url: reading the built-in emulator at " + api.baseUrl()

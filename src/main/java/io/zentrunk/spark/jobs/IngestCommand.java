@@ -1,6 +1,7 @@
 package io.zentrunk.spark.jobs;
 
 import java.time.Instant;
+import java.util.Map;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
@@ -10,14 +11,24 @@ import picocli.CommandLine.Option;
     name = "ingest",
     mixinStandardHelpOptions = true,
     description = {
-        "Loads CDRs from the API into a lake: LAKE/cdrs/ (Parquet, partitioned by end_date, the UTC day) and",
-        "LAKE/_zentrunk_state.json (complete up to which UTC midnight). Without --start it continues from the",
-        "state, re-reading --lookback-days days before it, up to today. Each day loaded is replaced as a whole;",
-        "re-running is always safe. The API keeps 90 days: a lake that falls further behind loses data."})
+        "Loads CDRs from the API into a lake: an Apache Iceberg table at LAKE/cdrs (or --table in a catalog), or",
+        "with --format parquet LAKE/cdrs/ partitioned by end_date plus LAKE/_zentrunk_state.json. Without --start it",
+        "continues from the lake's state, re-reading --lookback-days days before it, up to today. Each day loaded is",
+        "replaced as a whole (on Iceberg in one atomic commit with the state); re-running is always safe. Reads the",
+        "account of PLIVO_AUTH_ID/PLIVO_AUTH_TOKEN, never the built-in emulator unless --emulator is given.",
+        "The API keeps 90 days: a lake that falls further behind loses data."})
 public final class IngestCommand extends JobCommand {
 
-  @Option(names = "--lake", paramLabel = "PATH", description = "the lake folder (local, hdfs://, s3a://), required")
+  @Option(names = "--lake", paramLabel = "PATH", description = "the lake folder (local, hdfs://, s3a://); or --table")
   String lake;
+
+  @Option(names = "--table", paramLabel = "CATALOG.NAMESPACE.TABLE",
+      description = "an Iceberg table in a catalog configured with spark.sql.catalog.CATALOG.* (REST, JDBC, Glue, Hive, Nessie...); or --lake")
+  String table;
+
+  @Option(names = "--format", paramLabel = "iceberg|parquet",
+      description = "format of a new --lake (default: iceberg); an existing lake keeps its own")
+  String format;
 
   @Option(names = "--start", paramLabel = "TS", description = "first day to load (UTC); default: the state")
   String start;
@@ -29,30 +40,77 @@ public final class IngestCommand extends JobCommand {
       description = "days before the state to re-read for late CDRs (default: ${DEFAULT-VALUE})")
   int lookbackDays;
 
+  @Option(names = "--keep-snapshots-days", paramLabel = "N", defaultValue = "7",
+      description = "Iceberg: expire snapshots older than N days and delete the files only they used (default: ${DEFAULT-VALUE})")
+  int keepSnapshotsDays;
+
   @Option(names = "--accept-data-loss", description = "skip days past the API's 90-day retention instead of failing")
   boolean acceptDataLoss;
 
   @Option(names = "--api-url", paramLabel = "URL", description = "API base URL (default: the real service)")
   String apiUrl;
 
+  @Option(names = "--emulator", description = "read the built-in emulator (synthetic CDRs, for a demo lake) instead of an account")
+  boolean emulator;
+
+  @Option(names = "--change-source", description = "accept an account or API host other than the one the lake holds, and record it")
+  boolean changeSource;
+
   @Override
   void execute() {
-    required(lake, "--lake");
+    if ((lake == null) == (table == null)) {
+      throw new UsageException(lake == null ? "missing required option --lake (or --table)"
+          : "--lake and --table exclude each other: give one");
+    }
+    if (lake != null) {
+      required(lake, "--lake");
+    }
+    LakeFormat f = format == null ? null : LakeFormat.parse(format);
     Instant s = time(start, "--start");
     Instant e = time(end, "--end");
     if (lookbackDays < 0) {
       throw new UsageException("--lookback-days must be 0 or more, not " + lookbackDays);
     }
-    IngestJob.Args args = new IngestJob.Args(lake, s, e, lookbackDays, acceptDataLoss);
-    try (ApiEndpoint api = endpoint(apiUrl)) {
+    if (keepSnapshotsDays < 0) {
+      throw new UsageException("--keep-snapshots-days must be 0 or more, not " + keepSnapshotsDays);
+    }
+    checkCredentials(emulator, apiUrl, System.getenv());
+    // nothing exists yet: no lake folder, no Spark session, no request
+    try (ApiEndpoint api = emulator ? ApiEndpoint.startBuiltIn(System.err) : ApiEndpoint.remote(apiUrl)) {
+      Map<String, String> options = sourceOptions(api);
+      IngestJob.Args args = new IngestJob.Args(lake, table, f, s, e, lookbackDays, acceptDataLoss, keepSnapshotsDays,
+          Provenance.of(options, System.getenv(), emulator), changeSource);
       SparkSession spark = session("zentrunk ingest");
       Lake.Result r;
       try (ReadProgress progress = new ReadProgress(spark, Progress.stderr("ingest"), 10)) {
-        r = IngestJob.run(spark, args, now(), (from, to) -> CdrSources.api(spark, sourceOptions(api), from, to),
+        r = IngestJob.run(spark, args, now(), (from, to) -> CdrSources.api(spark, options, from, to),
             Progress.stderr("ingest"));
       }
       System.out.println(String.format(Locale.ROOT, "ingested %,d CDRs in %d days into %s; complete until %s",
-          r.records(), r.recordsByDay().size(), lake, r.state().map(Instant::toString).orElse("(no state)")));
+          r.records(), r.recordsByDay().size(), lake != null ? lake : table,
+          r.state().map(Instant::toString).orElse("(no state)")));
+    }
+  }
+
+  /**
+   * Ingest reads a real account or, only when asked with {@code --emulator}, the built-in emulator: a cron job
+   * that lost its environment must not land synthetic CDRs in a real lake and move its state past real days.
+   *
+   * @throws UsageException in one line naming the variables, before anything is created
+   */
+  static void checkCredentials(boolean emulator, String apiUrl, Map<String, String> env) {
+    if (emulator) {
+      if (apiUrl != null) {
+        throw new UsageException("--emulator and --api-url exclude each other: the built-in emulator has its own URL");
+      }
+      return;
+    }
+    boolean id = env.get("PLIVO_AUTH_ID") != null && !env.get("PLIVO_AUTH_ID").isBlank();
+    boolean token = env.get("PLIVO_AUTH_TOKEN") != null && !env.get("PLIVO_AUTH_TOKEN").isBlank();
+    if (!id || !token) {
+      String missing = !id && !token ? "PLIVO_AUTH_ID and PLIVO_AUTH_TOKEN are" : !id ? "PLIVO_AUTH_ID is" : "PLIVO_AUTH_TOKEN is";
+      throw new UsageException(missing + " not set: ingest reads the account they name, never synthetic data "
+          + "(pass --emulator for a demo lake from the built-in emulator)");
     }
   }
 }

@@ -39,9 +39,11 @@ import org.apache.spark.storage.StorageLevel;
  *
  * <p>Ingest replaces exactly the day partitions of its plan, days without CDRs included, and moves the state
  * only after the data it covers is committed: a crash at any point leaves the state where it was, and the
- * next run rewrites the same days, so re-running always repairs the lake.
+ * next run rewrites the same days, so re-running always repairs the lake. A Parquet write is not atomic: a reader
+ * during a run may see a day half replaced, and two writers are kept apart by {@link LakeLock}. The state file
+ * also records where the CDRs come from ({@link Provenance}).
  */
-public final class Lake {
+public final class Lake implements CdrLake {
 
   public static final String CDRS = "cdrs";
   public static final String STATE_FILE = "_zentrunk_state.json";
@@ -51,6 +53,7 @@ public final class Lake {
   private final String location;
   private final Path root;
   private final FileSystem fs;
+  private Provenance source;
 
   private Lake(SparkSession spark, String location, Path root, FileSystem fs) {
     this.spark = spark;
@@ -79,6 +82,43 @@ public final class Lake {
 
   public String location() {
     return location;
+  }
+
+  @Override
+  public String name() {
+    return "--lake " + location;
+  }
+
+  @Override
+  public LakeFormat format() {
+    return LakeFormat.PARQUET;
+  }
+
+  @Override
+  public LakeLock lock() {
+    return LakeLock.acquire(fs, root, name());
+  }
+
+  @Override
+  public void prepare(Provenance source, boolean changeOnPurpose, Progress progress) {
+    Optional<LakeState> state = readState();
+    Optional<Provenance> recorded = state.flatMap(LakeState::source);
+    Provenance.check(name(), recorded, source, changeOnPurpose);
+    this.source = source;
+    if (state.isPresent() && !recorded.equals(Optional.of(source))) {
+      writeState(LakeState.of(state.get().completeUntil(), source));
+      progress.line("source recorded: " + source + recorded.map(r -> " (was " + r + ")").orElse(""));
+    }
+  }
+
+  @Override
+  public Optional<Instant> state() {
+    return readState().map(LakeState::completeUntil);
+  }
+
+  @Override
+  public void housekeeping(int keepSnapshotsDays, Progress progress) {
+    // a Parquet lake keeps no old versions
   }
 
   public Path cdrsPath() {
@@ -122,7 +162,7 @@ public final class Lake {
         throw somethingElse("'" + CDRS + "/" + name + "'");
       }
     }
-    state();
+    readState();
   }
 
   /** Names that Spark and Hadoop treat as hidden: _SUCCESS, _temporary, .crc files, our temp state files. */
@@ -130,8 +170,8 @@ public final class Lake {
     return name.startsWith("_") || name.startsWith(".");
   }
 
-  /** The state, if the lake has one. */
-  public Optional<LakeState> state() {
+  /** The state file, if the lake has one. */
+  public Optional<LakeState> readState() {
     try (InputStream in = fs.open(statePath())) {
       return Optional.of(LakeState.fromJson(in.readAllBytes()));
     } catch (FileNotFoundException e) {
@@ -178,7 +218,8 @@ public final class Lake {
    * Loads the plan's days: one read of the whole window, one write job for all days, then empties the
    * partitions of days that had no CDRs, then moves the state.
    */
-  public Result ingest(IngestPlan plan, CdrReader reader, Progress progress) {
+  @Override
+  public Result ingest(IngestPlan plan, CdrReader reader, Progress progress, Runnable beforeCommit) {
     progress.line("reading " + Timestamps.days(plan.days()) + " [" + plan.readStart() + ", " + plan.readEnd() + ")");
     // The filter is not optional: a row outside the plan would replace a whole day that the plan does not cover.
     Dataset<Row> cdrs = reader.read(plan.readStart(), plan.readEnd())
@@ -187,6 +228,7 @@ public final class Lake {
     // The source is a rate-limited API: keep what was read for the per-day counts instead of reading it again.
     cdrs.persist(StorageLevel.MEMORY_AND_DISK());
     try {
+      beforeCommit.run();
       write(cdrs);
       progress.line("written " + Timestamps.days(plan.days()) + " to " + cdrsPath());
       Map<LocalDate, Long> counts = new LinkedHashMap<>();
@@ -203,12 +245,12 @@ public final class Lake {
       }
       Optional<Instant> advance = plan.advanceStateTo();
       if (advance.isPresent()) {
-        writeState(LakeState.of(advance.get()));
+        writeState(LakeState.of(advance.get(), source));
         progress.line("state: complete until " + advance.get());
       } else {
-        progress.line("state unchanged: " + state().map(s -> s.completeUntil().toString()).orElse("none"));
+        progress.line("state unchanged: " + state().map(Instant::toString).orElse("none"));
       }
-      return new Result(counts, advance.isPresent() ? advance : state().map(LakeState::completeUntil));
+      return new Result(counts, advance.isPresent() ? advance : state());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -239,6 +281,7 @@ public final class Lake {
    * The lake's CDRs with {@code start <= end_time < end}, pruned to the day partitions of the window; the same
    * columns as the source, without {@code end_date}.
    */
+  @Override
   public Dataset<Row> read(Instant start, Instant end) {
     List<String> days = new ArrayList<>();
     try {

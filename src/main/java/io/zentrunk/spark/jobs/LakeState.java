@@ -9,19 +9,19 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
 /**
- * The lake's state file {@code _zentrunk_state.json}: the UTC midnight before which every CDR is in the lake,
- * and the schema version of the CDR table.
+ * The Parquet lake's state file {@code _zentrunk_state.json}: the UTC midnight before which every CDR is in the
+ * lake, the schema version of the CDR table and where the CDRs come from ({@code auth_id}, {@code api_host}).
  *
- * <pre>{"format":"zentrunk-cdr-lake","schema_version":1,"complete_until":"2026-11-28T00:00:00Z",...}</pre>
+ * <pre>{"format":"zentrunk-cdr-lake","schema_version":1,"complete_until":"2026-11-28T00:00:00Z","auth_id":"MA...","api_host":"api.plivo.com",...}</pre>
  */
-public record LakeState(Instant completeUntil, int schemaVersion) {
+public record LakeState(Instant completeUntil, int schemaVersion, java.util.Optional<Provenance> source) {
 
   public static final String FORMAT = "zentrunk-cdr-lake";
   public static final int SCHEMA_VERSION = 1;
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  public static LakeState of(Instant completeUntil) {
-    return new LakeState(completeUntil, SCHEMA_VERSION);
+  public static LakeState of(Instant completeUntil, Provenance source) {
+    return new LakeState(completeUntil, SCHEMA_VERSION, java.util.Optional.ofNullable(source));
   }
 
   byte[] toJson(Instant updatedAt) {
@@ -29,6 +29,10 @@ public record LakeState(Instant completeUntil, int schemaVersion) {
     n.put("format", FORMAT);
     n.put("schema_version", schemaVersion);
     n.put("complete_until", completeUntil.toString());
+    source.ifPresent(p -> {
+      n.put("auth_id", p.authId());
+      n.put("api_host", p.apiHost());
+    });
     n.put("updated_at", updatedAt.toString());
     return (n.toString() + "\n").getBytes(StandardCharsets.UTF_8);
   }
@@ -50,7 +54,11 @@ public record LakeState(Instant completeUntil, int schemaVersion) {
           + SCHEMA_VERSION);
     }
     try {
-      return new LakeState(Instant.parse(n.path("complete_until").asText("")), version);
+      String authId = n.path("auth_id").asText(null);
+      String host = n.path("api_host").asText(null);
+      // lakes written before provenance was recorded have none: the next run records its own
+      return new LakeState(Instant.parse(n.path("complete_until").asText("")), version,
+          authId == null || host == null ? java.util.Optional.empty() : java.util.Optional.of(new Provenance(authId, host)));
     } catch (DateTimeParseException e) {
       throw new IllegalArgumentException("has no valid complete_until");
     }

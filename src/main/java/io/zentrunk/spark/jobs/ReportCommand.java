@@ -36,8 +36,12 @@ public final class ReportCommand extends JobCommand {
       description = "read the API (last 90 days) or a lake made by ingest (default: ${DEFAULT-VALUE})")
   String source;
 
-  @Option(names = "--lake", paramLabel = "PATH", description = "the lake, with --source lake")
+  @Option(names = "--lake", paramLabel = "PATH", description = "the lake folder (Iceberg or Parquet), with --source lake")
   String lake;
+
+  @Option(names = "--table", paramLabel = "CATALOG.NAMESPACE.TABLE",
+      description = "the lake as an Iceberg table of a configured catalog, with --source lake")
+  String table;
 
   @Option(names = "--api-url", paramLabel = "URL", description = "API base URL (default: the real service)")
   String apiUrl;
@@ -95,17 +99,25 @@ public final class ReportCommand extends JobCommand {
       throw new UsageException("--source must be api or lake, not '" + source + "'");
     }
     if (src.equals("lake")) {
-      required(lake, "--lake (with --source lake)");
-    } else if (lake != null) {
-      throw new UsageException("--lake is only read with --source lake");
+      if (lake != null && table != null) {
+        throw new UsageException("--lake and --table exclude each other: give one");
+      }
+      if (table == null) {
+        required(lake, "--lake (or --table, with --source lake)");
+      }
+    } else if (lake != null || table != null) {
+      throw new UsageException((lake != null ? "--lake" : "--table") + " is only read with --source lake");
     }
     Reports.FraudRule rule = fraudRule();
     Instant baselineFrom = noFraudBaselineRead ? s : ReportJob.baselineStart(s, rule.baselineDays());
     if (src.equals("lake")) {
       SparkSession spark = session("zentrunk report");
       writable(spark, output, "--output");
-      Lake l = Lake.open(spark, lake);
-      l.state().map(LakeState::completeUntil).filter(c -> c.isBefore(e)).ifPresent(c -> System.err.println(
+      if (table == null && Lakes.detect(spark, lake) == null) {
+        throw new UsageException("--lake " + lake + " has no CDRs yet: run ingest first");
+      }
+      CdrLake l = Lakes.open(spark, lake, table, null);
+      l.state().filter(c -> c.isBefore(e)).ifPresent(c -> System.err.println(
           "report: note: the lake is complete only up to " + c + "; later days may be partial or missing"));
       // the lake holds what ingest wrote: days it does not hold count as days without calls
       ReportJob.run(spark, baselineFrom.isBefore(s)

@@ -46,6 +46,7 @@ class LakeIT {
 
   private static final String BUCKET = "lake-it";
   private static final Map<String, List<String>> FINAL = new ConcurrentHashMap<>();
+  private static final Provenance SOURCE = new Provenance("MATESTACCOUNT", "api.example.test");
 
   private static SparkSession spark;
   private static S3ProxyServer s3;
@@ -99,9 +100,9 @@ class LakeIT {
 
   private static Lake.Result ingest(String lake, String start, String end, String now, CdrReader reader,
       boolean accept) {
-    IngestJob.Args args = new IngestJob.Args(lake,
+    IngestJob.Args args = IngestJob.Args.lake(lake, LakeFormat.PARQUET,
         start == null ? null : Timestamps.parseUtc(start, "--start"),
-        end == null ? null : Timestamps.parseUtc(end, "--end"), 1, accept);
+        end == null ? null : Timestamps.parseUtc(end, "--end"), SOURCE).withLookback(1, accept);
     return IngestJob.run(spark, args, Instant.parse(now), reader, new Progress("ingest", System.err));
   }
 
@@ -127,7 +128,7 @@ class LakeIT {
   }
 
   private static Optional<Instant> state(String lake) {
-    return Lake.open(spark, lake).state().map(LakeState::completeUntil);
+    return Lake.open(spark, lake).state();
   }
 
   private static List<String> scenario(String lake) throws IOException {
@@ -213,7 +214,7 @@ class LakeIT {
     try (var names = Files.list(tmp.resolve("local-lake"))) {
       // no temporary state files left behind; the .crc is the local file system's checksum of the state
       assertThat(names.map(p -> p.getFileName().toString()))
-          .containsExactlyInAnyOrder("cdrs", Lake.STATE_FILE, "." + Lake.STATE_FILE + ".crc");
+          .containsExactlyInAnyOrder("cdrs", Lake.STATE_FILE, "." + Lake.STATE_FILE + ".crc", LakeLock.NAME);
     }
   }
 
@@ -262,8 +263,8 @@ class LakeIT {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     FakeApi api = new FakeApi();
     add(api, "p1", "2026-11-01T08:00:00Z");
-    IngestJob.run(spark, new IngestJob.Args(tmp.resolve("progress").toUri().toString(),
-            Timestamps.parseUtc("2026-11-01", "--start"), Timestamps.parseUtc("2026-11-02", "--end"), 1, false),
+    IngestJob.run(spark, IngestJob.Args.lake(tmp.resolve("progress").toUri().toString(), LakeFormat.PARQUET,
+            Timestamps.parseUtc("2026-11-01", "--start"), Timestamps.parseUtc("2026-11-02", "--end"), SOURCE),
         Instant.parse("2026-11-04T12:00:00Z"), api,
         new Progress("ingest", new PrintStream(bytes, true, StandardCharsets.UTF_8)));
     assertThat(bytes.toString(StandardCharsets.UTF_8))
