@@ -33,15 +33,18 @@ import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.UpdateSchema;
+import org.apache.iceberg.actions.ExpireSnapshots;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
+import org.apache.iceberg.exceptions.CommitFailedException;
 import org.apache.iceberg.exceptions.NoSuchTableException;
 import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.iceberg.spark.SparkSchemaUtil;
+import org.apache.iceberg.spark.actions.SparkActions;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -226,7 +229,7 @@ final class IcebergLake implements CdrLake {
       Optional<Provenance> recorded = provenance(t);
       Provenance.check(name, recorded, source, changeOnPurpose);
       if (recorded.isEmpty() || !recorded.get().equals(source)) {
-        t.updateProperties().set(AUTH_ID, source.authId()).set(API_HOST, source.apiHost()).commit();
+        metadataCommit(t, x -> x.updateProperties().set(AUTH_ID, source.authId()).set(API_HOST, source.apiHost()).commit());
         progress.line("source recorded: " + source + recorded.map(r -> " (was " + r + ")").orElse(""));
       }
     } else {
@@ -330,7 +333,7 @@ final class IcebergLake implements CdrLake {
         counts.put(LocalDate.parse(r.getString(0)), r.getLong(1));
       }
       evolve(table, cdrs, progress);
-      table.manageSnapshots().createBranch(branch, baseSnapshotId).commit();
+      metadataCommit(table, t -> t.manageSnapshots().createBranch(branch, baseSnapshotId).commit());
       branched = true;
       // the branch named in the identifier, not by the "branch" write option: that one needs Iceberg's SQL
       // extensions in the session, which a spark-submit job cannot add at run time
@@ -342,10 +345,10 @@ final class IcebergLake implements CdrLake {
       write.overwrite(window(plan.readStart(), plan.readEnd()));
       beforeCommit.run();
       try {
-        table.refresh();
-        table.manageSnapshots().fastForwardBranch(MAIN, branch).removeBranch(branch).commit();
+        metadataCommit(table, t -> t.manageSnapshots().fastForwardBranch(MAIN, branch).removeBranch(branch).commit());
         branched = false;
-      } catch (ValidationException e) {
+      } catch (ValidationException | IllegalArgumentException e) {
+        // "Cannot fast-forward: main is not an ancestor of ...": someone committed after this run read its state
         table.refresh();
         Snapshot now = table.currentSnapshot();
         throw new LakeConflictException("another writer committed to " + name + " (snapshot "
@@ -370,10 +373,35 @@ final class IcebergLake implements CdrLake {
       cdrs.unpersist();
       if (branched) {
         try {
-          table.refresh();
-          table.manageSnapshots().removeBranch(branch).commit();
+          metadataCommit(table, t -> t.manageSnapshots().removeBranch(branch).commit());
         } catch (RuntimeException cleanup) {
           progress.line("could not remove the branch " + branch + " (removed by a later run): " + cleanup.getMessage());
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs a metadata commit (a branch created, moved or removed) on the freshly loaded table, again after a
+   * {@link CommitFailedException}: another writer changed the metadata meanwhile (say, created its own branch),
+   * which the catalog's compare-and-swap rejects and Iceberg's own retry cannot redo inside a transaction.
+   * What must not be redone blindly is not: the fast-forward re-checks that {@code main} is an ancestor.
+   */
+  private static void metadataCommit(Table table, java.util.function.Consumer<Table> commit) {
+    for (int attempt = 1; ; attempt++) {
+      table.refresh();
+      try {
+        commit.accept(table);
+        return;
+      } catch (CommitFailedException e) {
+        if (attempt >= 10) {
+          throw e;
+        }
+        try {
+          Thread.sleep(50L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
         }
       }
     }
@@ -402,22 +430,35 @@ final class IcebergLake implements CdrLake {
    */
   @Override
   public void housekeeping(int keepDays, Progress progress) {
+    try {
+      expire(keepDays, progress);
+    } catch (RuntimeException e) {
+      // the run's data and state are committed: a failed clean-up must not make it look failed
+      progress.line("snapshot expiry did not run (" + e.getClass().getSimpleName() + ": "
+          + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); the next run tries again");
+    }
+  }
+
+  private void expire(int keepDays, Progress progress) {
     Table table = table().orElseThrow();
     long now = System.currentTimeMillis();
     long staleBranch = now - Math.max(Duration.ofDays(keepDays).toMillis(), Duration.ofDays(1).toMillis());
     for (Map.Entry<String, SnapshotRef> r : table.refs().entrySet()) {
       if (r.getKey().startsWith(BRANCH_PREFIX) && table.snapshot(r.getValue().snapshotId()).timestampMillis() < staleBranch) {
-        table.manageSnapshots().removeBranch(r.getKey()).commit();
+        metadataCommit(table, t -> t.manageSnapshots().removeBranch(r.getKey()).commit());
         progress.line("removed the branch " + r.getKey() + " of a run that did not finish");
       }
     }
     int before = size(table.snapshots());
     long cutoff = now - Duration.ofDays(keepDays).toMillis();
-    table.expireSnapshots().expireOlderThan(cutoff).retainLast(1).cleanExpiredFiles(true).commit();
+    // Spark's action deletes what was reachable before and is not after: exact whatever the history looks like
+    // (the table API's incremental clean-up left files that the current snapshot had just replaced)
+    ExpireSnapshots.Result r = SparkActions.get(spark).expireSnapshots(table).expireOlderThan(cutoff).retainLast(1)
+        .execute();
     table.refresh();
     int after = size(table.snapshots());
     progress.line("snapshots: " + after + " kept, " + (before - after) + " expired (older than " + keepDays
-        + " days) with the files only they used");
+        + " days); " + r.deletedDataFilesCount() + " data files only they used deleted");
   }
 
   private static int size(Iterable<?> it) {

@@ -202,7 +202,8 @@ class IcebergLakeIT {
     assertThat(t.sortOrder().fields()).hasSize(1);
     assertThat(t.sortOrder().fields().get(0).direction()).isEqualTo(SortDirection.ASC);
     assertThat(t.schema().findColumnName(t.sortOrder().fields().get(0).sourceId())).isEqualTo("end_time");
-    assertThat(t.properties()).containsEntry("format-version", "2").containsEntry("write.parquet.compression-codec", "zstd")
+    assertThat(((org.apache.iceberg.HasTableOperations) t).operations().current().formatVersion()).isEqualTo(2);
+    assertThat(t.properties()).containsEntry("write.parquet.compression-codec", "zstd")
         .containsEntry(IcebergLake.AUTH_ID, source.authId()).containsEntry(IcebergLake.API_HOST, source.apiHost());
     assertThat(t.schema().columns()).hasSize(io.zentrunk.spark.source.CdrSchema.SCHEMA.fields().length);
     try (Stream<Path> names = Files.list(tmp.resolve("lake"))) {
