@@ -89,7 +89,7 @@ class IcebergJobsIT {
     int code = JobsIT.run(null, log, "ingest", "--lake", lake.toString(), "--start", "2026-10-20");
     String text = Files.readString(log);
     assertThat(code).as(text).isEqualTo(2);
-    assertThat(text.lines().filter(l -> l.startsWith("ingest:"))).hasSize(1).first().asString()
+    assertThat(text.lines().filter(l -> l.startsWith("zentrunk-spark ingest:"))).as(text).hasSize(1).first().asString()
         .contains("PLIVO_AUTH_ID and PLIVO_AUTH_TOKEN are not set").contains("--emulator");
     assertThat(text).doesNotContain("built-in emulator at");
     assertThat(lake).doesNotExist();
@@ -115,15 +115,22 @@ class IcebergJobsIT {
           api.baseUrl(), "--now", "2026-11-01 12:00:00", "--source-option", "request_budget=500"};
       Random random = new Random(20261130);
       for (int attempt = 0; attempt < 3; attempt++) {
-        Process p = JobsIT.submit(api, tmp.resolve("kill" + attempt + ".log"), args);
-        long delay = 3_000 + random.nextInt(12_000);
+        Path log = tmp.resolve("kill" + attempt + ".log");
+        Process p = JobsIT.submit(api, log, args);
+        // JVM and Spark start-up take from 5 s to a minute depending on the machine's load: kill at a random
+        // point after the run has opened the lake and started reading (read, write, commit or clean-up)
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (p.isAlive() && System.nanoTime() < deadline && !Files.readString(log).contains("] reading ")) {
+          Thread.sleep(100);
+        }
+        long delay = random.nextInt(10_000);
         if (!p.waitFor(delay, TimeUnit.MILLISECONDS)) {
           p.descendants().forEach(ProcessHandle::destroyForcibly);
           p.destroyForcibly(); // SIGKILL
           p.waitFor(30, TimeUnit.SECONDS);
         }
-        System.out.printf("iceberg ingest attempt %d: %s after %d ms; %s%n", attempt, p.exitValue() == 0 ? "finished" : "killed",
-            delay, assertStateNotAheadOfData(api, lake, first));
+        System.out.printf("iceberg ingest attempt %d: %s %d ms after it started reading; %s%n", attempt,
+            p.exitValue() == 0 ? "finished" : "killed", delay, assertStateNotAheadOfData(api, lake, first));
       }
       int code = JobsIT.run(api, tmp.resolve("final.log"), args);
       assertThat(code).as(Files.readString(tmp.resolve("final.log"))).isZero();
@@ -152,7 +159,7 @@ class IcebergJobsIT {
         if (ps.get(i).exitValue() == 0) {
           outcomes.add("succeeded");
         } else {
-          List<String> why = text.lines().filter(l -> l.startsWith("ingest: failed") || l.startsWith("ingest: another")).toList();
+          List<String> why = text.lines().filter(l -> l.startsWith("zentrunk-spark ingest:")).toList();
           assertThat(why).as(text).hasSize(1);
           assertThat(why.get(0)).as(text).containsAnyOf("another ingest is writing", "another writer committed");
           outcomes.add("stopped: " + why.get(0));

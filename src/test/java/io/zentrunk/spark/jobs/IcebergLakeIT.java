@@ -294,6 +294,25 @@ class IcebergLakeIT {
     assertThat(all).as("the empty first snapshot and three runs, all younger than 7 days").isEqualTo(4);
     List<String> before = rows(t);
 
+    // the README's SQL, through a Hadoop catalog whose warehouse is the lake folder
+    spark.conf().set("spark.sql.catalog.lake", "org.apache.iceberg.spark.SparkCatalog");
+    spark.conf().set("spark.sql.catalog.lake.type", "hadoop");
+    spark.conf().set("spark.sql.catalog.lake.warehouse", t.lake());
+    List<Row> history = spark.sql("SELECT committed_at, snapshot_id, operation, summary['zentrunk.complete-until'] AS "
+        + "complete_until, summary['zentrunk.days'] AS days FROM lake.cdrs.snapshots ORDER BY committed_at").collectAsList();
+    assertThat(history).hasSize(4);
+    assertThat(history.get(1).getString(3)).isEqualTo("2026-10-29T00:00:00Z");
+    assertThat(history.get(1).getString(4)).isEqualTo("2026-10-27T00:00:00Z/2026-10-29T00:00:00Z");
+    long expected = truth(FIRST, end).size();
+    assertThat(spark.sql("SELECT count(*) FROM lake.cdrs VERSION AS OF " + history.get(1).getLong(1)).first().getLong(0))
+        .isEqualTo(expected);
+    assertThat(spark.sql("SELECT count(*) FROM lake.cdrs VERSION AS OF " + history.get(0).getLong(1)).first().getLong(0))
+        .as("the empty snapshot the table starts with").isZero();
+    Object committed = history.get(1).get(0); // java.time.Instant with spark.sql.datetime.java8API.enabled
+    Instant secondCommit = committed instanceof Instant i ? i : ((java.sql.Timestamp) committed).toInstant();
+    assertThat(spark.sql("SELECT count(*) FROM lake.cdrs TIMESTAMP AS OF '" + secondCommit + "'")
+        .first().getLong(0)).isEqualTo(expected);
+
     ingest(args(t, FIRST, end).withKeepSnapshotsDays(0));
     Table after = table(t);
     assertThat(count(after.snapshots())).as("only the current snapshot is younger than 0 days").isEqualTo(1);
@@ -367,5 +386,43 @@ class IcebergLakeIT {
     }
     assertThat(chain).isSorted();
     assertThat(tb.refs().keySet()).as("no run branch left behind").containsExactly("main");
+  }
+
+  @Test
+  void twoIngestsAtOnceOnAnS3PathTableOneHoldsTheLease() throws Exception {
+    api.setNow(NOW);
+    Target t = Target.path("s3a://" + BUCKET + "/lease-lake");
+    Instant end = Instant.parse("2026-10-29T00:00:00Z");
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<String>> runs = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        runs.add(pool.submit(() -> {
+          go.await();
+          try {
+            ingest(args(t, FIRST, end));
+            return "ok";
+          } catch (LakeConflictException e) {
+            assertThat(e.getMessage()).doesNotContain("\n").contains("another ingest is writing to --lake " + t.lake());
+            return "held";
+          }
+        }));
+      }
+      go.countDown();
+      List<String> outcomes = new ArrayList<>();
+      for (Future<String> f : runs) {
+        outcomes.add(f.get(5, TimeUnit.MINUTES));
+      }
+      System.out.println("two ingests at once on an S3 path table: " + outcomes);
+      assertThat(outcomes).containsExactlyInAnyOrder("ok", "held");
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(uuids(t)).isEqualTo(truth(FIRST, end));
+    assertThat(summaryState(t)).isEqualTo("2026-10-29T00:00:00Z");
+    org.apache.hadoop.fs.Path lease = new org.apache.hadoop.fs.Path(t.lake() + "/" + LakeLock.NAME);
+    assertThat(lease.getFileSystem(spark.sparkContext().hadoopConfiguration()).exists(lease))
+        .as("the lease is released").isFalse();
   }
 }
