@@ -50,7 +50,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructField;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * The lake as an Apache Iceberg table: {@code <lake>/cdrs} (a path table, {@code metadata/} and {@code data/}
@@ -322,16 +321,12 @@ final class IcebergLake implements CdrLake {
     Optional<Instant> newState = plan.advanceStateTo().isPresent() ? plan.advanceStateTo() : state;
     progress.line("reading " + Timestamps.days(plan.days()) + " [" + plan.readStart() + ", " + plan.readEnd() + ")");
     // The filter is not optional: a row outside the plan would fail the overwrite's validation.
+    // Read once, straight into the write: the per-day counts come from the written branch afterwards (local
+    // files), so the rate-limited API is never read twice and nothing is cached.
     Dataset<Row> cdrs = reader.read(plan.readStart(), plan.readEnd()).where(window(plan.readStart(), plan.readEnd()));
-    cdrs.persist(StorageLevel.MEMORY_AND_DISK());
     String branch = BRANCH_PREFIX + UUID.randomUUID().toString().replace("-", "");
     boolean branched = false;
     try {
-      Map<LocalDate, Long> counts = new LinkedHashMap<>();
-      plan.days().forEach(d -> counts.put(d, 0L));
-      for (Row r : cdrs.groupBy(CdrColumns.endDate().cast("string").as(END_DATE)).count().collectAsList()) {
-        counts.put(LocalDate.parse(r.getString(0)), r.getLong(1));
-      }
       evolve(table, cdrs, progress);
       metadataCommit(table, t -> t.manageSnapshots().createBranch(branch, baseSnapshotId).commit());
       branched = true;
@@ -343,6 +338,12 @@ final class IcebergLake implements CdrLake {
         write = write.option("snapshot-property." + COMPLETE_UNTIL, newState.get().toString());
       }
       write.overwrite(window(plan.readStart(), plan.readEnd()));
+      Map<LocalDate, Long> counts = new LinkedHashMap<>();
+      plan.days().forEach(d -> counts.put(d, 0L));
+      for (Row r : spark.table(sparkIdent + ".branch_" + branch).where(window(plan.readStart(), plan.readEnd()))
+          .groupBy(CdrColumns.endDate().cast("string").as(END_DATE)).count().collectAsList()) {
+        counts.put(LocalDate.parse(r.getString(0)), r.getLong(1));
+      }
       beforeCommit.run();
       try {
         metadataCommit(table, t -> t.manageSnapshots().fastForwardBranch(MAIN, branch).removeBranch(branch).commit());
@@ -370,7 +371,6 @@ final class IcebergLake implements CdrLake {
     } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
       throw new IllegalStateException(e);
     } finally {
-      cdrs.unpersist();
       if (branched) {
         try {
           metadataCommit(table, t -> t.manageSnapshots().removeBranch(branch).commit());

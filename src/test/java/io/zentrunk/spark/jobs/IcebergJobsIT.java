@@ -123,7 +123,7 @@ class IcebergJobsIT {
         while (p.isAlive() && System.nanoTime() < deadline && !Files.readString(log).contains("] reading ")) {
           Thread.sleep(100);
         }
-        long delay = random.nextInt(10_000);
+        long delay = random.nextInt(25_000);
         if (!p.waitFor(delay, TimeUnit.MILLISECONDS)) {
           p.descendants().forEach(ProcessHandle::destroyForcibly);
           p.destroyForcibly(); // SIGKILL
