@@ -432,7 +432,7 @@ final class IcebergLake implements CdrLake {
   public void housekeeping(int keepDays, Progress progress) {
     try {
       expire(keepDays, progress);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // SparkException is checked, and Scala throws it undeclared
       // the run's data and state are committed: a failed clean-up must not make it look failed
       progress.line("snapshot expiry did not run (" + e.getClass().getSimpleName() + ": "
           + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); the next run tries again");
@@ -451,6 +451,15 @@ final class IcebergLake implements CdrLake {
     }
     int before = size(table.snapshots());
     long cutoff = now - Duration.ofDays(keepDays).toMillis();
+    long current = table.currentSnapshot().snapshotId();
+    boolean expirable = false;
+    for (Snapshot s : table.snapshots()) {
+      expirable |= s.snapshotId() != current && s.timestampMillis() < cutoff;
+    }
+    if (!expirable) {
+      progress.line("snapshots: " + before + " kept, none older than " + keepDays + " days");
+      return;
+    }
     // Spark's action deletes what was reachable before and is not after: exact whatever the history looks like
     // (the table API's incremental clean-up left files that the current snapshot had just replaced)
     ExpireSnapshots.Result r = SparkActions.get(spark).expireSnapshots(table).expireOlderThan(cutoff).retainLast(1)
