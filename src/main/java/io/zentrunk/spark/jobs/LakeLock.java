@@ -177,6 +177,7 @@ abstract class LakeLock implements AutoCloseable {
         if (lines.length < 3) {
           return new String[] {"", Instant.EPOCH.toString(), "unreadable lease"};
         }
+        lines[2] = lines[2].strip();
         return lines;
       } catch (FileNotFoundException e) {
         return null;
