@@ -1,6 +1,7 @@
 package io.zentrunk.spark.source;
 
 import io.zentrunk.spark.client.ApiTime;
+import io.zentrunk.spark.client.ApiValues;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,7 +53,7 @@ final class FilterPushdown {
    */
   private Result in(In in) {
     String attr = in.attribute();
-    java.util.List<String> documented = io.zentrunk.spark.client.ApiValues.of(attr);
+    List<String> documented = ApiValues.of(attr);
     if (documented == null) {
       return Result.NONE;
     }

@@ -1,6 +1,7 @@
 package io.zentrunk.spark.source;
 
 import io.zentrunk.spark.client.ReadStats;
+import io.zentrunk.spark.client.TopReader;
 import io.zentrunk.spark.client.WindowReader;
 import io.zentrunk.spark.client.ZentrunkClient;
 import java.util.OptionalLong;
@@ -63,7 +64,7 @@ final class ZentrunkReaderFactory implements PartitionReaderFactory {
     @Override
     public boolean next() {
       if (records == null) {
-        records = io.zentrunk.spark.client.TopReader.read(new io.zentrunk.spark.client.ZentrunkClient(conf.client, stats),
+        records = TopReader.read(new ZentrunkClient(conf.client, stats),
             partition.query, n, newest, converter.wanted(), conf.maxRereads).iterator();
       }
       if (!records.hasNext()) {
