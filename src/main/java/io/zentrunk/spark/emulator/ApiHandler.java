@@ -33,6 +33,10 @@ final class ApiHandler implements HttpServer.Handler {
   private volatile Faults faults;
   private volatile long latencyMeanNanos;
   private volatile long latencyJitterNanos;
+  /** A one-time clock step armed by a test: list requests still to arrive before it, and its size. */
+  private final java.util.concurrent.atomic.AtomicReference<ClockStep> clockStep = new java.util.concurrent.atomic.AtomicReference<>();
+
+  private record ClockStep(java.util.concurrent.atomic.AtomicLong remaining, Duration by) {}
 
   ApiHandler(EmulatorConfig cfg, CallStore store, EmulatorClock clock, StatsCollector stats) {
     this.cfg = cfg;
@@ -48,6 +52,14 @@ final class ApiHandler implements HttpServer.Handler {
                 .encodeToString(
                     (cfg.authId() + ":" + cfg.authToken()).getBytes(StandardCharsets.UTF_8));
     setLatency(cfg.latencyMean(), cfg.latencyJitter());
+  }
+
+  /** Moves the clock forward by {@code by} when the {@code listRequests}-th list request from now arrives. */
+  void stepClockAfter(long listRequests, Duration by) {
+    if (listRequests < 1) {
+      throw new IllegalArgumentException("listRequests must be >= 1, got " + listRequests);
+    }
+    clockStep.set(new ClockStep(new java.util.concurrent.atomic.AtomicLong(listRequests), by));
   }
 
   void setFaults(Faults f) {
@@ -121,6 +133,10 @@ final class ApiHandler implements HttpServer.Handler {
     boolean list = seg.length == 3;
     if (list) {
       stats.list();
+      ClockStep step = clockStep.get();
+      if (step != null && step.remaining().decrementAndGet() == 0 && clockStep.compareAndSet(step, null)) {
+        clock.advance(step.by()); // before this request is answered: it and every later one see the new time
+      }
     } else {
       stats.get();
     }

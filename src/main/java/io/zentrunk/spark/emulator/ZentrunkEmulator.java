@@ -120,6 +120,14 @@ public final class ZentrunkEmulator implements AutoCloseable {
     clock.advance(d);
   }
 
+  /**
+   * Moves the clock forward by {@code by} when the {@code listRequests}-th list request from now
+   * arrives, before it is answered: a deterministic "time passes during a read" for tests.
+   */
+  public void advanceClockAfter(long listRequests, Duration by) {
+    handler.stepClockAfter(listRequests, Objects.requireNonNull(by, "by"));
+  }
+
   public void setFaults(Faults f) {
     handler.setFaults(Objects.requireNonNull(f, "faults"));
   }
