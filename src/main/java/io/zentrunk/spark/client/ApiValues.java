@@ -1,5 +1,6 @@
 package io.zentrunk.spark.client;
 
+import io.zentrunk.spark.window.GroupCounter;
 import java.util.List;
 
 /**

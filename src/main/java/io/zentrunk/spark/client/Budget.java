@@ -1,5 +1,7 @@
 package io.zentrunk.spark.client;
 
+import io.zentrunk.spark.budget.PermitClient;
+import io.zentrunk.spark.budget.RequestBudget;
 /**
  * Where a request's permit comes from: this JVM's {@link RequestBudget} (local mode, the
  * driver), or the driver's permit service for an executor on a cluster ({@link PermitClient}).

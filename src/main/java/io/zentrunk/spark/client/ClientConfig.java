@@ -1,5 +1,8 @@
 package io.zentrunk.spark.client;
 
+import io.zentrunk.spark.budget.PermitClient;
+import io.zentrunk.spark.budget.PermitEndpoint;
+import io.zentrunk.spark.budget.RequestBudget;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;

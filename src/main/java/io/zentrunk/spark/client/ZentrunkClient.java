@@ -1,5 +1,6 @@
 package io.zentrunk.spark.client;
 
+import io.zentrunk.spark.budget.RequestBudget;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;

@@ -1,5 +1,7 @@
 package io.zentrunk.spark.client;
 
+import io.zentrunk.spark.window.IncompleteReadException;
+import io.zentrunk.spark.window.PlanningException;
 /**
  * Any failure of a Zentrunk read, the common supertype of {@link ZentrunkApiException} (the API
  * or the way to it failed), {@link IncompleteReadException} (the API answered, but a window

@@ -1,7 +1,7 @@
 package io.zentrunk.spark.emulator;
 
-import java.nio.charset.StandardCharsets;
 import io.zentrunk.spark.client.ApiTime;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -18,7 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * (401) → rate limit (429; refused requests use no budget) → fault draw → query validation (400)
  * → answer. Latency applies to every API answer.
  */
-final class ApiHandler implements HttpServer.Handler {
+final class ApiHandler implements MiniHttpServer.Handler {
 
   private static final String PREFIX = "/v1/Account/";
   private static final String ADMIN = "/_emulator/";
@@ -93,20 +93,20 @@ final class ApiHandler implements HttpServer.Handler {
     return Math.max(0, mean + j);
   }
 
-  private HttpResponse error(int status, String message) {
-    HttpResponse r = HttpResponse.json(status, CdrJson.error(apiId(), message));
+  private HttpReply error(int status, String message) {
+    HttpReply r = HttpReply.json(status, CdrJson.error(apiId(), message));
     stats.status(status);
     return r;
   }
 
   @Override
-  public HttpResponse handle(HttpServer.Request req) {
+  public HttpReply handle(MiniHttpServer.Request req) {
     String path = req.path();
     if (path.startsWith(ADMIN)) {
       return admin(req);
     }
     stats.request(System.nanoTime());
-    HttpResponse r;
+    HttpReply r;
     try {
       r = api(req);
     } catch (RuntimeException e) { // a bug must not kill the connection silently
@@ -115,7 +115,7 @@ final class ApiHandler implements HttpServer.Handler {
     return r.withDelay(delay());
   }
 
-  private HttpResponse api(HttpServer.Request req) {
+  private HttpReply api(MiniHttpServer.Request req) {
     String path = req.path();
     // /v1/Account/{id}/Zentrunk/Call/[{uuid}/]
     if (!path.startsWith(PREFIX)) {
@@ -149,16 +149,16 @@ final class ApiHandler implements HttpServer.Handler {
     }
     long wait = limiter.tryAcquire(System.nanoTime());
     if (wait >= 0) {
-      HttpResponse r = error(429, "Too Many Requests");
+      HttpReply r = error(429, "Too Many Requests");
       if (cfg.retryAfter()) {
         long secs = Math.max(1, (wait + 999_999_999L) / 1_000_000_000L);
-        r = new HttpResponse(429, r.contentType(), r.body(), Long.toString(secs),
-            HttpResponse.Action.NORMAL, 0, 0);
+        r = new HttpReply(429, r.contentType(), r.body(), Long.toString(secs),
+            HttpReply.Action.NORMAL, 0, 0);
       }
       return r;
     }
     Faults f = faults;
-    HttpResponse.Action after = HttpResponse.Action.NORMAL;
+    HttpReply.Action after = HttpReply.Action.NORMAL;
     if (f.any()) {
       double u;
       double html;
@@ -176,14 +176,14 @@ final class ApiHandler implements HttpServer.Handler {
       } else if ((u -= f.connectionReset()) < 0) {
         stats.fault();
         stats.reset();
-        return new HttpResponse(0, "", new byte[0], null, HttpResponse.Action.RESET, 0, 0);
+        return new HttpReply(0, "", new byte[0], null, HttpReply.Action.RESET, 0, 0);
       } else if ((u -= f.stall()) < 0) {
         stats.fault();
         stats.stall();
-        return new HttpResponse(0, "", new byte[0], null, HttpResponse.Action.STALL, 0,
+        return new HttpReply(0, "", new byte[0], null, HttpReply.Action.STALL, 0,
             f.stallDuration().toNanos());
       } else if ((u -= f.truncatedBody()) < 0) {
-        after = HttpResponse.Action.TRUNCATE;
+        after = HttpReply.Action.TRUNCATE;
       }
       if (status != 0) {
         stats.fault();
@@ -194,13 +194,13 @@ final class ApiHandler implements HttpServer.Handler {
           String body = "<html>\r\n<head><title>" + status + " " + reason + "</title></head>\r\n"
               + "<body>\r\n<center><h1>" + status + " " + reason + "</h1></center>\r\n"
               + "</body>\r\n</html>\r\n";
-          return new HttpResponse(status, "text/html", body.getBytes(StandardCharsets.UTF_8),
-              null, HttpResponse.Action.NORMAL, 0, 0);
+          return new HttpReply(status, "text/html", body.getBytes(StandardCharsets.UTF_8),
+              null, HttpReply.Action.NORMAL, 0, 0);
         }
-        return HttpResponse.json(status, CdrJson.error(apiId(), reason));
+        return HttpReply.json(status, CdrJson.error(apiId(), reason));
       }
     }
-    HttpResponse r;
+    HttpReply r;
     int rows = 0;
     try {
       Instant now = clock.now();
@@ -213,7 +213,7 @@ final class ApiHandler implements HttpServer.Handler {
         String prev = q.offset > 0 ? q.pageUrl(cfg.authId(), Math.max(0, q.offset - q.limit))
             : null;
         rows = p.size();
-        r = HttpResponse.json(200, CdrJson.list(apiId(), q.limit, q.offset, p.total(), prev, next,
+        r = HttpReply.json(200, CdrJson.list(apiId(), q.limit, q.offset, p.total(), prev, next,
             p.buckets(), p.indexes(), p.size()));
       } else {
         long lo = ListQuery.ceilSec(now.minus(ListQuery.RETENTION));
@@ -230,13 +230,13 @@ final class ApiHandler implements HttpServer.Handler {
         System.arraycopy(head, 0, all, 0, head.length);
         System.arraycopy(body, 1, all, head.length, body.length - 1);
         rows = 1;
-        r = HttpResponse.json(200, all);
+        r = HttpReply.json(200, all);
       }
     } catch (ApiException e) {
       return error(e.status, e.getMessage());
     }
     stats.status(200);
-    if (after == HttpResponse.Action.TRUNCATE) {
+    if (after == HttpReply.Action.TRUNCATE) {
       stats.fault();
       stats.truncated();
       return r.withAction(after, 0);
@@ -245,19 +245,19 @@ final class ApiHandler implements HttpServer.Handler {
     return r;
   }
 
-  private HttpResponse admin(HttpServer.Request req) {
+  private HttpReply admin(MiniHttpServer.Request req) {
     String p = req.path();
     if (!req.method().equals("GET")) {
-      return HttpResponse.json(405, CdrJson.error(apiId(), "method not allowed"));
+      return HttpReply.json(405, CdrJson.error(apiId(), "method not allowed"));
     }
     if (p.equals("/_emulator/stats") || p.equals("/_emulator/stats/")) {
-      return HttpResponse.json(200, stats.snapshot().toJson());
+      return HttpReply.json(200, stats.snapshot().toJson());
     }
     if (p.equals("/_emulator/truth") || p.equals("/_emulator/truth/")) {
       try {
         Map<String, String> q = ListQuery.decode(req.rawQuery());
         if (q.get("start") == null || q.get("end") == null) {
-          return HttpResponse.json(400, CdrJson.error(apiId(), "start and end are required: " + ApiTime.USER_TIME_FORMS));
+          return HttpReply.json(400, CdrJson.error(apiId(), "start and end are required: " + ApiTime.USER_TIME_FORMS));
         }
         Instant start;
         Instant end;
@@ -266,7 +266,7 @@ final class ApiHandler implements HttpServer.Handler {
           start = ApiTime.toInstant(ApiTime.parseUserTime("start", q.get("start")));
           end = ApiTime.toInstant(ApiTime.parseUserTime("end", q.get("end")));
         } catch (IllegalArgumentException e) {
-          return HttpResponse.json(400, CdrJson.error(apiId(), e.getMessage()));
+          return HttpReply.json(400, CdrJson.error(apiId(), e.getMessage()));
         }
         Instant now = clock.now();
         List<EmulatedCall> calls = ZentrunkEmulator.truth(store, now, start, end);
@@ -279,11 +279,11 @@ final class ApiHandler implements HttpServer.Handler {
           sb.append('"').append(calls.get(i).callUuid()).append('"');
         }
         sb.append("]}");
-        return HttpResponse.json(200, sb.toString());
+        return HttpReply.json(200, sb.toString());
       } catch (ApiException e) {
-        return HttpResponse.json(e.status, CdrJson.error(apiId(), e.getMessage()));
+        return HttpReply.json(e.status, CdrJson.error(apiId(), e.getMessage()));
       }
     }
-    return HttpResponse.json(404, CdrJson.error(apiId(), "not found: " + p));
+    return HttpReply.json(404, CdrJson.error(apiId(), "not found: " + p));
   }
 }

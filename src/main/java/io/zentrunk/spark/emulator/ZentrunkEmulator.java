@@ -24,14 +24,14 @@ public final class ZentrunkEmulator implements AutoCloseable {
   private final CallStore store;
   private final StatsCollector stats = new StatsCollector();
   private final ApiHandler handler;
-  private final HttpServer server;
+  private final MiniHttpServer server;
 
   private ZentrunkEmulator(EmulatorConfig cfg) throws IOException {
     this.cfg = cfg;
     this.clock = new EmulatorClock(cfg.now());
     this.store = new CallStore(new CallGenerator(cfg), cfg.lateMaxSeconds(), cfg.cachedCalls());
     this.handler = new ApiHandler(cfg, store, clock, stats);
-    this.server = new HttpServer(cfg.host(), cfg.port(), handler, stats::connection);
+    this.server = new MiniHttpServer(cfg.host(), cfg.port(), handler, stats::connection);
   }
 
   /** Starts a server; close it to stop. */

@@ -1,5 +1,6 @@
 package io.zentrunk.spark.jobs;
 
+import io.zentrunk.spark.client.UtcDays;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.Faults;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
@@ -196,7 +197,7 @@ public final class EmulatorCommand implements Callable<Integer> {
     }
     if (now != null) {
       try {
-        b.now(Timestamps.parseUtc(now, "--now"));
+        b.now(UtcDays.parseUtc(now, "--now"));
       } catch (UsageException e) {
         throw new ParameterException(spec.commandLine(), e.getMessage());
       }

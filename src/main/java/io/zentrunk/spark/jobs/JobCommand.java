@@ -1,5 +1,6 @@
 package io.zentrunk.spark.jobs;
 
+import io.zentrunk.spark.client.UtcDays;
 import io.zentrunk.spark.source.CdrSchema;
 import io.zentrunk.spark.source.ReadOptions;
 import java.io.PrintWriter;
@@ -83,7 +84,7 @@ abstract class JobCommand implements Callable<Integer> {
   }
 
   static Instant time(String value, String option) {
-    return value == null ? null : Timestamps.parseUtc(value, option);
+    return value == null ? null : UtcDays.parseUtc(value, option);
   }
 
   /** The API endpoint: {@code --api-url} or the real service with credentials, else the built-in emulator. */

@@ -1,5 +1,11 @@
 package io.zentrunk.spark.jobs;
 
+import io.zentrunk.spark.client.UtcDays;
+import io.zentrunk.spark.lake.CdrLake;
+import io.zentrunk.spark.lake.Lakes;
+import io.zentrunk.spark.report.ReportJob;
+import io.zentrunk.spark.report.Reports;
+import io.zentrunk.spark.source.CdrColumns;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -121,7 +127,7 @@ public final class ReportCommand extends JobCommand {
           "report: note: the lake is complete only up to " + c + "; later days may be partial or missing"));
       // the lake holds what ingest wrote: days it does not hold count as days without calls
       ReportJob.run(spark, baselineFrom.isBefore(s)
-          ? new ReportJob.Input(l.read(s, e), outbound(l.read(baselineFrom, s)), s, e, Timestamps.day(baselineFrom), rule)
+          ? new ReportJob.Input(l.read(s, e), outbound(l.read(baselineFrom, s)), s, e, UtcDays.day(baselineFrom), rule)
           : ReportJob.Input.windowOnly(l.read(s, e), s, e, rule), output);
       return;
     }
@@ -132,7 +138,7 @@ public final class ReportCommand extends JobCommand {
       // the API keeps 90 days: the baseline starts no earlier than the first whole day it still holds
       // (a minute of margin: the source takes its own "now" a moment later)
       Instant from = baselineFrom;
-      Instant retained = Timestamps.start(Timestamps.ceilDay(now().minus(Duration.ofDays(90)).plus(Duration.ofMinutes(1))));
+      Instant retained = UtcDays.start(UtcDays.ceilDay(now().minus(Duration.ofDays(90)).plus(Duration.ofMinutes(1))));
       if (from.isBefore(retained)) {
         from = retained;
         if (from.isBefore(s)) {
@@ -141,7 +147,7 @@ public final class ReportCommand extends JobCommand {
       }
       ReportJob.Input in = from.isBefore(s)
           ? new ReportJob.Input(cdrs, outbound(CdrSources.api(spark, sourceOptions(api), from, s)), s, e,
-              Timestamps.day(from), rule)
+              UtcDays.day(from), rule)
           : ReportJob.Input.windowOnly(cdrs, s, e, rule);
       try (ReadProgress progress = new ReadProgress(spark, Progress.stderr("report"), 10)) {
         ReportJob.run(spark, in, output);

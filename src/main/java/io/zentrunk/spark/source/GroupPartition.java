@@ -1,6 +1,6 @@
 package io.zentrunk.spark.source;
 
-import io.zentrunk.spark.client.GroupCounter;
+import io.zentrunk.spark.window.GroupCounter;
 import java.util.List;
 import java.util.Objects;
 import org.apache.spark.sql.connector.read.InputPartition;

@@ -3,7 +3,7 @@ package io.zentrunk.spark.source;
 import io.zentrunk.spark.client.ApiTime;
 import io.zentrunk.spark.client.ApiValues;
 import io.zentrunk.spark.client.CdrField;
-import io.zentrunk.spark.client.GroupDim;
+import io.zentrunk.spark.window.GroupDim;
 import java.io.Serializable;
 import java.time.ZoneId;
 import java.time.ZoneOffset;

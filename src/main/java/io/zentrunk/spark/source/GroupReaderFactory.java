@@ -1,9 +1,9 @@
 package io.zentrunk.spark.source;
 
-import io.zentrunk.spark.client.GroupCounter;
 import io.zentrunk.spark.client.ReadStats;
-import io.zentrunk.spark.client.WindowReader;
 import io.zentrunk.spark.client.ZentrunkClient;
+import io.zentrunk.spark.window.GroupCounter;
+import io.zentrunk.spark.window.WindowReader;
 import java.util.Iterator;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;

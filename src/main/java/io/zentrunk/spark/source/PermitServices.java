@@ -1,7 +1,7 @@
 package io.zentrunk.spark.source;
 
-import io.zentrunk.spark.client.PermitEndpoint;
-import io.zentrunk.spark.client.PermitServer;
+import io.zentrunk.spark.budget.PermitEndpoint;
+import io.zentrunk.spark.budget.PermitServer;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.SparkConf;

@@ -1,9 +1,9 @@
 package io.zentrunk.spark.source;
 
-import static io.zentrunk.spark.source.ReadOptions.*;
-
 import io.zentrunk.spark.client.ApiTime;
 import io.zentrunk.spark.client.ClientConfig;
+import static io.zentrunk.spark.source.ReadOptions.*;
+
 import java.io.Serializable;
 import java.util.Locale;
 import java.util.Map;
@@ -134,7 +134,7 @@ public final class ReadConf implements Serializable {
   }
 
   /** The same read, its executors leasing permits from the driver's service. */
-  ReadConf withPermits(io.zentrunk.spark.client.PermitEndpoint permits) {
+  ReadConf withPermits(io.zentrunk.spark.budget.PermitEndpoint permits) {
     return new ReadConf(this, client.withPermits(permits));
   }
 

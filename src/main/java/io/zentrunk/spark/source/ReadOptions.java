@@ -1,5 +1,6 @@
 package io.zentrunk.spark.source;
 
+import io.zentrunk.spark.client.ClientConfig;
 import static io.zentrunk.spark.source.ReadOption.FilterKind.EQUAL;
 import static io.zentrunk.spark.source.ReadOption.FilterKind.PREFIX;
 import static io.zentrunk.spark.source.ReadOption.FilterKind.RANGE;
@@ -12,7 +13,6 @@ import static io.zentrunk.spark.source.ReadOption.oneOf;
 import static io.zentrunk.spark.source.ReadOption.text;
 import static io.zentrunk.spark.source.ReadOption.time;
 
-import io.zentrunk.spark.client.ClientConfig;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,9 +1,9 @@
 package io.zentrunk.spark.source;
 
 import io.zentrunk.spark.client.CdrQuery;
-import io.zentrunk.spark.client.GroupCounter;
 import io.zentrunk.spark.client.ReadStats;
 import io.zentrunk.spark.client.ZentrunkClient;
+import io.zentrunk.spark.window.GroupCounter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -122,7 +122,7 @@ final class ZentrunkGroupScan implements Scan, Batch, SupportsReportStatistics {
   @Override
   public PartitionReaderFactory createReaderFactory() {
     // as ZentrunkScan: on a cluster, executors lease their permits from the driver's budget
-    io.zentrunk.spark.client.PermitEndpoint permits = PermitServices.forActiveApplication();
+    io.zentrunk.spark.budget.PermitEndpoint permits = PermitServices.forActiveApplication();
     return new GroupReaderFactory(permits == null ? conf : conf.withPermits(permits), grouping);
   }
 

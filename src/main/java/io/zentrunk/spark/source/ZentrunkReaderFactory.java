@@ -1,9 +1,9 @@
 package io.zentrunk.spark.source;
 
 import io.zentrunk.spark.client.ReadStats;
-import io.zentrunk.spark.client.TopReader;
-import io.zentrunk.spark.client.WindowReader;
 import io.zentrunk.spark.client.ZentrunkClient;
+import io.zentrunk.spark.window.TopReader;
+import io.zentrunk.spark.window.WindowReader;
 import java.util.OptionalLong;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
@@ -42,7 +42,7 @@ final class ZentrunkReaderFactory implements PartitionReaderFactory {
     return topNewest != null ? new TopNReader(conf, p, schema, limit.intValue(), topNewest) : new RowReader(conf, p, schema, limit);
   }
 
-  /** The newest or oldest n records of one query ({@link io.zentrunk.spark.client.TopReader}). */
+  /** The newest or oldest n records of one query ({@link io.zentrunk.spark.window.TopReader}). */
   static final class TopNReader implements PartitionReader<InternalRow> {
     private final ReadConf conf;
     private final ZentrunkInputPartition partition;

@@ -1,10 +1,10 @@
 package io.zentrunk.spark.source;
 
+import io.zentrunk.spark.budget.PermitEndpoint;
 import io.zentrunk.spark.client.CdrQuery;
-import io.zentrunk.spark.client.PermitEndpoint;
 import io.zentrunk.spark.client.ReadStats;
-import io.zentrunk.spark.client.WindowPlanner;
 import io.zentrunk.spark.client.ZentrunkClient;
+import io.zentrunk.spark.window.WindowPlanner;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.connector.metric.CustomMetric;

@@ -112,7 +112,7 @@ final class ZentrunkScanBuilder implements ScanBuilder, SupportsPushDownFilters,
 
   /**
    * {@code ORDER BY end_time DESC|ASC LIMIT n}: the newest n are the API's first pages, the
-   * oldest n its last offsets ({@link io.zentrunk.spark.client.TopReader}). Partially pushed:
+   * oldest n its last offsets ({@link io.zentrunk.spark.window.TopReader}). Partially pushed:
    * each query of the scan yields its own top n and Spark sorts and cuts them again.
    */
   @Override

@@ -1,5 +1,7 @@
 package io.zentrunk.spark.bench;
 
+import io.zentrunk.spark.emulator.EmulatorConfig;
+import io.zentrunk.spark.emulator.ZentrunkEmulator;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import io.zentrunk.spark.emulator.EmulatorConfig;
-import io.zentrunk.spark.emulator.ZentrunkEmulator;
 import org.apache.spark.sql.SparkSession;
 
 /**

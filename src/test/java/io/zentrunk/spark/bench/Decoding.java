@@ -1,8 +1,5 @@
 package io.zentrunk.spark.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zentrunk.spark.bench.Figure.Target;
 import io.zentrunk.spark.client.ApiTime;
 import io.zentrunk.spark.client.CdrPage;
 import io.zentrunk.spark.client.CdrQuery;
@@ -11,6 +8,9 @@ import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
 import io.zentrunk.spark.source.CdrSchema;
 import io.zentrunk.spark.source.RowConverter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zentrunk.spark.bench.Figure.Target;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

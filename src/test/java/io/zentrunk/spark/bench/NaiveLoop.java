@@ -1,12 +1,12 @@
 package io.zentrunk.spark.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zentrunk.spark.bench.Figure.Target;
 import io.zentrunk.spark.client.ApiTime;
 import io.zentrunk.spark.client.CdrQuery;
 import io.zentrunk.spark.emulator.EmulatorStats;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zentrunk.spark.bench.Figure.Target;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

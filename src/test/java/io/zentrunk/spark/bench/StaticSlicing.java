@@ -1,8 +1,8 @@
 package io.zentrunk.spark.bench;
 
-import io.zentrunk.spark.bench.Figure.Target;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
+import io.zentrunk.spark.bench.Figure.Target;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

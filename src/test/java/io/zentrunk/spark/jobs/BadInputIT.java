@@ -1,9 +1,9 @@
 package io.zentrunk.spark.jobs;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,9 @@
 package io.zentrunk.spark.jobs;
 
+import io.zentrunk.spark.client.UtcDays;
+import io.zentrunk.spark.emulator.EmulatorConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zentrunk.spark.emulator.EmulatorConfig;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,7 @@ class EmulatorCommandTest {
     assertThat(parse("--now", "2026-11-01").now()).isEqualTo(midnight);
     assertThat(parse("--now", "2026-11-01 00:00").now()).isEqualTo(midnight);
     assertThat(parse("--now", "2026-11-01T01:00:00+01:00").now()).isEqualTo(midnight);
-    assertThat(Timestamps.parseUtc("2026-11-01", "--now")).isEqualTo(midnight);
+    assertThat(UtcDays.parseUtc("2026-11-01", "--now")).isEqualTo(midnight);
   }
 
   @Test

@@ -1,10 +1,13 @@
 package io.zentrunk.spark.jobs;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.zentrunk.spark.emulator.EmulatedCall;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
+import io.zentrunk.spark.lake.IcebergLake;
+import io.zentrunk.spark.lake.Provenance;
+import io.zentrunk.spark.testing.TestSpark;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,10 +1,14 @@
 package io.zentrunk.spark.jobs;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.zentrunk.spark.emulator.EmulatedCall;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
+import io.zentrunk.spark.lake.IngestJob;
+import io.zentrunk.spark.lake.LakeFormat;
+import io.zentrunk.spark.lake.ParquetLake;
+import io.zentrunk.spark.lake.Provenance;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.File;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
@@ -220,11 +224,11 @@ class JobsIT {
         .map(Row::toString).toList();
   }
 
-  Lake.Result ingest(ZentrunkEmulator api, Path lake, Instant start, Instant end) {
+  ParquetLake.Result ingest(ZentrunkEmulator api, Path lake, Instant start, Instant end) {
     return ingest(api, lake, start, end, Map.of("request_budget", "100000"));
   }
 
-  Lake.Result ingest(ZentrunkEmulator api, Path lake, Instant start, Instant end, Map<String, String> extra) {
+  ParquetLake.Result ingest(ZentrunkEmulator api, Path lake, Instant start, Instant end, Map<String, String> extra) {
     Map<String, String> o = new HashMap<>(Map.of("api_url", api.baseUrl(), "auth_id", api.config().authId(), "auth_token",
         api.config().authToken(), "now", api.now().toString()));
     o.putAll(extra);

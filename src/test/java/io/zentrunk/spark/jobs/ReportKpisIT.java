@@ -1,10 +1,12 @@
 package io.zentrunk.spark.jobs;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.zentrunk.spark.emulator.EmulatedCall;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
+import io.zentrunk.spark.report.ReportJob;
+import io.zentrunk.spark.report.Reports;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.math.BigDecimal;

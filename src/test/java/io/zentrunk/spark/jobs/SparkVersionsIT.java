@@ -1,10 +1,11 @@
 package io.zentrunk.spark.jobs;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.zentrunk.spark.emulator.EmulatedCall;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
+import io.zentrunk.spark.testing.S3ProxyServer;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.io.File;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

@@ -1,8 +1,8 @@
 package io.zentrunk.spark.source;
 
+import io.zentrunk.spark.client.CdrField;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zentrunk.spark.client.CdrField;
 import java.beans.Introspector;
 import java.beans.PropertyDescriptor;
 import java.util.Arrays;

@@ -1,8 +1,8 @@
 package io.zentrunk.spark.source;
 
+import io.zentrunk.spark.client.ApiTime;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zentrunk.spark.client.ApiTime;
 import java.sql.Timestamp;
 import java.time.Instant;
 import org.apache.spark.sql.sources.EqualTo;

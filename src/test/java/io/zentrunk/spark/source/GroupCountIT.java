@@ -1,11 +1,11 @@
 package io.zentrunk.spark.source;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.zentrunk.spark.client.ApiValues;
 import io.zentrunk.spark.emulator.EmulatedCall;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;

@@ -1,11 +1,11 @@
 package io.zentrunk.spark.source;
 
+import io.zentrunk.spark.emulator.EmulatorConfig;
+import io.zentrunk.spark.emulator.ZentrunkEmulator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.zentrunk.spark.emulator.EmulatorConfig;
-import io.zentrunk.spark.emulator.ZentrunkEmulator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

@@ -1,12 +1,12 @@
 package io.zentrunk.spark.source;
 
+import io.zentrunk.spark.emulator.EmulatedCall;
+import io.zentrunk.spark.emulator.EmulatorConfig;
+import io.zentrunk.spark.emulator.ZentrunkEmulator;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.desc;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.zentrunk.spark.emulator.EmulatedCall;
-import io.zentrunk.spark.emulator.EmulatorConfig;
-import io.zentrunk.spark.emulator.ZentrunkEmulator;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;

@@ -1,10 +1,10 @@
 package io.zentrunk.spark.source;
 
+import io.zentrunk.spark.client.ApiTime;
+import io.zentrunk.spark.client.CdrQuery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.zentrunk.spark.client.ApiTime;
-import io.zentrunk.spark.client.CdrQuery;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

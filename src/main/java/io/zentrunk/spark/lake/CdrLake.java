@@ -1,0 +1,44 @@
+package io.zentrunk.spark.lake;
+
+import io.zentrunk.spark.jobs.Progress;
+import java.time.Instant;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * A lake of CDRs in one of the two formats ({@link IcebergLake}, {@link ParquetLake} for Parquet), as ingest and the
+ * report see it. Ingest calls, in this order: {@link #lock()}, {@link #prepare}, {@link #state()},
+ * {@link #ingest}, {@link #housekeeping}.
+ */
+public interface CdrLake {
+
+  /** How the user named the lake, for messages: {@code --lake PATH} or {@code --table NAME}. */
+  String name();
+
+  LakeFormat format();
+
+  /** One writer at a time on a lake folder; nothing for a catalog table, whose commits are atomic. */
+  LakeLock lock();
+
+  /**
+   * Creates the lake if it does not exist, recording {@code source}; otherwise checks it against the recorded
+   * source ({@link Provenance#check}) and records it when {@code changeOnPurpose}.
+   */
+  void prepare(Provenance source, boolean changeOnPurpose, Progress progress);
+
+  /** Up to which UTC midnight the lake is complete; for Iceberg, also the snapshot the next commit builds on. */
+  Optional<Instant> state();
+
+  /**
+   * Replaces the plan's whole days and moves the state as the plan says; {@code beforeCommit} runs just before the
+   * data becomes visible (it checks the lock).
+   */
+  ParquetLake.Result ingest(IngestPlan plan, CdrInput reader, Progress progress, Runnable beforeCommit);
+
+  /** After a successful ingest: expires what the lake no longer needs. */
+  void housekeeping(int keepSnapshotsDays, Progress progress);
+
+  /** CDRs with {@code start <= end_time < end}, with the source's columns. */
+  Dataset<Row> read(Instant start, Instant end);
+}

@@ -1,0 +1,62 @@
+package io.zentrunk.spark.lake;
+
+import io.zentrunk.spark.jobs.IngestCommand;
+import io.zentrunk.spark.jobs.Progress;
+import java.time.Instant;
+import java.util.Locale;
+import org.apache.spark.sql.SparkSession;
+
+/** Ingest as a function of its inputs (lake, window, clock, reader): what {@link IngestCommand} runs. */
+public final class IngestJob {
+
+  public static final int DEFAULT_KEEP_SNAPSHOTS_DAYS = 7;
+
+  private IngestJob() {}
+
+  /**
+   * The arguments of one run; {@code start}, {@code end} and {@code format} may be null, and exactly one of
+   * {@code lake} and {@code table} is set.
+   *
+   * @param source where this run reads CDRs from, checked against what the lake recorded
+   * @param changeSource record {@code source} even if the lake holds another one
+   */
+  public record Args(String lake, String table, LakeFormat format, Instant start, Instant end, int lookbackDays,
+      boolean acceptDataLoss, int keepSnapshotsDays, Provenance source, boolean changeSource) {
+
+    /** A {@code --lake} run with the defaults of everything else. */
+    public static Args lake(String lake, LakeFormat format, Instant start, Instant end, Provenance source) {
+      return new Args(lake, null, format, start, end, IngestPlanner.DEFAULT_LOOKBACK_DAYS, false,
+          DEFAULT_KEEP_SNAPSHOTS_DAYS, source, false);
+    }
+
+    public Args withLookback(int days, boolean acceptLoss) {
+      return new Args(lake, table, format, start, end, days, acceptLoss, keepSnapshotsDays, source, changeSource);
+    }
+
+    public Args withKeepSnapshotsDays(int days) {
+      return new Args(lake, table, format, start, end, lookbackDays, acceptDataLoss, days, source, changeSource);
+    }
+
+    public Args withSource(Provenance s, boolean onPurpose) {
+      return new Args(lake, table, format, start, end, lookbackDays, acceptDataLoss, keepSnapshotsDays, s, onPurpose);
+    }
+  }
+
+  /**
+   * Opens the lake, takes its lock (a lake folder), checks or records the source, plans from the state, loads,
+   * then expires what the lake no longer needs.
+   */
+  public static ParquetLake.Result run(SparkSession spark, Args args, Instant now, CdrInput reader, Progress progress) {
+    CdrLake lake = Lakes.open(spark, args.lake(), args.table(), args.format());
+    try (LakeLock lock = lake.lock()) {
+      lake.prepare(args.source(), args.changeSource(), progress);
+      IngestPlan plan = IngestPlanner.plan(IngestPlanner.Request.of(lake.state().orElse(null), args.start(), args.end(),
+          args.lookbackDays(), args.acceptDataLoss(), now));
+      plan.notes().forEach(progress::line);
+      ParquetLake.Result result = lake.ingest(plan, reader, progress, lock::check);
+      lake.housekeeping(args.keepSnapshotsDays(), progress);
+      progress.line(String.format(Locale.ROOT, "done: %,d records in %d days", result.records(), plan.days().size()));
+      return result;
+    }
+  }
+}

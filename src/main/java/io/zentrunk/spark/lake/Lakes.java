@@ -1,0 +1,51 @@
+package io.zentrunk.spark.lake;
+
+import io.zentrunk.spark.jobs.UsageException;
+import java.io.IOException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/** Opens a lake by {@code --lake PATH} or {@code --table NAME}, in the format it already has. */
+public final class Lakes {
+
+  private Lakes() {}
+
+  /**
+   * @param requested {@code --format}, or null: a new lake is Iceberg unless Parquet is asked for; an existing
+   *     lake keeps its format and asking for the other one is an error
+   */
+  public static CdrLake open(SparkSession spark, String lake, String table, LakeFormat requested) {
+    if (table != null) {
+      if (requested == LakeFormat.PARQUET) {
+        throw new UsageException("--format parquet is for --lake folders; --table is an Iceberg table");
+      }
+      return IcebergLake.inCatalog(spark, table);
+    }
+    LakeFormat found = detect(spark, lake);
+    if (found != null && requested != null && found != requested) {
+      throw new UsageException("--lake " + lake + " is a " + found.label() + " lake; it cannot be written as "
+          + requested.label() + " (a lake keeps its format: drop --format or use a new folder)");
+    }
+    LakeFormat format = found != null ? found : requested != null ? requested : LakeFormat.ICEBERG;
+    return format == LakeFormat.PARQUET ? ParquetLake.open(spark, lake) : IcebergLake.atPath(spark, lake);
+  }
+
+  /** The format of the lake at {@code location}, or null when there is no lake there yet. */
+  public static LakeFormat detect(SparkSession spark, String location) {
+    try {
+      Path root = new Path(location);
+      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      Path cdrs = new Path(root, ParquetLake.CDRS);
+      if (fs.exists(new Path(cdrs, "metadata"))) {
+        return LakeFormat.ICEBERG;
+      }
+      if (fs.exists(new Path(root, ParquetLake.STATE_FILE)) || fs.exists(cdrs)) {
+        return LakeFormat.PARQUET;
+      }
+      return null;
+    } catch (IOException e) {
+      throw new UsageException("--lake " + location + ": cannot be read: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,314 @@
+package io.zentrunk.spark.lake;
+
+import io.zentrunk.spark.client.UtcDays;
+import io.zentrunk.spark.jobs.Progress;
+import io.zentrunk.spark.jobs.UsageException;
+import io.zentrunk.spark.source.CdrColumns;
+import io.zentrunk.spark.storage.S3aSettings;
+import io.zentrunk.spark.storage.SessionConf;
+import static io.zentrunk.spark.source.CdrColumns.END_DATE;
+import static io.zentrunk.spark.source.CdrColumns.END_TIME;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileContext;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * A CDR lake: {@code <lake>/cdrs/} is Parquet partitioned Hive-style by {@code end_date} (the UTC date of
+ * {@code end_time}), readable as a table by Spark, Trino and DuckDB; {@code <lake>/_zentrunk_state.json} says
+ * up to which UTC midnight the table is complete ({@link ParquetLakeState}).
+ *
+ * <p>Ingest replaces exactly the day partitions of its plan, days without CDRs included, and moves the state
+ * only after the data it covers is committed: a crash at any point leaves the state where it was, and the
+ * next run rewrites the same days, so re-running always repairs the lake. A Parquet write is not atomic: a reader
+ * during a run may see a day half replaced, and two writers are kept apart by {@link LakeLock}. The state file
+ * also records where the CDRs come from ({@link Provenance}).
+ */
+public final class ParquetLake implements CdrLake {
+
+  public static final String CDRS = "cdrs";
+  public static final String STATE_FILE = "_zentrunk_state.json";
+  private static final Pattern PARTITION = Pattern.compile(END_DATE + "=\\d{4}-\\d{2}-\\d{2}");
+
+  private final SparkSession spark;
+  private final String location;
+  private final Path root;
+  private final FileSystem fs;
+  private Provenance source;
+
+  private ParquetLake(SparkSession spark, String location, Path root, FileSystem fs) {
+    this.spark = spark;
+    this.location = location;
+    this.root = root;
+    this.fs = fs;
+  }
+
+  /**
+   * Opens a lake, new or existing, after checking that the location holds nothing but a lake.
+   *
+   * @throws UsageException naming {@code --lake} when it holds something else
+   */
+  public static ParquetLake open(SparkSession spark, String location) {
+    Path root = new Path(location);
+    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    try {
+      FileSystem fs = root.getFileSystem(conf);
+      ParquetLake lake = new ParquetLake(spark, location, fs.makeQualified(root), fs);
+      lake.checkLayout();
+      return lake;
+    } catch (IOException e) {
+      throw new UsageException("--lake " + location + ": cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  public String location() {
+    return location;
+  }
+
+  @Override
+  public String name() {
+    return "--lake " + location;
+  }
+
+  @Override
+  public LakeFormat format() {
+    return LakeFormat.PARQUET;
+  }
+
+  @Override
+  public LakeLock lock() {
+    return LakeLock.acquire(fs, root, name());
+  }
+
+  @Override
+  public void prepare(Provenance source, boolean changeOnPurpose, Progress progress) {
+    Optional<ParquetLakeState> state = readState();
+    Optional<Provenance> recorded = state.flatMap(ParquetLakeState::source);
+    Provenance.check(name(), recorded, source, changeOnPurpose);
+    this.source = source;
+    if (state.isPresent() && !recorded.equals(Optional.of(source))) {
+      writeState(ParquetLakeState.of(state.get().completeUntil(), source));
+      progress.line("source recorded: " + source + recorded.map(r -> " (was " + r + ")").orElse(""));
+    }
+  }
+
+  @Override
+  public Optional<Instant> state() {
+    return readState().map(ParquetLakeState::completeUntil);
+  }
+
+  @Override
+  public void housekeeping(int keepSnapshotsDays, Progress progress) {
+    // a Parquet lake keeps no old versions
+  }
+
+  public Path cdrsPath() {
+    return new Path(root, CDRS);
+  }
+
+  Path partitionPath(LocalDate day) {
+    return new Path(cdrsPath(), END_DATE + "=" + day);
+  }
+
+  private Path statePath() {
+    return new Path(root, STATE_FILE);
+  }
+
+  private UsageException somethingElse(String what) {
+    return new UsageException("--lake " + location + " holds something else: " + what
+        + "; a CDR lake holds only cdrs/ (end_date=YYYY-MM-DD partitions) and " + STATE_FILE
+        + " (use an empty folder or an existing lake)");
+  }
+
+  private void checkLayout() throws IOException {
+    if (!fs.exists(root)) {
+      return;
+    }
+    if (!fs.getFileStatus(root).isDirectory()) {
+      throw somethingElse("it is a file");
+    }
+    for (FileStatus s : fs.listStatus(root)) {
+      String name = s.getPath().getName();
+      if (name.equals(CDRS) && s.isDirectory() || name.equals(STATE_FILE) && s.isFile() || hidden(name)) {
+        continue;
+      }
+      throw somethingElse("'" + name + "'");
+    }
+    if (fs.exists(cdrsPath())) {
+      for (FileStatus s : fs.listStatus(cdrsPath())) {
+        String name = s.getPath().getName();
+        if (s.isDirectory() && PARTITION.matcher(name).matches() || hidden(name)) {
+          continue;
+        }
+        throw somethingElse("'" + CDRS + "/" + name + "'");
+      }
+    }
+    readState();
+  }
+
+  /** Names that Spark and Hadoop treat as hidden: _SUCCESS, _temporary, .crc files, our temp state files. */
+  private static boolean hidden(String name) {
+    return name.startsWith("_") || name.startsWith(".");
+  }
+
+  /** The state file, if the lake has one. */
+  public Optional<ParquetLakeState> readState() {
+    try (InputStream in = fs.open(statePath())) {
+      return Optional.of(ParquetLakeState.fromJson(in.readAllBytes()));
+    } catch (FileNotFoundException e) {
+      return Optional.empty();
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--lake " + location + ": " + STATE_FILE + " " + e.getMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + statePath(), e);
+    }
+  }
+
+  /**
+   * Writes the state atomically: a single PUT on S3 (an object appears whole or not at all); elsewhere a
+   * temporary file renamed over the old one.
+   */
+  void writeState(ParquetLakeState state) {
+    byte[] bytes = state.toJson(Instant.now());
+    try {
+      fs.mkdirs(root);
+      if (S3aSettings.isS3a(location)) {
+        try (OutputStream out = fs.create(statePath(), true)) {
+          out.write(bytes);
+        }
+        return;
+      }
+      Path tmp = new Path(root, "." + STATE_FILE + ".tmp-" + UUID.randomUUID());
+      try (OutputStream out = fs.create(tmp, false)) {
+        out.write(bytes);
+      }
+      FileContext.getFileContext(root.toUri(), fs.getConf()).rename(tmp, statePath(), Options.Rename.OVERWRITE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write " + statePath(), e);
+    }
+  }
+
+  /** The outcome of one ingest run. */
+  public record Result(Map<LocalDate, Long> recordsByDay, Optional<Instant> state) {
+    public long records() {
+      return recordsByDay.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /**
+   * Loads the plan's days: one read of the whole window, one write job for all days, then empties the
+   * partitions of days that had no CDRs, then moves the state.
+   */
+  @Override
+  public Result ingest(IngestPlan plan, CdrInput reader, Progress progress, Runnable beforeCommit) {
+    progress.line("reading " + UtcDays.days(plan.days()) + " [" + plan.readStart() + ", " + plan.readEnd() + ")");
+    // The filter is not optional: a row outside the plan would replace a whole day that the plan does not cover.
+    Dataset<Row> cdrs = reader.read(plan.readStart(), plan.readEnd())
+        .where(col(END_TIME).geq(lit(plan.readStart())).and(col(END_TIME).lt(lit(plan.readEnd()))))
+        .withColumn(END_DATE, CdrColumns.endDate());
+    // The source is a rate-limited API: keep what was read for the per-day counts instead of reading it again.
+    cdrs.persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      beforeCommit.run();
+      write(cdrs);
+      progress.line("written " + UtcDays.days(plan.days()) + " to " + cdrsPath());
+      Map<LocalDate, Long> counts = new LinkedHashMap<>();
+      plan.days().forEach(d -> counts.put(d, 0L));
+      for (Row r : cdrs.groupBy(col(END_DATE).cast("string")).count().collectAsList()) {
+        counts.put(LocalDate.parse(r.getString(0)), r.getLong(1));
+      }
+      for (Map.Entry<LocalDate, Long> e : counts.entrySet()) {
+        if (e.getValue() == 0 && fs.delete(partitionPath(e.getKey()), true)) {
+          progress.line(e.getKey() + ": 0 records, old partition removed");
+        } else {
+          progress.line(String.format(Locale.ROOT, "%s: %,d records", e.getKey(), e.getValue()));
+        }
+      }
+      Optional<Instant> advance = plan.advanceStateTo();
+      if (advance.isPresent()) {
+        writeState(ParquetLakeState.of(advance.get(), source));
+        progress.line("state: complete until " + advance.get());
+      } else {
+        progress.line("state unchanged: " + state().map(Instant::toString).orElse("none"));
+      }
+      return new Result(counts, advance.isPresent() ? advance : state());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      cdrs.unpersist();
+    }
+  }
+
+  @SuppressWarnings("try") // the resource is the scope of the session confs
+  private void write(Dataset<Row> cdrs) {
+    Map<String, String> sql = new LinkedHashMap<>();
+    // INT64 microseconds, UTC-adjusted: what Trino and DuckDB read as timestamp with time zone
+    sql.put("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
+    if (S3aSettings.isS3a(location)) {
+      sql.putAll(S3aSettings.SESSION);
+    }
+    try (SessionConf ignored = SessionConf.set(spark, sql)) {
+      if (S3aSettings.isS3a(location)) {
+        cdrs.write().options(S3aSettings.LAKE_WRITE).mode(SaveMode.Append).partitionBy(END_DATE)
+            .parquet(cdrsPath().toString());
+      } else {
+        cdrs.write().option("partitionOverwriteMode", "dynamic").mode(SaveMode.Overwrite).partitionBy(END_DATE)
+            .parquet(cdrsPath().toString());
+      }
+    }
+  }
+
+  /**
+   * The lake's CDRs with {@code start <= end_time < end}, pruned to the day partitions of the window; the same
+   * columns as the source, without {@code end_date}.
+   */
+  @Override
+  public Dataset<Row> read(Instant start, Instant end) {
+    List<String> days = new ArrayList<>();
+    try {
+      if (fs.exists(cdrsPath())) {
+        for (FileStatus s : fs.listStatus(cdrsPath())) {
+          if (s.isDirectory() && PARTITION.matcher(s.getPath().getName()).matches()) {
+            days.add(s.getPath().getName());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (days.isEmpty()) {
+      throw new UsageException("--lake " + location + " has no CDRs yet: run ingest first");
+    }
+    LocalDate first = UtcDays.day(start);
+    LocalDate last = UtcDays.day(end.minusNanos(1));
+    return spark.read().parquet(cdrsPath().toString())
+        .where(col(END_DATE).geq(lit(first)).and(col(END_DATE).leq(lit(last))))
+        .where(col(END_TIME).geq(lit(start)).and(col(END_TIME).lt(lit(end))))
+        .drop(END_DATE);
+  }
+}

@@ -1,0 +1,117 @@
+package io.zentrunk.spark.report;
+
+import io.zentrunk.spark.client.UtcDays;
+import io.zentrunk.spark.source.CdrColumns;
+import io.zentrunk.spark.storage.S3aSettings;
+import io.zentrunk.spark.storage.SessionConf;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.min;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Writes the six reports as Parquet under {@code <output>/hangup_causes/}, {@code countries/},
+ * {@code attestation/}, {@code kpis/}, {@code capacity/} and {@code fraud_signals/}, replacing what a previous
+ * run over the same output wrote, and prints the summary.
+ */
+public final class ReportJob {
+
+  public static final String HANGUP_CAUSES = "hangup_causes";
+  public static final String COUNTRIES = "countries";
+  public static final String ATTESTATION = "attestation";
+  public static final String KPIS = "kpis";
+  public static final String CAPACITY = "capacity";
+  public static final String FRAUD_SIGNALS = "fraud_signals";
+
+  private ReportJob() {}
+
+  /**
+   * What one report reads: the window's CDRs ({@code start <= end_time < end}), the CDRs of the fraud baseline
+   * days before {@code start} (or null when none were read), the first UTC day that the two together cover
+   * completely, and the fraud rule.
+   */
+  public record Input(Dataset<Row> window, Dataset<Row> baseline, Instant start, Instant end, LocalDate coveredFrom,
+      Reports.FraudRule rule) {
+
+    /**
+     * Only the window's CDRs, no baseline days: fraud signals judge the window's later days against its earlier
+     * full days.
+     */
+    public static Input windowOnly(Dataset<Row> window, Instant start, Instant end, Reports.FraudRule rule) {
+      return new Input(window, null, start, end, UtcDays.ceilDay(start), rule);
+    }
+  }
+
+  /**
+   * As {@link #run(SparkSession, Input, String, PrintStream)} for CDRs whose window is not known: it is taken from
+   * the data (the hour of the first {@code end_time} to one second after the last), with no baseline days.
+   */
+  public static String run(SparkSession spark, Dataset<Row> cdrs, String outputPath, PrintStream out) {
+    Row r = cdrs.agg(min(col(CdrColumns.END_TIME)), max(col(CdrColumns.END_TIME))).first();
+    Instant start = r.isNullAt(0) ? Instant.EPOCH : (Instant) r.get(0);
+    Instant end = r.isNullAt(1) ? Instant.EPOCH.plusSeconds(1) : ((Instant) r.get(1)).plusSeconds(1);
+    return run(spark, Input.windowOnly(cdrs, start, end, Reports.FraudRule.defaults()), outputPath, out);
+  }
+
+  public static void run(SparkSession spark, Input in, String outputPath) {
+    run(spark, in, outputPath, System.out);
+  }
+
+  /** Writes the six reports of {@code in}, printing the summary to {@code out}; returns it too. */
+  @SuppressWarnings("try") // the resource is the scope of the session confs
+  public static String run(SparkSession spark, Input in, String outputPath, PrintStream out) {
+    // five aggregations and the fraud days over one input: read the source (an API or the lake) once
+    Dataset<Row> input = in.window().persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Dataset<Row> causes = Reports.hangupCauses(input);
+      Dataset<Row> countries = Reports.countries(input);
+      Dataset<Row> attestation = Reports.attestation(input);
+      Dataset<Row> kpis = Reports.kpis(input);
+      Dataset<Row> capacity = Reports.capacity(input, in.start(), in.end());
+      Dataset<Row> fraudInput = in.baseline() == null ? input : in.baseline().unionByName(input);
+      Dataset<Row> fraud = Reports.fraudSignals(fraudInput, UtcDays.day(in.start()), in.coveredFrom(), in.rule());
+      String base = outputPath.endsWith("/") ? outputPath.substring(0, outputPath.length() - 1) : outputPath;
+      boolean s3a = S3aSettings.isS3a(base);
+      String summary;
+      Map<String, Dataset<Row>> reports = new LinkedHashMap<>();
+      reports.put(HANGUP_CAUSES, causes);
+      reports.put(COUNTRIES, countries);
+      reports.put(ATTESTATION, attestation);
+      reports.put(KPIS, kpis);
+      reports.put(CAPACITY, capacity);
+      reports.put(FRAUD_SIGNALS, fraud);
+      try (SessionConf ignored = SessionConf.set(spark, s3a ? S3aSettings.SESSION : Map.of())) {
+        for (Map.Entry<String, Dataset<Row>> e : reports.entrySet()) {
+          e.getValue().write().options(s3a ? S3aSettings.REPORT_WRITE : Map.of()).mode(SaveMode.Overwrite)
+              .parquet(base + "/" + e.getKey());
+        }
+        // the new parts of the summary read the written reports back: small files, and the sweep and the fraud
+        // days are not computed twice
+        summary = Reports.summary(causes, countries, attestation)
+            + Reports.operationsSummary(spark.read().parquet(base + "/" + KPIS),
+                spark.read().parquet(base + "/" + CAPACITY), spark.read().parquet(base + "/" + FRAUD_SIGNALS));
+      }
+      out.print(summary);
+      out.flush();
+      return summary;
+    } finally {
+      input.unpersist();
+    }
+  }
+
+  /** The instant the baseline read starts: {@code days} whole UTC days before the day of {@code start}. */
+  public static Instant baselineStart(Instant start, int days) {
+    return UtcDays.start(UtcDays.day(start)).minus(Duration.ofDays(days));
+  }
+}

@@ -1,0 +1,176 @@
+package io.zentrunk.spark.budget;
+
+import io.zentrunk.spark.client.Budget;
+import io.zentrunk.spark.client.ClientConfig;
+import io.zentrunk.spark.client.ZentrunkApiException;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The driver's permit service over real loopback HTTP, with the executors' client. */
+class PermitServiceTest {
+
+  final PermitServer server = PermitServer.start("127.0.0.1", 0, "127.0.0.1");
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  static ClientConfig account(int requests, long windowMs) {
+    // a fresh account per test: RequestBudget.shared is per JVM
+    String id = "MA" + UUID.randomUUID().toString().replace("-", "").substring(0, 18).toUpperCase();
+    return new ClientConfig("http://127.0.0.1:1", id, "token", 2_000, 1_000, 0, requests, windowMs);
+  }
+
+  @Test
+  void wrongOrMissingSecretIsRefusedWithoutDetail() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    String form = "op=open&api=http%3A%2F%2F127.0.0.1%3A1&account=MA1&requests=10&window_ms=1000&ttl_ms=10000";
+    for (String auth : new String[] {"Bearer wrong", "Basic abc", null, "Bearer " + server.endpoint().secret() + "x"}) {
+      HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(server.url())).POST(HttpRequest.BodyPublishers.ofString(form));
+      if (auth != null) {
+        b.header("Authorization", auth);
+      }
+      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(r.statusCode()).as(String.valueOf(auth)).isEqualTo(401);
+      assertThat(r.body()).isEqualTo("unauthorized");
+    }
+    HttpResponse<String> ok = http.send(HttpRequest.newBuilder(URI.create(server.url()))
+        .header("Authorization", "Bearer " + server.endpoint().secret())
+        .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(ok.statusCode()).isEqualTo(200);
+    assertThat(ok.body()).startsWith("session=");
+    HttpResponse<String> stale = http.send(HttpRequest.newBuilder(URI.create(server.url()))
+        .header("Authorization", "Bearer " + server.endpoint().secret())
+        .POST(HttpRequest.BodyPublishers.ofString("op=lease&session=abc&want=1")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(stale.statusCode()).isEqualTo(410);
+
+    // the executor's side: fails at once, one line, no secret
+    PermitEndpoint wrong = new PermitEndpoint(server.url(), "not-the-secret", 30_000);
+    PermitClient client = new PermitClient(wrong, account(10, 1000));
+    long began = System.nanoTime();
+    assertThatThrownBy(client::permit).isInstanceOf(ZentrunkApiException.class)
+        .hasMessageContaining("refused this read's secret (HTTP 401)")
+        .hasMessageNotContaining("not-the-secret")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    assertThat(System.nanoTime() - began).as("no waiting on a refused secret").isLessThan(TimeUnit.SECONDS.toNanos(10));
+  }
+
+  @Test
+  void theSecretIsNeverPrinted() {
+    PermitEndpoint e = server.endpoint();
+    ClientConfig c = account(10, 1000).withPermits(e);
+    assertThat(e.toString()).doesNotContain(e.secret()).contains("<hidden>").contains(server.url());
+    assertThat(c.toString()).doesNotContain(e.secret());
+    assertThat(e.secret()).hasSizeGreaterThanOrEqualTo(40);
+    PermitServer other = PermitServer.start("127.0.0.1", 0, "127.0.0.1");
+    try {
+      assertThat(other.endpoint().secret()).as("a secret per service").isNotEqualTo(e.secret());
+    } finally {
+      other.close();
+    }
+  }
+
+  @Test
+  void executorsShareOneBudgetAndGiveEverythingBackWhenIdle() throws Exception {
+    ClientConfig acct = account(20, 1000);
+    RequestBudget driverBudget = RequestBudget.shared(acct.apiUrl(), acct.authId(), 20, 1000);
+    // two executor JVMs (two clients of the same service) and the driver itself
+    List<Budget> users = List.of(new PermitClient(server.endpoint(), acct), new PermitClient(server.endpoint(), acct),
+        driverBudget);
+    List<Long> starts = Collections.synchronizedList(new ArrayList<>());
+    ExecutorService pool = Executors.newFixedThreadPool(9);
+    List<Future<?>> done = new ArrayList<>();
+    long began = System.nanoTime();
+    for (int i = 0; i < 9; i++) {
+      Budget b = users.get(i % 3);
+      done.add(pool.submit(() -> {
+        for (int k = 0; k < 10; k++) {
+          Budget.Permit p = b.permit();
+          starts.add(System.nanoTime());
+          Thread.sleep(20); // the request
+          p.release();
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : done) {
+      f.get(60, TimeUnit.SECONDS);
+    }
+    long took = System.nanoTime() - began;
+    pool.shutdown();
+    List<Long> sorted = new ArrayList<>(starts);
+    Collections.sort(sorted);
+    assertThat(sorted).hasSize(90);
+    for (int i = 0; i < sorted.size(); i++) {
+      int j = i;
+      while (j < sorted.size() && sorted.get(j) - sorted.get(i) < 1_000_000_000L) {
+        j++;
+      }
+      assertThat(j - i).as("requests started within 1 s from #" + i).isLessThanOrEqualTo(20);
+    }
+    // 90 requests at 20 per (1 s + 20 ms) need at least 4 windows; far less than 9 would mean slots were lost
+    assertThat(took).isGreaterThan(4_000_000_000L).isLessThan(9_000_000_000L);
+    // everything is reported back: nothing stays leased once the executors are idle
+    long deadline = System.nanoTime() + 5_000_000_000L;
+    while (driverBudget.inFlight() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertThat(driverBudget.inFlight()).isZero();
+  }
+
+  @Test
+  void anUnreachableServiceFailsTheRequestAfterWaitingNeverFallingBack() throws Exception {
+    int closedPort;
+    try (ServerSocket s = new ServerSocket(0)) {
+      closedPort = s.getLocalPort();
+    }
+    PermitEndpoint gone = new PermitEndpoint("http://127.0.0.1:" + closedPort + "/zentrunk/permits",
+        server.endpoint().secret(), 2_000);
+    PermitClient client = new PermitClient(gone, account(10, 1000));
+    long began = System.nanoTime();
+    assertThatThrownBy(client::permit).isInstanceOf(ZentrunkApiException.class)
+        .hasMessageStartingWith("the request permit service on the driver (http://127.0.0.1:" + closedPort
+            + "/zentrunk/permits) was unreachable for 2 s (ConnectException")
+        .hasMessageEndingWith("an executor never reads without the cluster's request budget")
+        .hasMessageNotContaining(server.endpoint().secret())
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    long waited = System.nanoTime() - began;
+    assertThat(waited).as("it waited and retried first").isGreaterThanOrEqualTo(2_000_000_000L);
+    // a later request tries again (a task retry) rather than inheriting the failure forever
+    long again = System.nanoTime();
+    assertThatThrownBy(client::permit).isInstanceOf(ZentrunkApiException.class).hasMessageContaining("unreachable");
+    assertThat(System.nanoTime() - again).isGreaterThanOrEqualTo(1_500_000_000L);
+  }
+
+  @Test
+  void aServiceThatStopsMidReadStopsTheExecutor() throws Exception {
+    ClientConfig acct = account(50, 1000);
+    PermitClient client = new PermitClient(server.endpoint().withUnreachableMillis(1_500), acct);
+    Budget.Permit p = client.permit();
+    p.release();
+    server.close();
+    Thread.sleep(100); // the permits left unused are void without the driver...
+    assertThatThrownBy(() -> {
+      for (int i = 0; i < 1000; i++) { // ... at most the few already leased are handed out, then it fails
+        client.permit().release();
+      }
+    }).isInstanceOf(ZentrunkApiException.class).hasMessageContaining("unreachable for 1 s");
+  }
+}

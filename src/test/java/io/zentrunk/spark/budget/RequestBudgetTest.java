@@ -1,0 +1,100 @@
+package io.zentrunk.spark.budget;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class RequestBudgetTest {
+
+  @Test
+  void noSlidingWindowEverHoldsMoreThanTheBudget() throws Exception {
+    RequestBudget budget = new RequestBudget(20, 200);
+    List<Long> starts = Collections.synchronizedList(new ArrayList<>());
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    for (int i = 0; i < 6; i++) {
+      pool.submit(() -> {
+        for (int k = 0; k < 15; k++) {
+          budget.acquire();
+          starts.add(System.nanoTime());
+          budget.release();
+        }
+        return null;
+      });
+    }
+    pool.shutdown();
+    assertThat(pool.awaitTermination(20, TimeUnit.SECONDS)).isTrue();
+    List<Long> sorted = new ArrayList<>(starts);
+    Collections.sort(sorted);
+    assertThat(sorted).hasSize(90);
+    long window = 200_000_000L;
+    for (int i = 0; i < sorted.size(); i++) {
+      int j = i;
+      while (j < sorted.size() && sorted.get(j) - sorted.get(i) < window) {
+        j++;
+      }
+      assertThat(j - i).as("starts within 200 ms from #" + i).isLessThanOrEqualTo(20);
+    }
+    // 90 permits at 20 per 200 ms need at least 4 full windows
+    assertThat(sorted.get(89) - sorted.get(0)).isGreaterThanOrEqualTo(4 * window);
+  }
+
+  @Test
+  void shrinksOnThrottleOncePerWindowAndGrowsBack() throws Exception {
+    RequestBudget budget = new RequestBudget(100, 1000);
+    budget.onThrottled(-1);
+    assertThat(budget.effective()).isEqualTo(75);
+    budget.onThrottled(-1);
+    assertThat(budget.effective()).as("429s of the same window are one event").isEqualTo(75);
+    Thread.sleep(1100);
+    budget.onThrottled(-1);
+    assertThat(budget.effective()).isEqualTo(56);
+    for (int i = 0; i < 2000; i++) {
+      budget.onSuccess();
+    }
+    assertThat(budget.effective()).isEqualTo(100);
+  }
+
+  @Test
+  void retryAfterPausesEveryone() throws Exception {
+    RequestBudget budget = new RequestBudget(100, 1000);
+    budget.onThrottled(300);
+    long began = System.nanoTime();
+    budget.acquire();
+    budget.release();
+    assertThat((System.nanoTime() - began) / 1_000_000).isGreaterThanOrEqualTo(290);
+  }
+
+  @Test
+  void aRequestHoldsItsSlotUntilOneWindowAfterItEnded() throws Exception {
+    RequestBudget budget = new RequestBudget(2, 300);
+    budget.acquire();
+    budget.acquire();
+    Thread.sleep(400); // both still in flight: a window after their start frees nothing
+    long began = System.nanoTime();
+    Thread releaser = new Thread(() -> {
+      try {
+        Thread.sleep(100);
+      } catch (InterruptedException e) {
+        return;
+      }
+      budget.release();
+    });
+    releaser.start();
+    budget.acquire();
+    long waited = (System.nanoTime() - began) / 1_000_000;
+    releaser.join();
+    assertThat(waited).as("waits for the release and then one window").isGreaterThanOrEqualTo(390);
+  }
+
+  @Test
+  void sharedPerAccountAndSettings() {
+    assertThat(RequestBudget.shared("u", "A", 250, 5000)).isSameAs(RequestBudget.shared("u", "A", 250, 5000));
+    assertThat(RequestBudget.shared("u", "A", 250, 5000)).isNotSameAs(RequestBudget.shared("u", "B", 250, 5000));
+  }
+}

@@ -1,0 +1,131 @@
+package io.zentrunk.spark.window;
+
+import io.zentrunk.spark.client.ApiTime;
+import io.zentrunk.spark.client.CdrField;
+import io.zentrunk.spark.client.CdrPage;
+import io.zentrunk.spark.client.CdrQuery;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The planner's split arithmetic, against a fake API that counts the probes it is sent. */
+class WindowPlannerTest {
+
+  static final long S = ApiTime.MICROS_PER_SECOND;
+
+  /** An account whose records end at the given times; counts every probe. */
+  static final class FakeApi implements WindowPlanner.Probes {
+    final List<Long> endTimes;
+    final AtomicInteger probes = new AtomicInteger();
+
+    FakeApi(List<Long> endTimes) {
+      this.endTimes = endTimes;
+    }
+
+    long matching(CdrQuery q) {
+      return endTimes.stream().filter(t -> t >= q.fromMicros() && t < q.toMicros()).count();
+    }
+
+    @Override
+    public CdrPage firstPage(CdrQuery q) {
+      probes.incrementAndGet();
+      long n = matching(q);
+      List<Object[]> records = new ArrayList<>();
+      for (int i = 0; i < Math.min(20, n); i++) {
+        Object[] r = new Object[CdrField.count()];
+        r[CdrField.CALL_UUID.ordinal()] = "uuid-" + i;
+        records.add(r);
+      }
+      return new CdrPage("fake", 20, 0, n, records);
+    }
+
+    @Override
+    public long count(CdrQuery q) {
+      probes.incrementAndGet();
+      return matching(q);
+    }
+  }
+
+  static List<Long> everySecond(long fromSecond, int n) {
+    List<Long> out = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      out.add((fromSecond + i) * S + S / 2);
+    }
+    return out;
+  }
+
+  static CdrQuery window(long fromSecond, long toSecond) {
+    return new CdrQuery(fromSecond * S, toSecond * S, Map.of());
+  }
+
+  static void assertContiguousAndComplete(List<WindowPlanner.Slice> slices, CdrQuery whole, FakeApi api) {
+    assertThat(slices.get(0).query().fromMicros()).isEqualTo(whole.fromMicros());
+    assertThat(slices.get(slices.size() - 1).query().toMicros()).isEqualTo(whole.toMicros());
+    for (int i = 1; i < slices.size(); i++) {
+      assertThat(slices.get(i).query().fromMicros()).isEqualTo(slices.get(i - 1).query().toMicros());
+    }
+    for (WindowPlanner.Slice s : slices) {
+      assertThat(s.plannedCount()).as("planned count of " + s.query()).isEqualTo(api.matching(s.query()));
+    }
+    assertThat(slices.stream().mapToLong(WindowPlanner.Slice::plannedCount).sum()).isEqualTo(api.matching(whole));
+  }
+
+  @Test
+  void aWindowOfAtMostTwentyRecordsCostsOneRequestAndCarriesItsPage() {
+    FakeApi api = new FakeApi(everySecond(0, 20));
+    List<WindowPlanner.Slice> slices = new WindowPlanner(api, 100, 4).plan(window(0, 3600));
+    assertThat(api.probes).hasValue(1);
+    assertThat(slices).hasSize(1);
+    assertThat(slices.get(0).plannedCount()).isEqualTo(20);
+    assertThat(slices.get(0).inlinePage()).isNotNull();
+    assertThat(slices.get(0).inlinePage().records()).hasSize(20);
+  }
+
+  @Test
+  void aUniformWindowSplitsOnceIntoSlicesWithinTheTarget() {
+    FakeApi api = new FakeApi(everySecond(0, 1000));
+    CdrQuery whole = window(0, 1000);
+    List<WindowPlanner.Slice> slices = new WindowPlanner(api, 100, 4).plan(whole);
+    // 1000 records, target 100: 1.5 x 1000 / 100 = 15 parts of about 67, none merged (67 + 67 > 100).
+    assertThat(slices).hasSize(15);
+    assertThat(api.probes).as("the first page, then one count per part").hasValue(1 + 15);
+    assertThat(slices).allSatisfy(s -> assertThat(s.plannedCount()).isBetween(60L, 100L));
+    assertThat(slices).allSatisfy(s -> assertThat(s.inlinePage()).isNull());
+    assertContiguousAndComplete(slices, whole, api);
+  }
+
+  @Test
+  void aSkewedWindowIsRefinedWhereTheRecordsAre() {
+    List<Long> times = new ArrayList<>(everySecond(0, 900));   // a busy first quarter hour
+    times.addAll(everySecond(3600, 100).stream().map(t -> t * 2).toList()); // then sparse
+    FakeApi api = new FakeApi(times);
+    CdrQuery whole = window(0, 86_400);
+    List<WindowPlanner.Slice> slices = new WindowPlanner(api, 100, 4).plan(whole);
+    assertThat(slices).allSatisfy(s -> assertThat(s.plannedCount()).isLessThanOrEqualTo(100));
+    assertContiguousAndComplete(slices, whole, api);
+    // 1000 records: 15 parts of 5,760 s (900 in the first, 100 in the second); the first splits
+    // into 14 of 411 s (411, 411, 78, then none), each 411 into 7 of about 59. Probes: the first
+    // page, then 15 + 14 + 7 + 7 counts. Slices: 14 of about 59, then 78 and 100, each merged
+    // with the empty parts that follow it.
+    assertThat(api.probes).hasValue(1 + 15 + 14 + 7 + 7);
+    assertThat(slices).hasSize(16);
+  }
+
+  @Test
+  void oneSecondHoldingMoreThanTheTargetStaysOneSlice() {
+    List<Long> times = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      times.add(10 * S + i); // 500 records within one second
+    }
+    FakeApi api = new FakeApi(times);
+    CdrQuery whole = new CdrQuery(10 * S, 11 * S, Map.of());
+    List<WindowPlanner.Slice> slices = new WindowPlanner(api, 100, 4).plan(whole);
+    assertThat(slices).hasSize(1);
+    assertThat(slices.get(0).plannedCount()).isEqualTo(500);
+    assertThat(api.probes).as("no boundary to cut at: no count probe").hasValue(1);
+  }
+}
