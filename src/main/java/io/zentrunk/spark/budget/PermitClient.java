@@ -4,16 +4,7 @@ import io.zentrunk.spark.client.Budget;
 import io.zentrunk.spark.client.ClientConfig;
 import io.zentrunk.spark.client.ZentrunkApiException;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,40 +23,49 @@ import org.slf4j.LoggerFactory;
  * {@link PermitEndpoint#unreachableMillis()} the requests waiting fail with one line (never a
  * private budget). A refused secret fails at once.
  */
-public final class PermitClient implements Budget {
+public final class PermitClient implements Budget, AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(PermitClient.class);
   private static final ConcurrentHashMap<String, PermitClient> SHARED = new ConcurrentHashMap<>();
   private static final long RETURN_IDLE_NANOS = 50_000_000L;
   private static final int MAX_LEASE = 64;
+  private static final int SUCCESSES_PER_REPORT = 20;
 
-  private final PermitEndpoint endpoint;
+  private final String key;
   private final ClientConfig config;
   private final long ttlMillis;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
-      .version(HttpClient.Version.HTTP_1_1).build();
+  private final PermitWire wire;
+  private final Reachability leaserReach;
+  private final Reachability reporterReach;
 
   // all guarded by this
-  private boolean started;
+  private Thread leaser;
+  private Thread reporter;
+  private boolean closed;
+  /** The driver's session id, null until opened; a new generation starts when it expires. */
   private String session;
   private int generation;
+  /** Permits leased and not yet handed out; requests waiting for one; permits leased and not yet reported. */
   private int available;
   private int waiting;
   private int held;
-  private int ended;
-  /** When the latest of the {@code ended} requests ended (nanoTime). */
-  private long lastEnd;
-  private int returned;
-  private int successes;
-  private long throttled = Long.MIN_VALUE;
+  private final PermitNews news = new PermitNews();
   private long lastOk;
   private long availableIdleSince;
   private int failures;
   private String failure;
 
+  /** A client of its own, not shared (tests). */
   PermitClient(PermitEndpoint endpoint, ClientConfig config) {
-    this.endpoint = endpoint;
+    this(null, endpoint, config);
+  }
+
+  private PermitClient(String key, PermitEndpoint endpoint, ClientConfig config) {
+    this.key = key;
     this.config = config;
+    this.wire = new PermitWire(endpoint);
+    this.leaserReach = new Reachability(endpoint);
+    this.reporterReach = new Reachability(endpoint);
     // A permit's slot is freed when the executor reports its request's end; an executor that
     // vanished reports nothing, so its session expires. A request may be in flight for up to
     // request_timeout_ms: the lease outlives that, plus two windows of reporting delay.
@@ -78,18 +78,14 @@ public final class PermitClient implements Budget {
     String key = endpoint.url() + '\n' + endpoint.secret() + '\n' + endpoint.unreachableMillis() + '\n' + config.apiUrl()
         + '\n' + config.authId() + '\n' + config.budgetRequests() + '\n' + config.budgetWindowMillis() + '\n'
         + config.requestTimeoutMillis();
-    return SHARED.computeIfAbsent(key, k -> new PermitClient(endpoint, config));
+    return SHARED.computeIfAbsent(key, k -> new PermitClient(k, endpoint, config));
   }
 
   @Override
   public Permit permit() throws InterruptedException {
     long begin = System.nanoTime();
     synchronized (this) {
-      if (!started) {
-        started = true;
-        thread(this::leaseLoop, "zentrunk-permit-lease").start();
-        thread(this::reportLoop, "zentrunk-permit-report").start();
-      }
+      startThreads();
       int failuresSeen = failures;
       waiting++;
       try {
@@ -100,29 +96,13 @@ public final class PermitClient implements Budget {
           }
           if (available > 0 && System.nanoTime() - lastOk >= ttlMillis * 500_000L) {
             // not confirmed for half the lease's life: the driver may have expired them
-            returned += available;
+            news.returned += available;
             available = 0;
           }
           if (available > 0) {
             available--;
             int gen = generation;
-            long waited = System.nanoTime() - begin;
-            return new Permit() {
-              private boolean done;
-
-              @Override
-              public long waitedNanos() {
-                return waited;
-              }
-
-              @Override
-              public void release() {
-                if (!done) {
-                  done = true;
-                  ended(gen);
-                }
-              }
-            };
+            return new LeasedPermit(System.nanoTime() - begin, () -> ended(gen));
           }
           wait(1000);
         }
@@ -132,188 +112,188 @@ public final class PermitClient implements Budget {
     }
   }
 
+  private void startThreads() {
+    if (closed) {
+      throw new IllegalStateException("the permit client was closed");
+    }
+    if (leaser == null) {
+      leaser = daemon(() -> loop(this::leaseOnce, leaserReach, true), "zentrunk-permit-lease");
+      reporter = daemon(() -> loop(this::reportOnce, reporterReach, false), "zentrunk-permit-report");
+    }
+  }
+
   private synchronized void ended(int gen) {
     if (gen == generation) {
-      ended++;
-      lastEnd = System.nanoTime();
+      news.ended++;
+      news.lastEnd = System.nanoTime();
       notifyAll();
     }
   }
 
   @Override
   public synchronized void onThrottled(long retryAfterMillis) {
-    throttled = Math.max(throttled, retryAfterMillis);
-    returned += available; // the driver pauses and shrinks; give back what we had not used
+    news.throttled = Math.max(news.throttled, retryAfterMillis);
+    news.returned += available; // the driver pauses and shrinks; give back what we had not used
     available = 0;
     notifyAll();
   }
 
   @Override
   public synchronized void onSuccess() {
-    successes++;
-    if (successes >= 20) {
+    news.successes++;
+    if (news.successes >= SUCCESSES_PER_REPORT) {
       notifyAll();
     }
   }
 
-  // ---- the leaser ----
-
-  private void leaseLoop() {
-    long unreachableSince = 0;
-    long backoff = 100;
-    while (true) {
-      int want;
-      String s;
-      int gen;
-      try {
-        synchronized (this) {
-          while (waiting <= available) {
-            wait();
-          }
-          want = Math.min(MAX_LEASE, waiting - available);
-        }
-        s = session();
-        synchronized (this) {
-          gen = generation;
-        }
-        long sent = System.nanoTime();
-        String answer = call("op=lease&session=" + s + "&want=" + want,
-            Duration.ofNanos(PermitServer.LEASE_WAIT_NANOS).plusSeconds(10));
-        int granted = Integer.parseInt(value(answer, "granted"));
-        synchronized (this) {
-          if (gen == generation) {
-            available += granted;
-            held += granted;
-            if (sent - lastOk > 0) {
-              lastOk = sent;
-            }
-            if (granted > 0) {
-              availableIdleSince = System.nanoTime();
-            }
-            notifyAll();
-          } // else: the session was renewed meanwhile; the driver expires the old one's permits
-        }
-        unreachableSince = 0;
-        backoff = 100;
-      } catch (InterruptedException e) {
-        return;
-      } catch (Expired e) {
-        renew();
-      } catch (Refused e) {
-        fail(e.getMessage());
-        pause(1000);
-      } catch (IOException | RuntimeException e) {
-        long now = System.nanoTime();
-        if (unreachableSince == 0) {
-          unreachableSince = now;
-          LOG.warn("Request permit service {} not reachable, trying for up to {} s: {}", endpoint.url(),
-              endpoint.unreachableMillis() / 1000, describe(e));
-        }
-        if (now - unreachableSince >= endpoint.unreachableMillis() * 1_000_000L) {
-          fail("the request permit service on the driver (" + endpoint.url() + ") was unreachable for "
-              + endpoint.unreachableMillis() / 1000 + " s (" + describe(e) + "); an executor never reads without the cluster's request budget");
-          unreachableSince = 0;
-        }
-        pause(backoff);
-        backoff = Math.min(2000, backoff * 2);
+  /**
+   * Stops both threads and forgets this client (the next {@link #shared} call makes a new one).
+   * Permits held are not returned: the driver expires the session after its time-to-live.
+   */
+  @Override
+  public void close() {
+    Thread l;
+    Thread r;
+    synchronized (this) {
+      closed = true;
+      l = leaser;
+      r = reporter;
+      notifyAll();
+    }
+    if (key != null) {
+      SHARED.remove(key, this);
+    }
+    for (Thread t : new Thread[] {l, r}) {
+      if (t != null) {
+        t.interrupt();
       }
     }
   }
 
-  // ---- the reporter ----
+  // ---- the two loops ----
 
-  private void reportLoop() {
-    long backoff = 100;
-    long unreachableSince = 0;
-    while (true) {
-      String s;
-      int gen;
-      int e;
-      int r;
-      int ok;
-      long t;
-      long le;
+  /** One exchange with the driver. */
+  private interface Exchange {
+    void run() throws IOException, InterruptedException, PermitWire.Expired, PermitWire.Refused;
+  }
+
+  /**
+   * Runs one loop's exchanges until closed: an expired session is renewed, a refusal fails the
+   * waiting requests, an unreachable service is retried with backoff until it has been so for too long.
+   */
+  private void loop(Exchange exchange, Reachability reach, boolean warn) {
+    while (!Thread.currentThread().isInterrupted()) {
       try {
-        synchronized (this) {
-          while (true) {
-            long now = System.nanoTime();
-            if (available > 0 && waiting == 0 && now - availableIdleSince >= RETURN_IDLE_NANOS) {
-              returned += available;
-              available = 0;
-            }
-            boolean heartbeat = held > 0 && now - lastOk >= ttlMillis * 250_000L;
-            if (ended > 0 || returned > 0 || throttled != Long.MIN_VALUE || successes >= 20 || heartbeat) {
-              break;
-            }
-            long sleep = available > 0 && waiting == 0 ? RETURN_IDLE_NANOS / 1_000_000L + 1 : held > 0 ? 250 : 0;
-            wait(sleep);
-          }
-          s = session;
-          gen = generation;
-          e = ended;
-          le = lastEnd;
-          r = returned;
-          ok = successes;
-          t = throttled;
-          ended = 0;
-          returned = 0;
-          successes = 0;
-          throttled = Long.MIN_VALUE;
-          held -= e + r;
-        }
-        if (s == null) {
-          continue; // nothing leased in this generation: nothing to report
-        }
-        long sent = System.nanoTime();
-        // how long ago the latest of these requests ended, rounded down: the driver logs them all then
-        long agoMs = e == 0 ? 0 : Math.max(0, (sent - le) / 1_000_000L);
-        try {
-          call("op=report&session=" + s + "&ended=" + e + "&ended_ago_ms=" + agoMs + "&returned=" + r + "&successes=" + ok
-              + (t == Long.MIN_VALUE ? "" : "&throttled=" + t), Duration.ofSeconds(10));
-          synchronized (this) {
-            if (gen == generation) {
-              if (sent - lastOk > 0) {
-              lastOk = sent;
-            }
-            }
-          }
-          unreachableSince = 0;
-          backoff = 100;
-        } catch (IOException | RuntimeException ex) {
-          synchronized (this) { // try again with the same news
-            if (gen == generation) {
-              if (ended == 0 || le - lastEnd > 0) {
-                lastEnd = le;
-              }
-              ended += e;
-              returned += r;
-              successes += ok;
-              throttled = Math.max(throttled, t);
-              held += e + r;
-            }
-          }
-          throw ex;
-        }
-      } catch (InterruptedException ex) {
+        exchange.run();
+        reach.reached();
+      } catch (InterruptedException e) {
         return;
-      } catch (Expired ex) {
+      } catch (PermitWire.Expired e) {
         renew();
-      } catch (Refused ex) {
-        fail(ex.getMessage());
+      } catch (PermitWire.Refused e) {
+        fail(e.getMessage());
         pause(1000);
-      } catch (IOException | RuntimeException ex) {
-        long now = System.nanoTime();
-        if (unreachableSince == 0) {
-          unreachableSince = now;
+      } catch (IOException | RuntimeException e) {
+        if (reach.firstFailure(System.nanoTime()) && warn) {
+          LOG.warn("Request permit service {} not reachable, trying for up to {} s: {}", wire.url(),
+              wire.unreachableMillis() / 1000, Reachability.describe(e));
         }
-        if (now - unreachableSince >= endpoint.unreachableMillis() * 1_000_000L) {
-          fail("the request permit service on the driver (" + endpoint.url() + ") was unreachable for "
-              + endpoint.unreachableMillis() / 1000 + " s (" + describe(ex) + "); an executor never reads without the cluster's request budget");
-          unreachableSince = 0;
+        String gaveUp = reach.givenUp(System.nanoTime(), e);
+        if (gaveUp != null) {
+          fail(gaveUp);
         }
-        pause(backoff);
-        backoff = Math.min(2000, backoff * 2);
+        pause(reach.nextBackoffMillis());
       }
+    }
+  }
+
+  /** Waits until requests wait for more permits than are here, then leases the difference. */
+  private void leaseOnce() throws IOException, InterruptedException, PermitWire.Expired, PermitWire.Refused {
+    int want;
+    synchronized (this) {
+      while (waiting <= available) {
+        wait();
+      }
+      want = Math.min(MAX_LEASE, waiting - available);
+    }
+    String s = session();
+    int gen;
+    synchronized (this) {
+      gen = generation;
+    }
+    long sent = System.nanoTime();
+    int granted = wire.lease(s, want);
+    synchronized (this) {
+      if (gen != generation) {
+        return; // the session was renewed meanwhile; the driver expires the old one's permits
+      }
+      available += granted;
+      held += granted;
+      confirmed(sent);
+      if (granted > 0) {
+        availableIdleSince = System.nanoTime();
+      }
+      notifyAll();
+    }
+  }
+
+  /** Waits for news (or a heartbeat's time), then sends it; on failure puts it back for the next try. */
+  private void reportOnce() throws IOException, InterruptedException, PermitWire.Expired, PermitWire.Refused {
+    String s;
+    int gen;
+    PermitNews n;
+    synchronized (this) {
+      awaitNews();
+      s = session;
+      gen = generation;
+      n = news.take();
+      held -= n.ended + n.returned;
+    }
+    if (s == null) {
+      return; // nothing leased in this generation: nothing to report
+    }
+    long sent = System.nanoTime();
+    // how long ago the latest of these requests ended, rounded down: the driver logs them all then
+    long agoMs = n.ended == 0 ? 0 : Math.max(0, (sent - n.lastEnd) / 1_000_000L);
+    try {
+      wire.report(s, n, agoMs);
+    } catch (IOException | RuntimeException e) {
+      synchronized (this) { // try again with the same news
+        if (gen == generation) {
+          news.restore(n);
+          held += n.ended + n.returned;
+        }
+      }
+      throw e;
+    }
+    synchronized (this) {
+      if (gen == generation) {
+        confirmed(sent);
+      }
+    }
+  }
+
+  /** Under the monitor: returns idle permits, and waits until there is something to report. */
+  private void awaitNews() throws InterruptedException {
+    while (true) {
+      long now = System.nanoTime();
+      if (available > 0 && waiting == 0 && now - availableIdleSince >= RETURN_IDLE_NANOS) {
+        news.returned += available;
+        available = 0;
+      }
+      boolean heartbeat = held > 0 && now - lastOk >= ttlMillis * 250_000L;
+      if (news.ended > 0 || news.returned > 0 || news.throttled != Long.MIN_VALUE
+          || news.successes >= SUCCESSES_PER_REPORT || heartbeat) {
+        return;
+      }
+      long sleep = available > 0 && waiting == 0 ? RETURN_IDLE_NANOS / 1_000_000L + 1 : held > 0 ? 250 : 0;
+      wait(sleep);
+    }
+  }
+
+  private void confirmed(long sentNanos) {
+    if (sentNanos - lastOk > 0) {
+      lastOk = sentNanos;
     }
   }
 
@@ -326,8 +306,8 @@ public final class PermitClient implements Budget {
     generation++;
     available = 0;
     held = 0;
-    ended = 0;
-    returned = 0;
+    news.ended = 0;
+    news.returned = 0;
     notifyAll();
   }
 
@@ -338,62 +318,25 @@ public final class PermitClient implements Budget {
     notifyAll();
   }
 
-  private String session() throws IOException, InterruptedException, Expired, Refused {
+  private String session() throws IOException, InterruptedException, PermitWire.Expired, PermitWire.Refused {
     synchronized (this) {
       if (session != null) {
         return session;
       }
     }
-    String answer = call("op=open&api=" + enc(config.apiUrl()) + "&account=" + enc(config.authId()) + "&requests="
-        + config.budgetRequests() + "&window_ms=" + config.budgetWindowMillis() + "&ttl_ms=" + ttlMillis,
-        Duration.ofSeconds(10));
+    String opened = wire.open(config.apiUrl(), config.authId(), config.budgetRequests(), config.budgetWindowMillis(),
+        ttlMillis);
     synchronized (this) {
-      session = value(answer, "session");
+      session = opened;
       lastOk = System.nanoTime();
       return session;
     }
   }
 
-  private String call(String form, Duration timeout) throws IOException, InterruptedException, Expired, Refused {
-    HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint.url()))
-        .timeout(timeout)
-        .header("Authorization", "Bearer " + endpoint.secret())
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(form))
-        .build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
-    return switch (response.statusCode()) {
-      case 200 -> response.body();
-      case 410 -> throw new Expired();
-      case 401 -> throw new Refused("the request permit service on the driver (" + endpoint.url()
-          + ") refused this read's secret (HTTP 401); an executor never reads without the cluster's request budget");
-      default -> throw new Refused("the request permit service on the driver (" + endpoint.url() + ") answered "
-          + response.statusCode() + ": " + response.body().lines().findFirst().orElse(""));
-    };
-  }
-
-  private static String value(String answer, String key) {
-    Map<String, String> m = answer.lines().filter(l -> l.indexOf('=') > 0)
-        .collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1), (a, b) -> b));
-    String v = m.get(key);
-    if (v == null) {
-      throw new IllegalStateException("the request permit service's answer has no " + key);
-    }
-    return v;
-  }
-
-  private static String describe(Throwable e) {
-    String m = e.getMessage();
-    return e.getClass().getSimpleName() + (m == null || m.isBlank() ? "" : ": " + m.lines().findFirst().orElse(""));
-  }
-
-  private static String enc(String s) {
-    return URLEncoder.encode(s, StandardCharsets.UTF_8);
-  }
-
-  private static Thread thread(Runnable r, String name) {
+  private static Thread daemon(Runnable r, String name) {
     Thread t = new Thread(r, name);
     t.setDaemon(true);
+    t.start();
     return t;
   }
 
@@ -402,18 +345,6 @@ public final class PermitClient implements Budget {
       Thread.sleep(ms);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static final class Expired extends Exception {
-    private static final long serialVersionUID = 1L;
-  }
-
-  private static final class Refused extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    Refused(String message) {
-      super(message);
     }
   }
 }

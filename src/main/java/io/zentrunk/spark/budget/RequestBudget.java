@@ -2,6 +2,7 @@ package io.zentrunk.spark.budget;
 
 import io.zentrunk.spark.client.Budget;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 
 /**
  * The request budget of one account in this JVM: at most {@code requests} requests in any
@@ -38,6 +39,7 @@ public final class RequestBudget implements Budget {
 
   private static final ConcurrentHashMap<String, RequestBudget> SHARED = new ConcurrentHashMap<>();
 
+  private final LongSupplier clock;
   private final int configured;
   private final long windowNanos;
   /** End times of the requests that ended within the last window, oldest first (a ring). */
@@ -50,14 +52,20 @@ public final class RequestBudget implements Budget {
   private long lastShrink;
 
   public RequestBudget(int requests, long windowMillis) {
+    this(requests, windowMillis, System::nanoTime);
+  }
+
+  /** @param clock nanoseconds, as {@link System#nanoTime()} (a fake one in tests, moved by hand) */
+  RequestBudget(int requests, long windowMillis, LongSupplier clock) {
     if (requests < 1 || windowMillis < 1) {
       throw new IllegalArgumentException("a budget needs at least 1 request per at least 1 ms");
     }
+    this.clock = clock;
     this.configured = requests;
     this.windowNanos = windowMillis * 1_000_000L;
     this.ends = new long[requests];
     this.effective = requests;
-    this.pausedUntil = System.nanoTime();
+    this.pausedUntil = clock.getAsLong();
     this.lastShrink = pausedUntil - windowNanos;
   }
 
@@ -74,9 +82,9 @@ public final class RequestBudget implements Budget {
    * @return the nanoseconds spent waiting
    */
   public synchronized long acquire() throws InterruptedException {
-    long begin = System.nanoTime();
+    long begin = clock.getAsLong();
     tryAcquire(Long.MAX_VALUE);
-    return System.nanoTime() - begin;
+    return clock.getAsLong() - begin;
   }
 
   /**
@@ -86,9 +94,9 @@ public final class RequestBudget implements Budget {
    * @return true if a request may start (then it is in flight), false if the time ran out
    */
   public synchronized boolean tryAcquire(long timeoutNanos) throws InterruptedException {
-    long begin = System.nanoTime();
+    long begin = clock.getAsLong();
     while (true) {
-      long now = System.nanoTime();
+      long now = clock.getAsLong();
       expire(now);
       long wakeAt;
       int limit = Math.max(1, (int) effective);
@@ -148,7 +156,7 @@ public final class RequestBudget implements Budget {
 
   /** Requests that ended less than one window ago (for tests). */
   synchronized int endedInWindow() {
-    expire(System.nanoTime());
+    expire(clock.getAsLong());
     return size;
   }
 
@@ -167,7 +175,7 @@ public final class RequestBudget implements Budget {
       throw new IllegalStateException("release() without acquire()");
     }
     inFlight--;
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     expire(now);
     if (size == ends.length) { // cannot happen (acquire keeps inFlight + size <= requests); defensive
       head = (head + 1) % ends.length;
@@ -195,13 +203,13 @@ public final class RequestBudget implements Budget {
   /** The API answered 429: shrink the budget (once per window) and pause everybody for Retry-After. */
   @Override
   public synchronized void onThrottled(long retryAfterMillis) {
-    long now = System.nanoTime();
+    long now = clock.getAsLong();
     if (now - lastShrink >= windowNanos) {
       effective = Math.max(1.0, effective * 0.75);
       lastShrink = now;
     }
     if (retryAfterMillis > 0) {
-      long until = System.nanoTime() + retryAfterMillis * 1_000_000L;
+      long until = clock.getAsLong() + retryAfterMillis * 1_000_000L;
       if (until - pausedUntil > 0) {
         pausedUntil = until;
       }

@@ -1,10 +1,8 @@
 package io.zentrunk.spark.client;
 
-import io.zentrunk.spark.budget.PermitClient;
-import io.zentrunk.spark.budget.RequestBudget;
 /**
- * Where a request's permit comes from: this JVM's {@link RequestBudget} (local mode, the
- * driver), or the driver's permit service for an executor on a cluster ({@link PermitClient}).
+ * Where a request's permit comes from: this JVM's {@code budget.RequestBudget} (local mode,
+ * the driver), or the driver's permit service for an executor on a cluster ({@code budget.PermitClient}).
  * The client asks for one permit per request and releases it when the request has ended.
  */
 public interface Budget {
@@ -17,10 +15,10 @@ public interface Budget {
    */
   Permit permit() throws InterruptedException;
 
-  /** The API answered 429 (see {@link RequestBudget#onThrottled}). */
+  /** The API answered 429 (the budget shrinks and pauses for Retry-After). */
   void onThrottled(long retryAfterMillis);
 
-  /** A request went through (see {@link RequestBudget#onSuccess}). */
+  /** A request went through (the budget grows back). */
   void onSuccess();
 
   /** One request's permit. */

@@ -1,8 +1,5 @@
 package io.zentrunk.spark.client;
 
-import io.zentrunk.spark.budget.PermitClient;
-import io.zentrunk.spark.budget.PermitEndpoint;
-import io.zentrunk.spark.budget.RequestBudget;
 import java.io.Serializable;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -10,7 +7,8 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * How to reach the API: base URL, credentials, timeouts, retries and the request budget.
+ * How to reach the API: base URL, credentials, timeouts, retries and the size of the request budget
+ * (which {@link Budget} enforces it is the caller's choice: see {@link ZentrunkClient}).
  * Serializable because executors need it; {@link #toString()} never shows the token.
  */
 public final class ClientConfig implements Serializable {
@@ -34,17 +32,9 @@ public final class ClientConfig implements Serializable {
   private final int maxRetries;
   private final int budgetRequests;
   private final long budgetWindowMillis;
-  /** The driver's permit service (executors on a cluster), or null: this JVM's own budget. */
-  private final PermitEndpoint permits;
 
   public ClientConfig(String apiUrl, String authId, String authToken, int requestTimeoutMillis,
       int connectTimeoutMillis, int maxRetries, int budgetRequests, long budgetWindowMillis) {
-    this(apiUrl, authId, authToken, requestTimeoutMillis, connectTimeoutMillis, maxRetries, budgetRequests,
-        budgetWindowMillis, null);
-  }
-
-  private ClientConfig(String apiUrl, String authId, String authToken, int requestTimeoutMillis,
-      int connectTimeoutMillis, int maxRetries, int budgetRequests, long budgetWindowMillis, PermitEndpoint permits) {
     this.apiUrl = stripSlash(Objects.requireNonNull(apiUrl));
     this.authId = Objects.requireNonNull(authId);
     this.authToken = Objects.requireNonNull(authToken);
@@ -53,7 +43,6 @@ public final class ClientConfig implements Serializable {
     this.maxRetries = maxRetries;
     this.budgetRequests = budgetRequests;
     this.budgetWindowMillis = budgetWindowMillis;
-    this.permits = permits;
   }
 
   /** A config with the connector's defaults for everything but the endpoint and credentials. */
@@ -137,30 +126,13 @@ public final class ClientConfig implements Serializable {
   /** The same settings with another budget (for example an executor's share). */
   public ClientConfig withBudget(int requests) {
     return new ClientConfig(apiUrl, authId, authToken, requestTimeoutMillis, connectTimeoutMillis, maxRetries, requests,
-        budgetWindowMillis, permits);
-  }
-
-  /** The same settings, with permits leased from the driver's service instead of this JVM's budget. */
-  public ClientConfig withPermits(PermitEndpoint endpoint) {
-    return new ClientConfig(apiUrl, authId, authToken, requestTimeoutMillis, connectTimeoutMillis, maxRetries,
-        budgetRequests, budgetWindowMillis, endpoint);
-  }
-
-  /** The driver's permit service, or null when this JVM's own budget applies. */
-  public PermitEndpoint permits() {
-    return permits;
-  }
-
-  /** The budget requests under this config take their permits from. */
-  Budget budget() {
-    return permits == null ? RequestBudget.shared(apiUrl, authId, budgetRequests, budgetWindowMillis)
-        : PermitClient.shared(permits, this);
+        budgetWindowMillis);
   }
 
   @Override
   public String toString() {
     return "ClientConfig{apiUrl=" + apiUrl + ", authId=" + authId + ", authToken=<hidden>, budget="
-        + budgetRequests + "/" + budgetWindowMillis + "ms" + (permits == null ? "" : " leased from " + permits)
+        + budgetRequests + "/" + budgetWindowMillis + "ms"
         + ", retries=" + maxRetries + "}";
   }
 }

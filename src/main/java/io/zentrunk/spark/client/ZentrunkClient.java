@@ -1,6 +1,5 @@
 package io.zentrunk.spark.client;
 
-import io.zentrunk.spark.budget.RequestBudget;
 import dev.failsafe.Failsafe;
 import dev.failsafe.FailsafeException;
 import dev.failsafe.RetryPolicy;
@@ -22,8 +21,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The only class that speaks HTTP to the Zentrunk API. One page per call, under the account's
- * shared {@link Budget} (this JVM's {@link RequestBudget}, or permits leased from the driver), retried with exponential backoff and jitter on 429, 5xx, I/O
- * failures and truncated or malformed bodies. 400, 401, 403, 404 and 405 end at once with the
+ * shared {@link Budget} (this JVM's budget of the account, or permits leased from the driver),
+ * retried with exponential backoff and jitter on 429, 5xx, I/O failures and truncated or malformed bodies. 400, 401, 403, 404 and 405 end at once with the
  * status, the API's {@code api_id} and its error text.
  *
  * <p>Cheap to create (one per reader); the underlying {@link HttpClient}s are shared by the JVM.
@@ -42,10 +41,14 @@ public final class ZentrunkClient {
   private final String authorization;
   private final RetryPolicy<CdrPage> retry;
 
-  public ZentrunkClient(ClientConfig config, ReadStats stats) {
+  /**
+   * @param budget where each request's permit comes from: this JVM's budget of the account, or
+   *     permits leased from the driver's service (see the budget package)
+   */
+  public ZentrunkClient(ClientConfig config, Budget budget, ReadStats stats) {
     this.config = config;
     this.stats = stats;
-    this.budget = config.budget();
+    this.budget = budget;
     boolean plain = config.apiUrl().regionMatches(true, 0, "http:", 0, 5);
     // HTTP/2 where TLS offers it; plain HTTP/1.1 otherwise (no h2c upgrade dance on loopback)
     HttpClient.Version version = plain ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2;

@@ -1,13 +1,10 @@
 package io.zentrunk.spark.source;
 
-import io.zentrunk.spark.client.ReadStats;
-import io.zentrunk.spark.client.ZentrunkClient;
 import io.zentrunk.spark.window.GroupCounter;
 import io.zentrunk.spark.window.WindowReader;
 import java.util.Iterator;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
@@ -29,14 +26,12 @@ final class GroupReaderFactory implements PartitionReaderFactory {
     return new Reader(conf, grouping, (GroupPartition) partition);
   }
 
-  static final class Reader implements PartitionReader<InternalRow> {
+  static final class Reader extends MeteredReader {
     private final ReadConf conf;
     private final GroupPushdown grouping;
-    private final ReadStats stats = new ReadStats();
     private final Iterator<Object[]> probed;
     private final Iterator<GroupCounter.RowWindow> windows;
     private WindowReader current;
-    private InternalRow row;
     private boolean closed;
 
     Reader(ReadConf conf, GroupPushdown grouping, GroupPartition p) {
@@ -68,23 +63,12 @@ final class GroupReaderFactory implements PartitionReaderFactory {
           return false;
         }
         GroupCounter.RowWindow w = windows.next();
-        WindowReader.Builder b = WindowReader.over(new ZentrunkClient(conf.client, stats), w.query())
-            .columns(grouping.wanted()).concurrency(conf.concurrency).maxRereads(conf.maxRereads).stats(stats);
+        WindowReader.Builder b = conf.windowReader(w.query(), grouping.wanted(), stats);
         if (w.firstPage() != null) {
           b.firstPage(w.firstPage());
         }
         current = b.build();
       }
-    }
-
-    @Override
-    public InternalRow get() {
-      return row;
-    }
-
-    @Override
-    public CustomTaskMetric[] currentMetricsValues() {
-      return ZentrunkMetrics.values(stats);
     }
 
     @Override

@@ -1,9 +1,15 @@
 package io.zentrunk.spark.source;
 
-import io.zentrunk.spark.client.ApiTime;
-import io.zentrunk.spark.client.ClientConfig;
 import static io.zentrunk.spark.source.ReadOptions.*;
 
+import io.zentrunk.spark.budget.Budgets;
+import io.zentrunk.spark.budget.PermitEndpoint;
+import io.zentrunk.spark.client.ApiTime;
+import io.zentrunk.spark.client.CdrQuery;
+import io.zentrunk.spark.client.ClientConfig;
+import io.zentrunk.spark.client.ReadStats;
+import io.zentrunk.spark.client.ZentrunkClient;
+import io.zentrunk.spark.window.WindowReader;
 import java.io.Serializable;
 import java.util.Locale;
 import java.util.Map;
@@ -20,6 +26,8 @@ public final class ReadConf implements Serializable {
   private static final long serialVersionUID = 1L;
 
   final ClientConfig client;
+  /** The driver's permit service (executors on a cluster), or null: this JVM's own budget. */
+  final PermitEndpoint permits;
   /** What the options ask the API for: window bounds (open where not given) and filters. */
   final ReadRequest request;
   final Long nowMicros;
@@ -61,10 +69,12 @@ public final class ReadConf implements Serializable {
     String authId = credential(o, AUTH_ID, env.apply(ENV_AUTH_ID), ENV_AUTH_ID);
     String token = credential(o, AUTH_TOKEN, env.apply(ENV_AUTH_TOKEN), ENV_AUTH_TOKEN);
     this.client = new ClientConfig(apiUrl, authId, token, requestTimeout, connectTimeout, maxRetries, budget, budgetWindow);
+    this.permits = null;
   }
 
-  private ReadConf(ReadConf o, ClientConfig client) {
-    this.client = client;
+  private ReadConf(ReadConf o, PermitEndpoint permits) {
+    this.client = o.client;
+    this.permits = permits;
     this.request = o.request;
     this.nowMicros = o.nowMicros;
     this.clampToRetention = o.clampToRetention;
@@ -134,8 +144,19 @@ public final class ReadConf implements Serializable {
   }
 
   /** The same read, its executors leasing permits from the driver's service. */
-  ReadConf withPermits(io.zentrunk.spark.budget.PermitEndpoint permits) {
-    return new ReadConf(this, client.withPermits(permits));
+  ReadConf withPermits(PermitEndpoint permits) {
+    return new ReadConf(this, permits);
+  }
+
+  /** A client of the API for one reader, under the read's budget (this JVM's, or the driver's service). */
+  ZentrunkClient newClient(ReadStats stats) {
+    return new ZentrunkClient(client, Budgets.of(client, permits), stats);
+  }
+
+  /** A reader of one window's CDRs (the {@code wanted} columns) with this read's concurrency and rereads. */
+  WindowReader.Builder windowReader(CdrQuery query, boolean[] wanted, ReadStats stats) {
+    return WindowReader.over(newClient(stats), query).columns(wanted).concurrency(concurrency).maxRereads(maxRereads)
+        .stats(stats);
   }
 
   /** Parses options (a case-insensitive map as Spark gives them); credentials default to the environment. */

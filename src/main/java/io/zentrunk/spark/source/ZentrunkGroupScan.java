@@ -1,20 +1,12 @@
 package io.zentrunk.spark.source;
 
 import io.zentrunk.spark.client.CdrQuery;
-import io.zentrunk.spark.client.ReadStats;
-import io.zentrunk.spark.client.ZentrunkClient;
 import io.zentrunk.spark.window.GroupCounter;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.OptionalLong;
-import org.apache.spark.sql.connector.metric.CustomMetric;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
-import org.apache.spark.sql.connector.read.Batch;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
-import org.apache.spark.sql.connector.read.Scan;
-import org.apache.spark.sql.connector.read.Statistics;
-import org.apache.spark.sql.connector.read.SupportsReportStatistics;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,20 +18,15 @@ import org.slf4j.LoggerFactory;
  * cost more than their pages, one row per record with a count of 1. Spark's final aggregation
  * adds them up, so the answer is exact on either path.
  */
-final class ZentrunkGroupScan implements Scan, Batch, SupportsReportStatistics {
+final class ZentrunkGroupScan extends BaseZentrunkScan {
 
   private static final Logger LOG = LoggerFactory.getLogger(ZentrunkGroupScan.class);
 
-  private final ReadConf conf;
-  private final ScanSpec spec;
   private final GroupPushdown grouping;
-  private final ReadStats planningStats = new ReadStats();
-  private InputPartition[] partitions;
   private GroupCounter.Result result;
 
   ZentrunkGroupScan(ReadConf conf, ScanSpec spec, GroupPushdown grouping) {
-    this.conf = conf;
-    this.spec = spec;
+    super(conf, spec);
     this.grouping = grouping;
   }
 
@@ -49,9 +36,8 @@ final class ZentrunkGroupScan implements Scan, Batch, SupportsReportStatistics {
   }
 
   @Override
-  public synchronized String description() {
-    return "ZentrunkScan " + conf.client.apiUrl() + " [" + spec.describe() + ", PushedAggregates: [COUNT(*)], PushedGroupBy: "
-        + grouping.describe() + ", Path: " + path() + "]";
+  protected String describeMore() {
+    return ", PushedAggregates: [COUNT(*)], PushedGroupBy: " + grouping.describe() + ", Path: " + path();
   }
 
   private String path() {
@@ -75,24 +61,9 @@ final class ZentrunkGroupScan implements Scan, Batch, SupportsReportStatistics {
   }
 
   @Override
-  public Batch toBatch() {
-    return this;
-  }
-
-  @Override
-  public synchronized InputPartition[] planInputPartitions() {
-    if (partitions == null) {
-      partitions = plan();
-    }
-    return partitions;
-  }
-
-  private InputPartition[] plan() {
-    if (spec.empty()) {
-      return new InputPartition[0];
-    }
+  protected InputPartition[] plan() {
     long began = System.nanoTime();
-    GroupCounter counter = new GroupCounter(new ZentrunkClient(conf.client, planningStats), conf.planningConcurrency,
+    GroupCounter counter = new GroupCounter(conf.newClient(planningStats), conf.planningConcurrency,
         grouping.wanted());
     List<CdrQuery> roots = spec.queries();
     result = counter.count(roots, grouping.dims);
@@ -120,34 +91,14 @@ final class ZentrunkGroupScan implements Scan, Batch, SupportsReportStatistics {
   }
 
   @Override
-  public PartitionReaderFactory createReaderFactory() {
-    // as ZentrunkScan: on a cluster, executors lease their permits from the driver's budget
-    io.zentrunk.spark.budget.PermitEndpoint permits = PermitServices.forActiveApplication();
-    return new GroupReaderFactory(permits == null ? conf : conf.withPermits(permits), grouping);
+  protected PartitionReaderFactory readerFactory(ReadConf executorConf) {
+    return new GroupReaderFactory(executorConf, grouping);
   }
 
-  /** Rows out of the scan: the probed groups plus the records read as rows; known once planned (planning runs here if needed). */
+  /** The probed groups plus the records read as rows. */
   @Override
-  public Statistics estimateStatistics() {
-    planInputPartitions();
-    long rows = result == null ? 0 : result.groups().size() + result.rowRecords();
-    long size = rows * readSchema().defaultSize();
-    return new Statistics() {
-      @Override
-      public OptionalLong sizeInBytes() {
-        return OptionalLong.of(size);
-      }
-
-      @Override
-      public OptionalLong numRows() {
-        return OptionalLong.of(rows);
-      }
-    };
-  }
-
-  @Override
-  public CustomMetric[] supportedCustomMetrics() {
-    return ZentrunkMetrics.supported();
+  protected long plannedRows() {
+    return result == null ? 0 : result.groups().size() + result.rowRecords();
   }
 
   @Override

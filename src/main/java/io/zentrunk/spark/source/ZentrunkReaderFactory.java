@@ -1,13 +1,10 @@
 package io.zentrunk.spark.source;
 
-import io.zentrunk.spark.client.ReadStats;
-import io.zentrunk.spark.client.ZentrunkClient;
 import io.zentrunk.spark.window.TopReader;
 import io.zentrunk.spark.window.WindowReader;
 import java.util.OptionalLong;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
-import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReader;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
@@ -43,15 +40,13 @@ final class ZentrunkReaderFactory implements PartitionReaderFactory {
   }
 
   /** The newest or oldest n records of one query ({@link io.zentrunk.spark.window.TopReader}). */
-  static final class TopNReader implements PartitionReader<InternalRow> {
+  static final class TopNReader extends MeteredReader {
     private final ReadConf conf;
     private final ZentrunkInputPartition partition;
     private final RowConverter converter;
     private final int n;
     private final boolean newest;
-    private final io.zentrunk.spark.client.ReadStats stats = new io.zentrunk.spark.client.ReadStats();
     private java.util.Iterator<Object[]> records;
-    private InternalRow row;
 
     TopNReader(ReadConf conf, ZentrunkInputPartition partition, StructType schema, int n, boolean newest) {
       this.conf = conf;
@@ -64,7 +59,7 @@ final class ZentrunkReaderFactory implements PartitionReaderFactory {
     @Override
     public boolean next() {
       if (records == null) {
-        records = TopReader.read(new ZentrunkClient(conf.client, stats),
+        records = TopReader.read(conf.newClient(stats),
             partition.query, n, newest, converter.wanted(), conf.maxRereads).iterator();
       }
       if (!records.hasNext()) {
@@ -74,28 +69,13 @@ final class ZentrunkReaderFactory implements PartitionReaderFactory {
       row = converter.convert(records.next());
       return true;
     }
-
-    @Override
-    public InternalRow get() {
-      return row;
-    }
-
-    @Override
-    public CustomTaskMetric[] currentMetricsValues() {
-      return ZentrunkMetrics.values(stats);
-    }
-
-    @Override
-    public void close() {}
   }
 
   /** Answers COUNT(*) for one window from total_count: one request of one record. */
-  static final class CountReader implements PartitionReader<InternalRow> {
+  static final class CountReader extends MeteredReader {
     private final ReadConf conf;
     private final ZentrunkInputPartition partition;
-    private final ReadStats stats = new ReadStats();
     private boolean done;
-    private long count;
 
     CountReader(ReadConf conf, ZentrunkInputPartition partition) {
       this.conf = conf;
@@ -107,38 +87,21 @@ final class ZentrunkReaderFactory implements PartitionReaderFactory {
       if (done) {
         return false;
       }
-      count = new ZentrunkClient(conf.client, stats).count(partition.query);
+      row = new GenericInternalRow(new Object[] {conf.newClient(stats).count(partition.query)});
       done = true;
       return true;
     }
-
-    @Override
-    public InternalRow get() {
-      return new GenericInternalRow(new Object[] {count});
-    }
-
-    @Override
-    public CustomTaskMetric[] currentMetricsValues() {
-      return ZentrunkMetrics.values(stats);
-    }
-
-    @Override
-    public void close() {}
   }
 
   /** Streams one partition's CDRs as rows of the pruned schema. */
-  static final class RowReader implements PartitionReader<InternalRow> {
-    private final ReadStats stats = new ReadStats();
+  static final class RowReader extends MeteredReader {
     private final RowConverter converter;
     private final WindowReader reader;
-    private InternalRow row;
 
     RowReader(ReadConf conf, ZentrunkInputPartition p, StructType schema, Long limit) {
       converter = new RowConverter(schema);
       // Lazily opened: the first request goes out on the first next().
-      WindowReader.Builder b = WindowReader.over(new ZentrunkClient(conf.client, stats), p.query)
-          .columns(converter.wanted()).concurrency(conf.concurrency).maxRereads(conf.maxRereads).stats(stats)
-          .firstPage(p.inlinePage);
+      WindowReader.Builder b = conf.windowReader(p.query, converter.wanted(), stats).firstPage(p.inlinePage);
       if (limit != null) {
         b.limit(limit);
       }
@@ -152,16 +115,6 @@ final class ZentrunkReaderFactory implements PartitionReaderFactory {
       }
       row = converter.convert(reader.next());
       return true;
-    }
-
-    @Override
-    public InternalRow get() {
-      return row;
-    }
-
-    @Override
-    public CustomTaskMetric[] currentMetricsValues() {
-      return ZentrunkMetrics.values(stats);
     }
 
     @Override

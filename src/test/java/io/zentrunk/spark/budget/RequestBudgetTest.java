@@ -1,7 +1,6 @@
 package io.zentrunk.spark.budget;
 
 import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -44,16 +43,27 @@ class RequestBudgetTest {
     assertThat(sorted.get(89) - sorted.get(0)).isGreaterThanOrEqualTo(4 * window);
   }
 
+  /** A clock moved by hand: nothing in these tests sleeps. */
+  private static final class FakeClock {
+    long nanos = 1_000_000_000L;
+
+    void advanceMillis(long ms) {
+      nanos += ms * 1_000_000L;
+    }
+  }
+
   @Test
-  void shrinksOnThrottleOncePerWindowAndGrowsBack() throws Exception {
-    RequestBudget budget = new RequestBudget(100, 1000);
+  void shrinksOnThrottleOncePerWindowAndGrowsBack() {
+    FakeClock clock = new FakeClock();
+    RequestBudget budget = new RequestBudget(100, 1000, () -> clock.nanos);
     budget.onThrottled(-1);
     assertThat(budget.effective()).isEqualTo(75);
+    clock.advanceMillis(999);
     budget.onThrottled(-1);
     assertThat(budget.effective()).as("429s of the same window are one event").isEqualTo(75);
-    Thread.sleep(1100);
+    clock.advanceMillis(1);
     budget.onThrottled(-1);
-    assertThat(budget.effective()).isEqualTo(56);
+    assertThat(budget.effective()).as("a window later: a new event").isEqualTo(56);
     for (int i = 0; i < 2000; i++) {
       budget.onSuccess();
     }
@@ -62,34 +72,54 @@ class RequestBudgetTest {
 
   @Test
   void retryAfterPausesEveryone() throws Exception {
-    RequestBudget budget = new RequestBudget(100, 1000);
+    FakeClock clock = new FakeClock();
+    RequestBudget budget = new RequestBudget(100, 1000, () -> clock.nanos);
     budget.onThrottled(300);
-    long began = System.nanoTime();
-    budget.acquire();
-    budget.release();
-    assertThat((System.nanoTime() - began) / 1_000_000).isGreaterThanOrEqualTo(290);
+    assertThat(budget.tryAcquire(0)).as("paused").isFalse();
+    clock.advanceMillis(299);
+    assertThat(budget.tryAcquire(0)).as("still paused at 299 ms").isFalse();
+    clock.advanceMillis(1);
+    assertThat(budget.tryAcquire(0)).as("Retry-After has passed").isTrue();
   }
 
   @Test
   void aRequestHoldsItsSlotUntilOneWindowAfterItEnded() throws Exception {
-    RequestBudget budget = new RequestBudget(2, 300);
-    budget.acquire();
-    budget.acquire();
-    Thread.sleep(400); // both still in flight: a window after their start frees nothing
-    long began = System.nanoTime();
-    Thread releaser = new Thread(() -> {
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        return;
-      }
-      budget.release();
-    });
-    releaser.start();
-    budget.acquire();
-    long waited = (System.nanoTime() - began) / 1_000_000;
-    releaser.join();
-    assertThat(waited).as("waits for the release and then one window").isGreaterThanOrEqualTo(390);
+    FakeClock clock = new FakeClock();
+    RequestBudget budget = new RequestBudget(2, 300, () -> clock.nanos);
+    assertThat(budget.tryAcquire(0)).isTrue();
+    assertThat(budget.tryAcquire(0)).isTrue();
+    clock.advanceMillis(400);
+    assertThat(budget.tryAcquire(0)).as("both still in flight: a window after their start frees nothing").isFalse();
+    clock.advanceMillis(100);
+    budget.release();
+    assertThat(budget.inFlight()).isEqualTo(1);
+    assertThat(budget.endedInWindow()).isEqualTo(1);
+    clock.advanceMillis(299);
+    assertThat(budget.tryAcquire(0)).as("299 ms after the end").isFalse();
+    clock.advanceMillis(1);
+    assertThat(budget.tryAcquire(0)).as("one window after the end").isTrue();
+  }
+
+  @Test
+  void aLateReportIsChargedFromItsRealEnd() throws Exception {
+    FakeClock clock = new FakeClock();
+    RequestBudget budget = new RequestBudget(1, 1000, () -> clock.nanos);
+    assertThat(budget.tryAcquire(0)).isTrue();
+    clock.advanceMillis(500);
+    budget.release(200_000_000L); // ended 200 ms before the report arrived
+    clock.advanceMillis(799);
+    assertThat(budget.tryAcquire(0)).as("799 ms after the report, 999 ms after the end").isFalse();
+    clock.advanceMillis(1);
+    assertThat(budget.tryAcquire(0)).as("one window after the real end").isTrue();
+  }
+
+  @Test
+  void aCancelledSlotIsFreeAtOnce() throws Exception {
+    FakeClock clock = new FakeClock();
+    RequestBudget budget = new RequestBudget(1, 1000, () -> clock.nanos);
+    assertThat(budget.tryAcquire(0)).isTrue();
+    budget.cancel();
+    assertThat(budget.tryAcquire(0)).as("a permit returned unused logs no end").isTrue();
   }
 
   @Test

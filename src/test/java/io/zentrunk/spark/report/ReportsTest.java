@@ -4,10 +4,7 @@ import io.zentrunk.spark.testing.TestCdrs;
 import io.zentrunk.spark.testing.TestSpark;
 import static io.zentrunk.spark.testing.TestCdrs.cdr;
 import static org.assertj.core.api.Assertions.assertThat;
-
 import java.util.List;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;

@@ -3,6 +3,7 @@ package io.zentrunk.spark.window;
 import io.zentrunk.spark.client.ApiTime;
 import io.zentrunk.spark.client.CdrField;
 import io.zentrunk.spark.client.CdrQuery;
+import io.zentrunk.spark.budget.RequestBudget;
 import io.zentrunk.spark.client.ClientConfig;
 import io.zentrunk.spark.client.ReadStats;
 import io.zentrunk.spark.client.ZentrunkClient;
@@ -33,7 +34,8 @@ class WindowReaderIT {
   }
 
   static ZentrunkClient client(ZentrunkEmulator api, ReadStats stats) {
-    return new ZentrunkClient(ClientConfig.of(api.baseUrl(), api.config().authId(), api.config().authToken()).withBudget(100_000), stats);
+    ClientConfig config = ClientConfig.of(api.baseUrl(), api.config().authId(), api.config().authToken());
+    return new ZentrunkClient(config, new RequestBudget(100_000, config.budgetWindowMillis()), stats);
   }
 
   static CdrQuery window(Instant from, Instant to) {
