@@ -1,10 +1,10 @@
 package io.zentrunk.spark.jobs;
 
+import io.zentrunk.spark.report.FraudRule;
 import io.zentrunk.spark.client.UtcDays;
 import io.zentrunk.spark.lake.CdrLake;
 import io.zentrunk.spark.lake.Lakes;
 import io.zentrunk.spark.report.ReportJob;
-import io.zentrunk.spark.report.Reports;
 import io.zentrunk.spark.source.CdrColumns;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -69,7 +69,7 @@ public final class ReportCommand extends JobCommand {
   boolean noFraudBaselineRead;
 
   /** The fraud rule of the options, validated. */
-  Reports.FraudRule fraudRule() {
+  FraudRule fraudRule() {
     BigDecimal min = decimal(fraudMinAmount, "--fraud-min-amount");
     if (min.signum() < 0 || min.scale() > 5) {
       throw new UsageException("--fraud-min-amount must be >= 0 USD with at most 5 decimals, not '" + fraudMinAmount + "'");
@@ -81,7 +81,7 @@ public final class ReportCommand extends JobCommand {
     if (fraudBaselineDays < 1 || fraudBaselineDays > 60) {
       throw new UsageException("--fraud-baseline-days must be in [1,60], not " + fraudBaselineDays);
     }
-    return new Reports.FraudRule(min, ratio, fraudBaselineDays);
+    return new FraudRule(min, ratio, fraudBaselineDays);
   }
 
   private static BigDecimal decimal(String value, String option) {
@@ -114,7 +114,7 @@ public final class ReportCommand extends JobCommand {
     } else if (lake != null || table != null) {
       throw new UsageException((lake != null ? "--lake" : "--table") + " is only read with --source lake");
     }
-    Reports.FraudRule rule = fraudRule();
+    FraudRule rule = fraudRule();
     Instant baselineFrom = noFraudBaselineRead ? s : ReportJob.baselineStart(s, rule.baselineDays());
     if (src.equals("lake")) {
       SparkSession spark = session("zentrunk report");

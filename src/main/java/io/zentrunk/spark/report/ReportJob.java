@@ -42,13 +42,13 @@ public final class ReportJob {
    * completely, and the fraud rule.
    */
   public record Input(Dataset<Row> window, Dataset<Row> baseline, Instant start, Instant end, LocalDate coveredFrom,
-      Reports.FraudRule rule) {
+      FraudRule rule) {
 
     /**
      * Only the window's CDRs, no baseline days: fraud signals judge the window's later days against its earlier
      * full days.
      */
-    public static Input windowOnly(Dataset<Row> window, Instant start, Instant end, Reports.FraudRule rule) {
+    public static Input windowOnly(Dataset<Row> window, Instant start, Instant end, FraudRule rule) {
       return new Input(window, null, start, end, UtcDays.ceilDay(start), rule);
     }
   }
@@ -61,7 +61,7 @@ public final class ReportJob {
     Row r = cdrs.agg(min(col(CdrColumns.END_TIME)), max(col(CdrColumns.END_TIME))).first();
     Instant start = r.isNullAt(0) ? Instant.EPOCH : (Instant) r.get(0);
     Instant end = r.isNullAt(1) ? Instant.EPOCH.plusSeconds(1) : ((Instant) r.get(1)).plusSeconds(1);
-    return run(spark, Input.windowOnly(cdrs, start, end, Reports.FraudRule.defaults()), outputPath, out);
+    return run(spark, Input.windowOnly(cdrs, start, end, FraudRule.defaults()), outputPath, out);
   }
 
   public static void run(SparkSession spark, Input in, String outputPath) {
@@ -74,23 +74,10 @@ public final class ReportJob {
     // five aggregations and the fraud days over one input: read the source (an API or the lake) once
     Dataset<Row> input = in.window().persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Dataset<Row> causes = Reports.hangupCauses(input);
-      Dataset<Row> countries = Reports.countries(input);
-      Dataset<Row> attestation = Reports.attestation(input);
-      Dataset<Row> kpis = Reports.kpis(input);
-      Dataset<Row> capacity = Reports.capacity(input, in.start(), in.end());
-      Dataset<Row> fraudInput = in.baseline() == null ? input : in.baseline().unionByName(input);
-      Dataset<Row> fraud = Reports.fraudSignals(fraudInput, UtcDays.day(in.start()), in.coveredFrom(), in.rule());
+      Map<String, Dataset<Row>> reports = datasets(in, input);
       String base = outputPath.endsWith("/") ? outputPath.substring(0, outputPath.length() - 1) : outputPath;
       boolean s3a = S3aSettings.isS3a(base);
       String summary;
-      Map<String, Dataset<Row>> reports = new LinkedHashMap<>();
-      reports.put(HANGUP_CAUSES, causes);
-      reports.put(COUNTRIES, countries);
-      reports.put(ATTESTATION, attestation);
-      reports.put(KPIS, kpis);
-      reports.put(CAPACITY, capacity);
-      reports.put(FRAUD_SIGNALS, fraud);
       try (SessionConf ignored = SessionConf.set(spark, s3a ? S3aSettings.SESSION : Map.of())) {
         for (Map.Entry<String, Dataset<Row>> e : reports.entrySet()) {
           e.getValue().write().options(s3a ? S3aSettings.REPORT_WRITE : Map.of()).mode(SaveMode.Overwrite)
@@ -98,8 +85,8 @@ public final class ReportJob {
         }
         // the new parts of the summary read the written reports back: small files, and the sweep and the fraud
         // days are not computed twice
-        summary = Reports.summary(causes, countries, attestation)
-            + Reports.operationsSummary(spark.read().parquet(base + "/" + KPIS),
+        summary = ReportSummary.calls(reports.get(HANGUP_CAUSES), reports.get(COUNTRIES), reports.get(ATTESTATION))
+            + ReportSummary.operations(spark.read().parquet(base + "/" + KPIS),
                 spark.read().parquet(base + "/" + CAPACITY), spark.read().parquet(base + "/" + FRAUD_SIGNALS));
       }
       out.print(summary);
@@ -108,6 +95,22 @@ public final class ReportJob {
     } finally {
       input.unpersist();
     }
+  }
+
+  /**
+   * The datasets the report writes, in order: the folder name and the pure DataFrame function that computes it
+   * from the window (persisted by the caller). A new dataset is one line here and its function.
+   */
+  private static Map<String, Dataset<Row>> datasets(Input in, Dataset<Row> window) {
+    Dataset<Row> withBaseline = in.baseline() == null ? window : in.baseline().unionByName(window);
+    Map<String, Dataset<Row>> d = new LinkedHashMap<>();
+    d.put(HANGUP_CAUSES, CallReports.hangupCauses(window));
+    d.put(COUNTRIES, CallReports.countries(window));
+    d.put(ATTESTATION, CallReports.attestation(window));
+    d.put(KPIS, Kpis.of(window));
+    d.put(CAPACITY, Capacity.of(window, in.start(), in.end()));
+    d.put(FRAUD_SIGNALS, FraudSignals.of(withBaseline, UtcDays.day(in.start()), in.coveredFrom(), in.rule()));
+    return d;
   }
 
   /** The instant the baseline read starts: {@code days} whole UTC days before the day of {@code start}. */

@@ -1,10 +1,10 @@
 package io.zentrunk.spark.jobs;
 
+import io.zentrunk.spark.report.FraudRule;
 import io.zentrunk.spark.emulator.EmulatedCall;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
 import io.zentrunk.spark.report.ReportJob;
-import io.zentrunk.spark.report.Reports;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -182,7 +182,7 @@ class ReportKpisIT {
       Dataset<Row> window = CdrSources.api(spark, o, START, END);
       Dataset<Row> baseline = CdrSources.api(spark, o, from, START).filter("call_direction = 'outbound'");
       ReportJob.Input in = new ReportJob.Input(window, baseline, START, END, LocalDate.parse("2026-10-21"),
-          new Reports.FraudRule(MIN_AMOUNT, RATIO, 7));
+          new FraudRule(MIN_AMOUNT, RATIO, 7));
       ByteArrayOutputStream summary = new ByteArrayOutputStream();
       ReportJob.run(spark, in, tmp.resolve("report").toString(), new PrintStream(summary, true, StandardCharsets.UTF_8));
       assertThat(fraud(api.groundTruth(START, END), api.groundTruth(from, START))).isEmpty();

@@ -1,10 +1,10 @@
 package io.zentrunk.spark.lake;
 
+import io.zentrunk.spark.report.CallReports;
 import io.zentrunk.spark.client.UtcDays;
 import io.zentrunk.spark.jobs.Progress;
 import io.zentrunk.spark.jobs.UsageException;
 import io.zentrunk.spark.report.ReportJob;
-import io.zentrunk.spark.report.Reports;
 import io.zentrunk.spark.testing.S3ProxyServer;
 import io.zentrunk.spark.testing.TestCdrs;
 import io.zentrunk.spark.testing.TestSpark;
@@ -305,11 +305,11 @@ class LakeIT {
       ReportJob.run(spark, fromLake, out, new PrintStream(summary, true, StandardCharsets.UTF_8));
       ReportJob.run(spark, fromLake, out, new PrintStream(summary, true, StandardCharsets.UTF_8));
       assertThat(TestSpark.lines(spark.read().parquet(out + "/hangup_causes")))
-          .containsExactlyInAnyOrderElementsOf(TestSpark.lines(Reports.hangupCauses(expected)));
+          .containsExactlyInAnyOrderElementsOf(TestSpark.lines(CallReports.hangupCauses(expected)));
       assertThat(TestSpark.lines(spark.read().parquet(out + "/countries")))
-          .containsExactlyInAnyOrderElementsOf(TestSpark.lines(Reports.countries(expected)));
+          .containsExactlyInAnyOrderElementsOf(TestSpark.lines(CallReports.countries(expected)));
       assertThat(TestSpark.lines(spark.read().parquet(out + "/attestation")))
-          .containsExactlyInAnyOrderElementsOf(TestSpark.lines(Reports.attestation(expected)));
+          .containsExactlyInAnyOrderElementsOf(TestSpark.lines(CallReports.attestation(expected)));
       assertThat(summary.toString(StandardCharsets.UTF_8)).startsWith("Calls: 3\n");
     }
   }

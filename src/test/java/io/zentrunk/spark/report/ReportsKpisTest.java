@@ -48,7 +48,7 @@ class ReportsKpisTest {
         // inbound GB -> US, a short call; the same destination on the next UTC day is another row
         cdr("j").direction("inbound").end("2026-11-01T23:59:59Z").seconds(3, 60).amount("0.00300").countries("GB", "US").row(),
         cdr("k").direction("inbound").end("2026-11-02T00:00:00Z").seconds(59, 60).amount("0.00300").countries("GB", "US").row()));
-    Dataset<Row> r = Reports.kpis(cdrs);
+    Dataset<Row> r = Kpis.of(cdrs);
     assertThat(r.columns()).containsExactly("end_date", "call_direction", "to_country", "calls", "answered_calls", "asr",
         "ner", "short_calls", "short_call_ratio", "call_seconds", "billed_seconds", "billing_overhead_seconds", "amount",
         "cost_per_billed_minute");
@@ -72,7 +72,7 @@ class ReportsKpisTest {
 
   @Test
   void kpisOfNothing() {
-    assertThat(Reports.kpis(TestCdrs.df(spark, List.of())).count()).isZero();
+    assertThat(Kpis.of(TestCdrs.df(spark, List.of())).count()).isZero();
   }
 
   /** Unanswered calls with explicit initiation and end times (only those matter for capacity). */
@@ -94,7 +94,7 @@ class ReportsKpisTest {
         // spans 11:00; q ends exactly at 11:00:00 and no longer counts then
         call("r", "2026-11-01T10:59:59Z", "2026-11-01T11:20:00Z", 3000),
         call("v", "2026-11-01T11:50:00Z", "2026-11-01T12:30:00Z", 5190)));
-    Dataset<Row> r = Reports.capacity(cdrs, Instant.parse("2026-11-01T10:00:00Z"), Instant.parse("2026-11-01T14:00:00Z"));
+    Dataset<Row> r = Capacity.of(cdrs, Instant.parse("2026-11-01T10:00:00Z"), Instant.parse("2026-11-01T14:00:00Z"));
     assertThat(r.columns()).containsExactly("hour_start", "calls_started", "peak_concurrent_calls", "peak_calls_per_second",
         "limit_failures");
     assertThat(TestSpark.lines(r)).containsExactly(
@@ -107,7 +107,7 @@ class ReportsKpisTest {
 
   @Test
   void capacityOfAQuietWindowHasEveryHourAndAPartialHourAtBothEnds() {
-    Dataset<Row> r = Reports.capacity(TestCdrs.df(spark, List.of()),
+    Dataset<Row> r = Capacity.of(TestCdrs.df(spark, List.of()),
         Instant.parse("2026-11-01T22:30:00Z"), Instant.parse("2026-11-02T01:00:01Z"));
     assertThat(TestSpark.lines(r)).containsExactly(
         "2026-11-01T22:00:00Z|0|0|0|0",
@@ -138,8 +138,8 @@ class ReportsKpisTest {
     rows.add(out("fr1", "2026-11-01", "FR", "0.00000")); // called, nothing billed: baseline 0, a new destination
     rows.add(out("fr8", "2026-11-08", "FR", "12.34567"));
     Dataset<Row> cdrs = TestCdrs.df(spark, rows);
-    Reports.FraudRule rule = new Reports.FraudRule(new BigDecimal("10.00"), new BigDecimal("5"), 7);
-    Dataset<Row> r = Reports.fraudSignals(cdrs, LocalDate.parse("2026-11-08"), LocalDate.parse("2026-11-01"), rule);
+    FraudRule rule = new FraudRule(new BigDecimal("10.00"), new BigDecimal("5"), 7);
+    Dataset<Row> r = FraudSignals.of(cdrs, LocalDate.parse("2026-11-08"), LocalDate.parse("2026-11-01"), rule);
     assertThat(r.columns()).containsExactly("end_date", "to_country", "kind", "calls", "billed_seconds", "amount",
         "baseline_amount", "score", "reason");
     assertThat(TestSpark.lines(r)).containsExactlyInAnyOrder(
@@ -161,12 +161,12 @@ class ReportsKpisTest {
         out("de5", "2026-11-05", "DE", "40.00000"), // the first covered day: nothing before it, not judged
         out("de6", "2026-11-06", "DE", "3.00000"),
         out("de8", "2026-11-08", "DE", "10.00000"))); // baseline (40 + 3) / 3 covered days = 14.33333: not flagged
-    Reports.FraudRule rule = new Reports.FraudRule(new BigDecimal("5.00"), new BigDecimal("5"), 7);
-    assertThat(Reports.fraudSignals(cdrs, LocalDate.parse("2026-11-05"), LocalDate.parse("2026-11-05"), rule).count()).isZero();
+    FraudRule rule = new FraudRule(new BigDecimal("5.00"), new BigDecimal("5"), 7);
+    assertThat(FraudSignals.of(cdrs, LocalDate.parse("2026-11-05"), LocalDate.parse("2026-11-05"), rule).count()).isZero();
     Dataset<Row> burst = TestCdrs.df(spark, List.of(
         out("de6", "2026-11-06", "DE", "3.00000"),
         out("de8", "2026-11-08", "DE", "10.00000"))); // baseline 3 / 3 = 1.00000, 10 >= 5 x 1: flagged, score 10 / 5
-    assertThat(TestSpark.lines(Reports.fraudSignals(burst, LocalDate.parse("2026-11-05"), LocalDate.parse("2026-11-05"), rule)))
+    assertThat(TestSpark.lines(FraudSignals.of(burst, LocalDate.parse("2026-11-05"), LocalDate.parse("2026-11-05"), rule)))
         .containsExactly("2026-11-08|DE|irsf|1|60|10.00000|1.00000|2.0|USD 10.00000 to DE in 1 calls (60 billed s): 10.0 "
             + "times its daily average of USD 1.00000 over the 3 days before");
   }
@@ -188,9 +188,9 @@ class ReportsKpisTest {
     Dataset<Row> cdrs = TestCdrs.df(spark, rows);
     Instant start = Instant.parse("2026-11-01T09:00:00Z");
     Instant end = Instant.parse("2026-11-01T11:00:00Z");
-    Reports.FraudRule rule = new Reports.FraudRule(new BigDecimal("0.10"), new BigDecimal("5"), 7);
-    String text = Reports.operationsSummary(Reports.kpis(cdrs), Reports.capacity(cdrs, start, end),
-        Reports.fraudSignals(cdrs, LocalDate.parse("2026-11-01"), LocalDate.parse("2026-10-31"), rule));
+    FraudRule rule = new FraudRule(new BigDecimal("0.10"), new BigDecimal("5"), 7);
+    String text = ReportSummary.operations(Kpis.of(cdrs), Capacity.of(cdrs, start, end),
+        FraudSignals.of(cdrs, LocalDate.parse("2026-11-01"), LocalDate.parse("2026-10-31"), rule));
     // all 41 calls end at 10:00:00; the 30 answered ones start at 09:58:55 (60 s talk + 5 s ringing), the 11
     // unanswered at 09:59:55: 41 at once from 09:59:55, 30 starts in one second; GB costs 20 x 0.00500 = 0.10000
     // (the minimum amount, nothing before it), FR 10 x 0.00500 = 0.05000 (under it)

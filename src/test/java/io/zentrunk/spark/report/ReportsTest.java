@@ -47,7 +47,7 @@ class ReportsTest {
 
   @Test
   void hangupCausesByUtcDay() {
-    Dataset<Row> r = Reports.hangupCauses(cdrs);
+    Dataset<Row> r = CallReports.hangupCauses(cdrs);
     assertThat(TestSpark.lines(r)).containsExactlyInAnyOrder(
         "2026-11-01|outbound|carrier|3000|normal_hangup|2|181|240|0.02434",
         "2026-11-01|outbound|carrier|4410|user_busy|1|0|0|0.00000",
@@ -66,7 +66,7 @@ class ReportsTest {
 
   @Test
   void countriesWithAsrAndAcd() {
-    Dataset<Row> r = Reports.countries(cdrs);
+    Dataset<Row> r = CallReports.countries(cdrs);
     assertThat(r.columns()).containsExactly("end_date", "call_direction", "from_country", "to_country", "calls",
         "answered_calls", "call_seconds", "billed_seconds", "amount", "asr", "acd_seconds");
     assertThat(TestSpark.lines(r)).containsExactlyInAnyOrder(
@@ -83,14 +83,14 @@ class ReportsTest {
   void asrIsAnsweredOverAllCalls() {
     Dataset<Row> three = TestCdrs.df(spark, List.of(
         cdr("x").seconds(7, 60).row(), cdr("y").unanswered().row(), cdr("z").seconds(8, 60).row()));
-    Row r = Reports.countries(three).first();
+    Row r = CallReports.countries(three).first();
     assertThat(r.getDouble(r.fieldIndex("asr"))).isEqualTo(2.0 / 3.0);
     assertThat(r.getDouble(r.fieldIndex("acd_seconds"))).isEqualTo(7.5);
   }
 
   @Test
   void attestationSharesPerDayAndDirection() {
-    assertThat(TestSpark.lines(Reports.attestation(cdrs))).containsExactlyInAnyOrder(
+    assertThat(TestSpark.lines(CallReports.attestation(cdrs))).containsExactlyInAnyOrder(
         "2026-11-01|outbound|Verified|A|2|0.5",
         "2026-11-01|outbound|Not Verified|B|1|0.25",
         "2026-11-01|outbound|Not Verified|C|1|0.25",
@@ -100,7 +100,7 @@ class ReportsTest {
 
   @Test
   void summaryOverTheWholeWindow() {
-    String text = Reports.summary(Reports.hangupCauses(cdrs), Reports.countries(cdrs), Reports.attestation(cdrs));
+    String text = ReportSummary.calls(CallReports.hangupCauses(cdrs), CallReports.countries(cdrs), CallReports.attestation(cdrs));
     assertThat(text).isEqualTo(String.join("\n",
         "Calls: 6",
         "Top hangup causes:",
@@ -122,7 +122,7 @@ class ReportsTest {
   @Test
   void summaryOfNothing() {
     Dataset<Row> none = TestCdrs.df(spark, List.of());
-    String text = Reports.summary(Reports.hangupCauses(none), Reports.countries(none), Reports.attestation(none));
+    String text = ReportSummary.calls(CallReports.hangupCauses(none), CallReports.countries(none), CallReports.attestation(none));
     assertThat(text).startsWith("Calls: 0\n");
   }
 }
