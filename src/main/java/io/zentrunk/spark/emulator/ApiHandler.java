@@ -1,5 +1,6 @@
 package io.zentrunk.spark.emulator;
 
+import io.zentrunk.spark.client.ApiRules;
 import io.zentrunk.spark.client.ApiTime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -216,7 +217,7 @@ final class ApiHandler implements MiniHttpServer.Handler {
         r = HttpReply.json(200, CdrJson.list(apiId(), q.limit, q.offset, p.total(), prev, next,
             p.buckets(), p.indexes(), p.size()));
       } else {
-        long lo = ListQuery.ceilSec(now.minus(ListQuery.RETENTION));
+        long lo = ListQuery.ceilSec(now.minus(ApiRules.RETENTION));
         EmulatedCall c = store.find(cfg.seed(), seg[3], lo, now.getEpochSecond() + 1,
             now.getEpochSecond());
         if (c == null) {

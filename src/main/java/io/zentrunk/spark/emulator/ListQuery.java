@@ -1,5 +1,6 @@
 package io.zentrunk.spark.emulator;
 
+import io.zentrunk.spark.client.ApiRules;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -35,8 +36,7 @@ import java.util.Map;
  */
 final class ListQuery {
 
-  static final Duration RETENTION = Duration.ofDays(90);
-  static final Duration DEFAULT_WINDOW = Duration.ofDays(30);
+  /** "A range given with end_time__gt/gte and end_time__lt/lte may span at most 90 days" (not the retention rule). */
   static final Duration MAX_RANGE = Duration.ofDays(90);
 
   /** Filter parameters in the order they are repeated in next/previous URLs. */
@@ -132,11 +132,11 @@ final class ListQuery {
     }
     String source = oneOf(p, "hangup_source", "customer", "carrier", "zentrunk");
     String stir = oneOf(p, "stir_verification", "Verified", "Not Verified", "Not Applicable");
-    int limit = 20;
+    int limit = ApiRules.PAGE_LIMIT;
     if (p.containsKey("limit")) {
       Long l = integerOrNull(p.get("limit"));
-      if (l == null || l < 1 || l > 20) {
-        throw new ApiException(400, "limit must be an integer between 1 and 20");
+      if (l == null || l < 1 || l > ApiRules.PAGE_LIMIT) {
+        throw new ApiException(400, "limit must be an integer between 1 and " + ApiRules.PAGE_LIMIT);
       }
       limit = l.intValue();
     }
@@ -194,9 +194,9 @@ final class ListQuery {
       throw new ApiException(400, "end_time range exceeds the maximum search window of 90 days");
     }
     if (!eq && lower == null) {
-      lo = ceilSec(now.minus(DEFAULT_WINDOW));
+      lo = ceilSec(now.minus(ApiRules.DEFAULT_WINDOW));
     }
-    lo = Math.max(lo, ceilSec(now.minus(RETENTION)));
+    lo = Math.max(lo, ceilSec(now.minus(ApiRules.RETENTION)));
     hi = Math.min(hi, now.getEpochSecond() + 1);
     if (hi < lo) {
       hi = lo;
