@@ -177,7 +177,7 @@ final class ApiHandler implements MiniHttpServer.Handler {
   private record ApiAnswer(HttpReply reply, int rows) {}
 
   private ApiAnswer list(String rawQuery, Instant now) throws ApiException {
-    ListQuery q = ListQuery.parse(ListQuery.decode(rawQuery), now);
+    ListQuery q = ListQuery.parse(QueryParams.decode(rawQuery), now);
     CallStore.Page p =
         store.page(q.loSec, q.hiSec, q.filter, now.getEpochSecond(), q.offset, q.limit);
     String next = (long) q.offset + q.limit < p.total() ? q.pageUrl(cfg.authId(),
@@ -189,7 +189,7 @@ final class ApiHandler implements MiniHttpServer.Handler {
   }
 
   private ApiAnswer get(String uuid, Instant now) throws ApiException {
-    long lo = ListQuery.ceilSec(now.minus(ApiRules.RETENTION));
+    long lo = EndTimeRange.ceilSec(now.minus(ApiRules.RETENTION));
     EmulatedCall c = store.find(cfg.seed(), uuid, lo, now.getEpochSecond() + 1,
         now.getEpochSecond());
     if (c == null) {
@@ -219,7 +219,7 @@ final class ApiHandler implements MiniHttpServer.Handler {
     }
     if (p.equals("/_emulator/truth") || p.equals("/_emulator/truth/")) {
       try {
-        Map<String, String> q = ListQuery.decode(req.rawQuery());
+        Map<String, String> q = QueryParams.decode(req.rawQuery());
         if (q.get("start") == null || q.get("end") == null) {
           return HttpReply.json(400, CdrJson.error(apiId(), "start and end are required: " + ApiTime.USER_TIME_FORMS));
         }

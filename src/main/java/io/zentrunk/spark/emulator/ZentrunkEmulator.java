@@ -102,8 +102,8 @@ public final class ZentrunkEmulator implements AutoCloseable {
   }
 
   private static long[] bounds(Instant now, Instant from, Instant to) {
-    long lo = Math.max(ListQuery.ceilSec(from), ListQuery.ceilSec(now.minus(ApiRules.RETENTION)));
-    long hi = Math.min(ListQuery.ceilSec(to), now.getEpochSecond() + 1);
+    long lo = Math.max(EndTimeRange.ceilSec(from), EndTimeRange.ceilSec(now.minus(ApiRules.RETENTION)));
+    long hi = Math.min(EndTimeRange.ceilSec(to), now.getEpochSecond() + 1);
     return new long[] {lo, Math.max(lo, hi)};
   }
 
