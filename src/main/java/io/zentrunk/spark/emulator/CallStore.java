@@ -161,68 +161,95 @@ final class CallStore {
   /** A page of results: the total and the (bucket, index) pairs of the page in API order. */
   record Page(long total, MinuteBucket[] buckets, int[] indexes, int size) {}
 
+  /**
+   * The calls of one request, {@code lo <= end < hi} visible at {@code nowSec} and matching
+   * {@code f}, as minutes: {@code mLo..mHi} in all, and (only without filters, when {@code fast})
+   * the interior {@code iLo..iHi} of minutes fully inside and settled, counted from the day caches.
+   */
+  private record Span(long lo, long hi, CallFilter f, long nowSec, long mLo, long mHi, long iLo,
+      long iHi, boolean fast) {
+    boolean interior(long m) {
+      return fast && m <= iHi && m >= iLo;
+    }
+  }
+
+  private Span span(long lo, long hi, CallFilter f, long nowSec) {
+    long iLo = Math.floorDiv(lo + 59, 60);
+    long iHi = Math.min(Math.floorDiv(hi, 60) - 1, Math.floorDiv(nowSec - 59 - lateMaxSec, 60));
+    return new Span(lo, hi, f, nowSec, Math.floorDiv(lo, 60), Math.floorDiv(hi - 1, 60), iLo, iHi,
+        f.isEmpty() && iLo <= iHi);
+  }
+
+  private int countIn(long m, Span s) {
+    return countIn(m, s.lo(), s.hi(), s.f(), s.nowSec());
+  }
+
   Page page(long lo, long hi, CallFilter f, long nowSec, int offset, int limit) {
     MinuteBucket[] pb = new MinuteBucket[limit];
     int[] pi = new int[limit];
     if (hi <= lo) {
       return new Page(0, pb, pi, 0);
     }
-    long mLo = Math.floorDiv(lo, 60);
-    long mHi = Math.floorDiv(hi - 1, 60);
-    // interior: minutes fully inside [lo,hi) and settled; only used without filters
-    long iLo = Math.floorDiv(lo + 59, 60);
-    long iHi = Math.min(Math.floorDiv(hi, 60) - 1, Math.floorDiv(nowSec - 59 - lateMaxSec, 60));
-    boolean fast = f.isEmpty() && iLo <= iHi;
-    long total = 0;
-    if (fast) {
-      total = countMinutes(iLo, iHi);
-      for (long m = mLo; m < iLo; m++) {
-        total += countIn(m, lo, hi, f, nowSec);
+    Span s = span(lo, hi, f, nowSec);
+    long total = total(s);
+    int n = offset < total ? fill(s, offset, pb, pi) : 0;
+    return new Page(total, pb, pi, n);
+  }
+
+  private long total(Span s) {
+    if (!s.fast()) {
+      long total = 0;
+      for (long m = s.mLo(); m <= s.mHi(); m++) {
+        total += countIn(m, s);
       }
-      for (long m = iHi + 1; m <= mHi; m++) {
-        total += countIn(m, lo, hi, f, nowSec);
-      }
-    } else {
-      for (long m = mLo; m <= mHi; m++) {
-        total += countIn(m, lo, hi, f, nowSec);
-      }
+      return total;
     }
+    long total = countMinutes(s.iLo(), s.iHi());
+    for (long m = s.mLo(); m < s.iLo(); m++) {
+      total += countIn(m, s);
+    }
+    for (long m = s.iHi() + 1; m <= s.mHi(); m++) {
+      total += countIn(m, s);
+    }
+    return total;
+  }
+
+  /** Fills pb/pi with the page after skipping {@code offset} calls, newest first; returns its size. */
+  private int fill(Span s, long offset, MinuteBucket[] pb, int[] pi) {
     int n = 0;
-    if (offset < total) {
-      long skip = offset;
-      long m = mHi;
-      while (m >= mLo && n < limit) {
-        if (fast && m <= iHi && m >= iLo) {
-          long dayStart = Math.max(iLo, Math.floorDiv(m, 1440) * 1440);
-          long c = countMinutes(dayStart, m);
-          if (skip >= c) {
-            skip -= c;
-            m = dayStart - 1;
-            continue;
-          }
-        }
-        int c = countIn(m, lo, hi, f, nowSec);
+    long skip = offset;
+    long m = s.mHi();
+    while (m >= s.mLo() && n < pb.length) {
+      if (s.interior(m)) { // skip whole interior days by their prefix sums
+        long dayStart = Math.max(s.iLo(), Math.floorDiv(m, 1440) * 1440);
+        long c = countMinutes(dayStart, m);
         if (skip >= c) {
           skip -= c;
-          m--;
+          m = dayStart - 1;
           continue;
         }
-        MinuteBucket b = bucket(m);
-        for (int i = 0; i < b.size() && n < limit; i++) {
-          if (visible(b, i, lo, hi, nowSec) && (f.isEmpty() || f.matches(b.call(i)))) {
-            if (skip > 0) {
-              skip--;
-            } else {
-              pb[n] = b;
-              pi[n] = i;
-              n++;
-            }
+      }
+      int c = countIn(m, s);
+      if (skip >= c) {
+        skip -= c;
+        m--;
+        continue;
+      }
+      MinuteBucket b = bucket(m);
+      for (int i = 0; i < b.size() && n < pb.length; i++) {
+        if (visible(b, i, s.lo(), s.hi(), s.nowSec()) && (s.f().isEmpty() || s.f().matches(b.call(i)))) {
+          if (skip > 0) {
+            skip--;
+          } else {
+            pb[n] = b;
+            pi[n] = i;
+            n++;
           }
         }
-        m--;
       }
+      m--;
     }
-    return new Page(total, pb, pi, n);
+    return n;
   }
 
   /** Every visible call with lo <= end < hi (epoch seconds), newest first. */

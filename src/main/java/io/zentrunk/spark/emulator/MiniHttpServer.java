@@ -85,6 +85,9 @@ final class MiniHttpServer implements Closeable {
     }
   }
 
+/** One request read off a connection, and whether the connection stays open after its answer. */
+  private record Incoming(Request request, boolean keepAlive) {}
+
   private void serve(Socket s) {
     try (s) {
       s.setTcpNoDelay(true);
@@ -99,67 +102,9 @@ final class MiniHttpServer implements Closeable {
         if (line.isEmpty()) {
           continue;
         }
-        String[] parts = line.split(" ");
-        if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) {
-          write(out, HttpReply.json(400, "{\"error\":\"malformed request line\"}"), false);
+        Incoming req = readRequest(line, in, out);
+        if (req == null || !answer(s, in, out, req)) {
           return;
-        }
-        Map<String, String> headers = new HashMap<>();
-        String h;
-        int count = 0;
-        while ((h = readLine(in)) != null && !h.isEmpty()) {
-          if (++count > 100) {
-            return;
-          }
-          int c = h.indexOf(':');
-          if (c > 0) {
-            headers.put(h.substring(0, c).trim().toLowerCase(Locale.ROOT), h.substring(c + 1).trim());
-          }
-        }
-        if (h == null) {
-          return;
-        }
-        String cl = headers.get("content-length");
-        if (cl != null) {
-          try {
-            in.skipNBytes(Long.parseLong(cl));
-          } catch (NumberFormatException e) {
-            write(out, HttpReply.json(400, "{\"error\":\"bad Content-Length\"}"), false);
-            return;
-          }
-        }
-        String conn = headers.getOrDefault("connection", "");
-        boolean keepAlive =
-            parts[2].equals("HTTP/1.1")
-                ? !conn.equalsIgnoreCase("close")
-                : conn.equalsIgnoreCase("keep-alive");
-        String target = parts[1];
-        int q = target.indexOf('?');
-        String path = q < 0 ? target : target.substring(0, q);
-        String query = q < 0 ? null : target.substring(q + 1);
-        HttpReply r = handler.handle(new Request(parts[0], path, query, headers));
-        if (r.delayNanos() > 0) {
-          TimeUnit.NANOSECONDS.sleep(r.delayNanos());
-        }
-        switch (r.action()) {
-          case RESET -> {
-            s.setSoLinger(true, 0);
-            return; // try-with-resources closes: RST
-          }
-          case STALL -> {
-            stall(s, in, r.stallNanos());
-            return;
-          }
-          case TRUNCATE -> {
-            writeTruncated(out, r);
-            return;
-          }
-          default -> {
-            write(out, r, keepAlive);
-            if (!keepAlive) {
-              return;
-            }
-          }
         }
       }
     } catch (IOException e) {
@@ -168,6 +113,83 @@ final class MiniHttpServer implements Closeable {
       Thread.currentThread().interrupt();
     } finally {
       open.remove(s);
+    }
+  }
+
+  /** The request after its request line, or null (after a 400 where one is due) to close the connection. */
+  private static Incoming readRequest(String line, InputStream in, OutputStream out)
+      throws IOException {
+    String[] parts = line.split(" ");
+    if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) {
+      write(out, HttpReply.json(400, "{\"error\":\"malformed request line\"}"), false);
+      return null;
+    }
+    Map<String, String> headers = readHeaders(in);
+    if (headers == null) {
+      return null;
+    }
+    String cl = headers.get("content-length");
+    if (cl != null) {
+      try {
+        in.skipNBytes(Long.parseLong(cl));
+      } catch (NumberFormatException e) {
+        write(out, HttpReply.json(400, "{\"error\":\"bad Content-Length\"}"), false);
+        return null;
+      }
+    }
+    String conn = headers.getOrDefault("connection", "");
+    boolean keepAlive =
+        parts[2].equals("HTTP/1.1")
+            ? !conn.equalsIgnoreCase("close")
+            : conn.equalsIgnoreCase("keep-alive");
+    String target = parts[1];
+    int q = target.indexOf('?');
+    String path = q < 0 ? target : target.substring(0, q);
+    String query = q < 0 ? null : target.substring(q + 1);
+    return new Incoming(new Request(parts[0], path, query, headers), keepAlive);
+  }
+
+  /** Header names in lower case, or null at end of stream or past 100 headers. */
+  private static Map<String, String> readHeaders(InputStream in) throws IOException {
+    Map<String, String> headers = new HashMap<>();
+    String h;
+    int count = 0;
+    while ((h = readLine(in)) != null && !h.isEmpty()) {
+      if (++count > 100) {
+        return null;
+      }
+      int c = h.indexOf(':');
+      if (c > 0) {
+        headers.put(h.substring(0, c).trim().toLowerCase(Locale.ROOT), h.substring(c + 1).trim());
+      }
+    }
+    return h == null ? null : headers;
+  }
+
+  /** Answers one request, or injects its fault; true if the connection serves the next request. */
+  private boolean answer(Socket s, InputStream in, OutputStream out, Incoming req)
+      throws IOException, InterruptedException {
+    HttpReply r = handler.handle(req.request());
+    if (r.delayNanos() > 0) {
+      TimeUnit.NANOSECONDS.sleep(r.delayNanos());
+    }
+    switch (r.action()) {
+      case RESET -> {
+        s.setSoLinger(true, 0);
+        return false; // serve's try-with-resources closes: RST
+      }
+      case STALL -> {
+        stall(s, in, r.stallNanos());
+        return false;
+      }
+      case TRUNCATE -> {
+        writeTruncated(out, r);
+        return false;
+      }
+      default -> {
+        write(out, r, req.keepAlive());
+        return req.keepAlive();
+      }
     }
   }
 

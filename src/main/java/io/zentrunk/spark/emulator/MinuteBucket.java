@@ -62,4 +62,43 @@ final class MinuteBucket {
     }
     return j.bytes();
   }
+
+  /**
+   * The bucket of minute {@code m} from its calls in ordinal order: sorted into API order,
+   * end_time desc then call_uuid desc (the uuid's string order is its unsigned bit order).
+   */
+  static MinuteBucket inApiOrder(CallGenerator generator, long m, long[] end, long[] hi, long[] lo,
+      long[] delay) {
+    int n = end.length;
+    Integer[] idx = new Integer[n];
+    for (int i = 0; i < n; i++) {
+      idx[i] = i;
+    }
+    java.util.Arrays.sort(idx, (a, b) -> {
+      int c = Long.compare(end[b], end[a]);
+      if (c == 0) {
+        c = Long.compareUnsigned(hi[b], hi[a]);
+      }
+      if (c == 0) {
+        c = Long.compareUnsigned(lo[b], lo[a]);
+      }
+      return c;
+    });
+    long[] sEnd = new long[n];
+    long[] sHi = new long[n];
+    long[] sLo = new long[n];
+    long[] visibleAt = new long[n];
+    int[] ordinalAt = new int[n];
+    int[] indexByOrdinal = new int[n];
+    for (int i = 0; i < n; i++) {
+      int o = idx[i];
+      sEnd[i] = end[o];
+      sHi[i] = hi[o];
+      sLo[i] = lo[o];
+      visibleAt[i] = end[o] + delay[o];
+      ordinalAt[i] = o;
+      indexByOrdinal[o] = i;
+    }
+    return new MinuteBucket(generator, m, sEnd, sHi, sLo, visibleAt, ordinalAt, indexByOrdinal);
+  }
 }

@@ -1,5 +1,6 @@
 package io.zentrunk.spark.emulator;
 
+import io.zentrunk.spark.client.ApiRules;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -101,8 +102,8 @@ public final class ZentrunkEmulator implements AutoCloseable {
   }
 
   private static long[] bounds(Instant now, Instant from, Instant to) {
-    long lo = Math.max(ListQuery.ceilSec(from), ListQuery.ceilSec(now.minus(ListQuery.RETENTION)));
-    long hi = Math.min(ListQuery.ceilSec(to), now.getEpochSecond() + 1);
+    long lo = Math.max(EndTimeRange.ceilSec(from), EndTimeRange.ceilSec(now.minus(ApiRules.RETENTION)));
+    long hi = Math.min(EndTimeRange.ceilSec(to), now.getEpochSecond() + 1);
     return new long[] {lo, Math.max(lo, hi)};
   }
 

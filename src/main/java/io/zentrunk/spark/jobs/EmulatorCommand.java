@@ -5,15 +5,24 @@ import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.Faults;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.UnaryOperator;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code jobs/run emulator}: serves the Zentrunk API emulator until killed. */
+/**
+ * {@code jobs/run emulator}: serves the Zentrunk API emulator until killed. The options come in
+ * groups by what they shape (the account, its traffic, faults, injected traffic); each group
+ * checks its own values and sets its part of the {@link EmulatorConfig}.
+ */
 @Command(
     name = "emulator",
     mixinStandardHelpOptions = true,
@@ -43,168 +52,193 @@ public final class EmulatorCommand implements Callable<Integer> {
   @Option(names = "--now", description = "Fixed clock: YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]' (UTC) or ISO-8601; default: live clock.")
   String now;
 
-  @Option(names = "--late-share", defaultValue = "0", description = "Share of calls that arrive late, in [0,1].")
-  double lateShare;
+  @Mixin TrafficOptions traffic = new TrafficOptions();
 
-  @Option(names = "--late-max-minutes", defaultValue = "10", description = "Maximum late delay in minutes; default ${DEFAULT-VALUE}.")
-  int lateMaxMinutes;
+  @Mixin FaultOptions faults = new FaultOptions();
 
-  @Option(names = "--rate-limit", defaultValue = "300", description = "Requests per window (0 = off); default ${DEFAULT-VALUE}.")
-  int rateLimit;
+  @Mixin InjectionOptions injected = new InjectionOptions();
 
-  @Option(names = "--rate-window-seconds", defaultValue = "5", description = "Rate limit window; default ${DEFAULT-VALUE}.")
-  int rateWindowSeconds;
+  /** How a group of options reports a bad value: one line naming the option. */
+  static final class Checks {
+    private final CommandSpec spec;
 
-  @Option(names = "--no-retry-after", description = "Do not send Retry-After on 429.")
-  boolean noRetryAfter;
+    Checks(CommandSpec spec) {
+      this.spec = spec;
+    }
 
-  @Option(names = "--latency-ms", defaultValue = "0", description = "Mean latency per answer.")
-  long latencyMs;
+    ParameterException bad(String option, String message) {
+      return new ParameterException(spec.commandLine(), option + ": " + message);
+    }
 
-  @Option(names = "--jitter-ms", defaultValue = "0", description = "Uniform latency jitter (+/-).")
-  long jitterMs;
+    void atLeast(String option, long v, long min) {
+      if (v < min) {
+        throw bad(option, (min == 0 ? "must not be negative" : "must be >= " + min) + ", got " + v);
+      }
+    }
 
-  @Option(names = "--fault-500", defaultValue = "0", description = "Share of requests answered 500.")
-  double fault500;
+    void share(String option, double v) {
+      if (!(v >= 0 && v <= 1)) {
+        throw bad(option, "must be in [0,1], got " + v);
+      }
+    }
 
-  @Option(names = "--fault-502", defaultValue = "0", description = "Share of requests answered 502.")
-  double fault502;
-
-  @Option(names = "--fault-503", defaultValue = "0", description = "Share of requests answered 503.")
-  double fault503;
-
-  @Option(names = "--fault-html-share", defaultValue = "0.5", description = "Share of 5xx with an HTML body.")
-  double htmlShare;
-
-  @Option(names = "--fault-reset", defaultValue = "0", description = "Share of requests whose connection is reset.")
-  double faultReset;
-
-  @Option(names = "--fault-truncate", defaultValue = "0", description = "Share of responses cut short.")
-  double faultTruncate;
-
-  @Option(names = "--fault-stall", defaultValue = "0", description = "Share of requests never answered.")
-  double faultStall;
-
-  @Option(names = "--stall-seconds", defaultValue = "60", description = "How long a stall lasts.")
-  int stallSeconds;
-
-  @Option(names = "--burst-day", paramLabel = "YYYY-MM-DD",
-      description = "Inject a toll-fraud (IRSF) burst: outbound calls to --burst-country ending 01:00-05:00 UTC that day.")
-  String burstDay;
-
-  @Option(names = "--burst-country", defaultValue = EmulatorConfig.Burst.DEFAULT_COUNTRY,
-      description = "Destination of the burst: a premium country the account never calls (CU, SO, LV) or one it does; default ${DEFAULT-VALUE}.")
-  String burstCountry;
-
-  @Option(names = "--burst-calls", defaultValue = "" + EmulatorConfig.Burst.DEFAULT_CALLS,
-      description = "Calls of the burst; default ${DEFAULT-VALUE}.")
-  int burstCalls;
-
-  @Option(names = "--busy-hour", paramLabel = "H",
-      description = "A UTC hour (0-23) of every day busy beyond the trunk's limits: extra attempts end 5180/5190.")
-  Integer busyHour;
-
-  @Option(names = "--busy-calls", defaultValue = "" + EmulatorConfig.BusyHour.DEFAULT_CALLS,
-      description = "Rejected attempts in the busy hour of each day; default ${DEFAULT-VALUE}.")
-  int busyCalls;
-
-  private ParameterException bad(String option, String message) {
-    return new ParameterException(spec.commandLine(), option + ": " + message);
-  }
-
-  private void rate(String option, double v) {
-    if (!(v >= 0 && v <= 1)) {
-      throw bad(option, "must be in [0,1], got " + v);
+    /** Runs a builder step; its IllegalArgumentException names the option {@code optionOf} picks from the message. */
+    void step(UnaryOperator<String> optionOf, Runnable builderStep) {
+      try {
+        builderStep.run();
+      } catch (IllegalArgumentException e) {
+        throw bad(optionOf.apply(e.getMessage()), e.getMessage());
+      }
     }
   }
 
-  private void nonNegative(String option, long v) {
-    if (v < 0) {
-      throw bad(option, "must not be negative, got " + v);
+  /** Late arrivals, the rate limit and latency: how the account's traffic reaches a reader. */
+  static final class TrafficOptions {
+    @Option(names = "--late-share", defaultValue = "0", description = "Share of calls that arrive late, in [0,1].")
+    double lateShare;
+
+    @Option(names = "--late-max-minutes", defaultValue = "10", description = "Maximum late delay in minutes; default ${DEFAULT-VALUE}.")
+    int lateMaxMinutes;
+
+    @Option(names = "--rate-limit", defaultValue = "300", description = "Requests per window (0 = off); default ${DEFAULT-VALUE}.")
+    int rateLimit;
+
+    @Option(names = "--rate-window-seconds", defaultValue = "5", description = "Rate limit window; default ${DEFAULT-VALUE}.")
+    int rateWindowSeconds;
+
+    @Option(names = "--no-retry-after", description = "Do not send Retry-After on 429.")
+    boolean noRetryAfter;
+
+    @Option(names = "--latency-ms", defaultValue = "0", description = "Mean latency per answer.")
+    long latencyMs;
+
+    @Option(names = "--jitter-ms", defaultValue = "0", description = "Uniform latency jitter (+/-).")
+    long jitterMs;
+
+    void check(Checks c) {
+      c.share("--late-share", lateShare);
+      if (lateShare > 0) {
+        c.atLeast("--late-max-minutes", lateMaxMinutes, 1);
+      }
+      c.atLeast("--rate-limit", rateLimit, 0);
+      c.atLeast("--rate-window-seconds", rateWindowSeconds, 1);
+      c.atLeast("--latency-ms", latencyMs, 0);
+      c.atLeast("--jitter-ms", jitterMs, 0);
+    }
+
+    void apply(EmulatorConfig.Builder b) {
+      b.retryAfter(!noRetryAfter).latency(Duration.ofMillis(latencyMs), Duration.ofMillis(jitterMs));
+      if (lateShare > 0) {
+        b.lateArrival(lateShare, lateMaxMinutes);
+      }
+      if (rateLimit == 0) {
+        b.rateLimitOff();
+      } else {
+        b.rateLimit(rateLimit, Duration.ofSeconds(rateWindowSeconds));
+      }
+    }
+  }
+
+  /** Injected faults: shares of requests that fail, and how long a stall lasts. */
+  static final class FaultOptions {
+    @Option(names = "--fault-500", defaultValue = "0", description = "Share of requests answered 500.")
+    double fault500;
+
+    @Option(names = "--fault-502", defaultValue = "0", description = "Share of requests answered 502.")
+    double fault502;
+
+    @Option(names = "--fault-503", defaultValue = "0", description = "Share of requests answered 503.")
+    double fault503;
+
+    @Option(names = "--fault-html-share", defaultValue = "0.5", description = "Share of 5xx with an HTML body.")
+    double htmlShare;
+
+    @Option(names = "--fault-reset", defaultValue = "0", description = "Share of requests whose connection is reset.")
+    double faultReset;
+
+    @Option(names = "--fault-truncate", defaultValue = "0", description = "Share of responses cut short.")
+    double faultTruncate;
+
+    @Option(names = "--fault-stall", defaultValue = "0", description = "Share of requests never answered.")
+    double faultStall;
+
+    @Option(names = "--stall-seconds", defaultValue = "60", description = "How long a stall lasts.")
+    int stallSeconds;
+
+    Faults faults(Checks c) {
+      String[] names = {"--fault-500", "--fault-502", "--fault-503", "--fault-html-share",
+          "--fault-reset", "--fault-truncate", "--fault-stall"};
+      double[] shares = {fault500, fault502, fault503, htmlShare, faultReset, faultTruncate, faultStall};
+      for (int i = 0; i < names.length; i++) {
+        c.share(names[i], shares[i]);
+      }
+      c.atLeast("--stall-seconds", stallSeconds, 0);
+      if (fault500 + fault502 + fault503 + faultReset + faultTruncate + faultStall > 1) {
+        throw c.bad("--fault-*", "fault rates sum to more than 1");
+      }
+      return Faults.builder().http500(fault500).http502(fault502).http503(fault503)
+          .htmlErrorShare(htmlShare).connectionReset(faultReset).truncatedBody(faultTruncate)
+          .stall(faultStall).stallDuration(Duration.ofSeconds(stallSeconds)).build();
+    }
+  }
+
+  /** Injected traffic: a toll-fraud burst on one day, a busy hour on every day. */
+  static final class InjectionOptions {
+    @Option(names = "--burst-day", paramLabel = "YYYY-MM-DD",
+        description = "Inject a toll-fraud (IRSF) burst: outbound calls to --burst-country ending 01:00-05:00 UTC that day.")
+    String burstDay;
+
+    @Option(names = "--burst-country", defaultValue = EmulatorConfig.Burst.DEFAULT_COUNTRY,
+        description = "Destination of the burst: a premium country the account never calls (CU, SO, LV) or one it does; default ${DEFAULT-VALUE}.")
+    String burstCountry;
+
+    @Option(names = "--burst-calls", defaultValue = "" + EmulatorConfig.Burst.DEFAULT_CALLS,
+        description = "Calls of the burst; default ${DEFAULT-VALUE}.")
+    int burstCalls;
+
+    @Option(names = "--busy-hour", paramLabel = "H",
+        description = "A UTC hour (0-23) of every day busy beyond the trunk's limits: extra attempts end 5180/5190.")
+    Integer busyHour;
+
+    @Option(names = "--busy-calls", defaultValue = "" + EmulatorConfig.BusyHour.DEFAULT_CALLS,
+        description = "Rejected attempts in the busy hour of each day; default ${DEFAULT-VALUE}.")
+    int busyCalls;
+
+    void apply(EmulatorConfig.Builder b, Checks c) {
+      if (burstDay != null) {
+        LocalDate day;
+        try {
+          day = LocalDate.parse(burstDay);
+        } catch (DateTimeParseException e) {
+          throw c.bad("--burst-day", "expected YYYY-MM-DD, got \"" + burstDay + "\"");
+        }
+        c.step(m -> m.startsWith("burst country") ? "--burst-country" : "--burst-calls",
+            () -> b.burst(day, burstCountry.toUpperCase(Locale.ROOT), burstCalls));
+      }
+      if (busyHour != null) {
+        c.step(m -> m.startsWith("busy hour calls") ? "--busy-calls" : "--busy-hour",
+            () -> b.busyHour(busyHour, busyCalls));
+      }
     }
   }
 
   EmulatorConfig config() {
+    Checks c = new Checks(spec);
     if (port < 0 || port > 65535) {
-      throw bad("--port", "must be in [0,65535], got " + port);
+      throw c.bad("--port", "must be in [0,65535], got " + port);
     }
-    nonNegative("--calls-per-day", callsPerDay);
-    rate("--late-share", lateShare);
-    if (lateShare > 0 && lateMaxMinutes < 1) {
-      throw bad("--late-max-minutes", "must be >= 1, got " + lateMaxMinutes);
-    }
-    nonNegative("--rate-limit", rateLimit);
-    if (rateWindowSeconds < 1) {
-      throw bad("--rate-window-seconds", "must be >= 1, got " + rateWindowSeconds);
-    }
-    nonNegative("--latency-ms", latencyMs);
-    nonNegative("--jitter-ms", jitterMs);
-    rate("--fault-500", fault500);
-    rate("--fault-502", fault502);
-    rate("--fault-503", fault503);
-    rate("--fault-html-share", htmlShare);
-    rate("--fault-reset", faultReset);
-    rate("--fault-truncate", faultTruncate);
-    rate("--fault-stall", faultStall);
-    nonNegative("--stall-seconds", stallSeconds);
-    if (fault500 + fault502 + fault503 + faultReset + faultTruncate + faultStall > 1) {
-      throw bad("--fault-*", "fault rates sum to more than 1");
-    }
-    EmulatorConfig.Builder b =
-        EmulatorConfig.builder()
-            .host(host)
-            .port(port)
-            .authId(authId)
-            .authToken(authToken)
-            .seed(seed)
-            .callsPerDay(callsPerDay)
-            .retryAfter(!noRetryAfter)
-            .latency(Duration.ofMillis(latencyMs), Duration.ofMillis(jitterMs))
-            .faults(
-                Faults.builder()
-                    .http500(fault500)
-                    .http502(fault502)
-                    .http503(fault503)
-                    .htmlErrorShare(htmlShare)
-                    .connectionReset(faultReset)
-                    .truncatedBody(faultTruncate)
-                    .stall(faultStall)
-                    .stallDuration(Duration.ofSeconds(stallSeconds))
-                    .build());
-    if (lateShare > 0) {
-      b.lateArrival(lateShare, lateMaxMinutes);
-    }
-    if (rateLimit == 0) {
-      b.rateLimitOff();
-    } else {
-      b.rateLimit(rateLimit, Duration.ofSeconds(rateWindowSeconds));
-    }
-    if (burstDay != null) {
-      try {
-        b.burst(java.time.LocalDate.parse(burstDay), burstCountry.toUpperCase(java.util.Locale.ROOT), burstCalls);
-      } catch (java.time.format.DateTimeParseException e) {
-        throw bad("--burst-day", "expected YYYY-MM-DD, got \"" + burstDay + "\"");
-      } catch (IllegalArgumentException e) {
-        throw bad(e.getMessage().startsWith("burst country") ? "--burst-country" : "--burst-calls", e.getMessage());
-      }
-    }
-    if (busyHour != null) {
-      try {
-        b.busyHour(busyHour, busyCalls);
-      } catch (IllegalArgumentException e) {
-        throw bad(e.getMessage().startsWith("busy hour calls") ? "--busy-calls" : "--busy-hour", e.getMessage());
-      }
-    }
-    if (now != null) {
-      try {
-        b.now(UtcDays.parseUtc(now, "--now"));
-      } catch (UsageException e) {
-        throw new ParameterException(spec.commandLine(), e.getMessage());
-      }
-    }
+    c.atLeast("--calls-per-day", callsPerDay, 0);
+    traffic.check(c);
+    EmulatorConfig.Builder b = EmulatorConfig.builder().host(host).port(port).authId(authId)
+        .authToken(authToken).seed(seed).callsPerDay(callsPerDay).faults(faults.faults(c));
+    traffic.apply(b);
+    injected.apply(b, c);
     try {
+      if (now != null) {
+        b.now(UtcDays.parseUtc(now, "--now"));
+      }
       return b.build();
-    } catch (IllegalArgumentException e) {
+    } catch (UsageException | IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
   }

@@ -111,4 +111,27 @@ class EmulatorClockTest {
       assertThat(seen).isNotEmpty();
     }
   }
+
+  @Test
+  void refusedRequestsDoNotStepTheClock() {
+    Instant now = Instant.parse("2026-10-28T15:00:00Z");
+    Duration step = Duration.ofMinutes(3);
+    try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(3)
+        .callsPerDay(10_000).now(now).rateLimit(1, Duration.ofHours(1)).build())) {
+      api.advanceClockAfter(2, step);
+      assertThat(list(api, "limit", "1").status()).as("admitted: the first of the two").isEqualTo(200);
+      assertThat(api.now()).isEqualTo(now);
+      String url = api.baseUrl() + Http.listPath();
+      Http.Resp post = Http.send(Http.request(url, EmulatorConfig.DEFAULT_AUTH_ID,
+          EmulatorConfig.DEFAULT_AUTH_TOKEN).POST(java.net.http.HttpRequest.BodyPublishers.noBody()).build());
+      Http.Resp badAuth = Http.send(Http.request(url, EmulatorConfig.DEFAULT_AUTH_ID, "wrong").GET().build());
+      Http.Resp limited = list(api, "limit", "1");
+      assertThat(List.of(post.status(), badAuth.status(), limited.status())).containsExactly(405, 401, 429);
+      assertThat(api.stats().listRequests()).as("the refused requests reached the handler").isEqualTo(4);
+      assertThat(api.now()).as("a refused request does not step the clock").isEqualTo(now);
+      api.setRateLimitOff();
+      assertThat(list(api, "limit", "1").status()).isEqualTo(200);
+      assertThat(api.now()).as("the second admitted list request steps it").isEqualTo(now.plus(step));
+    }
+  }
 }
