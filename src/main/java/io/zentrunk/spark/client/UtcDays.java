@@ -1,28 +1,14 @@
 package io.zentrunk.spark.client;
 
-import io.zentrunk.spark.jobs.UsageException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 
-/** UTC time arguments ({@code --start}, {@code --end}) and whole UTC days. */
+/** Whole UTC days: the day of an instant, its midnight, and a list of days in words. */
 public final class UtcDays {
 
   private UtcDays() {}
-
-  /**
-   * Reads a time argument in the one grammar of {@link ApiTime#parseUserTime}.
-   *
-   * @throws UsageException naming {@code option} when the value is not a time
-   */
-  public static Instant parseUtc(String value, String option) {
-    try {
-      return ApiTime.toInstant(ApiTime.parseUserTime(option, value));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    }
-  }
 
   /** The UTC day that contains {@code t}. */
   public static LocalDate day(Instant t) {

@@ -1,6 +1,5 @@
 package io.zentrunk.spark.jobs;
 
-import io.zentrunk.spark.client.UtcDays;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.Faults;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
@@ -235,7 +234,7 @@ public final class EmulatorCommand implements Callable<Integer> {
     injected.apply(b, c);
     try {
       if (now != null) {
-        b.now(UtcDays.parseUtc(now, "--now"));
+        b.now(JobCommand.parseUtc(now, "--now"));
       }
       return b.build();
     } catch (UsageException | IllegalArgumentException e) {

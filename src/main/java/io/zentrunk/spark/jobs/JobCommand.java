@@ -1,6 +1,6 @@
 package io.zentrunk.spark.jobs;
 
-import io.zentrunk.spark.client.UtcDays;
+import io.zentrunk.spark.client.ApiTime;
 import io.zentrunk.spark.source.CdrSchema;
 import io.zentrunk.spark.source.ReadOptions;
 import java.io.PrintWriter;
@@ -84,7 +84,20 @@ abstract class JobCommand implements Callable<Integer> {
   }
 
   static Instant time(String value, String option) {
-    return value == null ? null : UtcDays.parseUtc(value, option);
+    return value == null ? null : parseUtc(value, option);
+  }
+
+  /**
+   * Reads a time argument in the one grammar of {@link ApiTime#parseUserTime}.
+   *
+   * @throws UsageException naming {@code option} when the value is not a time
+   */
+  static Instant parseUtc(String value, String option) {
+    try {
+      return ApiTime.toInstant(ApiTime.parseUserTime(option, value));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
   }
 
   /** The API endpoint: {@code --api-url} or the real service with credentials, else the built-in emulator. */

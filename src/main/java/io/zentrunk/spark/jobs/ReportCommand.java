@@ -1,6 +1,7 @@
 package io.zentrunk.spark.jobs;
 
 import io.zentrunk.spark.report.FraudRule;
+import io.zentrunk.spark.client.ApiRules;
 import io.zentrunk.spark.client.UtcDays;
 import io.zentrunk.spark.lake.CdrLake;
 import io.zentrunk.spark.lake.Lakes;
@@ -138,7 +139,7 @@ public final class ReportCommand extends JobCommand {
       // the API keeps 90 days: the baseline starts no earlier than the first whole day it still holds
       // (a minute of margin: the source takes its own "now" a moment later)
       Instant from = baselineFrom;
-      Instant retained = UtcDays.start(UtcDays.ceilDay(now().minus(Duration.ofDays(90)).plus(Duration.ofMinutes(1))));
+      Instant retained = UtcDays.start(UtcDays.ceilDay(now().minus(ApiRules.RETENTION).plus(Duration.ofMinutes(1))));
       if (from.isBefore(retained)) {
         from = retained;
         if (from.isBefore(s)) {

@@ -1,5 +1,6 @@
 package io.zentrunk.spark.source;
 
+import io.zentrunk.spark.client.ApiRules;
 import io.zentrunk.spark.client.ApiTime;
 import io.zentrunk.spark.client.CdrQuery;
 import java.io.Serializable;
@@ -27,8 +28,8 @@ import java.util.TreeMap;
 public final class ReadRequest implements Serializable {
   private static final long serialVersionUID = 1L;
 
-  static final long RETENTION_MICROS = 90L * ApiTime.MICROS_PER_DAY;
-  static final long DEFAULT_WINDOW_MICROS = 30L * ApiTime.MICROS_PER_DAY;
+  static final long RETENTION_MICROS = ApiRules.RETENTION.toDays() * ApiTime.MICROS_PER_DAY;
+  static final long DEFAULT_WINDOW_MICROS = ApiRules.DEFAULT_WINDOW.toDays() * ApiTime.MICROS_PER_DAY;
   /**
    * How far inside the retention a clamped window starts. The retention's edge moves with the
    * clock while the window is read; a window that started exactly on it would lose its oldest

@@ -1,6 +1,5 @@
 package io.zentrunk.spark.jobs;
 
-import io.zentrunk.spark.client.UtcDays;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,7 +52,7 @@ class EmulatorCommandTest {
     assertThat(parse("--now", "2026-11-01").now()).isEqualTo(midnight);
     assertThat(parse("--now", "2026-11-01 00:00").now()).isEqualTo(midnight);
     assertThat(parse("--now", "2026-11-01T01:00:00+01:00").now()).isEqualTo(midnight);
-    assertThat(UtcDays.parseUtc("2026-11-01", "--now")).isEqualTo(midnight);
+    assertThat(JobCommand.parseUtc("2026-11-01", "--now")).isEqualTo(midnight);
   }
 
   @Test

@@ -1,7 +1,7 @@
 package io.zentrunk.spark.lake;
 
+import io.zentrunk.spark.testing.TestTimes;
 import io.zentrunk.spark.report.CallReports;
-import io.zentrunk.spark.client.UtcDays;
 import io.zentrunk.spark.jobs.Progress;
 import io.zentrunk.spark.jobs.UsageException;
 import io.zentrunk.spark.report.ReportJob;
@@ -109,8 +109,8 @@ class LakeIT {
   private static ParquetLake.Result ingest(String lake, String start, String end, String now, CdrInput reader,
       boolean accept) {
     IngestJob.Args args = IngestJob.Args.lake(lake, LakeFormat.PARQUET,
-        start == null ? null : UtcDays.parseUtc(start, "--start"),
-        end == null ? null : UtcDays.parseUtc(end, "--end"), SOURCE).withLookback(1, accept);
+        start == null ? null : TestTimes.utc(start),
+        end == null ? null : TestTimes.utc(end), SOURCE).withLookback(1, accept);
     return IngestJob.run(spark, args, Instant.parse(now), reader, new Progress("ingest", System.err));
   }
 
@@ -272,7 +272,7 @@ class LakeIT {
     FakeApi api = new FakeApi();
     add(api, "p1", "2026-11-01T08:00:00Z");
     IngestJob.run(spark, IngestJob.Args.lake(tmp.resolve("progress").toUri().toString(), LakeFormat.PARQUET,
-            UtcDays.parseUtc("2026-11-01", "--start"), UtcDays.parseUtc("2026-11-02", "--end"), SOURCE),
+            TestTimes.utc("2026-11-01"), TestTimes.utc("2026-11-02"), SOURCE),
         Instant.parse("2026-11-04T12:00:00Z"), api,
         new Progress("ingest", new PrintStream(bytes, true, StandardCharsets.UTF_8)));
     assertThat(bytes.toString(StandardCharsets.UTF_8))
