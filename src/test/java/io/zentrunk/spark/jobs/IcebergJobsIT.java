@@ -1,5 +1,6 @@
 package io.zentrunk.spark.jobs;
 
+import io.zentrunk.spark.testing.JobRunner;
 import io.zentrunk.spark.emulator.EmulatedCall;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
@@ -89,7 +90,7 @@ class IcebergJobsIT {
   void withoutCredentialsIngestCreatesNothingAndFailsInOneLine(@TempDir Path tmp) throws Exception {
     Path lake = tmp.resolve("lake");
     Path log = tmp.resolve("nocreds.log");
-    int code = JobsIT.run(null, log, "ingest", "--lake", lake.toString(), "--start", "2026-10-20");
+    int code = JobRunner.run(null, log, "ingest", "--lake", lake.toString(), "--start", "2026-10-20");
     String text = Files.readString(log);
     assertThat(code).as(text).isEqualTo(2);
     assertThat(text.lines().filter(l -> l.startsWith("zentrunk-spark ingest:"))).as(text).hasSize(1).first().asString()
@@ -101,7 +102,7 @@ class IcebergJobsIT {
     LocalDate today = LocalDate.now(ZoneOffset.UTC);
     Path demo = tmp.resolve("demo");
     Path demoLog = tmp.resolve("demo.log");
-    int demoCode = JobsIT.run(null, demoLog, "ingest", "--lake", demo.toString(), "--emulator",
+    int demoCode = JobRunner.run(null, demoLog, "ingest", "--lake", demo.toString(), "--emulator",
         "--start", today.minusDays(2).toString(), "--end", today.minusDays(1).toString());
     assertThat(demoCode).as(Files.readString(demoLog)).isZero();
     assertThat(table(demo).properties()).containsEntry(IcebergLake.API_HOST, Provenance.BUILT_IN_EMULATOR);
@@ -119,7 +120,7 @@ class IcebergJobsIT {
       Random random = new Random(20261130);
       for (int attempt = 0; attempt < 3; attempt++) {
         Path log = tmp.resolve("kill" + attempt + ".log");
-        Process p = JobsIT.submit(api, log, args);
+        Process p = JobRunner.submit(api, log, args);
         // JVM and Spark start-up take from 5 s to a minute depending on the machine's load: kill at a random
         // point after the run has opened the lake and started reading (read, write, commit or clean-up)
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
@@ -135,7 +136,7 @@ class IcebergJobsIT {
         System.out.printf("iceberg ingest attempt %d: %s %d ms after it started reading; %s%n", attempt,
             p.exitValue() == 0 ? "finished" : "killed", delay, assertStateNotAheadOfData(api, lake, first));
       }
-      int code = JobsIT.run(api, tmp.resolve("final.log"), args);
+      int code = JobRunner.run(api, tmp.resolve("final.log"), args);
       assertThat(code).as(Files.readString(tmp.resolve("final.log"))).isZero();
       assertThat(uuids(lake(lake))).isEqualTo(truth(api, first, Instant.parse("2026-10-29T00:00:00Z")));
       assertThat(table(lake).currentSnapshot().summary()).containsEntry(IcebergLake.COMPLETE_UNTIL, "2026-10-29T00:00:00Z");
@@ -153,7 +154,7 @@ class IcebergJobsIT {
           "--now", "2026-11-01 12:00:00", "--source-option", "request_budget=100000"};
       List<Process> ps = new ArrayList<>();
       for (int i = 0; i < 2; i++) {
-        ps.add(JobsIT.submit(api, tmp.resolve("writer" + i + ".log"), args));
+        ps.add(JobRunner.submit(api, tmp.resolve("writer" + i + ".log"), args));
       }
       List<String> outcomes = new ArrayList<>();
       for (int i = 0; i < 2; i++) {

@@ -1,5 +1,6 @@
 package io.zentrunk.spark.jobs;
 
+import io.zentrunk.spark.testing.JobRunner;
 import io.zentrunk.spark.emulator.EmulatedCall;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
@@ -9,8 +10,6 @@ import io.zentrunk.spark.lake.ParquetLake;
 import io.zentrunk.spark.lake.Provenance;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
-import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,14 +17,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -58,45 +55,6 @@ class JobsIT {
     }
   }
 
-  static String appJar() {
-    File[] jars = new File("target").listFiles((d, n) -> n.startsWith("zentrunk-spark-") && n.endsWith(".jar") && !n.contains("sources"));
-    assertThat(jars).as("mvn package builds the spark-submit jar before integration tests").isNotEmpty();
-    return jars[0].getPath();
-  }
-
-  /** Starts {@code SparkSubmit --master local[2] --class io.zentrunk.spark.jobs.Main <jar> args...}. */
-  static Process submit(ZentrunkEmulator api, Path log, String... args) throws Exception {
-    return submit(api, log, List.of(), List.of(), args);
-  }
-
-  static Process submit(ZentrunkEmulator api, Path log, List<String> jvmArgs, List<String> sparkConf, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
-    cmd.addAll(jvmArgs);
-    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Djdk.reflect")).toList());
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.apache.spark.deploy.SparkSubmit",
-        "--master", "local[2]", "--conf", "spark.ui.enabled=false"));
-    for (String c : sparkConf) {
-      cmd.addAll(List.of("--conf", c));
-    }
-    cmd.addAll(List.of("--class", Main.class.getName(), appJar()));
-    cmd.addAll(Arrays.asList(args));
-    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
-    pb.environment().remove("PLIVO_AUTH_ID");
-    pb.environment().remove("PLIVO_AUTH_TOKEN");
-    if (api != null) {
-      pb.environment().put("PLIVO_AUTH_ID", api.config().authId());
-      pb.environment().put("PLIVO_AUTH_TOKEN", api.config().authToken());
-    }
-    return pb.start();
-  }
-
-  static int run(ZentrunkEmulator api, Path log, String... args) throws Exception {
-    Process p = submit(api, log, args);
-    assertThat(p.waitFor(8, TimeUnit.MINUTES)).isTrue();
-    return p.exitValue();
-  }
-
   static String day(Instant t) {
     return LocalDate.ofInstant(t, ZoneOffset.UTC).toString();
   }
@@ -108,7 +66,7 @@ class JobsIT {
       Instant e = Instant.parse("2026-10-29T06:00:00Z");
       Path out = tmp.resolve("report");
       Path log = tmp.resolve("report.log");
-      int code = run(api, log, "report", "--start", "2026-10-27 18:00", "--end", "2026-10-29T06:00:00Z", "--output", out.toString(),
+      int code = JobRunner.run(api, log, "report", "--start", "2026-10-27 18:00", "--end", "2026-10-29T06:00:00Z", "--output", out.toString(),
           "--api-url", api.baseUrl(), "--now", "2026-11-01 12:00:00", "--source-option", "request_budget=100000");
       assertThat(code).as(Files.readString(log)).isZero();
       List<EmulatedCall> truth = api.groundTruth(s, e);
@@ -200,7 +158,7 @@ class JobsIT {
   void withoutCredentialsTheReportSaysItUsesTheBuiltInEmulator(@TempDir Path tmp) throws Exception {
     Instant end = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.HOURS).minus(Duration.ofDays(2));
     Path log = tmp.resolve("demo.log");
-    int code = run(null, log, "report", "--start", end.minus(Duration.ofHours(3)).toString(), "--end", end.toString(),
+    int code = JobRunner.run(null, log, "report", "--start", end.minus(Duration.ofHours(3)).toString(), "--end", end.toString(),
         "--output", tmp.resolve("demo").toString());
     String text = Files.readString(log);
     assertThat(code).as(text).isZero();

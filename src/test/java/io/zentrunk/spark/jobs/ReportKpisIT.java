@@ -1,5 +1,6 @@
 package io.zentrunk.spark.jobs;
 
+import io.zentrunk.spark.testing.JobRunner;
 import io.zentrunk.spark.report.FraudRule;
 import io.zentrunk.spark.emulator.EmulatedCall;
 import io.zentrunk.spark.emulator.EmulatorConfig;
@@ -70,7 +71,7 @@ class ReportKpisIT {
     try (ZentrunkEmulator api = ZentrunkEmulator.start(account().burst(BURST_DAY, "CU", 300).build())) {
       Path out = tmp.resolve("report");
       Path log = tmp.resolve("report.log");
-      int code = JobsIT.run(api, log, "report", "--start", "2026-10-28", "--end", "2026-10-29", "--output", out.toString(),
+      int code = JobRunner.run(api, log, "report", "--start", "2026-10-28", "--end", "2026-10-29", "--output", out.toString(),
           "--api-url", api.baseUrl(), "--now", "2026-11-01 12:00:00", "--source-option", "request_budget=100000");
       String text = Files.readString(log);
       assertThat(code).as(text).isZero();

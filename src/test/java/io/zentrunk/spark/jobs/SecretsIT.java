@@ -1,5 +1,6 @@
 package io.zentrunk.spark.jobs;
 
+import io.zentrunk.spark.testing.JobRunner;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,11 +42,11 @@ class SecretsIT {
       Path lake = tmp.resolve("out/lake");
       Path reportLog = tmp.resolve("report.log");
       Path ingestLog = tmp.resolve("ingest.log");
-      Process r = JobsIT.submit(api, reportLog, jvm, conf, "report", "--start", "2026-10-30", "--end", "2026-10-31",
+      Process r = JobRunner.submit(api, reportLog, jvm, conf, "report", "--start", "2026-10-30", "--end", "2026-10-31",
           "--output", report.toString(), "--api-url", api.baseUrl(), "--now", "2026-11-01 12:00:00");
       assertThat(r.waitFor(8, TimeUnit.MINUTES)).isTrue();
       assertThat(r.exitValue()).as(Files.readString(reportLog)).isZero();
-      Process i = JobsIT.submit(api, ingestLog, jvm, conf, "ingest", "--lake", lake.toString(), "--start", "2026-10-30",
+      Process i = JobRunner.submit(api, ingestLog, jvm, conf, "ingest", "--lake", lake.toString(), "--start", "2026-10-30",
           "--end", "2026-10-31", "--api-url", api.baseUrl(), "--now", "2026-11-01 12:00:00");
       assertThat(i.waitFor(8, TimeUnit.MINUTES)).isTrue();
       assertThat(i.exitValue()).as(Files.readString(ingestLog)).isZero();

@@ -1,5 +1,6 @@
 package io.zentrunk.spark.source;
 
+import io.zentrunk.spark.testing.SourceReads;
 import io.zentrunk.spark.client.ApiValues;
 import io.zentrunk.spark.emulator.EmulatedCall;
 import io.zentrunk.spark.emulator.EmulatorConfig;
@@ -69,7 +70,7 @@ class GroupCountIT {
   }
 
   static Dataset<Row> calls(ZentrunkEmulator emu, Instant from, Instant to, String... extra) {
-    Map<String, String> o = ZentrunkSourceIT.options(emu, from, to);
+    Map<String, String> o = SourceReads.options(emu, from, to);
     for (int i = 0; i < extra.length; i += 2) {
       o.put(extra[i], extra[i + 1]);
     }
@@ -331,7 +332,7 @@ class GroupCountIT {
 
     SparkSession ny = spark.newSession();
     ny.conf().set("spark.sql.session.timeZone", "America/New_York");
-    ny.read().format("zentrunk").options(ZentrunkSourceIT.options(api, from, to)).load().createOrReplaceTempView("calls");
+    ny.read().format("zentrunk").options(SourceReads.options(api, from, to)).load().createOrReplaceTempView("calls");
     Dataset<Row> nyDay = ny.sql("SELECT to_date(end_time), hour(end_time), count(*) FROM calls GROUP BY 1, 2");
     ZoneId zone = ZoneId.of("America/New_York");
     assertThat(groups(nyDay)).isEqualTo(truth(all, c -> LocalDate.ofInstant(c.endTime(), zone), c -> c.endTime().atZone(zone).getHour()));

@@ -1,5 +1,6 @@
 package io.zentrunk.spark.source;
 
+import io.zentrunk.spark.testing.SourceReads;
 import io.zentrunk.spark.emulator.EmulatedCall;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.EmulatorStats;
@@ -114,15 +115,15 @@ class ReliabilityIT {
     try (ZentrunkEmulator api = ZentrunkEmulator.start(b.build())) {
       List<EmulatedCall> truth = api.groundTruth(FROM, TO);
       assertThat(truth.size()).isGreaterThanOrEqualTo(20_000);
-      Map<String, String> o = ZentrunkSourceIT.options(api, FROM, TO);
+      Map<String, String> o = SourceReads.options(api, FROM, TO);
       o.put("partition_records", "2500");
       o.put("request_timeout_ms", "1000");
       o.put("max_retries", "12");
       o.putAll(extra);
       api.resetStats();
       long began = System.nanoTime();
-      Dataset<Row> df = ZentrunkSourceIT.read(o);
-      ZentrunkSourceIT.assertExactly(df, truth);
+      Dataset<Row> df = SourceReads.read(o);
+      SourceReads.assertExactly(df, truth);
       long ms = (System.nanoTime() - began) / 1_000_000;
       EmulatorStats s = api.stats();
       Map<String, Long> m = scanMetrics(df);
@@ -196,13 +197,13 @@ class ReliabilityIT {
         from = from.minus(Duration.ofMinutes(30));
       }
       Set<String> before = api.groundTruth(from, to).stream().map(EmulatedCall::callUuid).collect(Collectors.toSet());
-      Map<String, String> o = ZentrunkSourceIT.options(api, from, to);
+      Map<String, String> o = SourceReads.options(api, from, to);
       o.put("partition_records", "2000");
       o.put("max_rereads", "10");
       long stepAt = before.size() / 20 / 2;
       api.resetStats();
       api.advanceClockAfter(stepAt, Duration.ofMinutes(3));
-      Dataset<Row> df = ZentrunkSourceIT.read(o);
+      Dataset<Row> df = SourceReads.read(o);
       List<String> got = df.select("call_uuid").collectAsList().stream().map(r -> r.getString(0)).toList();
       Set<String> after = api.groundTruth(from, to).stream().map(EmulatedCall::callUuid).collect(Collectors.toSet());
       Set<String> distinct = new HashSet<>(got);
@@ -222,7 +223,7 @@ class ReliabilityIT {
   void aTaskKilledMidPartitionIsRetriedExactly() {
     try (ZentrunkEmulator api = ZentrunkEmulator.start(account().latency(Duration.ofMillis(20), Duration.ofMillis(5)).build())) {
       List<EmulatedCall> truth = api.groundTruth(FROM, TO);
-      Map<String, String> o = ZentrunkSourceIT.options(api, FROM, TO);
+      Map<String, String> o = SourceReads.options(api, FROM, TO);
       o.put("partition_records", "3000");
       o.put("concurrency", "2");
       AtomicInteger killed = new AtomicInteger();
@@ -252,7 +253,7 @@ class ReliabilityIT {
       };
       spark.sparkContext().addSparkListener(killer);
       try {
-        ZentrunkSourceIT.assertExactly(ZentrunkSourceIT.read(o), truth);
+        SourceReads.assertExactly(SourceReads.read(o), truth);
       } finally {
         spark.sparkContext().removeSparkListener(killer);
       }
@@ -264,9 +265,9 @@ class ReliabilityIT {
   @Test
   void anOutageLongerThanTheRetryBudgetFailsClearly() {
     try (ZentrunkEmulator api = ZentrunkEmulator.start(account().faults(Faults.builder().http503(1.0).htmlErrorShare(1.0).build()).build())) {
-      Map<String, String> o = ZentrunkSourceIT.options(api, FROM, TO);
+      Map<String, String> o = SourceReads.options(api, FROM, TO);
       o.put("max_retries", "2");
-      assertThatThrownBy(() -> ZentrunkSourceIT.read(o).collectAsList())
+      assertThatThrownBy(() -> SourceReads.read(o).collectAsList())
           .hasMessageContaining("gave up after 3 attempts (option max_retries)")
           .hasMessageContaining("server error 503");
       assertThat(api.stats().requests()).isEqualTo(3);

@@ -1,5 +1,6 @@
 package io.zentrunk.spark.source;
 
+import io.zentrunk.spark.testing.SourceReads;
 import io.zentrunk.spark.emulator.EmulatedCall;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.Faults;
@@ -10,8 +11,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -61,64 +60,9 @@ class ZentrunkSourceIT {
     }
   }
 
-  static Map<String, String> options(ZentrunkEmulator emu, Instant from, Instant to) {
-    Map<String, String> o = new HashMap<>();
-    o.put("api_url", emu.baseUrl());
-    o.put("auth_id", emu.config().authId());
-    o.put("auth_token", emu.config().authToken());
-    o.put("now", emu.now().toString());
-    o.put("request_budget", "100000");
-    if (from != null) {
-      o.put("start", from.toString());
-    }
-    if (to != null) {
-      o.put("end", to.toString());
-    }
-    return o;
-  }
-
-  static Dataset<Row> read(Map<String, String> o) {
-    return SparkSession.active().read().format("zentrunk").options(o).load();
-  }
-
-  /** A row in schema order, typed as the ground truth is typed. */
-  static List<Object> values(Row r) {
-    List<Object> out = new ArrayList<>();
-    for (int i = 0; i < r.size(); i++) {
-      Object v = r.get(i);
-      out.add(v instanceof BigDecimal b ? b.setScale(5) : v);
-    }
-    return out;
-  }
-
-  static List<Object> values(EmulatedCall c) {
-    return Arrays.asList(c.callUuid(), c.callId(), c.fromNumber(), c.toNumber(), c.callDirection(), c.callDuration(),
-        c.billDuration(), c.billedDuration(), c.initiationTime(), c.answerTime(), c.endTime(), c.hangupCauseCode(),
-        c.hangupCauseName(), c.hangupSource(), scale(c.totalRate()), scale(c.totalAmount()), scale(c.secureTrunkingRate()),
-        scale(c.cnamLookupRate()), c.trunkDomain(), c.trunkId(), c.fromCountry(), c.toCountry(), c.transportProtocol(),
-        c.srtp(), c.secureTrunking(), c.cnamLookup(), c.stirVerification(), c.attestationIndicator());
-  }
-
-  private static BigDecimal scale(BigDecimal b) {
-    return b == null ? null : b.setScale(5);
-  }
-
-  static void assertExactly(Dataset<Row> df, List<EmulatedCall> truth) {
-    List<Row> rows = df.collectAsList();
-    Map<String, List<Object>> got = new HashMap<>();
-    for (Row r : rows) {
-      assertThat(got.put(r.getString(0), values(r))).as("duplicate call_uuid " + r.getString(0)).isNull();
-    }
-    Map<String, List<Object>> want = truth.stream().collect(Collectors.toMap(EmulatedCall::callUuid, ZentrunkSourceIT::values));
-    assertThat(got.keySet()).isEqualTo(want.keySet());
-    for (Map.Entry<String, List<Object>> e : want.entrySet()) {
-      assertThat(got.get(e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
-    }
-  }
-
   @Test
   void schemaIsTyped() {
-    Dataset<Row> df = read(options(api, DAY, DAY.plusSeconds(60)));
+    Dataset<Row> df = SourceReads.read(SourceReads.options(api, DAY, DAY.plusSeconds(60)));
     assertThat(df.schema()).isEqualTo(CdrSchema.SCHEMA);
     assertThat(df.schema().apply("end_time").dataType().typeName()).isEqualTo("timestamp");
     assertThat(df.schema().apply("total_amount").dataType().simpleString()).isEqualTo("decimal(18,5)");
@@ -131,11 +75,11 @@ class ZentrunkSourceIT {
     Instant to = from.plus(Duration.ofHours(12));
     List<EmulatedCall> truth = api.groundTruth(from, to);
     assertThat(truth.size()).isGreaterThanOrEqualTo(50_000);
-    Map<String, String> o = options(api, from, to);
+    Map<String, String> o = SourceReads.options(api, from, to);
     o.put("partition_records", "5000");
-    Dataset<Row> df = read(o);
+    Dataset<Row> df = SourceReads.read(o);
     api.resetStats();
-    assertExactly(df, truth);
+    SourceReads.assertExactly(df, truth);
     long requests = api.stats().listRequests();
     long pages = (truth.size() + 19) / 20;
     System.out.printf("50k read: %d CDRs, %d requests, %d pages minimum, overhead %.2f%%%n", truth.size(), requests, pages,
@@ -151,21 +95,21 @@ class ZentrunkSourceIT {
     List<EmulatedCall> truth = api.groundTruth(from, to);
     long distinctSeconds = truth.stream().map(EmulatedCall::endTime).distinct().count();
     assertThat(truth.size() - distinctSeconds).as("the window must hold many end_time ties").isGreaterThan(100);
-    Map<String, String> o = options(api, from, to);
+    Map<String, String> o = SourceReads.options(api, from, to);
     o.put("partition_records", "300");
     o.put("concurrency", "3");
-    assertExactly(read(o), truth);
+    SourceReads.assertExactly(SourceReads.read(o), truth);
   }
 
   @Test
   void emptyWindowCostsOneRequest() {
     Instant from = NOW.plus(Duration.ofHours(1));
     api.resetStats();
-    assertThat(read(options(api, from, from.plusSeconds(3600))).count()).isZero();
-    Map<String, String> o = options(api, from, from.plusSeconds(3600));
+    assertThat(SourceReads.read(SourceReads.options(api, from, from.plusSeconds(3600))).count()).isZero();
+    Map<String, String> o = SourceReads.options(api, from, from.plusSeconds(3600));
     o.put("pushdown_aggregate", "false");
     api.resetStats();
-    assertThat(read(o).collectAsList()).isEmpty();
+    assertThat(SourceReads.read(o).collectAsList()).isEmpty();
     assertThat(api.stats().listRequests()).isEqualTo(1);
   }
 
@@ -177,29 +121,29 @@ class ZentrunkSourceIT {
     List<EmulatedCall> truth = api.groundTruth(lonely, lonely.plusSeconds(1));
     assertThat(truth).hasSize(1);
     api.resetStats();
-    assertExactly(read(options(api, lonely, lonely.plusSeconds(1))), truth);
+    SourceReads.assertExactly(SourceReads.read(SourceReads.options(api, lonely, lonely.plusSeconds(1))), truth);
     assertThat(api.stats().listRequests()).isEqualTo(1);
   }
 
   @Test
   void limitIsOneRequestAndCountOverNinetyDaysIsOne() {
-    Map<String, String> o = options(api, null, null);
+    Map<String, String> o = SourceReads.options(api, null, null);
     o.put("clamp_to_retention", "true");
     o.put("start", NOW.minus(Duration.ofDays(90)).toString());
     api.resetStats();
-    assertThat(read(o).limit(5).collectAsList()).hasSize(5);
+    assertThat(SourceReads.read(o).limit(5).collectAsList()).hasSize(5);
     assertThat(api.stats().listRequests()).as("LIMIT 5").isEqualTo(1);
 
     Instant from = NOW.minus(Duration.ofDays(89));
     api.resetStats();
-    long n = read(options(api, from, NOW)).count();
+    long n = SourceReads.read(SourceReads.options(api, from, NOW)).count();
     assertThat(api.stats().listRequests()).as("COUNT(*) over 89 days").isEqualTo(1);
     assertThat(n).isEqualTo(api.groundTruthCount(from, NOW));
 
     Instant f = DAY.plusSeconds(5 * 3600);
     Instant t = f.plusSeconds(3600);
     api.resetStats();
-    long outbound = read(options(api, f, t)).filter(col("call_direction").equalTo("outbound")).count();
+    long outbound = SourceReads.read(SourceReads.options(api, f, t)).filter(col("call_direction").equalTo("outbound")).count();
     assertThat(api.stats().listRequests()).as("filtered COUNT(*)").isEqualTo(1);
     assertThat(outbound).isEqualTo(api.groundTruth(f, t).stream().filter(c -> c.callDirection().equals("outbound")).count());
   }
@@ -226,17 +170,17 @@ class ZentrunkSourceIT {
         new Case("from_number startsWith", col("from_number").startsWith(prefix), c -> c.fromNumber().startsWith(prefix), "from_number"),
         new Case("to_number =", col("to_number").equalTo(some.toNumber()), c -> c.toNumber().equals(some.toNumber()), "to_number"));
 
-    Map<String, String> off = options(api, from, to);
+    Map<String, String> off = SourceReads.options(api, from, to);
     off.put("pushdown_filters", "false");
     api.resetStats();
-    Dataset<Row> unpushed = read(off).cache();
+    Dataset<Row> unpushed = SourceReads.read(off).cache();
     assertThat(unpushed.count()).isEqualTo(all.size());
     long offRequests = api.stats().listRequests();
     for (Case k : cases) {
       Set<String> expected = all.stream().filter(k.truth).map(EmulatedCall::callUuid).collect(Collectors.toSet());
       assertThat(expected).as(k.name + " must select something and not everything").isNotEmpty().hasSizeLessThan(all.size());
       Set<String> viaSpark = uuids(unpushed.filter(k.condition));
-      Dataset<Row> pushed = read(options(api, from, to)).filter(k.condition);
+      Dataset<Row> pushed = SourceReads.read(SourceReads.options(api, from, to)).filter(k.condition);
       String plan = pushed.queryExecution().explainString(ExplainMode.fromString("simple"));
       api.resetStats();
       Set<String> viaApi = uuids(pushed);
@@ -255,9 +199,9 @@ class ZentrunkSourceIT {
 
   @Test
   void explainShowsTheWindowAndNeverTheToken() {
-    Map<String, String> o = options(api, DAY, DAY.plusSeconds(3600));
+    Map<String, String> o = SourceReads.options(api, DAY, DAY.plusSeconds(3600));
     api.resetStats();
-    Dataset<Row> df = read(o).filter(col("call_direction").equalTo("outbound")).select("call_uuid", "end_time");
+    Dataset<Row> df = SourceReads.read(o).filter(col("call_direction").equalTo("outbound")).select("call_uuid", "end_time");
     String plan = df.queryExecution().explainString(ExplainMode.fromString("extended"));
     assertThat(plan).contains("Window: [2026-10-20 00:00:00, 2026-10-20 01:00:00)").contains("call_direction=outbound")
         .doesNotContain(api.config().authToken());
@@ -298,7 +242,7 @@ class ZentrunkSourceIT {
     Instant from = DAY.plusSeconds(7 * 3600);
     Instant to = from.plusSeconds(300);
     Map<String, EmulatedCall> truth = api.groundTruth(from, to).stream().collect(Collectors.toMap(EmulatedCall::callUuid, Function.identity()));
-    List<Cdr> cdrs = Cdrs.read(spark, options(api, from, to)).collectAsList();
+    List<Cdr> cdrs = Cdrs.read(spark, SourceReads.options(api, from, to)).collectAsList();
     assertThat(cdrs).hasSize(truth.size());
     for (Cdr c : cdrs) {
       EmulatedCall e = truth.get(c.getCallUuid());
@@ -320,13 +264,13 @@ class ZentrunkSourceIT {
       Instant from = DAY.plusSeconds(9 * 3600);
       Instant to = from.plusSeconds(2400);
       List<EmulatedCall> truth = flaky.groundTruth(from, to);
-      Map<String, String> o = options(flaky, from, to);
+      Map<String, String> o = SourceReads.options(flaky, from, to);
       o.put("request_budget", "300");
       o.put("request_timeout_ms", "1500");
       o.put("partition_records", "1000");
       o.put("max_retries", "12");
       long began = System.nanoTime();
-      assertExactly(read(o), truth);
+      SourceReads.assertExactly(SourceReads.read(o), truth);
       var s = flaky.stats();
       System.out.printf("faults: %d CDRs, %d requests, %d faults injected, %d 429s, by status %s, %d ms%n", truth.size(),
           s.requests(), s.faultsInjected(), s.status(429), s.byStatus(), (System.nanoTime() - began) / 1_000_000);
@@ -337,25 +281,25 @@ class ZentrunkSourceIT {
   @Test
   void badInputFailsBeforeAnyRequest() {
     api.resetStats();
-    Map<String, String> o = options(api, DAY, DAY.plusSeconds(60));
+    Map<String, String> o = SourceReads.options(api, DAY, DAY.plusSeconds(60));
     o.put("call_direction", "sideways");
-    assertThatThrownBy(() -> read(o)).hasMessageContaining("Option 'call_direction' must be one of");
-    Map<String, String> old = options(api, NOW.minus(Duration.ofDays(100)), NOW.minus(Duration.ofDays(80)));
-    assertThatThrownBy(() -> read(old).collectAsList())
+    assertThatThrownBy(() -> SourceReads.read(o)).hasMessageContaining("Option 'call_direction' must be one of");
+    Map<String, String> old = SourceReads.options(api, NOW.minus(Duration.ofDays(100)), NOW.minus(Duration.ofDays(80)));
+    assertThatThrownBy(() -> SourceReads.read(old).collectAsList())
         .hasMessageContaining("before the API's 90-day retention: the earliest end_time still served is 2026-08-03 00:00:00 UTC");
     assertThat(api.stats().requests()).as("bad input is refused before any request").isZero();
     Map<String, String> clamped = new HashMap<>(old);
     clamped.put("clamp_to_retention", "true");
     clamped.put("end", NOW.minus(Duration.ofDays(89)).plusSeconds(60).toString());
     api.resetStats();
-    assertThat(read(clamped).count()).isEqualTo(api.groundTruthCount(NOW.minus(Duration.ofDays(90)).plusSeconds(60),
+    assertThat(SourceReads.read(clamped).count()).isEqualTo(api.groundTruthCount(NOW.minus(Duration.ofDays(90)).plusSeconds(60),
         NOW.minus(Duration.ofDays(89)).plusSeconds(60)));
-    Map<String, String> noToken = options(api, DAY, DAY.plusSeconds(60));
+    Map<String, String> noToken = SourceReads.options(api, DAY, DAY.plusSeconds(60));
     noToken.put("auth_token", ""); // explicitly none, whatever PLIVO_AUTH_TOKEN holds here
-    assertThatThrownBy(() -> read(noToken)).hasMessageContaining("Option 'auth_token' is required");
-    Map<String, String> wrong = options(api, DAY, DAY.plusSeconds(60));
+    assertThatThrownBy(() -> SourceReads.read(noToken)).hasMessageContaining("Option 'auth_token' is required");
+    Map<String, String> wrong = SourceReads.options(api, DAY, DAY.plusSeconds(60));
     wrong.put("auth_token", "wrong-token");
-    assertThatThrownBy(() -> read(wrong).collectAsList()).hasMessageContaining("401").hasMessageContaining("check auth_id and auth_token")
+    assertThatThrownBy(() -> SourceReads.read(wrong).collectAsList()).hasMessageContaining("401").hasMessageContaining("check auth_id and auth_token")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("wrong-token"));
   }
 }
