@@ -1,12 +1,11 @@
 package io.zentrunk.spark.client;
 
-import io.zentrunk.spark.window.GroupCounter;
 import java.util.List;
 
 /**
  * The value sets the API documents for its equality filters (zentrunk-api.md). Group counts
  * probe exactly these values; a value the service returns but no document lists (a new
- * hangup code, a new source) is caught by {@link GroupCounter}'s sum check and read as rows.
+ * hangup code, a new source) is caught by {@code window.GroupCounter}'s sum check and read as rows.
  */
 public final class ApiValues {
   private ApiValues() {}

@@ -1,11 +1,9 @@
 package io.zentrunk.spark.client;
 
-import io.zentrunk.spark.window.IncompleteReadException;
-import io.zentrunk.spark.window.PlanningException;
 /**
  * Any failure of a Zentrunk read, the common supertype of {@link ZentrunkApiException} (the API
- * or the way to it failed), {@link IncompleteReadException} (the API answered, but a window
- * could not be read exactly) and {@link PlanningException}. Used as is for a read that was
+ * or the way to it failed), {@code window.IncompleteReadException} (the API answered, but a window
+ * could not be read exactly) and {@code window.PlanningException}. Used as is for a read that was
  * interrupted or cancelled. Messages never carry credentials.
  */
 public class ZentrunkException extends RuntimeException {
