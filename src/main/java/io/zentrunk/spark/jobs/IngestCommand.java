@@ -88,7 +88,7 @@ public final class IngestCommand extends JobCommand {
       ParquetLake.Result r;
       try (ReadProgress progress = new ReadProgress(spark, Progress.stderr("ingest"), 10)) {
         r = IngestJob.run(spark, args, now(), (from, to) -> CdrSources.api(spark, options, from, to),
-            Progress.stderr("ingest"));
+            Progress.stderr("ingest")::line);
       }
       System.out.println(String.format(Locale.ROOT, "ingested %,d CDRs in %d days into %s; complete until %s",
           r.records(), r.recordsByDay().size(), lake != null ? lake : table,

@@ -1,8 +1,8 @@
 package io.zentrunk.spark.lake;
 
-import io.zentrunk.spark.jobs.Progress;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -25,7 +25,7 @@ public interface CdrLake {
    * Creates the lake if it does not exist, recording {@code source}; otherwise checks it against the recorded
    * source ({@link Provenance#check}) and records it when {@code changeOnPurpose}.
    */
-  void prepare(Provenance source, boolean changeOnPurpose, Progress progress);
+  void prepare(Provenance source, boolean changeOnPurpose, Consumer<String> progress);
 
   /** Up to which UTC midnight the lake is complete; for Iceberg, also the snapshot the next commit builds on. */
   Optional<Instant> state();
@@ -34,10 +34,10 @@ public interface CdrLake {
    * Replaces the plan's whole days and moves the state as the plan says; {@code beforeCommit} runs just before the
    * data becomes visible (it checks the lock).
    */
-  ParquetLake.Result ingest(IngestPlan plan, CdrInput reader, Progress progress, Runnable beforeCommit);
+  ParquetLake.Result ingest(IngestPlan plan, CdrInput reader, Consumer<String> progress, Runnable beforeCommit);
 
   /** After a successful ingest: expires what the lake no longer needs. */
-  void housekeeping(int keepSnapshotsDays, Progress progress);
+  void housekeeping(int keepSnapshotsDays, Consumer<String> progress);
 
   /** CDRs with {@code start <= end_time < end}, with the source's columns. */
   Dataset<Row> read(Instant start, Instant end);

@@ -1,8 +1,6 @@
 package io.zentrunk.spark.lake;
 
 import io.zentrunk.spark.client.UtcDays;
-import io.zentrunk.spark.jobs.Progress;
-import io.zentrunk.spark.jobs.UsageException;
 import io.zentrunk.spark.source.CdrColumns;
 import io.zentrunk.spark.source.CdrSchema;
 import static io.zentrunk.spark.source.CdrColumns.END_DATE;
@@ -26,6 +24,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -127,7 +126,7 @@ public final class IcebergLake implements CdrLake {
       return new IcebergLake(spark, "--lake " + location, catalog, TableIdentifier.of(ParquetLake.CDRS),
           catalog + "." + ParquetLake.CDRS, fs, root);
     } catch (IOException e) {
-      throw new UsageException("--lake " + location + ": cannot be read: " + e.getMessage(), e);
+      throw new LakeUsageException("--lake " + location + ": cannot be read: " + e.getMessage(), e);
     }
   }
 
@@ -135,11 +134,11 @@ public final class IcebergLake implements CdrLake {
   static IcebergLake inCatalog(SparkSession spark, String table) {
     List<String> parts = Arrays.asList(table.split("\\."));
     if (parts.size() < 3 || parts.stream().anyMatch(String::isBlank)) {
-      throw new UsageException("--table must be CATALOG.NAMESPACE.TABLE, not '" + table + "'");
+      throw new LakeUsageException("--table must be CATALOG.NAMESPACE.TABLE, not '" + table + "'");
     }
     String catalog = parts.get(0);
     if (!spark.conf().contains("spark.sql.catalog." + catalog)) {
-      throw new UsageException("--table " + table + ": no catalog '" + catalog + "' is configured (set spark.sql.catalog."
+      throw new LakeUsageException("--table " + table + ": no catalog '" + catalog + "' is configured (set spark.sql.catalog."
           + catalog + "=org.apache.iceberg.spark.SparkCatalog and its type, uri, warehouse)");
     }
     TableIdentifier id = TableIdentifier.of(Namespace.of(parts.subList(1, parts.size() - 1).toArray(new String[0])),
@@ -152,12 +151,12 @@ public final class IcebergLake implements CdrLake {
       return;
     }
     if (!fs.getFileStatus(root).isDirectory()) {
-      throw new UsageException("--lake " + location + " holds something else: it is a file");
+      throw new LakeUsageException("--lake " + location + " holds something else: it is a file");
     }
     for (FileStatus s : fs.listStatus(root)) {
       String n = s.getPath().getName();
       if (!(n.equals(ParquetLake.CDRS) && s.isDirectory() || n.startsWith("_") || n.startsWith("."))) {
-        throw new UsageException("--lake " + location + " holds something else: '" + n
+        throw new LakeUsageException("--lake " + location + " holds something else: '" + n
             + "'; an Iceberg CDR lake holds only cdrs/ (use an empty folder or an existing lake)");
       }
     }
@@ -224,7 +223,7 @@ public final class IcebergLake implements CdrLake {
   }
 
   @Override
-  public void prepare(Provenance source, boolean changeOnPurpose, Progress progress) {
+  public void prepare(Provenance source, boolean changeOnPurpose, Consumer<String> progress) {
     Optional<Table> existing = table();
     Table t;
     if (existing.isPresent()) {
@@ -233,11 +232,11 @@ public final class IcebergLake implements CdrLake {
       Provenance.check(name, recorded, source, changeOnPurpose);
       if (recorded.isEmpty() || !recorded.get().equals(source)) {
         metadataCommit(t, x -> x.updateProperties().set(AUTH_ID, source.authId()).set(API_HOST, source.apiHost()).commit());
-        progress.line("source recorded: " + source + recorded.map(r -> " (was " + r + ")").orElse(""));
+        progress.accept("source recorded: " + source + recorded.map(r -> " (was " + r + ")").orElse(""));
       }
     } else {
       t = create(source);
-      progress.line("created the Iceberg table " + t.name() + " at " + t.location() + " for " + source);
+      progress.accept("created the Iceberg table " + t.name() + " at " + t.location() + " for " + source);
     }
     if (t.currentSnapshot() == null) {
       // the first run's branch starts from this empty snapshot, like every later run's from the one before
@@ -316,14 +315,14 @@ public final class IcebergLake implements CdrLake {
   }
 
   @Override
-  public ParquetLake.Result ingest(IngestPlan plan, CdrInput reader, Progress progress, Runnable beforeCommit) {
+  public ParquetLake.Result ingest(IngestPlan plan, CdrInput reader, Consumer<String> progress, Runnable beforeCommit) {
     Table table = table().orElseThrow(() -> new IllegalStateException("prepare() creates the table"));
     if (baseSnapshotId == null) {
       throw new IllegalStateException("state() pins the snapshot this run builds on");
     }
     Optional<Instant> state = stateAt(table, table.snapshot(baseSnapshotId));
     Optional<Instant> newState = plan.advanceStateTo().isPresent() ? plan.advanceStateTo() : state;
-    progress.line("reading " + UtcDays.days(plan.days()) + " [" + plan.readStart() + ", " + plan.readEnd() + ")");
+    progress.accept("reading " + UtcDays.days(plan.days()) + " [" + plan.readStart() + ", " + plan.readEnd() + ")");
     // The filter is not optional: a row outside the plan would fail the overwrite's validation.
     // Read once, straight into the write: the per-day counts come from the written branch afterwards (local
     // files), so the rate-limited API is never read twice and nothing is cached.
@@ -361,14 +360,14 @@ public final class IcebergLake implements CdrLake {
             + "visible: run ingest again", e);
       }
       for (Map.Entry<LocalDate, Long> e : counts.entrySet()) {
-        progress.line(String.format(Locale.ROOT, "%s: %,d records", e.getKey(), e.getValue()));
+        progress.accept(String.format(Locale.ROOT, "%s: %,d records", e.getKey(), e.getValue()));
       }
       table.refresh();
-      progress.line("committed snapshot " + table.currentSnapshot().snapshotId() + " to " + table.location());
+      progress.accept("committed snapshot " + table.currentSnapshot().snapshotId() + " to " + table.location());
       if (plan.advanceStateTo().isPresent()) {
-        progress.line("state: complete until " + newState.get());
+        progress.accept("state: complete until " + newState.get());
       } else {
-        progress.line("state unchanged: " + state.map(Instant::toString).orElse("none"));
+        progress.accept("state unchanged: " + state.map(Instant::toString).orElse("none"));
       }
       baseSnapshotId = table.currentSnapshot().snapshotId();
       return new ParquetLake.Result(counts, newState);
@@ -379,7 +378,7 @@ public final class IcebergLake implements CdrLake {
         try {
           metadataCommit(table, t -> t.manageSnapshots().removeBranch(branch).commit());
         } catch (RuntimeException cleanup) {
-          progress.line("could not remove the branch " + branch + " (removed by a later run): " + cleanup.getMessage());
+          progress.accept("could not remove the branch " + branch + " (removed by a later run): " + cleanup.getMessage());
         }
       }
     }
@@ -391,7 +390,7 @@ public final class IcebergLake implements CdrLake {
    * which the catalog's compare-and-swap rejects and Iceberg's own retry cannot redo inside a transaction.
    * What must not be redone blindly is not: the fast-forward re-checks that {@code main} is an ancestor.
    */
-  private static void metadataCommit(Table table, java.util.function.Consumer<Table> commit) {
+  private static void metadataCommit(Table table, Consumer<Table> commit) {
     for (int attempt = 1; ; attempt++) {
       table.refresh();
       try {
@@ -412,7 +411,7 @@ public final class IcebergLake implements CdrLake {
   }
 
   /** Adds the columns that the source has and the table lacks (a later connector version may add some). */
-  private void evolve(Table table, Dataset<Row> cdrs, Progress progress) {
+  private void evolve(Table table, Dataset<Row> cdrs, Consumer<String> progress) {
     List<String> added = new ArrayList<>();
     UpdateSchema update = table.updateSchema();
     for (StructField f : cdrs.schema().fields()) {
@@ -424,7 +423,7 @@ public final class IcebergLake implements CdrLake {
     if (!added.isEmpty()) {
       update.commit();
       table.refresh();
-      progress.line("schema: added column" + (added.size() > 1 ? "s " : " ") + String.join(", ", added));
+      progress.accept("schema: added column" + (added.size() > 1 ? "s " : " ") + String.join(", ", added));
     }
   }
 
@@ -433,24 +432,24 @@ public final class IcebergLake implements CdrLake {
    * that only they referenced; removes branches of runs that died before their fast-forward.
    */
   @Override
-  public void housekeeping(int keepDays, Progress progress) {
+  public void housekeeping(int keepDays, Consumer<String> progress) {
     try {
       expire(keepDays, progress);
     } catch (Exception e) { // SparkException is checked, and Scala throws it undeclared
       // the run's data and state are committed: a failed clean-up must not make it look failed
-      progress.line("snapshot expiry did not run (" + e.getClass().getSimpleName() + ": "
+      progress.accept("snapshot expiry did not run (" + e.getClass().getSimpleName() + ": "
           + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "); the next run tries again");
     }
   }
 
-  private void expire(int keepDays, Progress progress) {
+  private void expire(int keepDays, Consumer<String> progress) {
     Table table = table().orElseThrow();
     long now = System.currentTimeMillis();
     long staleBranch = now - Math.max(Duration.ofDays(keepDays).toMillis(), Duration.ofDays(1).toMillis());
     for (Map.Entry<String, SnapshotRef> r : table.refs().entrySet()) {
       if (r.getKey().startsWith(BRANCH_PREFIX) && table.snapshot(r.getValue().snapshotId()).timestampMillis() < staleBranch) {
         metadataCommit(table, t -> t.manageSnapshots().removeBranch(r.getKey()).commit());
-        progress.line("removed the branch " + r.getKey() + " of a run that did not finish");
+        progress.accept("removed the branch " + r.getKey() + " of a run that did not finish");
       }
     }
     int before = size(table.snapshots());
@@ -461,7 +460,7 @@ public final class IcebergLake implements CdrLake {
       expirable |= s.snapshotId() != current && s.timestampMillis() < cutoff;
     }
     if (!expirable) {
-      progress.line("snapshots: " + before + " kept, none older than " + keepDays + " days");
+      progress.accept("snapshots: " + before + " kept, none older than " + keepDays + " days");
       return;
     }
     // Spark's action deletes what was reachable before and is not after: exact whatever the history looks like
@@ -470,7 +469,7 @@ public final class IcebergLake implements CdrLake {
         .execute();
     table.refresh();
     int after = size(table.snapshots());
-    progress.line("snapshots: " + after + " kept, " + (before - after) + " expired (older than " + keepDays
+    progress.accept("snapshots: " + after + " kept, " + (before - after) + " expired (older than " + keepDays
         + " days); " + r.deletedDataFilesCount() + " data files only they used deleted");
   }
 
@@ -486,7 +485,7 @@ public final class IcebergLake implements CdrLake {
   public Dataset<Row> read(Instant start, Instant end) {
     Optional<Table> t = table();
     if (t.isEmpty() || t.get().currentSnapshot() == null) {
-      throw new UsageException(name + " has no CDRs yet: run ingest first");
+      throw new LakeUsageException(name + " has no CDRs yet: run ingest first");
     }
     try {
       spark.catalog().refreshTable(sparkIdent);

@@ -1,6 +1,5 @@
 package io.zentrunk.spark.lake;
 
-import io.zentrunk.spark.jobs.UsageException;
 import static io.zentrunk.spark.client.UtcDays.ceilDay;
 import static io.zentrunk.spark.client.UtcDays.day;
 import static io.zentrunk.spark.client.UtcDays.days;
@@ -50,10 +49,10 @@ public final class IngestPlanner {
 
   private IngestPlanner() {}
 
-  /** @throws UsageException naming the option to change when no safe plan exists */
+  /** @throws LakeUsageException naming the option to change when no safe plan exists */
   public static IngestPlan plan(Request r) {
     if (r.lookbackDays() < 0) {
-      throw new UsageException("--lookback-days must be 0 or more, not " + r.lookbackDays());
+      throw new LakeUsageException("--lookback-days must be 0 or more, not " + r.lookbackDays());
     }
     List<String> notes = new ArrayList<>();
     LocalDate today = day(r.now());
@@ -69,11 +68,11 @@ public final class IngestPlanner {
         notes.add("--start " + s + " is not a UTC midnight: loading the whole day " + from);
       }
       if (from.isAfter(today)) {
-        throw new UsageException("--start " + s + " is in the future (now is " + r.now() + ")");
+        throw new LakeUsageException("--start " + s + " is in the future (now is " + r.now() + ")");
       }
       firstNew = from;
     } else {
-      Instant state = r.state().orElseThrow(() -> new UsageException(
+      Instant state = r.state().orElseThrow(() -> new LakeUsageException(
           "the lake has no ingest state yet: pass --start to choose the first day to load"));
       firstNew = day(state);
       from = firstNew.minusDays(r.lookbackDays());
@@ -83,7 +82,7 @@ public final class IngestPlanner {
     if (r.end().isPresent()) {
       Instant e = r.end().get();
       if (r.start().isPresent() && !e.isAfter(r.start().get())) {
-        throw new UsageException("--end " + e + " must be after --start " + r.start().get());
+        throw new LakeUsageException("--end " + e + " must be after --start " + r.start().get());
       }
       endExclusive = ceilDay(e);
       if (!isMidnight(e)) {
@@ -95,7 +94,7 @@ public final class IngestPlanner {
       }
     }
     if (!from.isBefore(endExclusive)) {
-      throw new UsageException("nothing to load: the window " + from + " to " + endExclusive
+      throw new LakeUsageException("nothing to load: the window " + from + " to " + endExclusive
           + " is empty (check --end against the lake state " + r.state().map(Instant::toString).orElse("none") + ")");
     }
 
@@ -107,7 +106,7 @@ public final class IngestPlanner {
       lost.add(d);
     }
     if (!lost.isEmpty() && !r.acceptDataLoss()) {
-      throw new UsageException("days " + days(lost) + " are older than the API's 90-day retention (calls before "
+      throw new LakeUsageException("days " + days(lost) + " are older than the API's 90-day retention (calls before "
           + retentionStart + " can no longer be read): their CDRs are lost for good; pass --accept-data-loss to load "
           + "from " + firstRetrievable + " on and leave those days as they are in the lake");
     }
@@ -122,7 +121,7 @@ public final class IngestPlanner {
       from = firstRetrievable;
     }
     if (!from.isBefore(endExclusive)) {
-      throw new UsageException("nothing to load: every day of the window is past the API's 90-day retention");
+      throw new LakeUsageException("nothing to load: every day of the window is past the API's 90-day retention");
     }
     if (lost.isEmpty() && start(firstNew).isBefore(retentionStart.plus(RETENTION_WARNING))) {
       long left = Duration.between(retentionStart, start(firstNew)).toHours() / 24;

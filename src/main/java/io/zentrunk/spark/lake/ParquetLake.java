@@ -1,8 +1,6 @@
 package io.zentrunk.spark.lake;
 
 import io.zentrunk.spark.client.UtcDays;
-import io.zentrunk.spark.jobs.Progress;
-import io.zentrunk.spark.jobs.UsageException;
 import io.zentrunk.spark.source.CdrColumns;
 import io.zentrunk.spark.storage.S3aSettings;
 import io.zentrunk.spark.storage.SessionConf;
@@ -25,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileContext;
@@ -71,7 +70,7 @@ public final class ParquetLake implements CdrLake {
   /**
    * Opens a lake, new or existing, after checking that the location holds nothing but a lake.
    *
-   * @throws UsageException naming {@code --lake} when it holds something else
+   * @throws LakeUsageException naming {@code --lake} when it holds something else
    */
   public static ParquetLake open(SparkSession spark, String location) {
     Path root = new Path(location);
@@ -82,7 +81,7 @@ public final class ParquetLake implements CdrLake {
       lake.checkLayout();
       return lake;
     } catch (IOException e) {
-      throw new UsageException("--lake " + location + ": cannot be read: " + e.getMessage(), e);
+      throw new LakeUsageException("--lake " + location + ": cannot be read: " + e.getMessage(), e);
     }
   }
 
@@ -106,14 +105,14 @@ public final class ParquetLake implements CdrLake {
   }
 
   @Override
-  public void prepare(Provenance source, boolean changeOnPurpose, Progress progress) {
+  public void prepare(Provenance source, boolean changeOnPurpose, Consumer<String> progress) {
     Optional<ParquetLakeState> state = readState();
     Optional<Provenance> recorded = state.flatMap(ParquetLakeState::source);
     Provenance.check(name(), recorded, source, changeOnPurpose);
     this.source = source;
     if (state.isPresent() && !recorded.equals(Optional.of(source))) {
       writeState(ParquetLakeState.of(state.get().completeUntil(), source));
-      progress.line("source recorded: " + source + recorded.map(r -> " (was " + r + ")").orElse(""));
+      progress.accept("source recorded: " + source + recorded.map(r -> " (was " + r + ")").orElse(""));
     }
   }
 
@@ -123,7 +122,7 @@ public final class ParquetLake implements CdrLake {
   }
 
   @Override
-  public void housekeeping(int keepSnapshotsDays, Progress progress) {
+  public void housekeeping(int keepSnapshotsDays, Consumer<String> progress) {
     // a Parquet lake keeps no old versions
   }
 
@@ -139,8 +138,8 @@ public final class ParquetLake implements CdrLake {
     return new Path(root, STATE_FILE);
   }
 
-  private UsageException somethingElse(String what) {
-    return new UsageException("--lake " + location + " holds something else: " + what
+  private LakeUsageException somethingElse(String what) {
+    return new LakeUsageException("--lake " + location + " holds something else: " + what
         + "; a CDR lake holds only cdrs/ (end_date=YYYY-MM-DD partitions) and " + STATE_FILE
         + " (use an empty folder or an existing lake)");
   }
@@ -183,7 +182,7 @@ public final class ParquetLake implements CdrLake {
     } catch (FileNotFoundException e) {
       return Optional.empty();
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--lake " + location + ": " + STATE_FILE + " " + e.getMessage());
+      throw new LakeUsageException("--lake " + location + ": " + STATE_FILE + " " + e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + statePath(), e);
     }
@@ -225,8 +224,8 @@ public final class ParquetLake implements CdrLake {
    * partitions of days that had no CDRs, then moves the state.
    */
   @Override
-  public Result ingest(IngestPlan plan, CdrInput reader, Progress progress, Runnable beforeCommit) {
-    progress.line("reading " + UtcDays.days(plan.days()) + " [" + plan.readStart() + ", " + plan.readEnd() + ")");
+  public Result ingest(IngestPlan plan, CdrInput reader, Consumer<String> progress, Runnable beforeCommit) {
+    progress.accept("reading " + UtcDays.days(plan.days()) + " [" + plan.readStart() + ", " + plan.readEnd() + ")");
     // The filter is not optional: a row outside the plan would replace a whole day that the plan does not cover.
     Dataset<Row> cdrs = reader.read(plan.readStart(), plan.readEnd())
         .where(col(END_TIME).geq(lit(plan.readStart())).and(col(END_TIME).lt(lit(plan.readEnd()))))
@@ -236,7 +235,7 @@ public final class ParquetLake implements CdrLake {
     try {
       beforeCommit.run();
       write(cdrs);
-      progress.line("written " + UtcDays.days(plan.days()) + " to " + cdrsPath());
+      progress.accept("written " + UtcDays.days(plan.days()) + " to " + cdrsPath());
       Map<LocalDate, Long> counts = new LinkedHashMap<>();
       plan.days().forEach(d -> counts.put(d, 0L));
       for (Row r : cdrs.groupBy(col(END_DATE).cast("string")).count().collectAsList()) {
@@ -244,17 +243,17 @@ public final class ParquetLake implements CdrLake {
       }
       for (Map.Entry<LocalDate, Long> e : counts.entrySet()) {
         if (e.getValue() == 0 && fs.delete(partitionPath(e.getKey()), true)) {
-          progress.line(e.getKey() + ": 0 records, old partition removed");
+          progress.accept(e.getKey() + ": 0 records, old partition removed");
         } else {
-          progress.line(String.format(Locale.ROOT, "%s: %,d records", e.getKey(), e.getValue()));
+          progress.accept(String.format(Locale.ROOT, "%s: %,d records", e.getKey(), e.getValue()));
         }
       }
       Optional<Instant> advance = plan.advanceStateTo();
       if (advance.isPresent()) {
         writeState(ParquetLakeState.of(advance.get(), source));
-        progress.line("state: complete until " + advance.get());
+        progress.accept("state: complete until " + advance.get());
       } else {
-        progress.line("state unchanged: " + state().map(Instant::toString).orElse("none"));
+        progress.accept("state unchanged: " + state().map(Instant::toString).orElse("none"));
       }
       return new Result(counts, advance.isPresent() ? advance : state());
     } catch (IOException e) {
@@ -302,7 +301,7 @@ public final class ParquetLake implements CdrLake {
       throw new UncheckedIOException(e);
     }
     if (days.isEmpty()) {
-      throw new UsageException("--lake " + location + " has no CDRs yet: run ingest first");
+      throw new LakeUsageException("--lake " + location + " has no CDRs yet: run ingest first");
     }
     LocalDate first = UtcDays.day(start);
     LocalDate last = UtcDays.day(end.minusNanos(1));

@@ -1,7 +1,6 @@
 package io.zentrunk.spark.lake;
 
 import io.zentrunk.spark.client.ClientConfig;
-import io.zentrunk.spark.jobs.UsageException;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +36,7 @@ public record Provenance(String authId, String apiHost) {
   }
 
   /**
-   * @throws UsageException in one line naming the account and host the lake holds, when {@code run} differs from
+   * @throws LakeUsageException in one line naming the account and host the lake holds, when {@code run} differs from
    *     {@code recorded} and the change is not on purpose
    */
   public static void check(String lake, Optional<Provenance> recorded, Provenance run, boolean changeOnPurpose) {
@@ -45,7 +44,7 @@ public record Provenance(String authId, String apiHost) {
       return;
     }
     Provenance r = recorded.get();
-    throw new UsageException(lake + " holds the CDRs of account " + r.authId() + " from " + r.apiHost()
+    throw new LakeUsageException(lake + " holds the CDRs of account " + r.authId() + " from " + r.apiHost()
         + ", not of account " + run.authId() + " from " + run.apiHost()
         + ": use another lake, or pass --change-source to record the new source on purpose");
   }

@@ -234,7 +234,7 @@ class JobsIT {
     o.putAll(extra);
     return IngestJob.run(spark, IngestJob.Args.lake(lake.toString(), LakeFormat.PARQUET, start, end,
             new Provenance(api.config().authId(), Provenance.host(api.baseUrl()))), api.now(),
-        (f, t) -> io.zentrunk.spark.jobs.CdrSources.api(spark, o, f, t), Progress.stderr("ingest"));
+        (f, t) -> io.zentrunk.spark.jobs.CdrSources.api(spark, o, f, t), Progress.stderr("ingest")::line);
   }
 
   @Test

@@ -1,7 +1,6 @@
 package io.zentrunk.spark.lake;
 
 import io.zentrunk.spark.client.UtcDays;
-import io.zentrunk.spark.jobs.UsageException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -31,7 +30,7 @@ class IngestPlannerTest {
   @Test
   void withoutStateAndStartAsksForStart() {
     assertThatThrownBy(() -> plan(null, null, null, 1, false, NOW))
-        .isInstanceOf(UsageException.class).hasMessageContaining("pass --start");
+        .isInstanceOf(LakeUsageException.class).hasMessageContaining("pass --start");
   }
 
   @Test
@@ -93,11 +92,11 @@ class IngestPlannerTest {
   @Test
   void badWindows() {
     assertThatThrownBy(() -> plan(null, t("2026-11-03"), t("2026-11-03"), 1, false, NOW))
-        .isInstanceOf(UsageException.class).hasMessageStartingWith("--end");
+        .isInstanceOf(LakeUsageException.class).hasMessageStartingWith("--end");
     assertThatThrownBy(() -> plan(null, t("2026-11-29T00:00:00Z"), null, 1, false, NOW))
-        .isInstanceOf(UsageException.class).hasMessageStartingWith("--start").hasMessageContaining("future");
+        .isInstanceOf(LakeUsageException.class).hasMessageStartingWith("--start").hasMessageContaining("future");
     assertThatThrownBy(() -> plan(t("2026-11-20T00:00:00Z"), null, null, -1, false, NOW))
-        .isInstanceOf(UsageException.class).hasMessageStartingWith("--lookback-days");
+        .isInstanceOf(LakeUsageException.class).hasMessageStartingWith("--lookback-days");
     IngestPlan clipped = plan(null, t("2026-11-27"), t("2026-12-05"), 1, false, NOW);
     assertThat(clipped.readEnd()).isEqualTo(t("2026-11-29T00:00:00Z"));
   }
@@ -106,11 +105,11 @@ class IngestPlannerTest {
   void retentionGuardNamesTheLostDaysAndRefuses() {
     // now - 90 d = 2026-08-30T12:00Z: 08-29 and 08-30 (partly) can no longer be read
     assertThatThrownBy(() -> plan(t("2026-08-29T00:00:00Z"), null, null, 1, false, NOW))
-        .isInstanceOf(UsageException.class)
+        .isInstanceOf(LakeUsageException.class)
         .hasMessageContaining("2026-08-29..2026-08-30 (2 days)")
         .hasMessageContaining("--accept-data-loss");
     assertThatThrownBy(() -> plan(null, t("2026-08-30"), t("2026-09-02"), 1, false, NOW))
-        .isInstanceOf(UsageException.class).hasMessageContaining("2026-08-30 (1 day)");
+        .isInstanceOf(LakeUsageException.class).hasMessageContaining("2026-08-30 (1 day)");
   }
 
   @Test
@@ -146,7 +145,7 @@ class IngestPlannerTest {
     assertThat(UtcDays.parseUtc("2026-11-01T10:15:30Z", "--start")).isEqualTo(t("2026-11-01T10:15:30Z"));
     assertThat(UtcDays.parseUtc("2026-11-01T10:15:30+02:00", "--start")).isEqualTo(t("2026-11-01T08:15:30Z"));
     assertThatThrownBy(() -> UtcDays.parseUtc("2026-13-01", "--end"))
-        .isInstanceOf(UsageException.class).hasMessageStartingWith("--end: cannot read '2026-13-01'");
+        .isInstanceOf(LakeUsageException.class).hasMessageStartingWith("--end: cannot read '2026-13-01'");
     assertThat(UtcDays.days(List.of(d("2026-11-01")))).isEqualTo("2026-11-01 (1 day)");
   }
 }

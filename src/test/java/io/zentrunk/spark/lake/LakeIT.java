@@ -2,7 +2,6 @@ package io.zentrunk.spark.lake;
 
 import io.zentrunk.spark.client.UtcDays;
 import io.zentrunk.spark.jobs.Progress;
-import io.zentrunk.spark.jobs.UsageException;
 import io.zentrunk.spark.report.ReportJob;
 import io.zentrunk.spark.report.Reports;
 import io.zentrunk.spark.testing.S3ProxyServer;
@@ -111,7 +110,7 @@ class LakeIT {
     IngestJob.Args args = IngestJob.Args.lake(lake, LakeFormat.PARQUET,
         start == null ? null : UtcDays.parseUtc(start, "--start"),
         end == null ? null : UtcDays.parseUtc(end, "--end"), SOURCE).withLookback(1, accept);
-    return IngestJob.run(spark, args, Instant.parse(now), reader, new Progress("ingest", System.err));
+    return IngestJob.run(spark, args, Instant.parse(now), reader, new Progress("ingest", System.err)::line);
   }
 
   private static void add(FakeApi api, String uuid, String end) {
@@ -206,7 +205,7 @@ class LakeIT {
     // 7. the retention guard: months later the days since the state are gone from the API
     List<String> done = rows(lake);
     assertThatThrownBy(() -> ingest(lake, null, null, "2027-03-01T12:00:00Z", api))
-        .isInstanceOf(UsageException.class)
+        .isInstanceOf(LakeUsageException.class)
         .hasMessageContaining("2026-11-07..2026-12-01 (25 days)")
         .hasMessageContaining("--accept-data-loss");
     assertThat(rows(lake)).isEqualTo(done);
@@ -258,7 +257,7 @@ class LakeIT {
   private static void assertLakeRefused(Path dir, String why) {
     FakeApi api = new FakeApi();
     assertThatThrownBy(() -> ingest(dir.toUri().toString(), "2026-11-01", "2026-11-02", "2026-11-04T12:00:00Z", api))
-        .isInstanceOf(UsageException.class)
+        .isInstanceOf(LakeUsageException.class)
         .hasMessageStartingWith("--lake " + dir.toUri())
         .hasMessageContaining(why)
         .hasMessageNotContaining("\n");
@@ -274,7 +273,7 @@ class LakeIT {
     IngestJob.run(spark, IngestJob.Args.lake(tmp.resolve("progress").toUri().toString(), LakeFormat.PARQUET,
             UtcDays.parseUtc("2026-11-01", "--start"), UtcDays.parseUtc("2026-11-02", "--end"), SOURCE),
         Instant.parse("2026-11-04T12:00:00Z"), api,
-        new Progress("ingest", new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+        new Progress("ingest", new PrintStream(bytes, true, StandardCharsets.UTF_8))::line);
     assertThat(bytes.toString(StandardCharsets.UTF_8))
         .contains("reading 2026-11-01 (1 day)")
         .contains("2026-11-01: 1 records")
