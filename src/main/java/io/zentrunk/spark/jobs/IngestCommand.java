@@ -1,8 +1,8 @@
 package io.zentrunk.spark.jobs;
 
+import io.zentrunk.spark.lake.CdrLake;
 import io.zentrunk.spark.lake.IngestJob;
 import io.zentrunk.spark.lake.LakeFormat;
-import io.zentrunk.spark.lake.ParquetLake;
 import io.zentrunk.spark.lake.Provenance;
 import java.time.Instant;
 import java.util.Map;
@@ -85,7 +85,7 @@ public final class IngestCommand extends JobCommand {
       IngestJob.Args args = new IngestJob.Args(lake, table, f, s, e, lookbackDays, acceptDataLoss, keepSnapshotsDays,
           Provenance.of(options, System.getenv(), emulator), changeSource);
       SparkSession spark = session("zentrunk ingest");
-      ParquetLake.Result r;
+      CdrLake.Result r;
       try (ReadProgress progress = new ReadProgress(spark, Progress.stderr("ingest"), 10)) {
         r = IngestJob.run(spark, args, now(), (from, to) -> CdrSources.api(spark, options, from, to),
             Progress.stderr("ingest")::line);

@@ -1,6 +1,8 @@
 package io.zentrunk.spark.lake;
 
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
@@ -12,6 +14,16 @@ import org.apache.spark.sql.Row;
  * {@link #ingest}, {@link #housekeeping}.
  */
 public interface CdrLake {
+
+  /** The folder of the CDRs in a lake folder: Parquet partitions, or the Iceberg path table. */
+  String CDRS = "cdrs";
+
+  /** The outcome of one ingest run: the records loaded per day of the plan, and the state after it. */
+  record Result(Map<LocalDate, Long> recordsByDay, Optional<Instant> state) {
+    public long records() {
+      return recordsByDay.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
 
   /** How the user named the lake, for messages: {@code --lake PATH} or {@code --table NAME}. */
   String name();
@@ -34,7 +46,7 @@ public interface CdrLake {
    * Replaces the plan's whole days and moves the state as the plan says; {@code beforeCommit} runs just before the
    * data becomes visible (it checks the lock).
    */
-  ParquetLake.Result ingest(IngestPlan plan, CdrInput reader, Consumer<String> progress, Runnable beforeCommit);
+  Result ingest(IngestPlan plan, CdrInput reader, Consumer<String> progress, Runnable beforeCommit);
 
   /** After a successful ingest: expires what the lake no longer needs. */
   void housekeeping(int keepSnapshotsDays, Consumer<String> progress);

@@ -123,8 +123,8 @@ public final class IcebergLake implements CdrLake {
       spark.conf().set(prefix + ".warehouse", root.toString());
       // the job reloads the table itself whenever it matters; a cache would only hide other writers' commits
       spark.conf().set(prefix + ".cache-enabled", "false");
-      return new IcebergLake(spark, "--lake " + location, catalog, TableIdentifier.of(ParquetLake.CDRS),
-          catalog + "." + ParquetLake.CDRS, fs, root);
+      return new IcebergLake(spark, "--lake " + location, catalog, TableIdentifier.of(CdrLake.CDRS),
+          catalog + "." + CdrLake.CDRS, fs, root);
     } catch (IOException e) {
       throw new LakeUsageException("--lake " + location + ": cannot be read: " + e.getMessage(), e);
     }
@@ -155,7 +155,7 @@ public final class IcebergLake implements CdrLake {
     }
     for (FileStatus s : fs.listStatus(root)) {
       String n = s.getPath().getName();
-      if (!(n.equals(ParquetLake.CDRS) && s.isDirectory() || n.startsWith("_") || n.startsWith("."))) {
+      if (!(n.equals(CdrLake.CDRS) && s.isDirectory() || n.startsWith("_") || n.startsWith("."))) {
         throw new LakeUsageException("--lake " + location + " holds something else: '" + n
             + "'; an Iceberg CDR lake holds only cdrs/ (use an empty folder or an existing lake)");
       }
@@ -315,7 +315,7 @@ public final class IcebergLake implements CdrLake {
   }
 
   @Override
-  public ParquetLake.Result ingest(IngestPlan plan, CdrInput reader, Consumer<String> progress, Runnable beforeCommit) {
+  public CdrLake.Result ingest(IngestPlan plan, CdrInput reader, Consumer<String> progress, Runnable beforeCommit) {
     Table table = table().orElseThrow(() -> new IllegalStateException("prepare() creates the table"));
     if (baseSnapshotId == null) {
       throw new IllegalStateException("state() pins the snapshot this run builds on");
@@ -370,7 +370,7 @@ public final class IcebergLake implements CdrLake {
         progress.accept("state unchanged: " + state.map(Instant::toString).orElse("none"));
       }
       baseSnapshotId = table.currentSnapshot().snapshotId();
-      return new ParquetLake.Result(counts, newState);
+      return new CdrLake.Result(counts, newState);
     } catch (org.apache.spark.sql.catalyst.analysis.NoSuchTableException e) {
       throw new IllegalStateException(e);
     } finally {
@@ -497,6 +497,6 @@ public final class IcebergLake implements CdrLake {
 
   /** For messages and tests: the table's location. */
   String location() {
-    return table().map(Table::location).orElse(root == null ? null : new Path(root, ParquetLake.CDRS).toString());
+    return table().map(Table::location).orElse(root == null ? null : new Path(root, CdrLake.CDRS).toString());
   }
 }

@@ -45,14 +45,14 @@ public final class IngestJob {
    * Opens the lake, takes its lock (a lake folder), checks or records the source, plans from the state, loads,
    * then expires what the lake no longer needs.
    */
-  public static ParquetLake.Result run(SparkSession spark, Args args, Instant now, CdrInput reader, Consumer<String> progress) {
+  public static CdrLake.Result run(SparkSession spark, Args args, Instant now, CdrInput reader, Consumer<String> progress) {
     CdrLake lake = Lakes.open(spark, args.lake(), args.table(), args.format());
     try (LakeLock lock = lake.lock()) {
       lake.prepare(args.source(), args.changeSource(), progress);
       IngestPlan plan = IngestPlanner.plan(IngestPlanner.Request.of(lake.state().orElse(null), args.start(), args.end(),
           args.lookbackDays(), args.acceptDataLoss(), now));
       plan.notes().forEach(progress);
-      ParquetLake.Result result = lake.ingest(plan, reader, progress, lock::check);
+      CdrLake.Result result = lake.ingest(plan, reader, progress, lock::check);
       lake.housekeeping(args.keepSnapshotsDays(), progress);
       progress.accept(String.format(Locale.ROOT, "done: %,d records in %d days", result.records(), plan.days().size()));
       return result;

@@ -35,7 +35,7 @@ public final class Lakes {
     try {
       Path root = new Path(location);
       FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      Path cdrs = new Path(root, ParquetLake.CDRS);
+      Path cdrs = new Path(root, CdrLake.CDRS);
       if (fs.exists(new Path(cdrs, "metadata"))) {
         return LakeFormat.ICEBERG;
       }

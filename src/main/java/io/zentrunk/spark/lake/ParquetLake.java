@@ -50,7 +50,6 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class ParquetLake implements CdrLake {
 
-  public static final String CDRS = "cdrs";
   public static final String STATE_FILE = "_zentrunk_state.json";
   private static final Pattern PARTITION = Pattern.compile(END_DATE + "=\\d{4}-\\d{2}-\\d{2}");
 
@@ -212,19 +211,12 @@ public final class ParquetLake implements CdrLake {
     }
   }
 
-  /** The outcome of one ingest run. */
-  public record Result(Map<LocalDate, Long> recordsByDay, Optional<Instant> state) {
-    public long records() {
-      return recordsByDay.values().stream().mapToLong(Long::longValue).sum();
-    }
-  }
-
   /**
    * Loads the plan's days: one read of the whole window, one write job for all days, then empties the
    * partitions of days that had no CDRs, then moves the state.
    */
   @Override
-  public Result ingest(IngestPlan plan, CdrInput reader, Consumer<String> progress, Runnable beforeCommit) {
+  public CdrLake.Result ingest(IngestPlan plan, CdrInput reader, Consumer<String> progress, Runnable beforeCommit) {
     progress.accept("reading " + UtcDays.days(plan.days()) + " [" + plan.readStart() + ", " + plan.readEnd() + ")");
     // The filter is not optional: a row outside the plan would replace a whole day that the plan does not cover.
     Dataset<Row> cdrs = reader.read(plan.readStart(), plan.readEnd())
@@ -255,7 +247,7 @@ public final class ParquetLake implements CdrLake {
       } else {
         progress.accept("state unchanged: " + state().map(Instant::toString).orElse("none"));
       }
-      return new Result(counts, advance.isPresent() ? advance : state());
+      return new CdrLake.Result(counts, advance.isPresent() ? advance : state());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {

@@ -3,9 +3,9 @@ package io.zentrunk.spark.jobs;
 import io.zentrunk.spark.emulator.EmulatedCall;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
+import io.zentrunk.spark.lake.CdrLake;
 import io.zentrunk.spark.lake.IngestJob;
 import io.zentrunk.spark.lake.LakeFormat;
-import io.zentrunk.spark.lake.ParquetLake;
 import io.zentrunk.spark.lake.Provenance;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -224,11 +224,11 @@ class JobsIT {
         .map(Row::toString).toList();
   }
 
-  ParquetLake.Result ingest(ZentrunkEmulator api, Path lake, Instant start, Instant end) {
+  CdrLake.Result ingest(ZentrunkEmulator api, Path lake, Instant start, Instant end) {
     return ingest(api, lake, start, end, Map.of("request_budget", "100000"));
   }
 
-  ParquetLake.Result ingest(ZentrunkEmulator api, Path lake, Instant start, Instant end, Map<String, String> extra) {
+  CdrLake.Result ingest(ZentrunkEmulator api, Path lake, Instant start, Instant end, Map<String, String> extra) {
     Map<String, String> o = new HashMap<>(Map.of("api_url", api.baseUrl(), "auth_id", api.config().authId(), "auth_token",
         api.config().authToken(), "now", api.now().toString()));
     o.putAll(extra);

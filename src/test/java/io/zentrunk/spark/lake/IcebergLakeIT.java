@@ -112,7 +112,7 @@ class IcebergLakeIT {
         source, false);
   }
 
-  static ParquetLake.Result ingest(IngestJob.Args a) {
+  static CdrLake.Result ingest(IngestJob.Args a) {
     Map<String, String> o = new HashMap<>(Map.of("api_url", api.baseUrl(), "auth_id", api.config().authId(),
         "auth_token", api.config().authToken(), "now", api.now().toString(), "request_budget", "100000"));
     return IngestJob.run(spark, a, api.now(), (f, t) -> CdrSources.api(spark, o, f, t), Progress.stderr("ingest")::line);

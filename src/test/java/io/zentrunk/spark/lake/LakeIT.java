@@ -101,11 +101,11 @@ class LakeIT {
     }, DataTypes.StringType);
   }
 
-  private static ParquetLake.Result ingest(String lake, String start, String end, String now, CdrInput reader) {
+  private static CdrLake.Result ingest(String lake, String start, String end, String now, CdrInput reader) {
     return ingest(lake, start, end, now, reader, false);
   }
 
-  private static ParquetLake.Result ingest(String lake, String start, String end, String now, CdrInput reader,
+  private static CdrLake.Result ingest(String lake, String start, String end, String now, CdrInput reader,
       boolean accept) {
     IngestJob.Args args = IngestJob.Args.lake(lake, LakeFormat.PARQUET,
         start == null ? null : UtcDays.parseUtc(start, "--start"),
@@ -147,7 +147,7 @@ class LakeIT {
     add(api, "c2", "2026-11-03T10:00:00Z");
 
     // 1. first run, explicit window: days 11-01 and 11-02 only
-    ParquetLake.Result r1 = ingest(lake, "2026-11-01", "2026-11-03", "2026-11-04T12:00:00Z", api);
+    CdrLake.Result r1 = ingest(lake, "2026-11-01", "2026-11-03", "2026-11-04T12:00:00Z", api);
     assertThat(api.windows).containsExactly("2026-11-01T00:00:00Z/2026-11-03T00:00:00Z");
     assertThat(r1.records()).isEqualTo(3);
     assertThat(uuids(lake)).containsExactly("a1", "a2", "b1");
@@ -181,7 +181,7 @@ class LakeIT {
 
     // 5. a day that is now empty loses its old contents
     api.rows.remove("b1");
-    ParquetLake.Result r5 = ingest(lake, "2026-11-02", "2026-11-03", "2026-11-05T12:00:00Z", api);
+    CdrLake.Result r5 = ingest(lake, "2026-11-02", "2026-11-03", "2026-11-05T12:00:00Z", api);
     assertThat(r5.recordsByDay()).containsExactly(Map.entry(java.time.LocalDate.parse("2026-11-02"), 0L));
     assertThat(partitions(lake)).doesNotContain("end_date=2026-11-02");
     List<String> beforeFailure = rows(lake);
