@@ -1,12 +1,9 @@
 package io.zentrunk.spark.lake;
 
 import io.zentrunk.spark.client.UtcDays;
-import io.zentrunk.spark.source.CdrColumns;
 import io.zentrunk.spark.source.CdrSchema;
-import static io.zentrunk.spark.source.CdrColumns.END_DATE;
 import static io.zentrunk.spark.source.CdrColumns.END_TIME;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
+import static io.zentrunk.spark.lake.LakeDays.window;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -20,12 +17,10 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.iceberg.PartitionSpec;
@@ -48,7 +43,6 @@ import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.iceberg.spark.actions.SparkActions;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -115,7 +109,8 @@ public final class IcebergLake implements CdrLake {
       Path p = new Path(location);
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       Path root = fs.makeQualified(p);
-      checkLayout(fs, root, location);
+      LakeFolder.checkLayout(fs, root, location, "an Iceberg CDR lake holds only cdrs/",
+          s -> s.getPath().getName().equals(CdrLake.CDRS) && s.isDirectory());
       String catalog = "zentrunk_lake_" + sha256(root.toString()).substring(0, 16);
       String prefix = "spark.sql.catalog." + catalog;
       spark.conf().set(prefix, "org.apache.iceberg.spark.SparkCatalog");
@@ -144,22 +139,6 @@ public final class IcebergLake implements CdrLake {
     TableIdentifier id = TableIdentifier.of(Namespace.of(parts.subList(1, parts.size() - 1).toArray(new String[0])),
         parts.get(parts.size() - 1));
     return new IcebergLake(spark, "--table " + table, catalog, id, table, null, null);
-  }
-
-  private static void checkLayout(FileSystem fs, Path root, String location) throws IOException {
-    if (!fs.exists(root)) {
-      return;
-    }
-    if (!fs.getFileStatus(root).isDirectory()) {
-      throw new LakeUsageException("--lake " + location + " holds something else: it is a file");
-    }
-    for (FileStatus s : fs.listStatus(root)) {
-      String n = s.getPath().getName();
-      if (!(n.equals(CdrLake.CDRS) && s.isDirectory() || n.startsWith("_") || n.startsWith("."))) {
-        throw new LakeUsageException("--lake " + location + " holds something else: '" + n
-            + "'; an Iceberg CDR lake holds only cdrs/ (use an empty folder or an existing lake)");
-      }
-    }
   }
 
   private static String sha256(String s) {
@@ -310,10 +289,6 @@ public final class IcebergLake implements CdrLake {
     return Optional.empty();
   }
 
-  private static Column window(Instant start, Instant end) {
-    return col(END_TIME).geq(lit(start)).and(col(END_TIME).lt(lit(end)));
-  }
-
   @Override
   public CdrLake.Result ingest(IngestPlan plan, CdrInput reader, Consumer<String> progress, Runnable beforeCommit) {
     Table table = table().orElseThrow(() -> new IllegalStateException("prepare() creates the table"));
@@ -341,12 +316,8 @@ public final class IcebergLake implements CdrLake {
         write = write.option("snapshot-property." + COMPLETE_UNTIL, newState.get().toString());
       }
       write.overwrite(window(plan.readStart(), plan.readEnd()));
-      Map<LocalDate, Long> counts = new LinkedHashMap<>();
-      plan.days().forEach(d -> counts.put(d, 0L));
-      for (Row r : spark.table(sparkIdent + ".branch_" + branch).where(window(plan.readStart(), plan.readEnd()))
-          .groupBy(CdrColumns.endDate().cast("string").as(END_DATE)).count().collectAsList()) {
-        counts.put(LocalDate.parse(r.getString(0)), r.getLong(1));
-      }
+      Map<LocalDate, Long> counts = LakeDays.countByDay(plan.days(),
+          spark.table(sparkIdent + ".branch_" + branch).where(window(plan.readStart(), plan.readEnd())));
       beforeCommit.run();
       try {
         metadataCommit(table, t -> t.manageSnapshots().fastForwardBranch(MAIN, branch).removeBranch(branch).commit());
@@ -360,7 +331,7 @@ public final class IcebergLake implements CdrLake {
             + "visible: run ingest again", e);
       }
       for (Map.Entry<LocalDate, Long> e : counts.entrySet()) {
-        progress.accept(String.format(Locale.ROOT, "%s: %,d records", e.getKey(), e.getValue()));
+        progress.accept(LakeDays.records(e.getKey(), e.getValue()));
       }
       table.refresh();
       progress.accept("committed snapshot " + table.currentSnapshot().snapshotId() + " to " + table.location());

@@ -5,7 +5,6 @@ import io.zentrunk.spark.source.CdrColumns;
 import io.zentrunk.spark.storage.S3aSettings;
 import io.zentrunk.spark.storage.SessionConf;
 import static io.zentrunk.spark.source.CdrColumns.END_DATE;
-import static io.zentrunk.spark.source.CdrColumns.END_TIME;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -19,7 +18,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -51,6 +49,7 @@ import org.apache.spark.storage.StorageLevel;
 public final class ParquetLake implements CdrLake {
 
   public static final String STATE_FILE = "_zentrunk_state.json";
+  private static final String HOLDS = "a CDR lake holds only cdrs/ (end_date=YYYY-MM-DD partitions) and " + STATE_FILE;
   private static final Pattern PARTITION = Pattern.compile(END_DATE + "=\\d{4}-\\d{2}-\\d{2}");
 
   private final SparkSession spark;
@@ -137,41 +136,17 @@ public final class ParquetLake implements CdrLake {
     return new Path(root, STATE_FILE);
   }
 
-  private LakeUsageException somethingElse(String what) {
-    return new LakeUsageException("--lake " + location + " holds something else: " + what
-        + "; a CDR lake holds only cdrs/ (end_date=YYYY-MM-DD partitions) and " + STATE_FILE
-        + " (use an empty folder or an existing lake)");
-  }
-
   private void checkLayout() throws IOException {
-    if (!fs.exists(root)) {
-      return;
-    }
-    if (!fs.getFileStatus(root).isDirectory()) {
-      throw somethingElse("it is a file");
-    }
-    for (FileStatus s : fs.listStatus(root)) {
-      String name = s.getPath().getName();
-      if (name.equals(CDRS) && s.isDirectory() || name.equals(STATE_FILE) && s.isFile() || hidden(name)) {
-        continue;
-      }
-      throw somethingElse("'" + name + "'");
-    }
+    LakeFolder.checkLayout(fs, root, location, HOLDS, s -> s.getPath().getName().equals(CDRS) && s.isDirectory()
+        || s.getPath().getName().equals(STATE_FILE) && s.isFile());
     if (fs.exists(cdrsPath())) {
-      for (FileStatus s : fs.listStatus(cdrsPath())) {
-        String name = s.getPath().getName();
-        if (s.isDirectory() && PARTITION.matcher(name).matches() || hidden(name)) {
-          continue;
-        }
-        throw somethingElse("'" + CDRS + "/" + name + "'");
+      Optional<String> stray = LakeFolder.stray(fs, cdrsPath(),
+          s -> s.isDirectory() && PARTITION.matcher(s.getPath().getName()).matches());
+      if (stray.isPresent()) {
+        throw LakeFolder.somethingElse(location, "'" + CDRS + "/" + stray.get() + "'", HOLDS);
       }
     }
     readState();
-  }
-
-  /** Names that Spark and Hadoop treat as hidden: _SUCCESS, _temporary, .crc files, our temp state files. */
-  private static boolean hidden(String name) {
-    return name.startsWith("_") || name.startsWith(".");
   }
 
   /** The state file, if the lake has one. */
@@ -220,7 +195,7 @@ public final class ParquetLake implements CdrLake {
     progress.accept("reading " + UtcDays.days(plan.days()) + " [" + plan.readStart() + ", " + plan.readEnd() + ")");
     // The filter is not optional: a row outside the plan would replace a whole day that the plan does not cover.
     Dataset<Row> cdrs = reader.read(plan.readStart(), plan.readEnd())
-        .where(col(END_TIME).geq(lit(plan.readStart())).and(col(END_TIME).lt(lit(plan.readEnd()))))
+        .where(LakeDays.window(plan.readStart(), plan.readEnd()))
         .withColumn(END_DATE, CdrColumns.endDate());
     // The source is a rate-limited API: keep what was read for the per-day counts instead of reading it again.
     cdrs.persist(StorageLevel.MEMORY_AND_DISK());
@@ -228,16 +203,12 @@ public final class ParquetLake implements CdrLake {
       beforeCommit.run();
       write(cdrs);
       progress.accept("written " + UtcDays.days(plan.days()) + " to " + cdrsPath());
-      Map<LocalDate, Long> counts = new LinkedHashMap<>();
-      plan.days().forEach(d -> counts.put(d, 0L));
-      for (Row r : cdrs.groupBy(col(END_DATE).cast("string")).count().collectAsList()) {
-        counts.put(LocalDate.parse(r.getString(0)), r.getLong(1));
-      }
+      Map<LocalDate, Long> counts = LakeDays.countByDay(plan.days(), cdrs);
       for (Map.Entry<LocalDate, Long> e : counts.entrySet()) {
         if (e.getValue() == 0 && fs.delete(partitionPath(e.getKey()), true)) {
           progress.accept(e.getKey() + ": 0 records, old partition removed");
         } else {
-          progress.accept(String.format(Locale.ROOT, "%s: %,d records", e.getKey(), e.getValue()));
+          progress.accept(LakeDays.records(e.getKey(), e.getValue()));
         }
       }
       Optional<Instant> advance = plan.advanceStateTo();
@@ -299,7 +270,7 @@ public final class ParquetLake implements CdrLake {
     LocalDate last = UtcDays.day(end.minusNanos(1));
     return spark.read().parquet(cdrsPath().toString())
         .where(col(END_DATE).geq(lit(first)).and(col(END_DATE).leq(lit(last))))
-        .where(col(END_TIME).geq(lit(start)).and(col(END_TIME).lt(lit(end))))
+        .where(LakeDays.window(start, end))
         .drop(END_DATE);
   }
 }
