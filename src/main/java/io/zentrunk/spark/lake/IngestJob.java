@@ -49,10 +49,11 @@ public final class IngestJob {
     CdrLake lake = Lakes.open(spark, args.lake(), args.table(), args.format());
     try (LakeLock lock = lake.lock()) {
       lake.prepare(args.source(), args.changeSource(), progress);
-      IngestPlan plan = IngestPlanner.plan(IngestPlanner.Request.of(lake.state().orElse(null), args.start(), args.end(),
+      CdrLake.Base base = lake.base();
+      IngestPlan plan = IngestPlanner.plan(IngestPlanner.Request.of(base.state().orElse(null), args.start(), args.end(),
           args.lookbackDays(), args.acceptDataLoss(), now));
       plan.notes().forEach(progress);
-      CdrLake.Result result = lake.ingest(plan, reader, progress, lock::check);
+      CdrLake.Result result = lake.ingest(plan, base, reader, progress, lock::check);
       lake.housekeeping(args.keepSnapshotsDays(), progress);
       progress.accept(String.format(Locale.ROOT, "done: %,d records in %d days", result.records(), plan.days().size()));
       return result;

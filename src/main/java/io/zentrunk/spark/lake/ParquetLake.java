@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
@@ -115,8 +116,8 @@ public final class ParquetLake implements CdrLake {
   }
 
   @Override
-  public Optional<Instant> state() {
-    return readState().map(ParquetLakeState::completeUntil);
+  public Base base() {
+    return new Base(readState().map(ParquetLakeState::completeUntil), OptionalLong.empty());
   }
 
   @Override
@@ -191,7 +192,7 @@ public final class ParquetLake implements CdrLake {
    * partitions of days that had no CDRs, then moves the state.
    */
   @Override
-  public CdrLake.Result ingest(IngestPlan plan, CdrInput reader, Consumer<String> progress, Runnable beforeCommit) {
+  public CdrLake.Result ingest(IngestPlan plan, Base base, CdrInput reader, Consumer<String> progress, Runnable beforeCommit) {
     progress.accept("reading " + UtcDays.days(plan.days()) + " [" + plan.readStart() + ", " + plan.readEnd() + ")");
     // The filter is not optional: a row outside the plan would replace a whole day that the plan does not cover.
     Dataset<Row> cdrs = reader.read(plan.readStart(), plan.readEnd())
@@ -216,9 +217,9 @@ public final class ParquetLake implements CdrLake {
         writeState(ParquetLakeState.of(advance.get(), source));
         progress.accept("state: complete until " + advance.get());
       } else {
-        progress.accept("state unchanged: " + state().map(Instant::toString).orElse("none"));
+        progress.accept("state unchanged: " + base.state().map(Instant::toString).orElse("none"));
       }
-      return new CdrLake.Result(counts, advance.isPresent() ? advance : state());
+      return new CdrLake.Result(counts, advance.isPresent() ? advance : base.state());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
