@@ -95,8 +95,9 @@ class IngestPlannerTest {
         .isInstanceOf(LakeUsageException.class).hasMessageStartingWith("--end");
     assertThatThrownBy(() -> plan(null, t("2026-11-29T00:00:00Z"), null, 1, false, NOW))
         .isInstanceOf(LakeUsageException.class).hasMessageStartingWith("--start").hasMessageContaining("future");
+    // --lookback-days is checked once, by the command (CommandsTest); a negative value here is a programming error
     assertThatThrownBy(() -> plan(t("2026-11-20T00:00:00Z"), null, null, -1, false, NOW))
-        .isInstanceOf(LakeUsageException.class).hasMessageStartingWith("--lookback-days");
+        .isInstanceOf(IllegalArgumentException.class);
     IngestPlan clipped = plan(null, t("2026-11-27"), t("2026-12-05"), 1, false, NOW);
     assertThat(clipped.readEnd()).isEqualTo(t("2026-11-29T00:00:00Z"));
   }
