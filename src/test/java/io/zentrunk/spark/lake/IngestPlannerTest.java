@@ -1,6 +1,7 @@
 package io.zentrunk.spark.lake;
 
 import io.zentrunk.spark.client.UtcDays;
+import io.zentrunk.spark.jobs.UsageException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -146,7 +147,7 @@ class IngestPlannerTest {
     assertThat(UtcDays.parseUtc("2026-11-01T10:15:30Z", "--start")).isEqualTo(t("2026-11-01T10:15:30Z"));
     assertThat(UtcDays.parseUtc("2026-11-01T10:15:30+02:00", "--start")).isEqualTo(t("2026-11-01T08:15:30Z"));
     assertThatThrownBy(() -> UtcDays.parseUtc("2026-13-01", "--end"))
-        .isInstanceOf(LakeUsageException.class).hasMessageStartingWith("--end: cannot read '2026-13-01'");
+        .isInstanceOf(UsageException.class).hasMessageStartingWith("--end: cannot read '2026-13-01'");
     assertThat(UtcDays.days(List.of(d("2026-11-01")))).isEqualTo("2026-11-01 (1 day)");
   }
 }
