@@ -1,13 +1,14 @@
 package io.zentrunk.spark.jobs;
 
+import io.zentrunk.spark.lake.CdrLake;
 import io.zentrunk.spark.lake.IngestJob;
 import io.zentrunk.spark.lake.LakeFormat;
-import io.zentrunk.spark.lake.ParquetLake;
 import io.zentrunk.spark.lake.Provenance;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Locale;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,12 +24,8 @@ import picocli.CommandLine.Option;
         "The API keeps 90 days: a lake that falls further behind loses data."})
 public final class IngestCommand extends JobCommand {
 
-  @Option(names = "--lake", paramLabel = "PATH", description = "the lake folder (local, hdfs://, s3a://); or --table")
-  String lake;
-
-  @Option(names = "--table", paramLabel = "CATALOG.NAMESPACE.TABLE",
-      description = "an Iceberg table in a catalog configured with spark.sql.catalog.CATALOG.* (REST, JDBC, Glue, Hive, Nessie...); or --lake")
-  String table;
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  LakeOptions where = new LakeOptions();
 
   @Option(names = "--format", paramLabel = "iceberg|parquet",
       description = "format of a new --lake (default: iceberg); an existing lake keeps its own")
@@ -62,12 +59,11 @@ public final class IngestCommand extends JobCommand {
 
   @Override
   void execute() {
-    if ((lake == null) == (table == null)) {
-      throw new UsageException(lake == null ? "missing required option --lake (or --table)"
-          : "--lake and --table exclude each other: give one");
+    if (where.lake == null && where.table == null) {
+      throw new UsageException("missing required option --lake (or --table)");
     }
-    if (lake != null) {
-      required(lake, "--lake");
+    if (where.lake != null) {
+      required(where.lake, "--lake");
     }
     LakeFormat f = format == null ? null : LakeFormat.parse(format);
     Instant s = time(start, "--start");
@@ -82,16 +78,16 @@ public final class IngestCommand extends JobCommand {
     // nothing exists yet: no lake folder, no Spark session, no request
     try (ApiEndpoint api = emulator ? ApiEndpoint.startBuiltIn(System.err) : ApiEndpoint.remote(apiUrl)) {
       Map<String, String> options = sourceOptions(api);
-      IngestJob.Args args = new IngestJob.Args(lake, table, f, s, e, lookbackDays, acceptDataLoss, keepSnapshotsDays,
+      IngestJob.Args args = new IngestJob.Args(where.lake, where.table, f, s, e, lookbackDays, acceptDataLoss, keepSnapshotsDays,
           Provenance.of(options, System.getenv(), emulator), changeSource);
       SparkSession spark = session("zentrunk ingest");
-      ParquetLake.Result r;
+      CdrLake.Result r;
       try (ReadProgress progress = new ReadProgress(spark, Progress.stderr("ingest"), 10)) {
         r = IngestJob.run(spark, args, now(), (from, to) -> CdrSources.api(spark, options, from, to),
-            Progress.stderr("ingest"));
+            Progress.stderr("ingest")::line);
       }
       System.out.println(String.format(Locale.ROOT, "ingested %,d CDRs in %d days into %s; complete until %s",
-          r.records(), r.recordsByDay().size(), lake != null ? lake : table,
+          r.records(), r.recordsByDay().size(), where.named(),
           r.state().map(Instant::toString).orElse("(no state)")));
     }
   }

@@ -1,6 +1,7 @@
 package io.zentrunk.spark.jobs;
 
 import io.zentrunk.spark.client.ApiTime;
+import io.zentrunk.spark.lake.LakeUsageException;
 import io.zentrunk.spark.source.CdrSchema;
 import io.zentrunk.spark.source.ReadOptions;
 import java.io.PrintWriter;
@@ -60,7 +61,7 @@ abstract class JobCommand implements Callable<Integer> {
     try {
       execute();
       return 0;
-    } catch (UsageException e) {
+    } catch (UsageException | LakeUsageException e) {
       err.println(name + ": " + e.getMessage());
       err.flush();
       return USAGE;

@@ -14,6 +14,7 @@ import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -43,12 +44,8 @@ public final class ReportCommand extends JobCommand {
       description = "read the API (last 90 days) or a lake made by ingest (default: ${DEFAULT-VALUE})")
   String source;
 
-  @Option(names = "--lake", paramLabel = "PATH", description = "the lake folder (Iceberg or Parquet), with --source lake")
-  String lake;
-
-  @Option(names = "--table", paramLabel = "CATALOG.NAMESPACE.TABLE",
-      description = "the lake as an Iceberg table of a configured catalog, with --source lake")
-  String table;
+  @ArgGroup(exclusive = true, multiplicity = "0..1")
+  LakeOptions where = new LakeOptions();
 
   @Option(names = "--api-url", paramLabel = "URL", description = "API base URL (default: the real service)")
   String apiUrl;
@@ -105,10 +102,9 @@ public final class ReportCommand extends JobCommand {
     if (!src.equals("api") && !src.equals("lake")) {
       throw new UsageException("--source must be api or lake, not '" + source + "'");
     }
+    String lake = where.lake;
+    String table = where.table;
     if (src.equals("lake")) {
-      if (lake != null && table != null) {
-        throw new UsageException("--lake and --table exclude each other: give one");
-      }
       if (table == null) {
         required(lake, "--lake (or --table, with --source lake)");
       }

@@ -1,17 +1,30 @@
 package io.zentrunk.spark.lake;
 
-import io.zentrunk.spark.jobs.Progress;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
  * A lake of CDRs in one of the two formats ({@link IcebergLake}, {@link ParquetLake} for Parquet), as ingest and the
- * report see it. Ingest calls, in this order: {@link #lock()}, {@link #prepare}, {@link #state()},
- * {@link #ingest}, {@link #housekeeping}.
+ * report see it. Ingest calls, in this order: {@link #lock()}, {@link #prepare}, {@link #base()},
+ * {@link #ingest} with that base, {@link #housekeeping}.
  */
 public interface CdrLake {
+
+  /** The folder of the CDRs in a lake folder: Parquet partitions, or the Iceberg path table. */
+  String CDRS = "cdrs";
+
+  /** The outcome of one ingest run: the records loaded per day of the plan, and the state after it. */
+  record Result(Map<LocalDate, Long> recordsByDay, Optional<Instant> state) {
+    public long records() {
+      return recordsByDay.values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
 
   /** How the user named the lake, for messages: {@code --lake PATH} or {@code --table NAME}. */
   String name();
@@ -25,19 +38,32 @@ public interface CdrLake {
    * Creates the lake if it does not exist, recording {@code source}; otherwise checks it against the recorded
    * source ({@link Provenance#check}) and records it when {@code changeOnPurpose}.
    */
-  void prepare(Provenance source, boolean changeOnPurpose, Progress progress);
-
-  /** Up to which UTC midnight the lake is complete; for Iceberg, also the snapshot the next commit builds on. */
-  Optional<Instant> state();
+  void prepare(Provenance source, boolean changeOnPurpose, Consumer<String> progress);
 
   /**
-   * Replaces the plan's whole days and moves the state as the plan says; {@code beforeCommit} runs just before the
-   * data becomes visible (it checks the lock).
+   * The lake as a run finds it, read once and then handed to {@link #ingest}: up to which UTC midnight it is
+   * complete and, for Iceberg, the snapshot that the run's commit builds on (the commit is refused if anyone
+   * committed after it).
    */
-  ParquetLake.Result ingest(IngestPlan plan, CdrInput reader, Progress progress, Runnable beforeCommit);
+  record Base(Optional<Instant> state, OptionalLong snapshotId) {}
+
+  /** Reads the lake's state; changes nothing. */
+  Base base();
+
+  /** Up to which UTC midnight the lake is complete. */
+  default Optional<Instant> state() {
+    return base().state();
+  }
+
+  /**
+   * Replaces the plan's whole days and moves the state as the plan says, on top of {@code base} (what
+   * {@link #base()} returned, planned from); {@code beforeCommit} runs just before the data becomes visible (it
+   * checks the lock).
+   */
+  Result ingest(IngestPlan plan, Base base, CdrInput reader, Consumer<String> progress, Runnable beforeCommit);
 
   /** After a successful ingest: expires what the lake no longer needs. */
-  void housekeeping(int keepSnapshotsDays, Progress progress);
+  void housekeeping(int keepSnapshotsDays, Consumer<String> progress);
 
   /** CDRs with {@code start <= end_time < end}, with the source's columns. */
   Dataset<Row> read(Instant start, Instant end);

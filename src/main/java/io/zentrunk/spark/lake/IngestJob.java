@@ -1,12 +1,11 @@
 package io.zentrunk.spark.lake;
 
-import io.zentrunk.spark.jobs.IngestCommand;
-import io.zentrunk.spark.jobs.Progress;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
 
-/** Ingest as a function of its inputs (lake, window, clock, reader): what {@link IngestCommand} runs. */
+/** Ingest as a function of its inputs (lake, window, clock, reader): what the ingest command runs. */
 public final class IngestJob {
 
   public static final int DEFAULT_KEEP_SNAPSHOTS_DAYS = 7;
@@ -46,16 +45,17 @@ public final class IngestJob {
    * Opens the lake, takes its lock (a lake folder), checks or records the source, plans from the state, loads,
    * then expires what the lake no longer needs.
    */
-  public static ParquetLake.Result run(SparkSession spark, Args args, Instant now, CdrInput reader, Progress progress) {
+  public static CdrLake.Result run(SparkSession spark, Args args, Instant now, CdrInput reader, Consumer<String> progress) {
     CdrLake lake = Lakes.open(spark, args.lake(), args.table(), args.format());
     try (LakeLock lock = lake.lock()) {
       lake.prepare(args.source(), args.changeSource(), progress);
-      IngestPlan plan = IngestPlanner.plan(IngestPlanner.Request.of(lake.state().orElse(null), args.start(), args.end(),
+      CdrLake.Base base = lake.base();
+      IngestPlan plan = IngestPlanner.plan(IngestPlanner.Request.of(base.state().orElse(null), args.start(), args.end(),
           args.lookbackDays(), args.acceptDataLoss(), now));
-      plan.notes().forEach(progress::line);
-      ParquetLake.Result result = lake.ingest(plan, reader, progress, lock::check);
+      plan.notes().forEach(progress);
+      CdrLake.Result result = lake.ingest(plan, base, reader, progress, lock::check);
       lake.housekeeping(args.keepSnapshotsDays(), progress);
-      progress.line(String.format(Locale.ROOT, "done: %,d records in %d days", result.records(), plan.days().size()));
+      progress.accept(String.format(Locale.ROOT, "done: %,d records in %d days", result.records(), plan.days().size()));
       return result;
     }
   }

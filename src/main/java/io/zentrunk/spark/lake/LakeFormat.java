@@ -1,6 +1,5 @@
 package io.zentrunk.spark.lake;
 
-import io.zentrunk.spark.jobs.UsageException;
 import java.util.Locale;
 
 /** The two table formats of a lake; a lake keeps the format it was created with. */
@@ -14,7 +13,7 @@ public enum LakeFormat {
     try {
       return valueOf(value.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--format must be iceberg or parquet, not '" + value + "'");
+      throw new LakeUsageException("--format must be iceberg or parquet, not '" + value + "'");
     }
   }
 

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -62,7 +63,13 @@ abstract class LakeLock implements AutoCloseable {
     if ("file".equalsIgnoreCase(fs.getUri().getScheme())) {
       return Local.acquire(Paths.get(file.toUri()), lake);
     }
-    return Lease.acquire(fs, file, lake);
+    return Lease.acquire(fs, file, lake, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
+  }
+
+  /** How the lease waits out {@link #SETTLE}: {@link Thread#sleep} in a run, a step of a fake clock in tests. */
+  @FunctionalInterface
+  interface Sleeper {
+    void sleep(Duration d) throws InterruptedException;
   }
 
   /** @throws LakeConflictException when this process no longer holds the lock (a lease taken over after expiry) */
@@ -128,33 +135,36 @@ abstract class LakeLock implements AutoCloseable {
     }
   }
 
-  private static final class Lease extends LakeLock {
+  static final class Lease extends LakeLock {
     private final FileSystem fs;
     private final Path file;
     private final String lake;
     private final String owner = UUID.randomUUID().toString();
     private final String holder = holder();
+    private final Clock clock;
     private final AtomicBoolean lost = new AtomicBoolean();
     private final Thread renewer;
     private volatile boolean closed;
 
-    private Lease(FileSystem fs, Path file, String lake) {
+    private Lease(FileSystem fs, Path file, String lake, Clock clock) {
       this.fs = fs;
+      this.clock = clock;
       this.file = file;
       this.lake = lake;
       this.renewer = new Thread(this::renewLoop, "zentrunk-lake-lease");
       this.renewer.setDaemon(true);
     }
 
-    static Lease acquire(FileSystem fs, Path file, String lake) {
-      Lease l = new Lease(fs, file, lake);
+    /** Takes the lease at {@code file}, on {@code fs} (an object store or HDFS in a run). */
+    static Lease acquire(FileSystem fs, Path file, String lake, Clock clock, Sleeper settle) {
+      Lease l = new Lease(fs, file, lake, clock);
       String[] current = l.read();
-      if (current != null && !current[0].equals(l.owner) && Instant.parse(current[1]).isAfter(Instant.now())) {
+      if (current != null && !current[0].equals(l.owner) && Instant.parse(current[1]).isAfter(clock.instant())) {
         throw held(lake, current[2] + ", lease " + file + " valid until " + current[1]);
       }
       l.write();
       try {
-        Thread.sleep(SETTLE.toMillis());
+        settle.sleep(SETTLE);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new LakeConflictException("interrupted while taking the lease on " + lake, e);
@@ -187,7 +197,7 @@ abstract class LakeLock implements AutoCloseable {
 
     private void write() {
       try (OutputStream out = fs.create(file, true)) {
-        out.write((owner + "\n" + Instant.now().plus(TTL) + "\n" + holder + "\n").getBytes(StandardCharsets.UTF_8));
+        out.write((owner + "\n" + clock.instant().plus(TTL) + "\n" + holder + "\n").getBytes(StandardCharsets.UTF_8));
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write " + file, e);
       }
@@ -204,16 +214,24 @@ abstract class LakeLock implements AutoCloseable {
           return;
         }
         try {
-          String[] now = read();
-          if (now == null || !now[0].equals(owner)) {
+          if (!renew()) {
             lost.set(true);
             return;
           }
-          write();
         } catch (RuntimeException e) {
           // a failed renewal is retried a minute later; the lease is valid for five
         }
       }
+    }
+
+    /** Extends the lease by {@link #TTL} from now; false, changing nothing, when someone else holds it. */
+    boolean renew() {
+      String[] now = read();
+      if (now == null || !now[0].equals(owner)) {
+        return false;
+      }
+      write();
+      return true;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.zentrunk.spark.lake;
 
-import io.zentrunk.spark.jobs.UsageException;
 import java.io.IOException;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -18,13 +17,13 @@ public final class Lakes {
   public static CdrLake open(SparkSession spark, String lake, String table, LakeFormat requested) {
     if (table != null) {
       if (requested == LakeFormat.PARQUET) {
-        throw new UsageException("--format parquet is for --lake folders; --table is an Iceberg table");
+        throw new LakeUsageException("--format parquet is for --lake folders; --table is an Iceberg table");
       }
       return IcebergLake.inCatalog(spark, table);
     }
     LakeFormat found = detect(spark, lake);
     if (found != null && requested != null && found != requested) {
-      throw new UsageException("--lake " + lake + " is a " + found.label() + " lake; it cannot be written as "
+      throw new LakeUsageException("--lake " + lake + " is a " + found.label() + " lake; it cannot be written as "
           + requested.label() + " (a lake keeps its format: drop --format or use a new folder)");
     }
     LakeFormat format = found != null ? found : requested != null ? requested : LakeFormat.ICEBERG;
@@ -36,7 +35,7 @@ public final class Lakes {
     try {
       Path root = new Path(location);
       FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      Path cdrs = new Path(root, ParquetLake.CDRS);
+      Path cdrs = new Path(root, CdrLake.CDRS);
       if (fs.exists(new Path(cdrs, "metadata"))) {
         return LakeFormat.ICEBERG;
       }
@@ -45,7 +44,7 @@ public final class Lakes {
       }
       return null;
     } catch (IOException e) {
-      throw new UsageException("--lake " + location + ": cannot be read: " + e.getMessage(), e);
+      throw new LakeUsageException("--lake " + location + ": cannot be read: " + e.getMessage(), e);
     }
   }
 }

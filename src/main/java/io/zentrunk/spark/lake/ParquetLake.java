@@ -1,13 +1,10 @@
 package io.zentrunk.spark.lake;
 
 import io.zentrunk.spark.client.UtcDays;
-import io.zentrunk.spark.jobs.Progress;
-import io.zentrunk.spark.jobs.UsageException;
 import io.zentrunk.spark.source.CdrColumns;
 import io.zentrunk.spark.storage.S3aSettings;
 import io.zentrunk.spark.storage.SessionConf;
 import static io.zentrunk.spark.source.CdrColumns.END_DATE;
-import static io.zentrunk.spark.source.CdrColumns.END_TIME;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
@@ -21,10 +18,11 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileContext;
@@ -51,8 +49,8 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class ParquetLake implements CdrLake {
 
-  public static final String CDRS = "cdrs";
   public static final String STATE_FILE = "_zentrunk_state.json";
+  private static final String HOLDS = "a CDR lake holds only cdrs/ (end_date=YYYY-MM-DD partitions) and " + STATE_FILE;
   private static final Pattern PARTITION = Pattern.compile(END_DATE + "=\\d{4}-\\d{2}-\\d{2}");
 
   private final SparkSession spark;
@@ -71,7 +69,7 @@ public final class ParquetLake implements CdrLake {
   /**
    * Opens a lake, new or existing, after checking that the location holds nothing but a lake.
    *
-   * @throws UsageException naming {@code --lake} when it holds something else
+   * @throws LakeUsageException naming {@code --lake} when it holds something else
    */
   public static ParquetLake open(SparkSession spark, String location) {
     Path root = new Path(location);
@@ -82,7 +80,7 @@ public final class ParquetLake implements CdrLake {
       lake.checkLayout();
       return lake;
     } catch (IOException e) {
-      throw new UsageException("--lake " + location + ": cannot be read: " + e.getMessage(), e);
+      throw new LakeUsageException("--lake " + location + ": cannot be read: " + e.getMessage(), e);
     }
   }
 
@@ -106,24 +104,24 @@ public final class ParquetLake implements CdrLake {
   }
 
   @Override
-  public void prepare(Provenance source, boolean changeOnPurpose, Progress progress) {
+  public void prepare(Provenance source, boolean changeOnPurpose, Consumer<String> progress) {
     Optional<ParquetLakeState> state = readState();
     Optional<Provenance> recorded = state.flatMap(ParquetLakeState::source);
     Provenance.check(name(), recorded, source, changeOnPurpose);
     this.source = source;
     if (state.isPresent() && !recorded.equals(Optional.of(source))) {
       writeState(ParquetLakeState.of(state.get().completeUntil(), source));
-      progress.line("source recorded: " + source + recorded.map(r -> " (was " + r + ")").orElse(""));
+      progress.accept("source recorded: " + source + recorded.map(r -> " (was " + r + ")").orElse(""));
     }
   }
 
   @Override
-  public Optional<Instant> state() {
-    return readState().map(ParquetLakeState::completeUntil);
+  public Base base() {
+    return new Base(readState().map(ParquetLakeState::completeUntil), OptionalLong.empty());
   }
 
   @Override
-  public void housekeeping(int keepSnapshotsDays, Progress progress) {
+  public void housekeeping(int keepSnapshotsDays, Consumer<String> progress) {
     // a Parquet lake keeps no old versions
   }
 
@@ -139,41 +137,17 @@ public final class ParquetLake implements CdrLake {
     return new Path(root, STATE_FILE);
   }
 
-  private UsageException somethingElse(String what) {
-    return new UsageException("--lake " + location + " holds something else: " + what
-        + "; a CDR lake holds only cdrs/ (end_date=YYYY-MM-DD partitions) and " + STATE_FILE
-        + " (use an empty folder or an existing lake)");
-  }
-
   private void checkLayout() throws IOException {
-    if (!fs.exists(root)) {
-      return;
-    }
-    if (!fs.getFileStatus(root).isDirectory()) {
-      throw somethingElse("it is a file");
-    }
-    for (FileStatus s : fs.listStatus(root)) {
-      String name = s.getPath().getName();
-      if (name.equals(CDRS) && s.isDirectory() || name.equals(STATE_FILE) && s.isFile() || hidden(name)) {
-        continue;
-      }
-      throw somethingElse("'" + name + "'");
-    }
+    LakeFolder.checkLayout(fs, root, location, HOLDS, s -> s.getPath().getName().equals(CDRS) && s.isDirectory()
+        || s.getPath().getName().equals(STATE_FILE) && s.isFile());
     if (fs.exists(cdrsPath())) {
-      for (FileStatus s : fs.listStatus(cdrsPath())) {
-        String name = s.getPath().getName();
-        if (s.isDirectory() && PARTITION.matcher(name).matches() || hidden(name)) {
-          continue;
-        }
-        throw somethingElse("'" + CDRS + "/" + name + "'");
+      Optional<String> stray = LakeFolder.stray(fs, cdrsPath(),
+          s -> s.isDirectory() && PARTITION.matcher(s.getPath().getName()).matches());
+      if (stray.isPresent()) {
+        throw LakeFolder.somethingElse(location, "'" + CDRS + "/" + stray.get() + "'", HOLDS);
       }
     }
     readState();
-  }
-
-  /** Names that Spark and Hadoop treat as hidden: _SUCCESS, _temporary, .crc files, our temp state files. */
-  private static boolean hidden(String name) {
-    return name.startsWith("_") || name.startsWith(".");
   }
 
   /** The state file, if the lake has one. */
@@ -183,7 +157,7 @@ public final class ParquetLake implements CdrLake {
     } catch (FileNotFoundException e) {
       return Optional.empty();
     } catch (IllegalArgumentException e) {
-      throw new UsageException("--lake " + location + ": " + STATE_FILE + " " + e.getMessage());
+      throw new LakeUsageException("--lake " + location + ": " + STATE_FILE + " " + e.getMessage());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + statePath(), e);
     }
@@ -213,50 +187,39 @@ public final class ParquetLake implements CdrLake {
     }
   }
 
-  /** The outcome of one ingest run. */
-  public record Result(Map<LocalDate, Long> recordsByDay, Optional<Instant> state) {
-    public long records() {
-      return recordsByDay.values().stream().mapToLong(Long::longValue).sum();
-    }
-  }
-
   /**
    * Loads the plan's days: one read of the whole window, one write job for all days, then empties the
    * partitions of days that had no CDRs, then moves the state.
    */
   @Override
-  public Result ingest(IngestPlan plan, CdrInput reader, Progress progress, Runnable beforeCommit) {
-    progress.line("reading " + UtcDays.days(plan.days()) + " [" + plan.readStart() + ", " + plan.readEnd() + ")");
+  public CdrLake.Result ingest(IngestPlan plan, Base base, CdrInput reader, Consumer<String> progress, Runnable beforeCommit) {
+    progress.accept("reading " + UtcDays.days(plan.days()) + " [" + plan.readStart() + ", " + plan.readEnd() + ")");
     // The filter is not optional: a row outside the plan would replace a whole day that the plan does not cover.
     Dataset<Row> cdrs = reader.read(plan.readStart(), plan.readEnd())
-        .where(col(END_TIME).geq(lit(plan.readStart())).and(col(END_TIME).lt(lit(plan.readEnd()))))
+        .where(LakeDays.window(plan.readStart(), plan.readEnd()))
         .withColumn(END_DATE, CdrColumns.endDate());
     // The source is a rate-limited API: keep what was read for the per-day counts instead of reading it again.
     cdrs.persist(StorageLevel.MEMORY_AND_DISK());
     try {
       beforeCommit.run();
       write(cdrs);
-      progress.line("written " + UtcDays.days(plan.days()) + " to " + cdrsPath());
-      Map<LocalDate, Long> counts = new LinkedHashMap<>();
-      plan.days().forEach(d -> counts.put(d, 0L));
-      for (Row r : cdrs.groupBy(col(END_DATE).cast("string")).count().collectAsList()) {
-        counts.put(LocalDate.parse(r.getString(0)), r.getLong(1));
-      }
+      progress.accept("written " + UtcDays.days(plan.days()) + " to " + cdrsPath());
+      Map<LocalDate, Long> counts = LakeDays.countByDay(plan.days(), cdrs);
       for (Map.Entry<LocalDate, Long> e : counts.entrySet()) {
         if (e.getValue() == 0 && fs.delete(partitionPath(e.getKey()), true)) {
-          progress.line(e.getKey() + ": 0 records, old partition removed");
+          progress.accept(e.getKey() + ": 0 records, old partition removed");
         } else {
-          progress.line(String.format(Locale.ROOT, "%s: %,d records", e.getKey(), e.getValue()));
+          progress.accept(LakeDays.records(e.getKey(), e.getValue()));
         }
       }
       Optional<Instant> advance = plan.advanceStateTo();
       if (advance.isPresent()) {
         writeState(ParquetLakeState.of(advance.get(), source));
-        progress.line("state: complete until " + advance.get());
+        progress.accept("state: complete until " + advance.get());
       } else {
-        progress.line("state unchanged: " + state().map(Instant::toString).orElse("none"));
+        progress.accept("state unchanged: " + base.state().map(Instant::toString).orElse("none"));
       }
-      return new Result(counts, advance.isPresent() ? advance : state());
+      return new CdrLake.Result(counts, advance.isPresent() ? advance : base.state());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -302,13 +265,13 @@ public final class ParquetLake implements CdrLake {
       throw new UncheckedIOException(e);
     }
     if (days.isEmpty()) {
-      throw new UsageException("--lake " + location + " has no CDRs yet: run ingest first");
+      throw new LakeUsageException("--lake " + location + " has no CDRs yet: run ingest first");
     }
     LocalDate first = UtcDays.day(start);
     LocalDate last = UtcDays.day(end.minusNanos(1));
     return spark.read().parquet(cdrsPath().toString())
         .where(col(END_DATE).geq(lit(first)).and(col(END_DATE).leq(lit(last))))
-        .where(col(END_TIME).geq(lit(start)).and(col(END_TIME).lt(lit(end))))
+        .where(LakeDays.window(start, end))
         .drop(END_DATE);
   }
 }

@@ -1,7 +1,7 @@
 package io.zentrunk.spark.lake;
 
 import io.zentrunk.spark.client.ClientConfig;
-import io.zentrunk.spark.jobs.UsageException;
+import io.zentrunk.spark.source.ReadOptions;
 import java.net.URI;
 import java.util.Map;
 import java.util.Optional;
@@ -21,11 +21,11 @@ public record Provenance(String authId, String apiHost) {
    * {@code api_url} (with its port when it has one), else the real service's.
    */
   public static Provenance of(Map<String, String> sourceOptions, Map<String, String> env, boolean builtInEmulator) {
-    String authId = sourceOptions.getOrDefault("auth_id", env.get("PLIVO_AUTH_ID"));
+    String authId = sourceOptions.getOrDefault(ReadOptions.AUTH_ID.key(), env.get("PLIVO_AUTH_ID"));
     if (builtInEmulator) {
       return new Provenance(authId, BUILT_IN_EMULATOR);
     }
-    return new Provenance(authId, host(sourceOptions.getOrDefault("api_url", ClientConfig.DEFAULT_API_URL)));
+    return new Provenance(authId, host(sourceOptions.getOrDefault(ReadOptions.API_URL.key(), ClientConfig.DEFAULT_API_URL)));
   }
 
   public static String host(String url) {
@@ -37,7 +37,7 @@ public record Provenance(String authId, String apiHost) {
   }
 
   /**
-   * @throws UsageException in one line naming the account and host the lake holds, when {@code run} differs from
+   * @throws LakeUsageException in one line naming the account and host the lake holds, when {@code run} differs from
    *     {@code recorded} and the change is not on purpose
    */
   public static void check(String lake, Optional<Provenance> recorded, Provenance run, boolean changeOnPurpose) {
@@ -45,7 +45,7 @@ public record Provenance(String authId, String apiHost) {
       return;
     }
     Provenance r = recorded.get();
-    throw new UsageException(lake + " holds the CDRs of account " + r.authId() + " from " + r.apiHost()
+    throw new LakeUsageException(lake + " holds the CDRs of account " + r.authId() + " from " + r.apiHost()
         + ", not of account " + run.authId() + " from " + run.apiHost()
         + ": use another lake, or pass --change-source to record the new source on purpose");
   }

@@ -1,5 +1,6 @@
 package io.zentrunk.spark.jobs;
 
+import io.zentrunk.spark.lake.LakeUsageException;
 import io.zentrunk.spark.lake.Provenance;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -45,7 +46,7 @@ class IngestCommandTest {
     Provenance lake = new Provenance("MA1", "api.plivo.com");
     Provenance run = new Provenance("MA2", "api.plivo.com");
     assertThatThrownBy(() -> Provenance.check("--lake /x", Optional.of(lake), run, false))
-        .isInstanceOf(UsageException.class)
+        .isInstanceOf(LakeUsageException.class)
         .hasMessage("--lake /x holds the CDRs of account MA1 from api.plivo.com, not of account MA2 from api.plivo.com: "
             + "use another lake, or pass --change-source to record the new source on purpose");
     assertThatCode(() -> Provenance.check("--lake /x", Optional.of(lake), run, true)).doesNotThrowAnyException();

@@ -4,9 +4,9 @@ import io.zentrunk.spark.testing.JobRunner;
 import io.zentrunk.spark.emulator.EmulatedCall;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
+import io.zentrunk.spark.lake.CdrLake;
 import io.zentrunk.spark.lake.IngestJob;
 import io.zentrunk.spark.lake.LakeFormat;
-import io.zentrunk.spark.lake.ParquetLake;
 import io.zentrunk.spark.lake.Provenance;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -182,17 +182,17 @@ class JobsIT {
         .map(Row::toString).toList();
   }
 
-  ParquetLake.Result ingest(ZentrunkEmulator api, Path lake, Instant start, Instant end) {
+  CdrLake.Result ingest(ZentrunkEmulator api, Path lake, Instant start, Instant end) {
     return ingest(api, lake, start, end, Map.of("request_budget", "100000"));
   }
 
-  ParquetLake.Result ingest(ZentrunkEmulator api, Path lake, Instant start, Instant end, Map<String, String> extra) {
+  CdrLake.Result ingest(ZentrunkEmulator api, Path lake, Instant start, Instant end, Map<String, String> extra) {
     Map<String, String> o = new HashMap<>(Map.of("api_url", api.baseUrl(), "auth_id", api.config().authId(), "auth_token",
         api.config().authToken(), "now", api.now().toString()));
     o.putAll(extra);
     return IngestJob.run(spark, IngestJob.Args.lake(lake.toString(), LakeFormat.PARQUET, start, end,
             new Provenance(api.config().authId(), Provenance.host(api.baseUrl()))), api.now(),
-        (f, t) -> io.zentrunk.spark.jobs.CdrSources.api(spark, o, f, t), Progress.stderr("ingest"));
+        (f, t) -> io.zentrunk.spark.jobs.CdrSources.api(spark, o, f, t), Progress.stderr("ingest")::line);
   }
 
   @Test

@@ -5,7 +5,6 @@ import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
 import io.zentrunk.spark.jobs.CdrSources;
 import io.zentrunk.spark.jobs.Progress;
-import io.zentrunk.spark.jobs.UsageException;
 import io.zentrunk.spark.testing.S3ProxyServer;
 import io.zentrunk.spark.testing.TestSpark;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -113,10 +112,10 @@ class IcebergLakeIT {
         source, false);
   }
 
-  static ParquetLake.Result ingest(IngestJob.Args a) {
+  static CdrLake.Result ingest(IngestJob.Args a) {
     Map<String, String> o = new HashMap<>(Map.of("api_url", api.baseUrl(), "auth_id", api.config().authId(),
         "auth_token", api.config().authToken(), "now", api.now().toString(), "request_budget", "100000"));
-    return IngestJob.run(spark, a, api.now(), (f, t) -> CdrSources.api(spark, o, f, t), Progress.stderr("ingest"));
+    return IngestJob.run(spark, a, api.now(), (f, t) -> CdrSources.api(spark, o, f, t), Progress.stderr("ingest")::line);
   }
 
   static Table table(Target t) {
@@ -241,13 +240,13 @@ class IcebergLakeIT {
     long snapshot = table(t).currentSnapshot().snapshotId();
     Provenance other = new Provenance("MAOTHERACCOUNT00000", source.apiHost());
     assertThatThrownBy(() -> ingest(args(t, FIRST, end).withSource(other, false)))
-        .isInstanceOf(UsageException.class)
+        .isInstanceOf(LakeUsageException.class)
         .hasMessageNotContaining("\n")
         .hasMessageContaining("holds the CDRs of account " + source.authId() + " from " + source.apiHost())
         .hasMessageContaining("--change-source");
     Provenance otherHost = new Provenance(source.authId(), "api.elsewhere.test");
     assertThatThrownBy(() -> ingest(args(t, FIRST, end).withSource(otherHost, false)))
-        .isInstanceOf(UsageException.class).hasMessageContaining(source.apiHost());
+        .isInstanceOf(LakeUsageException.class).hasMessageContaining(source.apiHost());
     assertThat(table(t).currentSnapshot().snapshotId()).isEqualTo(snapshot);
     assertThat(table(t).properties()).containsEntry(IcebergLake.AUTH_ID, source.authId());
 
@@ -260,9 +259,9 @@ class IcebergLakeIT {
     IngestJob.Args p = IngestJob.Args.lake(parquet, LakeFormat.PARQUET, FIRST, end, source);
     ingest(p);
     assertThatThrownBy(() -> ingest(p.withSource(other, false)))
-        .isInstanceOf(UsageException.class).hasMessageContaining("account " + source.authId());
+        .isInstanceOf(LakeUsageException.class).hasMessageContaining("account " + source.authId());
     assertThatThrownBy(() -> ingest(IngestJob.Args.lake(parquet, LakeFormat.ICEBERG, FIRST, end, source)))
-        .isInstanceOf(UsageException.class).hasMessageContaining("is a parquet lake");
+        .isInstanceOf(LakeUsageException.class).hasMessageContaining("is a parquet lake");
   }
 
   @Test

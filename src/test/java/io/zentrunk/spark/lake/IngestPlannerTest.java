@@ -32,7 +32,7 @@ class IngestPlannerTest {
   @Test
   void withoutStateAndStartAsksForStart() {
     assertThatThrownBy(() -> plan(null, null, null, 1, false, NOW))
-        .isInstanceOf(UsageException.class).hasMessageContaining("pass --start");
+        .isInstanceOf(LakeUsageException.class).hasMessageContaining("pass --start");
   }
 
   @Test
@@ -94,11 +94,12 @@ class IngestPlannerTest {
   @Test
   void badWindows() {
     assertThatThrownBy(() -> plan(null, t("2026-11-03"), t("2026-11-03"), 1, false, NOW))
-        .isInstanceOf(UsageException.class).hasMessageStartingWith("--end");
+        .isInstanceOf(LakeUsageException.class).hasMessageStartingWith("--end");
     assertThatThrownBy(() -> plan(null, t("2026-11-29T00:00:00Z"), null, 1, false, NOW))
-        .isInstanceOf(UsageException.class).hasMessageStartingWith("--start").hasMessageContaining("future");
+        .isInstanceOf(LakeUsageException.class).hasMessageStartingWith("--start").hasMessageContaining("future");
+    // --lookback-days is checked once, by the command (CommandsTest); a negative value here is a programming error
     assertThatThrownBy(() -> plan(t("2026-11-20T00:00:00Z"), null, null, -1, false, NOW))
-        .isInstanceOf(UsageException.class).hasMessageStartingWith("--lookback-days");
+        .isInstanceOf(IllegalArgumentException.class);
     IngestPlan clipped = plan(null, t("2026-11-27"), t("2026-12-05"), 1, false, NOW);
     assertThat(clipped.readEnd()).isEqualTo(t("2026-11-29T00:00:00Z"));
   }
@@ -107,11 +108,11 @@ class IngestPlannerTest {
   void retentionGuardNamesTheLostDaysAndRefuses() {
     // now - 90 d = 2026-08-30T12:00Z: 08-29 and 08-30 (partly) can no longer be read
     assertThatThrownBy(() -> plan(t("2026-08-29T00:00:00Z"), null, null, 1, false, NOW))
-        .isInstanceOf(UsageException.class)
+        .isInstanceOf(LakeUsageException.class)
         .hasMessageContaining("2026-08-29..2026-08-30 (2 days)")
         .hasMessageContaining("--accept-data-loss");
     assertThatThrownBy(() -> plan(null, t("2026-08-30"), t("2026-09-02"), 1, false, NOW))
-        .isInstanceOf(UsageException.class).hasMessageContaining("2026-08-30 (1 day)");
+        .isInstanceOf(LakeUsageException.class).hasMessageContaining("2026-08-30 (1 day)");
   }
 
   @Test

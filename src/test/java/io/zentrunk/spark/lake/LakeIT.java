@@ -3,7 +3,6 @@ package io.zentrunk.spark.lake;
 import io.zentrunk.spark.testing.TestTimes;
 import io.zentrunk.spark.report.CallReports;
 import io.zentrunk.spark.jobs.Progress;
-import io.zentrunk.spark.jobs.UsageException;
 import io.zentrunk.spark.report.ReportJob;
 import io.zentrunk.spark.testing.S3ProxyServer;
 import io.zentrunk.spark.testing.TestCdrs;
@@ -102,16 +101,16 @@ class LakeIT {
     }, DataTypes.StringType);
   }
 
-  private static ParquetLake.Result ingest(String lake, String start, String end, String now, CdrInput reader) {
+  private static CdrLake.Result ingest(String lake, String start, String end, String now, CdrInput reader) {
     return ingest(lake, start, end, now, reader, false);
   }
 
-  private static ParquetLake.Result ingest(String lake, String start, String end, String now, CdrInput reader,
+  private static CdrLake.Result ingest(String lake, String start, String end, String now, CdrInput reader,
       boolean accept) {
     IngestJob.Args args = IngestJob.Args.lake(lake, LakeFormat.PARQUET,
         start == null ? null : TestTimes.utc(start),
         end == null ? null : TestTimes.utc(end), SOURCE).withLookback(1, accept);
-    return IngestJob.run(spark, args, Instant.parse(now), reader, new Progress("ingest", System.err));
+    return IngestJob.run(spark, args, Instant.parse(now), reader, new Progress("ingest", System.err)::line);
   }
 
   private static void add(FakeApi api, String uuid, String end) {
@@ -148,7 +147,7 @@ class LakeIT {
     add(api, "c2", "2026-11-03T10:00:00Z");
 
     // 1. first run, explicit window: days 11-01 and 11-02 only
-    ParquetLake.Result r1 = ingest(lake, "2026-11-01", "2026-11-03", "2026-11-04T12:00:00Z", api);
+    CdrLake.Result r1 = ingest(lake, "2026-11-01", "2026-11-03", "2026-11-04T12:00:00Z", api);
     assertThat(api.windows).containsExactly("2026-11-01T00:00:00Z/2026-11-03T00:00:00Z");
     assertThat(r1.records()).isEqualTo(3);
     assertThat(uuids(lake)).containsExactly("a1", "a2", "b1");
@@ -182,7 +181,7 @@ class LakeIT {
 
     // 5. a day that is now empty loses its old contents
     api.rows.remove("b1");
-    ParquetLake.Result r5 = ingest(lake, "2026-11-02", "2026-11-03", "2026-11-05T12:00:00Z", api);
+    CdrLake.Result r5 = ingest(lake, "2026-11-02", "2026-11-03", "2026-11-05T12:00:00Z", api);
     assertThat(r5.recordsByDay()).containsExactly(Map.entry(java.time.LocalDate.parse("2026-11-02"), 0L));
     assertThat(partitions(lake)).doesNotContain("end_date=2026-11-02");
     List<String> beforeFailure = rows(lake);
@@ -206,7 +205,7 @@ class LakeIT {
     // 7. the retention guard: months later the days since the state are gone from the API
     List<String> done = rows(lake);
     assertThatThrownBy(() -> ingest(lake, null, null, "2027-03-01T12:00:00Z", api))
-        .isInstanceOf(UsageException.class)
+        .isInstanceOf(LakeUsageException.class)
         .hasMessageContaining("2026-11-07..2026-12-01 (25 days)")
         .hasMessageContaining("--accept-data-loss");
     assertThat(rows(lake)).isEqualTo(done);
@@ -258,7 +257,7 @@ class LakeIT {
   private static void assertLakeRefused(Path dir, String why) {
     FakeApi api = new FakeApi();
     assertThatThrownBy(() -> ingest(dir.toUri().toString(), "2026-11-01", "2026-11-02", "2026-11-04T12:00:00Z", api))
-        .isInstanceOf(UsageException.class)
+        .isInstanceOf(LakeUsageException.class)
         .hasMessageStartingWith("--lake " + dir.toUri())
         .hasMessageContaining(why)
         .hasMessageNotContaining("\n");
@@ -274,7 +273,7 @@ class LakeIT {
     IngestJob.run(spark, IngestJob.Args.lake(tmp.resolve("progress").toUri().toString(), LakeFormat.PARQUET,
             TestTimes.utc("2026-11-01"), TestTimes.utc("2026-11-02"), SOURCE),
         Instant.parse("2026-11-04T12:00:00Z"), api,
-        new Progress("ingest", new PrintStream(bytes, true, StandardCharsets.UTF_8)));
+        new Progress("ingest", new PrintStream(bytes, true, StandardCharsets.UTF_8))::line);
     assertThat(bytes.toString(StandardCharsets.UTF_8))
         .contains("reading 2026-11-01 (1 day)")
         .contains("2026-11-01: 1 records")

@@ -1,0 +1,108 @@
+package io.zentrunk.spark.lake;
+
+import static io.zentrunk.spark.lake.LakeDays.window;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.SnapshotRef;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.exceptions.ValidationException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
+
+/**
+ * One run's private branch of the table: created at the snapshot the run planned from, written, then
+ * fast-forwarded onto {@code main}, which the catalog accepts only while {@code main} is still that snapshot.
+ * Closing it removes the branch unless {@code main} took it.
+ */
+final class IcebergBranch implements AutoCloseable {
+
+  private final SparkSession spark;
+  private final Table table;
+  private final String lake;
+  private final String name;
+  private final String sparkIdent;
+  private final Consumer<String> progress;
+  private boolean published;
+
+  private IcebergBranch(SparkSession spark, Table table, String lake, String name, String sparkIdent,
+      Consumer<String> progress) {
+    this.spark = spark;
+    this.table = table;
+    this.lake = lake;
+    this.name = name;
+    this.sparkIdent = sparkIdent;
+    this.progress = progress;
+  }
+
+  /**
+   * @param lake the lake's name, for messages
+   * @param tableIdent the name Spark resolves for the table
+   * @param base the snapshot the run read its state from
+   */
+  static IcebergBranch create(SparkSession spark, Table table, String lake, String tableIdent, long base,
+      Consumer<String> progress) {
+    String name = IcebergLake.BRANCH_PREFIX + UUID.randomUUID().toString().replace("-", "");
+    IcebergTables.metadataCommit(table, t -> t.manageSnapshots().createBranch(name, base).commit());
+    // the branch named in the identifier, not by the "branch" write option: that one needs Iceberg's SQL
+    // extensions in the session, which a spark-submit job cannot add at run time
+    return new IcebergBranch(spark, table, lake, name, tableIdent + ".branch_" + name, progress);
+  }
+
+  /**
+   * Replaces the plan's days on the branch by {@code cdrs}, with {@code state} in the same snapshot, and returns
+   * the records written per day, counted from the branch (local files: the API is not read twice).
+   */
+  Map<LocalDate, Long> write(Dataset<Row> cdrs, IngestPlan plan, Optional<Instant> state) {
+    var write = cdrs.writeTo(sparkIdent)
+        .option("snapshot-property." + IcebergLake.DAYS, plan.readStart() + "/" + plan.readEnd());
+    if (state.isPresent()) {
+      write = write.option("snapshot-property." + IcebergLake.COMPLETE_UNTIL, state.get().toString());
+    }
+    try {
+      write.overwrite(window(plan.readStart(), plan.readEnd()));
+    } catch (NoSuchTableException e) {
+      throw new IllegalStateException(e);
+    }
+    return LakeDays.countByDay(plan.days(), spark.table(sparkIdent).where(window(plan.readStart(), plan.readEnd())));
+  }
+
+  /**
+   * Makes the branch {@code main}, and so the run's data visible.
+   *
+   * @throws LakeConflictException in one line when anyone committed to {@code main} after the branch's base
+   */
+  void fastForwardMain() {
+    try {
+      IcebergTables.metadataCommit(table, t -> t.manageSnapshots()
+          .fastForwardBranch(SnapshotRef.MAIN_BRANCH, name).removeBranch(name).commit());
+      published = true;
+    } catch (ValidationException | IllegalArgumentException e) {
+      // "Cannot fast-forward: main is not an ancestor of ...": someone committed after this run read its state
+      table.refresh();
+      Snapshot now = table.currentSnapshot();
+      throw new LakeConflictException("another writer committed to " + lake + " (snapshot "
+          + (now == null ? "?" : now.snapshotId()) + ") while this run was writing; nothing of this run is "
+          + "visible: run ingest again", e);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (published) {
+      return;
+    }
+    try {
+      IcebergTables.metadataCommit(table, t -> t.manageSnapshots().removeBranch(name).commit());
+    } catch (RuntimeException cleanup) {
+      progress.accept("could not remove the branch " + name + " (removed by a later run): " + cleanup.getMessage());
+    }
+  }
+}
