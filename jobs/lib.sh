@@ -1,4 +1,5 @@
-# Sourced (not run) by jobs/run, jobs/bench, jobs/bench-emulator, jobs/cluster and
+# shellcheck shell=bash
+# Sourced (not run) by jobs/run, jobs/dist, jobs/bench, jobs/bench-emulator, jobs/cluster and
 # notebooks/setup: what they share. The caller has cd'ed to the checkout.
 #
 # Classpaths come one way: the build writes them (pom.xml, maven-dependency-plugin executions
@@ -24,28 +25,35 @@ stale() {
   return 1
 }
 
-# The project jar (not its -sources/-tests/-javadoc jars); fails if there is none.
+# The first <$1> of pom.xml outside a <parent>: the project's own artifactId and version, which
+# the pom declares before its properties and dependencies.
+pom_project() {
+  sed -e '/<parent>/,/<\/parent>/d' pom.xml | sed -n "/<$1>/{s:.*<$1>\([^<]*\)</$1>.*:\1:p;q;}"
+}
+
+# The project jar, target/<artifactId>-<version>.jar by its exact name from pom.xml, so a jar left
+# from an older version is never taken. A one-line error if the pom does not name both literally.
 app_jar() {
-  local j
-  for j in target/zentrunk-spark-*.jar; do
-    case "$j" in
-      *-sources.jar | *-tests.jar | *-javadoc.jar) ;;
-      *) [[ -f "$j" ]] && { echo "$j"; return 0; } ;;
-    esac
-  done
-  return 1
+  local artifact version
+  artifact="$(pom_project artifactId)"
+  version="$(pom_project version)"
+  if [[ -z "$artifact" || -z "$version" || "$artifact$version" == *'$'* ]]; then
+    echo "jobs/lib.sh: cannot read the project's artifactId and version from pom.xml" >&2
+    return 1
+  fi
+  echo "target/$artifact-$version.jar"
 }
 
 # Builds the jar and the compile classpath if missing or stale (mvn package); prints the jar.
 # $1 names the caller in the progress line.
 ensure_jar() {
   local j
-  j="$(app_jar || true)"
-  if [[ -z "$j" ]] || stale "$j" || [[ ! -f target/spark-classpath.txt || pom.xml -nt target/spark-classpath.txt ]]; then
+  j="$(app_jar)" || return 1
+  if stale "$j" || [[ ! -f target/spark-classpath.txt || pom.xml -nt target/spark-classpath.txt ]]; then
     echo "$1: building (mvn package)..." >&2
     mvn -q -B -ntp -DskipTests package </dev/null >&2
     touch target/spark-classpath.txt target/test-classpath.txt
-    j="$(app_jar)"
+    [[ -f "$j" ]] || { echo "$1: mvn package did not write $j" >&2; return 1; }
   fi
   echo "$j"
 }
