@@ -105,44 +105,79 @@ public final class GroupCounter {
     List<RowWindow> rows = new ArrayList<>();
     int unexplained = 0;
     for (GroupDim dim : dims) {
-      List<Node> parents = new ArrayList<>();
-      List<List<CdrQuery>> childQueries = new ArrayList<>();
-      List<List<Object>> childKeys = new ArrayList<>();
-      List<CdrQuery> toProbe = new ArrayList<>();
-      List<Node> next = new ArrayList<>();
+      Level level = new Level(dim, rows);
       for (Node n : frontier) {
-        if (n.count() == 0) {
-          continue;
-        }
-        RowWindow asRows = new RowWindow(n.query, n.count(), n.probe);
-        if (asRows.whole()) {
-          rows.add(asRows);
-          continue;
-        }
-        if (dim instanceof GroupDim.Values v && n.query.filters().containsKey(v.param())) {
-          // the window is already filtered by this column: one child, the window itself
-          next.add(new Node(n.query, append(n.key, n.query.filters().get(v.param())), n.probe));
-          continue;
-        }
-        List<CdrQuery> qs = new ArrayList<>();
-        List<Object> ks = new ArrayList<>();
-        split(n.query, dim, qs, ks);
-        if (qs.size() == 1 && dim instanceof GroupDim.TimeBuckets) {
-          // the window lies within one bucket: its own count is the bucket's
-          next.add(new Node(n.query, append(n.key, ks.get(0)), n.probe));
-          continue;
-        }
-        if (qs.size() >= asRows.remainingPages()) {
-          rows.add(asRows);
-          continue;
-        }
-        parents.add(n);
-        childQueries.add(qs);
-        childKeys.add(ks);
-        toProbe.addAll(qs);
+        level.place(n);
       }
-      List<CdrPage> pages = probeAll(toProbe);
-      probes += toProbe.size();
+      List<CdrPage> pages = probeAll(level.toProbe);
+      probes += level.toProbe.size();
+      unexplained += level.settle(pages);
+      frontier = level.next;
+    }
+    List<Group> groups = new ArrayList<>();
+    for (Node n : frontier) {
+      if (n.count() > 0) {
+        groups.add(new Group(n.key, n.count()));
+      }
+    }
+    return new Result(groups, rows, total, readAll, probes, unexplained);
+  }
+
+  /**
+   * One level of the descent, along one dimension: each window of the frontier is dropped (empty), read as rows
+   * (whole, or cheaper than probing its children), carried down as it is (already one value or one bucket of
+   * this dimension), or split into children to probe; once the children are counted, a window whose children
+   * do not add up to its own count is read as rows instead.
+   */
+  private static final class Level {
+    private final GroupDim dim;
+    private final List<RowWindow> rows;
+    private final List<Node> parents = new ArrayList<>();
+    private final List<List<CdrQuery>> childQueries = new ArrayList<>();
+    private final List<List<Object>> childKeys = new ArrayList<>();
+    final List<CdrQuery> toProbe = new ArrayList<>();
+    final List<Node> next = new ArrayList<>();
+
+    Level(GroupDim dim, List<RowWindow> rows) {
+      this.dim = dim;
+      this.rows = rows;
+    }
+
+    void place(Node n) {
+      if (n.count() == 0) {
+        return;
+      }
+      RowWindow asRows = new RowWindow(n.query, n.count(), n.probe);
+      if (asRows.whole()) {
+        rows.add(asRows);
+        return;
+      }
+      if (dim instanceof GroupDim.Values v && n.query.filters().containsKey(v.param())) {
+        // the window is already filtered by this column: one child, the window itself
+        next.add(new Node(n.query, append(n.key, n.query.filters().get(v.param())), n.probe));
+        return;
+      }
+      List<CdrQuery> qs = new ArrayList<>();
+      List<Object> ks = new ArrayList<>();
+      split(n.query, dim, qs, ks);
+      if (qs.size() == 1 && dim instanceof GroupDim.TimeBuckets) {
+        // the window lies within one bucket: its own count is the bucket's
+        next.add(new Node(n.query, append(n.key, ks.get(0)), n.probe));
+        return;
+      }
+      if (qs.size() >= asRows.remainingPages()) {
+        rows.add(asRows);
+        return;
+      }
+      parents.add(n);
+      childQueries.add(qs);
+      childKeys.add(ks);
+      toProbe.addAll(qs);
+    }
+
+    /** Takes the probes' answers (in {@link #toProbe} order); returns the windows whose children did not add up. */
+    int settle(List<CdrPage> pages) {
+      int unexplained = 0;
       int at = 0;
       for (int p = 0; p < parents.size(); p++) {
         Node n = parents.get(p);
@@ -161,15 +196,8 @@ public final class GroupCounter {
           rows.add(new RowWindow(n.query, n.count(), n.probe));
         }
       }
-      frontier = next;
+      return unexplained;
     }
-    List<Group> groups = new ArrayList<>();
-    for (Node n : frontier) {
-      if (n.count() > 0) {
-        groups.add(new Group(n.key, n.count()));
-      }
-    }
-    return new Result(groups, rows, total, readAll, probes, unexplained);
   }
 
   private static void split(CdrQuery q, GroupDim dim, List<CdrQuery> out, List<Object> keys) {
