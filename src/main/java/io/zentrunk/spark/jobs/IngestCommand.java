@@ -1,5 +1,6 @@
 package io.zentrunk.spark.jobs;
 
+import io.zentrunk.spark.source.Cdrs;
 import io.zentrunk.spark.lake.CdrLake;
 import io.zentrunk.spark.lake.IngestJob;
 import io.zentrunk.spark.lake.LakeFormat;
@@ -82,9 +83,9 @@ public final class IngestCommand extends JobCommand {
           Provenance.of(options, System.getenv(), emulator), changeSource);
       SparkSession spark = session("zentrunk ingest");
       CdrLake.Result r;
-      try (ReadProgress progress = new ReadProgress(spark, Progress.stderr("ingest"), 10)) {
-        r = IngestJob.run(spark, args, now(), (from, to) -> CdrSources.api(spark, options, from, to),
-            Progress.stderr("ingest")::line);
+      try (ReadProgressListener progress = new ReadProgressListener(spark, ProgressLines.stderr("ingest"), 10)) {
+        r = IngestJob.run(spark, args, now(), (from, to) -> Cdrs.window(spark, options, from, to),
+            ProgressLines.stderr("ingest")::line);
       }
       System.out.println(String.format(Locale.ROOT, "ingested %,d CDRs in %d days into %s; complete until %s",
           r.records(), r.recordsByDay().size(), where.named(),

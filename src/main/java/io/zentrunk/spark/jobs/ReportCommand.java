@@ -1,5 +1,6 @@
 package io.zentrunk.spark.jobs;
 
+import io.zentrunk.spark.source.Cdrs;
 import io.zentrunk.spark.report.FraudRule;
 import io.zentrunk.spark.client.ApiRules;
 import io.zentrunk.spark.client.UtcDays;
@@ -131,7 +132,7 @@ public final class ReportCommand extends JobCommand {
     SparkSession spark = session("zentrunk report");
     writable(spark, output, "--output");
     try (ApiEndpoint api = endpoint(apiUrl)) {
-      Dataset<Row> cdrs = CdrSources.api(spark, sourceOptions(api), s, e);
+      Dataset<Row> cdrs = Cdrs.window(spark, sourceOptions(api), s, e);
       // the API keeps 90 days: the baseline starts no earlier than the first whole day it still holds
       // (a minute of margin: the source takes its own "now" a moment later)
       Instant from = baselineFrom;
@@ -143,10 +144,10 @@ public final class ReportCommand extends JobCommand {
         }
       }
       ReportJob.Input in = from.isBefore(s)
-          ? new ReportJob.Input(cdrs, outbound(CdrSources.api(spark, sourceOptions(api), from, s)), s, e,
+          ? new ReportJob.Input(cdrs, outbound(Cdrs.window(spark, sourceOptions(api), from, s)), s, e,
               UtcDays.day(from), rule)
           : ReportJob.Input.windowOnly(cdrs, s, e, rule);
-      try (ReadProgress progress = new ReadProgress(spark, Progress.stderr("report"), 10)) {
+      try (ReadProgressListener progress = new ReadProgressListener(spark, ProgressLines.stderr("report"), 10)) {
         ReportJob.run(spark, in, output);
       }
     }

@@ -1,5 +1,6 @@
 package io.zentrunk.spark.lake;
 
+import io.zentrunk.spark.source.Cdrs;
 import java.time.Instant;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -7,7 +8,7 @@ import org.apache.spark.sql.Row;
 /**
  * Where ingest gets CDRs from: every CDR with {@code startInclusive <= end_time < endExclusive}, as a DataFrame
  * with the {@code zentrunk} source's columns. Injected so that ingest is testable without the API; the real one
- * is {@code (s, e) -> CdrSources.api(spark, endpoint.sourceOptions(), s, e)}. Called once per run for the whole window.
+ * is {@code (s, e) -> Cdrs.window(spark, endpoint.sourceOptions(), s, e)}. Called once per run for the whole window.
  */
 @FunctionalInterface
 public interface CdrInput {

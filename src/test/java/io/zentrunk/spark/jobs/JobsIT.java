@@ -1,5 +1,6 @@
 package io.zentrunk.spark.jobs;
 
+import io.zentrunk.spark.source.Cdrs;
 import io.zentrunk.spark.testing.JobRunner;
 import io.zentrunk.spark.emulator.EmulatedCall;
 import io.zentrunk.spark.emulator.EmulatorConfig;
@@ -192,7 +193,7 @@ class JobsIT {
     o.putAll(extra);
     return IngestJob.run(spark, IngestJob.Args.lake(lake.toString(), LakeFormat.PARQUET, start, end,
             new Provenance(api.config().authId(), Provenance.host(api.baseUrl()))), api.now(),
-        (f, t) -> io.zentrunk.spark.jobs.CdrSources.api(spark, o, f, t), Progress.stderr("ingest")::line);
+        (f, t) -> io.zentrunk.spark.source.Cdrs.window(spark, o, f, t), ProgressLines.stderr("ingest")::line);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.zentrunk.spark.jobs;
 
+import io.zentrunk.spark.source.Cdrs;
 import io.zentrunk.spark.testing.JobRunner;
 import io.zentrunk.spark.report.FraudRule;
 import io.zentrunk.spark.emulator.EmulatedCall;
@@ -180,8 +181,8 @@ class ReportKpisIT {
       Map<String, String> o = Map.of("api_url", api.baseUrl(), "auth_id", api.config().authId(), "auth_token",
           api.config().authToken(), "now", NOW.toString(), "request_budget", "100000");
       Instant from = START.minusSeconds(7 * 86_400);
-      Dataset<Row> window = CdrSources.api(spark, o, START, END);
-      Dataset<Row> baseline = CdrSources.api(spark, o, from, START).filter("call_direction = 'outbound'");
+      Dataset<Row> window = Cdrs.window(spark, o, START, END);
+      Dataset<Row> baseline = Cdrs.window(spark, o, from, START).filter("call_direction = 'outbound'");
       ReportJob.Input in = new ReportJob.Input(window, baseline, START, END, LocalDate.parse("2026-10-21"),
           new FraudRule(MIN_AMOUNT, RATIO, 7));
       ByteArrayOutputStream summary = new ByteArrayOutputStream();

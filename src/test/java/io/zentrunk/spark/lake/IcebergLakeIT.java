@@ -1,10 +1,11 @@
 package io.zentrunk.spark.lake;
 
+import io.zentrunk.spark.source.Cdrs;
 import io.zentrunk.spark.emulator.EmulatedCall;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
-import io.zentrunk.spark.jobs.CdrSources;
-import io.zentrunk.spark.jobs.Progress;
+import io.zentrunk.spark.source.Cdrs;
+import io.zentrunk.spark.jobs.ProgressLines;
 import io.zentrunk.spark.testing.S3ProxyServer;
 import io.zentrunk.spark.testing.TestSpark;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -115,7 +116,7 @@ class IcebergLakeIT {
   static CdrLake.Result ingest(IngestJob.Args a) {
     Map<String, String> o = new HashMap<>(Map.of("api_url", api.baseUrl(), "auth_id", api.config().authId(),
         "auth_token", api.config().authToken(), "now", api.now().toString(), "request_budget", "100000"));
-    return IngestJob.run(spark, a, api.now(), (f, t) -> CdrSources.api(spark, o, f, t), Progress.stderr("ingest")::line);
+    return IngestJob.run(spark, a, api.now(), (f, t) -> Cdrs.window(spark, o, f, t), ProgressLines.stderr("ingest")::line);
   }
 
   static Table table(Target t) {

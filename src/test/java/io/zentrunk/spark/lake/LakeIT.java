@@ -2,7 +2,7 @@ package io.zentrunk.spark.lake;
 
 import io.zentrunk.spark.testing.TestTimes;
 import io.zentrunk.spark.report.CallReports;
-import io.zentrunk.spark.jobs.Progress;
+import io.zentrunk.spark.jobs.ProgressLines;
 import io.zentrunk.spark.report.ReportJob;
 import io.zentrunk.spark.testing.S3ProxyServer;
 import io.zentrunk.spark.testing.TestCdrs;
@@ -110,7 +110,7 @@ class LakeIT {
     IngestJob.Args args = IngestJob.Args.lake(lake, LakeFormat.PARQUET,
         start == null ? null : TestTimes.utc(start),
         end == null ? null : TestTimes.utc(end), SOURCE).withLookback(1, accept);
-    return IngestJob.run(spark, args, Instant.parse(now), reader, new Progress("ingest", System.err)::line);
+    return IngestJob.run(spark, args, Instant.parse(now), reader, new ProgressLines("ingest", System.err)::line);
   }
 
   private static void add(FakeApi api, String uuid, String end) {
@@ -273,7 +273,7 @@ class LakeIT {
     IngestJob.run(spark, IngestJob.Args.lake(tmp.resolve("progress").toUri().toString(), LakeFormat.PARQUET,
             TestTimes.utc("2026-11-01"), TestTimes.utc("2026-11-02"), SOURCE),
         Instant.parse("2026-11-04T12:00:00Z"), api,
-        new Progress("ingest", new PrintStream(bytes, true, StandardCharsets.UTF_8))::line);
+        new ProgressLines("ingest", new PrintStream(bytes, true, StandardCharsets.UTF_8))::line);
     assertThat(bytes.toString(StandardCharsets.UTF_8))
         .contains("reading 2026-11-01 (1 day)")
         .contains("2026-11-01: 1 records")

@@ -12,14 +12,14 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Progress of a long read, every {@code periodSeconds}: CDRs read and API requests so far (the
+ * ProgressLines of a long read, every {@code periodSeconds}: CDRs read and API requests so far (the
  * source's own metrics of the finished partitions), partitions done, and an ETA from the pace
  * of the partitions done. Silent while nothing is being read.
  */
-final class ReadProgress implements AutoCloseable {
+final class ReadProgressListener implements AutoCloseable {
 
   private final SparkSession spark;
-  private final Progress progress;
+  private final ProgressLines progress;
   private final SparkListener listener;
   private final ScheduledExecutorService timer;
   private final AtomicLong rows = new AtomicLong();
@@ -30,7 +30,7 @@ final class ReadProgress implements AutoCloseable {
   private long lastRows = -1;
   private long lastDone = -1;
 
-  ReadProgress(SparkSession spark, Progress progress, int periodSeconds) {
+  ReadProgressListener(SparkSession spark, ProgressLines progress, int periodSeconds) {
     this.spark = spark;
     this.progress = progress;
     this.listener = new SparkListener() {

@@ -3,20 +3,20 @@ package io.zentrunk.spark.jobs;
 import java.io.PrintStream;
 import java.util.Locale;
 
-/** Progress lines with the elapsed time, on stderr so that stdout stays for results. */
-public final class Progress {
+/** ProgressLines lines with the elapsed time, on stderr so that stdout stays for results. */
+public final class ProgressLines {
 
   private final PrintStream out;
   private final String job;
   private final long startNanos = System.nanoTime();
 
-  public Progress(String job, PrintStream out) {
+  public ProgressLines(String job, PrintStream out) {
     this.job = job;
     this.out = out;
   }
 
-  public static Progress stderr(String job) {
-    return new Progress(job, System.err);
+  public static ProgressLines stderr(String job) {
+    return new ProgressLines(job, System.err);
   }
 
   public void line(String message) {
