@@ -18,7 +18,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Writes the six reports as Parquet under {@code <output>/hangup_causes/}, {@code countries/},
@@ -71,15 +70,17 @@ public final class ReportJob {
   /** Writes the six reports of {@code in}, printing the summary to {@code out}; returns it too. */
   @SuppressWarnings("try") // the resource is the scope of the session confs
   public static String run(SparkSession spark, Input in, String outputPath, PrintStream out) {
-    // five aggregations and the fraud days over one input: read the source (an API or the lake) once
-    Dataset<Row> input = in.window().persist(StorageLevel.MEMORY_AND_DISK());
-    try {
+    // five aggregations and the fraud days over one input: read each source (an API or the lake) once, and read
+    // the window and the baseline together, before any computation (see ReadTogether)
+    try (ReadTogether reads = ReadTogether.read(in.window(), in.baseline())) {
+      Dataset<Row> input = reads.get(0);
+      Dataset<Row> baseline = in.baseline() == null ? null : reads.get(1);
       Dataset<Row> causes = Reports.hangupCauses(input);
       Dataset<Row> countries = Reports.countries(input);
       Dataset<Row> attestation = Reports.attestation(input);
       Dataset<Row> kpis = Reports.kpis(input);
       Dataset<Row> capacity = Reports.capacity(input, in.start(), in.end());
-      Dataset<Row> fraudInput = in.baseline() == null ? input : in.baseline().unionByName(input);
+      Dataset<Row> fraudInput = baseline == null ? input : baseline.unionByName(input);
       Dataset<Row> fraud = Reports.fraudSignals(fraudInput, UtcDays.day(in.start()), in.coveredFrom(), in.rule());
       String base = outputPath.endsWith("/") ? outputPath.substring(0, outputPath.length() - 1) : outputPath;
       boolean s3a = S3aSettings.isS3a(base);
@@ -105,8 +106,6 @@ public final class ReportJob {
       out.print(summary);
       out.flush();
       return summary;
-    } finally {
-      input.unpersist();
     }
   }
 
