@@ -2,6 +2,7 @@ package io.zentrunk.spark.budget;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.zentrunk.spark.client.ClientConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -141,7 +142,7 @@ public final class PermitServer implements AutoCloseable {
         answer(x, 200, switch (f.getOrDefault("op", "")) {
           case "open" -> {
             RequestBudget budget = RequestBudget.shared(required(f, "api"), required(f, "account"),
-                number(f, "requests", 1, 1_000_000), number(f, "window_ms", 1, 3_600_000));
+                number(f, "requests", ClientConfig.AUTO_BUDGET, 1_000_000), number(f, "window_ms", 1, 3_600_000));
             yield "session=" + ledger.open(budget, number(f, "ttl_ms", 1_000, 3_600_000));
           }
           case "lease" -> "granted=" + ledger.lease(f.get("session"), number(f, "want", 0, 10_000), LEASE_WAIT_NANOS);

@@ -1,6 +1,7 @@
 package io.zentrunk.spark.budget;
 
 import io.zentrunk.spark.client.Budget;
+import io.zentrunk.spark.client.ClientConfig;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
@@ -42,8 +43,10 @@ public final class RequestBudget implements Budget {
   private final LongSupplier clock;
   private final int configured;
   private final long windowNanos;
+  /** {@code request_budget=auto}: the limit found by probing the account's; null for a configured budget. */
+  private final AdaptiveLimit auto;
   /** End times of the requests that ended within the last window, oldest first (a ring). */
-  private final long[] ends;
+  private long[] ends;
   private int head;
   private int size;
   private int inFlight;
@@ -52,27 +55,53 @@ public final class RequestBudget implements Budget {
   private long lastShrink;
 
   public RequestBudget(int requests, long windowMillis) {
-    this(requests, windowMillis, System::nanoTime);
+    this(requests, windowMillis, System::nanoTime, null);
   }
 
   /** @param clock nanoseconds, as {@link System#nanoTime()} (a fake one in tests, moved by hand) */
   RequestBudget(int requests, long windowMillis, LongSupplier clock) {
+    this(requests, windowMillis, clock, null);
+  }
+
+  private RequestBudget(int requests, long windowMillis, boolean adaptive) {
+    this(requests, windowMillis, adaptive ? new AdaptiveLimit(requests, windowMillis * 1_000_000L, System::nanoTime) : null);
+  }
+
+  /** An adaptive budget over {@code auto} (tests give it a fake clock), or a configured one if null. */
+  RequestBudget(int requests, long windowMillis, AdaptiveLimit auto) {
+    this(requests, windowMillis, System::nanoTime, auto);
+  }
+
+  private RequestBudget(int requests, long windowMillis, LongSupplier clock, AdaptiveLimit auto) {
     if (requests < 1 || windowMillis < 1) {
       throw new IllegalArgumentException("a budget needs at least 1 request per at least 1 ms");
     }
     this.clock = clock;
     this.configured = requests;
     this.windowNanos = windowMillis * 1_000_000L;
+    this.auto = auto;
     this.ends = new long[requests];
     this.effective = requests;
     this.pausedUntil = clock.getAsLong();
     this.lastShrink = pausedUntil - windowNanos;
   }
 
-  /** The budget shared in this JVM by all reads of an account with the same settings. */
+  /**
+   * The budget shared in this JVM by all reads of an account with the same settings; {@code requests}
+   * {@link ClientConfig#AUTO_BUDGET} is {@code request_budget=auto} ({@link #adaptive}).
+   */
   public static RequestBudget shared(String apiUrl, String authId, int requests, long windowMillis) {
     String key = apiUrl + '\n' + authId + '\n' + requests + '\n' + windowMillis;
-    return SHARED.computeIfAbsent(key, k -> new RequestBudget(requests, windowMillis));
+    return SHARED.computeIfAbsent(key, k -> requests == ClientConfig.AUTO_BUDGET ? adaptive(windowMillis)
+        : new RequestBudget(requests, windowMillis));
+  }
+
+  /**
+   * {@code request_budget=auto}: starts at the default budget and finds the account's limit by probing, paced
+   * (see {@link AdaptiveLimit}); the window log still holds every request until one window after it ended.
+   */
+  public static RequestBudget adaptive(long windowMillis) {
+    return new RequestBudget(ClientConfig.DEFAULT_BUDGET_REQUESTS, windowMillis, true);
   }
 
   /**
@@ -99,18 +128,29 @@ public final class RequestBudget implements Budget {
       long now = clock.getAsLong();
       expire(now);
       long wakeAt;
-      int limit = Math.max(1, (int) effective);
+      int limit = Math.max(1, (int) (auto == null ? effective : auto.limit()));
+      long paced = 0;
       if (now - pausedUntil < 0) {
         wakeAt = pausedUntil;
-      } else if (inFlight + size < limit) {
+      } else if (inFlight + size < limit && (auto == null || (paced = auto.tryStart()) == 0)) {
         inFlight++;
         return true;
+      } else if (inFlight + size < limit) {
+        // request_budget=auto: the window has room, the pace not yet
+        auto.saturated();
+        wakeAt = now + paced;
       } else if (size > 0 && inFlight < limit) {
         // the oldest ended requests free their slots one window after they ended
         wakeAt = ends[(head + inFlight + size - limit) % ends.length] + windowNanos;
+        if (auto != null) {
+          auto.saturated();
+        }
       } else {
         // all slots in flight: a release wakes us
         wakeAt = now + windowNanos;
+        if (auto != null) {
+          auto.saturated();
+        }
       }
       long left = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : timeoutNanos - (now - begin);
       if (left <= 0) {
@@ -177,6 +217,14 @@ public final class RequestBudget implements Budget {
     inFlight--;
     long now = clock.getAsLong();
     expire(now);
+    if (size == ends.length && auto != null) { // the adaptive limit grew past the log's room
+      long[] grown = new long[ends.length * 2];
+      for (int i = 0; i < size; i++) {
+        grown[i] = ends[(head + i) % ends.length];
+      }
+      ends = grown;
+      head = 0;
+    }
     if (size == ends.length) { // cannot happen (acquire keeps inFlight + size <= requests); defensive
       head = (head + 1) % ends.length;
       size--;
@@ -204,7 +252,9 @@ public final class RequestBudget implements Budget {
   @Override
   public synchronized void onThrottled(long retryAfterMillis) {
     long now = clock.getAsLong();
-    if (now - lastShrink >= windowNanos) {
+    if (auto != null) {
+      auto.onThrottled();
+    } else if (now - lastShrink >= windowNanos) {
       effective = Math.max(1.0, effective * 0.75);
       lastShrink = now;
     }
@@ -219,6 +269,11 @@ public final class RequestBudget implements Budget {
   /** A request went through: grow the budget back towards the configured one. */
   @Override
   public synchronized void onSuccess() {
+    if (auto != null) {
+      auto.onSuccess();
+      notifyAll();
+      return;
+    }
     if (effective < configured) {
       effective = Math.min(configured, effective + 0.05);
       notifyAll();
@@ -227,7 +282,7 @@ public final class RequestBudget implements Budget {
 
   /** The budget now in force (requests per window). */
   public synchronized int effective() {
-    return (int) effective;
+    return (int) (auto == null ? effective : auto.limit());
   }
 
   public int configured() {

@@ -23,6 +23,11 @@ public final class ClientConfig implements Serializable {
   /** Below the account's 300 per 5 s, leaving room for other clients of the account. */
   public static final int DEFAULT_BUDGET_REQUESTS = 250;
   public static final int DEFAULT_BUDGET_WINDOW_MS = 5_000;
+  /**
+   * {@code request_budget=auto} as a budget: start at the default and find the account's limit by probing (the
+   * budget package's adaptive budget).
+   */
+  public static final int AUTO_BUDGET = 0;
 
   private final String apiUrl;
   private final String authId;
@@ -132,7 +137,7 @@ public final class ClientConfig implements Serializable {
   @Override
   public String toString() {
     return "ClientConfig{apiUrl=" + apiUrl + ", authId=" + authId + ", authToken=<hidden>, budget="
-        + budgetRequests + "/" + budgetWindowMillis + "ms"
+        + (budgetRequests == AUTO_BUDGET ? "auto" : Integer.toString(budgetRequests)) + "/" + budgetWindowMillis + "ms"
         + ", retries=" + maxRetries + "}";
   }
 }

@@ -18,7 +18,6 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.storage.StorageLevel;
 
 /**
  * Writes the six reports as Parquet under {@code <output>/hangup_causes/}, {@code countries/},
@@ -71,10 +70,12 @@ public final class ReportJob {
   /** Writes the six reports of {@code in}, printing the summary to {@code out}; returns it too. */
   @SuppressWarnings("try") // the resource is the scope of the session confs
   public static String run(SparkSession spark, Input in, String outputPath, PrintStream out) {
-    // five aggregations and the fraud days over one input: read the source (an API or the lake) once
-    Dataset<Row> input = in.window().persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      Map<String, Dataset<Row>> reports = datasets(in, input);
+    // five aggregations and the fraud days over one input: read each source (an API or the lake) once, and read
+    // the window and the baseline together, before any computation (see ReadTogether)
+    try (ReadTogether reads = ReadTogether.read(in.window(), in.baseline())) {
+      Dataset<Row> input = reads.get(0);
+      Dataset<Row> baseline = in.baseline() == null ? null : reads.get(1);
+      Map<String, Dataset<Row>> reports = datasets(in, input, baseline);
       String base = outputPath.endsWith("/") ? outputPath.substring(0, outputPath.length() - 1) : outputPath;
       boolean s3a = S3aSettings.isS3a(base);
       String summary;
@@ -92,17 +93,15 @@ public final class ReportJob {
       out.print(summary);
       out.flush();
       return summary;
-    } finally {
-      input.unpersist();
     }
   }
 
   /**
    * The datasets the report writes, in order: the folder name and the pure DataFrame function that computes it
-   * from the window (persisted by the caller). A new dataset is one line here and its function.
+   * from the window and the baseline days (both read and cached by the caller). A new dataset is one line here and its function.
    */
-  private static Map<String, Dataset<Row>> datasets(Input in, Dataset<Row> window) {
-    Dataset<Row> withBaseline = in.baseline() == null ? window : in.baseline().unionByName(window);
+  private static Map<String, Dataset<Row>> datasets(Input in, Dataset<Row> window, Dataset<Row> baseline) {
+    Dataset<Row> withBaseline = baseline == null ? window : baseline.unionByName(window);
     Map<String, Dataset<Row>> d = new LinkedHashMap<>();
     d.put(HANGUP_CAUSES, CallReports.hangupCauses(window));
     d.put(COUNTRIES, CallReports.countries(window));

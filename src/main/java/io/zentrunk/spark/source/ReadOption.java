@@ -146,6 +146,22 @@ public final class ReadOption<T> {
     });
   }
 
+  /** A whole number in [min, max], or {@code auto} for {@code autoValue}. */
+  static Parser<Integer> integerOrAuto(int min, int max, int autoValue) {
+    Parser<Integer> number = integer(min, max);
+    return new Parser<>(Integer.class, (what, text) -> {
+      if (text.trim().equalsIgnoreCase("auto")) {
+        return autoValue;
+      }
+      try {
+        return number.parse().apply(what, text);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(what + " must be auto or a whole number from " + min + " to " + max
+            + ", not '" + text + "'");
+      }
+    });
+  }
+
   static Parser<Boolean> bool() {
     return new Parser<>(Boolean.class, (what, text) -> switch (text.trim().toLowerCase(Locale.ROOT)) {
       case "true" -> true;

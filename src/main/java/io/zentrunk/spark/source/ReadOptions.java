@@ -9,6 +9,7 @@ import static io.zentrunk.spark.source.ReadOption.authId;
 import static io.zentrunk.spark.source.ReadOption.bool;
 import static io.zentrunk.spark.source.ReadOption.digits;
 import static io.zentrunk.spark.source.ReadOption.integer;
+import static io.zentrunk.spark.source.ReadOption.integerOrAuto;
 import static io.zentrunk.spark.source.ReadOption.oneOf;
 import static io.zentrunk.spark.source.ReadOption.text;
 import static io.zentrunk.spark.source.ReadOption.time;
@@ -64,9 +65,10 @@ public final class ReadOptions {
       integer(0, Integer.MAX_VALUE), "API filter: billed seconds equal to; also bill_duration__gt, __gte, __lt, __lte");
   // Tuning
   public static final ReadOption<Integer> REQUEST_BUDGET = ReadOption.of("request_budget", ClientConfig.DEFAULT_BUDGET_REQUESTS,
-      integer(1, 1_000_000),
+      integerOrAuto(1, 1_000_000, ClientConfig.AUTO_BUDGET),
       "requests per budget window for this account, shared by every read of the application (on a cluster the executors "
-          + "lease them from the driver); the account allows 300 per 5 s in all");
+          + "lease them from the driver); the account allows 300 per 5 s in all. auto: start at 250 and find the "
+          + "account's limit by probing (raise while no 429, back off on 429), for an account nothing else uses");
   public static final ReadOption<Integer> BUDGET_WINDOW_MS = ReadOption.of("budget_window_ms", ClientConfig.DEFAULT_BUDGET_WINDOW_MS,
       integer(100, 3_600_000), "the budget's sliding window");
   // One partition makes about concurrency / latency requests per second, and reads of fewer

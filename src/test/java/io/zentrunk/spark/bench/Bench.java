@@ -46,7 +46,7 @@ public final class Bench {
   static final double TAIL_SLACK = 0.10;
 
   static final List<Scenario> SCENARIOS = List.of(new RateCeiling(), new NaiveLoop(), new StaticSlicing(), new Decoding(),
-      new Unlimited(), new CountLimit(), new ScaleModel(), new GroupCounts());
+      new Unlimited(), new CountLimit(), new ScaleModel(), new GroupCounts(), new ReportDuty(), new AutoBudget());
 
   private Bench() {}
 
@@ -222,14 +222,17 @@ public final class Bench {
           .append(f.status()).append(" |\n");
     }
     if (scale != null && !scale.rows.isEmpty()) {
-      sb.append(String.format(Locale.ROOT, "%nScale model (%s efficiency %.3f): time to read at the default limit "
-          + "(300/5 s, budget 250/5 s) and at a raised limit (3,000/5 s, budget 2,500/5 s, 8 task slots).%n%n",
+      sb.append(String.format(Locale.ROOT, "%nScale model (%s efficiency %.3f%s): time to read at the default limit "
+          + "(300/5 s, budget 250/5 s), at a raised limit (3,000/5 s, budget 2,500/5 s, 8 task slots) and with "
+          + "request_budget=auto alone on a default account (its measured rate).%n%n",
           ctx.measured.getOrDefault("scale.assumed", 1.0) > 0 ? "assumed" : "measured",
-          ctx.measured.getOrDefault("scale.efficiency", 1.0)));
-      sb.append("| job | calls/day | CDRs | default limit | raised limit |\n|---|---:|---:|---:|---:|\n");
+          ctx.measured.getOrDefault("scale.efficiency", 1.0),
+          ctx.measured.getOrDefault("scale.fromDuty", 0.0) > 0 ? ", the report job's duty" : ""));
+      sb.append("| job | calls/day | CDRs | default limit | raised limit | auto, default limit |\n|---|---:|---:|---:|---:|---:|\n");
       for (ScaleModel.Row r : scale.rows) {
-        sb.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %s |%n", r.job(), r.callsPerDay(), r.cdrs(),
-            ScaleModel.duration(r.defaultSeconds()), ScaleModel.duration(r.raisedSeconds())));
+        sb.append(String.format(Locale.ROOT, "| %s | %,d | %,d | %s | %s | %s |%n", r.job(), r.callsPerDay(), r.cdrs(),
+            ScaleModel.duration(r.defaultSeconds()), ScaleModel.duration(r.raisedSeconds()),
+            ScaleModel.duration(r.autoSeconds())));
       }
     }
     return sb.toString();

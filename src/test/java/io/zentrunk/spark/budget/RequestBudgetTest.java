@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import io.zentrunk.spark.client.ClientConfig;
 import org.junit.jupiter.api.Test;
 
 class RequestBudgetTest {
@@ -50,6 +52,35 @@ class RequestBudgetTest {
     void advanceMillis(long ms) {
       nanos += ms * 1_000_000L;
     }
+  }
+
+  @Test
+  void autoIsTheAdaptiveBudgetSharedPerAccount() {
+    RequestBudget a = RequestBudget.shared("http://127.0.0.1:1", "MAAUTO", ClientConfig.AUTO_BUDGET, 5000);
+    assertThat(a).isSameAs(RequestBudget.shared("http://127.0.0.1:1", "MAAUTO", ClientConfig.AUTO_BUDGET, 5000));
+    assertThat(a).isNotSameAs(RequestBudget.shared("http://127.0.0.1:1", "MAAUTO", 250, 5000));
+    assertThat(a.effective()).as("starts at the default").isEqualTo(250);
+    a.onThrottled(-1); // nothing got through in the last window: at most halved, then 3% below
+    assertThat(a.effective()).isEqualTo(121);
+  }
+
+  @Test
+  void anAdaptiveLimitAboveTheStartHoldsMoreRequestsInItsWindow() throws Exception {
+    AtomicLong clock = new AtomicLong();
+    AdaptiveLimit limit = new AdaptiveLimit(250, 60_000_000_000L, clock::get);
+    RequestBudget budget = new RequestBudget(250, 60_000, limit);
+    limit.saturated();
+    for (int i = 0; i < 600; i++) {
+      budget.onSuccess(); // slow start: +0.1 a success
+    }
+    assertThat(budget.effective()).isEqualTo(310);
+    for (int i = 0; i < 300; i++) {
+      clock.addAndGet(1_000_000_000L); // the pace's credit: 250 a minute, so 4 a second
+      assertThat(budget.tryAcquire(0)).as("request %d", i).isTrue();
+      budget.release();
+    }
+    assertThat(budget.endedInWindow()).as("the log grew past its first 250 slots").isEqualTo(300);
+    assertThat(budget.inFlight()).isZero();
   }
 
   @Test

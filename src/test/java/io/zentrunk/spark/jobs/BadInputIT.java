@@ -72,7 +72,7 @@ class BadInputIT {
             "--output", "DIR/out2", url, "API", "--source-option", "auth_id=")),
         Arguments.of("source option unknown", "Unknown option 'budget'", List.of("report", "--start", "2026-10-30", "--end", "2026-10-31",
             "--output", "DIR/out3", url, "API", "--source-option", "budget=5")),
-        Arguments.of("source option out of range", "Option 'request_budget' must be from 1", List.of("report", "--start", "2026-10-30",
+        Arguments.of("source option out of range", "Option 'request_budget' must be auto or a whole number from 1", List.of("report", "--start", "2026-10-30",
             "--end", "2026-10-31", "--output", "DIR/out4", url, "API", "--source-option", "request_budget=0")),
         Arguments.of("token on the command line", "--source-option auth_token is not allowed", List.of("report", "--start", "2026-10-30",
             "--end", "2026-10-31", "--output", "DIR/out5", url, "API", "--source-option", "auth_token=abc")),

@@ -38,8 +38,8 @@ class ReadConfTest {
         Arguments.of("bill_duration__between", "1", "Unknown option 'bill_duration__between'"),
         Arguments.of("from_number", "+1-202", "Option 'from_number' must be a phone number or prefix"),
         Arguments.of("to_number", "", "Option 'to_number' must be a phone number or prefix"),
-        Arguments.of("request_budget", "0", "Option 'request_budget' must be from 1"),
-        Arguments.of("request_budget", "lots", "Option 'request_budget' must be a whole number"),
+        Arguments.of("request_budget", "0", "Option 'request_budget' must be auto or a whole number from 1 to 1000000, not '0'"),
+        Arguments.of("request_budget", "lots", "Option 'request_budget' must be auto or a whole number from 1 to 1000000, not 'lots'"),
         Arguments.of("concurrency", "-4", "Option 'concurrency' must be from 1"),
         Arguments.of("partition_records", "5", "Option 'partition_records' must be from 20"),
         Arguments.of("max_retries", "1000", "Option 'max_retries' must be from 0 to 100"),
@@ -64,6 +64,17 @@ class ReadConfTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining(message)
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n").doesNotContain("s3cr3t"));
+  }
+
+  @Test
+  void requestBudgetAutoIsTheAdaptiveBudget() {
+    Map<String, String> o = base();
+    o.put("request_budget", " AUTO ");
+    ReadConf c = ReadConf.parse(o, NO_ENV);
+    assertThat(c.client.budgetRequests()).isEqualTo(io.zentrunk.spark.client.ClientConfig.AUTO_BUDGET);
+    assertThat(c.client.toString()).contains("budget=auto/5000ms");
+    o.put("request_budget", "300");
+    assertThat(ReadConf.parse(o, NO_ENV).client.budgetRequests()).isEqualTo(300);
   }
 
   @Test

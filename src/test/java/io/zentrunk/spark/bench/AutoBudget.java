@@ -1,0 +1,191 @@
+package io.zentrunk.spark.bench;
+
+import io.zentrunk.spark.bench.Figure.Target;
+import io.zentrunk.spark.client.ApiTime;
+import io.zentrunk.spark.client.CdrQuery;
+import io.zentrunk.spark.emulator.EmulatorStats;
+import io.zentrunk.spark.emulator.ZentrunkEmulator;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Scenario "auto": {@code request_budget=auto} against the account of {@link RateCeiling} (300 requests per 5 s,
+ * the emulator's sliding window; a refused request uses none of it; latency 100 +- 30 ms): one read alone on the
+ * account, then one read beside another client that sends 20 list requests a second (one every 50 ms, whatever
+ * their answers, from 5 s before the read until it ends). Achieved rate = this read's admitted list requests /
+ * the time from its first request to its last, both from the emulator's counters (the other client's requests
+ * are counted by the other client and taken away). Skipped by {@code --quick}: the figures need a minute of
+ * steady state.
+ */
+final class AutoBudget implements Scenario {
+
+  static final int OTHER_PER_SECOND = 20;
+
+  @Override
+  public String name() {
+    return "auto";
+  }
+
+  @Override
+  public String title() {
+    return "request_budget=auto: rate and 429s alone on the account (300/5 s) and beside a client taking 20 req/s";
+  }
+
+  /** What one read measured: its requests, 429s and span, and the other client's. */
+  record Run(long records, long requests, long throttled, long spanNanos, long otherSent, long otherThrottled,
+      double finalLimit) {
+    long admitted() {
+      return requests - throttled;
+    }
+
+    double rate() {
+      return spanNanos <= 0 ? Double.NaN : (admitted() - 1) / (spanNanos / 1e9);
+    }
+  }
+
+  @Override
+  public void run(BenchContext ctx) throws Exception {
+    if (ctx.quick) {
+      ctx.out.println("  skipped in quick mode: the figures need a minute of steady state (jobs/bench auto)");
+      return;
+    }
+    double limitRate = RateCeiling.LIMIT / (double) RateCeiling.WINDOW.toSeconds();
+    Run alone = read(ctx, 72_000, false);
+    report(ctx, "auto alone", alone, limitRate, "limit (300/5 s)", 0.005);
+    Run beside = read(ctx, 48_000, true);
+    double left = limitRate - OTHER_PER_SECOND;
+    report(ctx, "auto+other", beside, left, "what is left (200/5 s)", 0.01);
+    double otherShare = beside.otherThrottled() / (double) Math.max(1, beside.otherSent());
+    ctx.add(Figure.info("auto+other", "other client's requests answered 429", otherShare, "",
+        beside.otherThrottled() + " of " + beside.otherSent() + " (it does not retry: what the probing costs it)"));
+  }
+
+  private static void report(BenchContext ctx, String sc, Run r, double rate, String of, double maxShare) {
+    ctx.out.printf("  %s: read %,d CDRs: %,d list requests (%,d answered 429) in %.2f s first-to-last; limit at the end "
+        + "%.1f per 5 s; other client: %,d sent, %,d answered 429%n", sc, r.records(), r.requests(), r.throttled(),
+        r.spanNanos() / 1e9, r.finalLimit(), r.otherSent(), r.otherThrottled());
+    ctx.add(new Figure(sc, "achieved rate / " + of, r.rate() / rate, "",
+        Target.atLeast(sc.equals("auto alone") ? 0.95 : 0.90, 0, sc.equals("auto alone") ? ">= 0.95" : ">= 0.90"),
+        String.format("%.1f req/s admitted between first and last request (emulator), %d requests", r.rate(), r.admitted())));
+    double share = r.throttled() / (double) r.requests();
+    ctx.add(new Figure(sc, "share of requests answered 429", share, "", Target.atMost(maxShare, 0, "<= " + maxShare),
+        r.throttled() + " of " + r.requests()));
+    ctx.measured.put(sc + ".rps", r.rate());
+    ctx.measured.put(sc + ".share429", share);
+  }
+
+  static Run read(BenchContext ctx, long records, boolean other) throws Exception {
+    try (ZentrunkEmulator api = BenchContext.emulator(RateCeiling.account())) {
+      Instant from = BenchContext.startFor(api, RateCeiling.END, records);
+      long n = api.groundTruthCount(from, RateCeiling.END);
+      Map<String, String> o = BenchContext.options(api, from, RateCeiling.END);
+      o.put("request_budget", "auto");
+      // a fresh account: no earlier read's adaptive budget in this JVM (the budget is shared per URL and account)
+      AtomicLong otherSent = new AtomicLong();
+      AtomicLong otherThrottled = new AtomicLong();
+      ScheduledExecutorService otherClient = null;
+      if (other) {
+        otherClient = startOtherClient(api, otherSent, otherThrottled);
+        Thread.sleep(5_000); // the account's window holds the other client's 100 requests before the read starts
+      }
+      api.resetStats();
+      long otherBase = otherSent.get();
+      long otherThrottledBase = otherThrottled.get();
+      OwnTimeline timeline = new OwnTimeline(api, otherSent, otherBase);
+      try {
+        BenchContext.materialize(ctx.read(o));
+      } finally {
+        timeline.close();
+        if (otherClient != null) {
+          otherClient.shutdownNow();
+          otherClient.awaitTermination(10, TimeUnit.SECONDS);
+        }
+      }
+      EmulatorStats s = api.stats();
+      long otherN = otherSent.get() - otherBase;
+      long otherT = otherThrottled.get() - otherThrottledBase;
+      double limit = io.zentrunk.spark.budget.RequestBudget.shared(api.baseUrl(), api.config().authId(),
+          io.zentrunk.spark.client.ClientConfig.AUTO_BUDGET, RateCeiling.WINDOW.toMillis()).effective();
+      return new Run(n, s.listRequests() - otherN, s.rateLimited() - otherT, timeline.spanNanos(), otherN, otherT, limit);
+    }
+  }
+
+  /** Another client of the account: one list request every 50 ms, sent without waiting for the answers. */
+  private static ScheduledExecutorService startOtherClient(ZentrunkEmulator api, AtomicLong sent, AtomicLong throttled) {
+    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    Instant to = BenchContext.NOW.minus(Duration.ofDays(30));
+    CdrQuery q = new CdrQuery(ApiTime.toMicros(to.minus(Duration.ofHours(1))), ApiTime.toMicros(to), Map.of());
+    URI uri = URI.create(api.baseUrl() + "/v1/Account/" + api.config().authId() + "/Zentrunk/Call/?" + q.queryString(0, 20));
+    String auth = "Basic " + Base64.getEncoder().encodeToString(
+        (api.config().authId() + ":" + api.config().authToken()).getBytes(StandardCharsets.UTF_8));
+    ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "bench-other-client");
+      t.setDaemon(true);
+      return t;
+    });
+    s.scheduleAtFixedRate(() -> {
+      sent.incrementAndGet();
+      http.sendAsync(HttpRequest.newBuilder(uri).header("Authorization", auth).GET().build(),
+          HttpResponse.BodyHandlers.discarding()).thenAccept(r -> {
+            if (r.statusCode() == 429) {
+              throttled.incrementAndGet();
+            }
+          });
+    }, 0, 1000 / OTHER_PER_SECOND, TimeUnit.MILLISECONDS);
+    return s;
+  }
+
+  /**
+   * Like {@link RequestTimeline}, for this read's requests only: the emulator's list requests less those the other
+   * client has sent, polled every 2 ms; a rise above the highest value seen is a request of the read.
+   */
+  static final class OwnTimeline implements AutoCloseable {
+    private final Thread poller;
+    private volatile boolean stop;
+    private volatile long first = -1;
+    private volatile long last = -1;
+
+    OwnTimeline(ZentrunkEmulator api, AtomicLong otherSent, long otherBase) {
+      poller = new Thread(() -> {
+        long max = 0;
+        while (!stop) {
+          long n = api.stats().listRequests() - (otherSent.get() - otherBase);
+          long now = System.nanoTime();
+          if (n > max) {
+            if (first < 0) {
+              first = now;
+            }
+            last = now;
+            max = n;
+          }
+          LockSupport.parkNanos(2_000_000L);
+        }
+      }, "bench-own-timeline");
+      poller.setDaemon(true);
+      poller.start();
+    }
+
+    long spanNanos() {
+      return first < 0 ? 0 : last - first;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      LockSupport.parkNanos(10_000_000L);
+      stop = true;
+      poller.join();
+    }
+  }
+}
