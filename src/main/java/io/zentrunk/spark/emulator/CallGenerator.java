@@ -41,6 +41,7 @@ final class CallGenerator {
   private final EmulatorConfig.Burst burst;
   private final EmulatorConfig.BusyHour busy;
   private final long burstFirstMinute;
+  private final WangiriInjection wangiri;
 
   CallGenerator(EmulatorConfig cfg) {
     this.seed = cfg.seed();
@@ -51,6 +52,7 @@ final class CallGenerator {
     this.burst = cfg.burst();
     this.busy = cfg.busyHour();
     this.burstFirstMinute = burst == null ? 0 : burst.day().toEpochDay() * 1440 + BURST_FIRST_MINUTE_OF_DAY;
+    this.wangiri = cfg.wangiri() == null ? null : new WangiriInjection(cfg.seed(), cfg.wangiri());
     SplittableRandom r = Seeds.rng(seed, -1, 7);
     for (int i = 0; i < 3; i++) {
       StringBuilder sb = new StringBuilder();
@@ -97,7 +99,12 @@ final class CallGenerator {
 
   /** Number of calls ending in epoch minute {@code m} (deterministic, cheap): the account's and any injected. */
   int count(long m) {
-    return baseCount(m) + burstCount(m) + busyCount(m);
+    return baseCount(m) + burstCount(m) + busyCount(m) + wangiriCount(m);
+  }
+
+  /** The injected Wangiri campaign's calls ending in minute m (after the burst's and the busy hour's). */
+  int wangiriCount(long m) {
+    return wangiri == null ? 0 : wangiri.count(m);
   }
 
   static final int BURST_FIRST_MINUTE_OF_DAY = 60;
@@ -154,7 +161,7 @@ final class CallGenerator {
    */
   MinuteBucket generate(long m) {
     int base = baseCount(m);
-    int extra = burstCount(m) + busyCount(m);
+    int extra = burstCount(m) + busyCount(m) + wangiriCount(m);
     int n = base + extra;
     SplittableRandom r = Seeds.rng(seed, m, 2);
     long first = m * 60;
@@ -183,7 +190,9 @@ final class CallGenerator {
       int[] busySec = {x.nextInt(60), x.nextInt(60), x.nextInt(60)};
       for (int i = base; i < n; i++) {
         boolean injectedBurst = i - base < burstCalls;
-        end[i] = first + (injectedBurst || x.nextDouble() < 0.2 ? x.nextInt(60) : busySec[x.nextInt(3)]);
+        // Wangiri calls come last: the draws of the burst's and the busy hour's calls stay as without them
+        boolean spread = injectedBurst || i - base >= burstCalls + busyCount(m);
+        end[i] = first + (spread || x.nextDouble() < 0.2 ? x.nextInt(60) : busySec[x.nextInt(3)]);
         java.util.UUID u = CallUuids.encode(seed, m, i, x.nextLong());
         hi[i] = u.getMostSignificantBits();
         lo[i] = u.getLeastSignificantBits();
@@ -226,9 +235,13 @@ final class CallGenerator {
   EmulatedCall call(long m, int ordinal, long endSec, long uuidHi, long uuidLo) {
     SplittableRandom r = Seeds.rng(seed, (m << 24) | ordinal, 3);
     String uuid = new java.util.UUID(uuidHi, uuidLo).toString();
-    if (burst != null || busy != null) {
+    if (burst != null || busy != null || wangiri != null) {
       int base = baseCount(m);
       if (ordinal >= base) {
+        int k = ordinal - base - burstCount(m) - busyCount(m);
+        if (k >= 0) {
+          return wangiri.call(r, m, k, uuid, endSec, trunkDomains, trunkIds);
+        }
         return ordinal - base < burstCount(m) ? burstCall(r, uuid, endSec) : rejectedCall(r, uuid, endSec);
       }
     }

@@ -108,6 +108,22 @@ public final class EmulatorCommand implements Callable<Integer> {
       description = "Rejected attempts in the busy hour of each day; default ${DEFAULT-VALUE}.")
   int busyCalls;
 
+  @Option(names = "--wangiri-day", paramLabel = "YYYY-MM-DD",
+      description = "Inject a Wangiri campaign: one-ring inbound calls from --wangiri-prefix ending 18:00-19:00 UTC that day, callbacks 20:00-22:00.")
+  String wangiriDay;
+
+  @Option(names = "--wangiri-prefix", defaultValue = EmulatorConfig.Wangiri.DEFAULT_PREFIX,
+      description = "Calling prefix of the campaign (+ and digits from a dial code); default ${DEFAULT-VALUE}.")
+  String wangiriPrefix;
+
+  @Option(names = "--wangiri-calls", defaultValue = "" + EmulatorConfig.Wangiri.DEFAULT_CALLS,
+      description = "One-ring calls of the campaign; default ${DEFAULT-VALUE}.")
+  int wangiriCalls;
+
+  @Option(names = "--wangiri-callbacks", defaultValue = "" + EmulatorConfig.Wangiri.DEFAULT_CALLBACKS,
+      description = "Outbound callbacks to the campaign's numbers; default ${DEFAULT-VALUE}.")
+  int wangiriCallbacks;
+
   private ParameterException bad(String option, String message) {
     return new ParameterException(spec.commandLine(), option + ": " + message);
   }
@@ -186,6 +202,17 @@ public final class EmulatorCommand implements Callable<Integer> {
         throw bad("--burst-day", "expected YYYY-MM-DD, got \"" + burstDay + "\"");
       } catch (IllegalArgumentException e) {
         throw bad(e.getMessage().startsWith("burst country") ? "--burst-country" : "--burst-calls", e.getMessage());
+      }
+    }
+    if (wangiriDay != null) {
+      try {
+        b.wangiri(java.time.LocalDate.parse(wangiriDay), wangiriPrefix, wangiriCalls, wangiriCallbacks);
+      } catch (java.time.format.DateTimeParseException e) {
+        throw bad("--wangiri-day", "expected YYYY-MM-DD, got \"" + wangiriDay + "\"");
+      } catch (IllegalArgumentException e) {
+        String m = e.getMessage();
+        throw bad(m.startsWith("wangiri prefix") ? "--wangiri-prefix" : m.startsWith("wangiri calls") ? "--wangiri-calls"
+            : "--wangiri-callbacks", m);
       }
     }
     if (busyHour != null) {

@@ -21,6 +21,7 @@ import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.when;
 
+import io.zentrunk.spark.source.CdrColumns;
 import java.io.Serializable;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -42,7 +43,7 @@ import org.apache.spark.sql.types.DataTypes;
  */
 public final class TrunkSizing {
 
-  public static final String TRUNK_ID = "trunk_id";
+  public static final String TRUNK_ID = CdrColumns.TRUNK_ID;
   public static final String HOUR_START = Reports.HOUR_START;
   public static final String OFFERED_SECONDS = "offered_seconds";
   public static final String ERLANGS = "erlangs";
