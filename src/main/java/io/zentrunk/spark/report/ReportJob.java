@@ -33,6 +33,11 @@ public final class ReportJob {
   public static final String KPIS = "kpis";
   public static final String CAPACITY = "capacity";
   public static final String FRAUD_SIGNALS = "fraud_signals";
+  public static final String TRUNK_HOURS = "trunk_hours";
+  public static final String TRUNK_SIZING = "trunk_sizing";
+  public static final String WANGIRI_SIGNALS = "wangiri_signals";
+  /** Where the data came from ({@link ReportSource#json}), beside the datasets. */
+  public static final String SOURCE_FILE = "_source.json";
 
   private ReportJob() {}
 
@@ -68,9 +73,17 @@ public final class ReportJob {
     run(spark, in, outputPath, System.out);
   }
 
-  /** Writes the six reports of {@code in}, printing the summary to {@code out}; returns it too. */
-  @SuppressWarnings("try") // the resource is the scope of the session confs
+  /** Writes the reports of {@code in} with every option's default, its source not stated. */
   public static String run(SparkSession spark, Input in, String outputPath, PrintStream out) {
+    return run(spark, in, ReportSettings.defaults(in), outputPath, out);
+  }
+
+  /**
+   * Writes the reports of {@code in}, {@code _source.json} and the page, printing the summary (its first line
+   * says where the data came from) to {@code out}; returns it too.
+   */
+  @SuppressWarnings("try") // the resource is the scope of the session confs
+  public static String run(SparkSession spark, Input in, ReportSettings settings, String outputPath, PrintStream out) {
     // five aggregations and the fraud days over one input: read the source (an API or the lake) once
     Dataset<Row> input = in.window().persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -91,16 +104,26 @@ public final class ReportJob {
       reports.put(KPIS, kpis);
       reports.put(CAPACITY, capacity);
       reports.put(FRAUD_SIGNALS, fraud);
+      reports.put(TRUNK_HOURS, TrunkSizing.trunkHours(input, in.start(), in.end()));
+      reports.put(WANGIRI_SIGNALS, Wangiri.signals(input, settings.wangiri()));
       try (SessionConf ignored = SessionConf.set(spark, s3a ? S3aSettings.SESSION : Map.of())) {
         for (Map.Entry<String, Dataset<Row>> e : reports.entrySet()) {
-          e.getValue().write().options(s3a ? S3aSettings.REPORT_WRITE : Map.of()).mode(SaveMode.Overwrite)
-              .parquet(base + "/" + e.getKey());
+          write(e.getValue(), base + "/" + e.getKey(), s3a);
         }
+        // the sizing reads the written per-trunk hours back: one small row per trunk and hour, the sweep is not
+        // computed twice
+        write(TrunkSizing.sizing(spark.read().parquet(base + "/" + TRUNK_HOURS), settings.limits()),
+            base + "/" + TRUNK_SIZING, s3a);
+        ReportFiles.write(spark, base + "/" + SOURCE_FILE, settings.source().json());
         // the new parts of the summary read the written reports back: small files, and the sweep and the fraud
         // days are not computed twice
-        summary = Reports.summary(causes, countries, attestation)
+        summary = settings.source().line() + "\n"
+            + Reports.summary(causes, countries, attestation)
             + Reports.operationsSummary(spark.read().parquet(base + "/" + KPIS),
-                spark.read().parquet(base + "/" + CAPACITY), spark.read().parquet(base + "/" + FRAUD_SIGNALS));
+                spark.read().parquet(base + "/" + CAPACITY), spark.read().parquet(base + "/" + FRAUD_SIGNALS))
+            + TrunkSizing.summary(spark.read().parquet(base + "/" + TRUNK_SIZING))
+            + Wangiri.summary(spark.read().parquet(base + "/" + WANGIRI_SIGNALS));
+        ReportPage.write(spark, base, settings);
       }
       out.print(summary);
       out.flush();
@@ -108,6 +131,10 @@ public final class ReportJob {
     } finally {
       input.unpersist();
     }
+  }
+
+  private static void write(Dataset<Row> report, String path, boolean s3a) {
+    report.write().options(s3a ? S3aSettings.REPORT_WRITE : Map.of()).mode(SaveMode.Overwrite).parquet(path);
   }
 
   /** The instant the baseline read starts: {@code days} whole UTC days before the day of {@code start}. */
