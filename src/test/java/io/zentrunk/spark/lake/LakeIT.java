@@ -310,7 +310,8 @@ class LakeIT {
           .containsExactlyInAnyOrderElementsOf(TestSpark.lines(Reports.countries(expected)));
       assertThat(TestSpark.lines(spark.read().parquet(out + "/attestation")))
           .containsExactlyInAnyOrderElementsOf(TestSpark.lines(Reports.attestation(expected)));
-      assertThat(summary.toString(StandardCharsets.UTF_8)).startsWith("Calls: 3\n");
+      assertThat(summary.toString(StandardCharsets.UTF_8)).startsWith("Source: CDRs given by the caller (source not stated); ")
+          .contains("\nCalls: 3\n");
     }
   }
 }
