@@ -211,4 +211,14 @@ final class CallDetails {
     }
     return new String(c);
   }
+
+  /** The account's three trunk domains, by region (injected traffic uses them too). */
+  String[] trunkDomains() {
+    return trunkDomains;
+  }
+
+  /** The trunk ids of {@link #trunkDomains()}, in the same order. */
+  String[] trunkIds() {
+    return trunkIds;
+  }
 }

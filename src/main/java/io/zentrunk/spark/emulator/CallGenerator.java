@@ -25,6 +25,7 @@ final class CallGenerator {
   private final EmulatorConfig.BusyHour busy;
   private final long burstFirstMinute;
   private final CallDetails details;
+  private final WangiriInjection wangiri;
 
   CallGenerator(EmulatorConfig cfg) {
     this.seed = cfg.seed();
@@ -35,6 +36,7 @@ final class CallGenerator {
     this.busy = cfg.busyHour();
     this.burstFirstMinute = burst == null ? 0 : burst.day().toEpochDay() * 1440 + BURST_FIRST_MINUTE_OF_DAY;
     this.details = new CallDetails(seed, cfg.unlistedCodeShare(), burst);
+    this.wangiri = cfg.wangiri() == null ? null : new WangiriInjection(cfg.seed(), cfg.wangiri());
   }
 
   /** Expected number of calls ending in epoch minute {@code m}. */
@@ -44,7 +46,12 @@ final class CallGenerator {
 
   /** Number of calls ending in epoch minute {@code m} (deterministic, cheap): the account's and any injected. */
   int count(long m) {
-    return baseCount(m) + burstCount(m) + busyCount(m);
+    return baseCount(m) + burstCount(m) + busyCount(m) + wangiriCount(m);
+  }
+
+  /** The injected Wangiri campaign's calls ending in minute m (after the burst's and the busy hour's). */
+  int wangiriCount(long m) {
+    return wangiri == null ? 0 : wangiri.count(m);
   }
 
   /** The burst's calls ending in minute m: its calls spread evenly over its minutes, exactly {@code calls} in all. */
@@ -98,7 +105,7 @@ final class CallGenerator {
    */
   MinuteBucket generate(long m) {
     int base = baseCount(m);
-    int n = base + burstCount(m) + busyCount(m);
+    int n = base + burstCount(m) + busyCount(m) + wangiriCount(m);
     long[] end = new long[n];
     long[] hi = new long[n];
     long[] lo = new long[n];
@@ -130,7 +137,7 @@ final class CallGenerator {
     }
   }
 
-  /** Calls base..n-1 of minute m: the burst's, then the busy hour's (never late). */
+  /** Calls base..n-1 of minute m: the burst's, then the busy hour's, then the Wangiri campaign's (never late). */
   private void drawInjectedCalls(long m, int base, long[] end, long[] hi, long[] lo) {
     // injected calls come from their own stream: the account's own calls stay exactly what they are without them
     SplittableRandom x = Seeds.rng(seed, m, 4);
@@ -139,7 +146,9 @@ final class CallGenerator {
     int[] busySec = {x.nextInt(60), x.nextInt(60), x.nextInt(60)};
     for (int i = base; i < end.length; i++) {
       boolean injectedBurst = i - base < burstCalls;
-      end[i] = first + (injectedBurst || x.nextDouble() < 0.2 ? x.nextInt(60) : busySec[x.nextInt(3)]);
+      // Wangiri calls come last: the draws of the burst's and the busy hour's calls stay as without them
+      boolean spread = injectedBurst || i - base >= burstCalls + busyCount(m);
+      end[i] = first + (spread || x.nextDouble() < 0.2 ? x.nextInt(60) : busySec[x.nextInt(3)]);
       java.util.UUID u = CallUuids.encode(seed, m, i, x.nextLong());
       hi[i] = u.getMostSignificantBits();
       lo[i] = u.getLeastSignificantBits();
@@ -150,9 +159,13 @@ final class CallGenerator {
   EmulatedCall call(long m, int ordinal, long endSec, long uuidHi, long uuidLo) {
     SplittableRandom r = Seeds.rng(seed, (m << 24) | ordinal, 3);
     String uuid = new java.util.UUID(uuidHi, uuidLo).toString();
-    if (burst != null || busy != null) {
+    if (burst != null || busy != null || wangiri != null) {
       int base = baseCount(m);
       if (ordinal >= base) {
+        int k = ordinal - base - burstCount(m) - busyCount(m);
+        if (k >= 0) {
+          return wangiri.call(r, m, k, uuid, endSec, details.trunkDomains(), details.trunkIds());
+        }
         return ordinal - base < burstCount(m)
             ? details.burstCall(r, uuid, endSec) : details.rejectedCall(r, uuid, endSec);
       }

@@ -34,7 +34,8 @@ public record EmulatorConfig(
     double unlistedCodeShare,
     long cachedCalls,
     Burst burst,
-    BusyHour busyHour) {
+    BusyHour busyHour,
+    Wangiri wangiri) {
 
   /**
    * A toll-fraud (IRSF) burst: {@code calls} extra outbound calls from US numbers to {@code country}, answered
@@ -73,6 +74,50 @@ public record EmulatorConfig(
       if (calls < 1 || calls > 1_000_000) {
         throw new IllegalArgumentException("busy hour calls must be in [1,1000000], got " + calls);
       }
+    }
+  }
+
+  /**
+   * A Wangiri (one-ring callback fraud) campaign on {@code day}: {@code calls} inbound calls from numbers starting
+   * with {@code prefix} (a "+" and digits that begin with the dial code of one of the account's or premium
+   * countries; filled up with random digits to that country's length), unanswered, ringing 1-4 s, to random numbers
+   * of the account, ending 18:00-19:00 UTC; and {@code callbacks} answered outbound calls to some of those numbers
+   * (1 to 10 minutes, at the country's outbound rate) ending 20:00-22:00 UTC.
+   */
+  public record Wangiri(LocalDate day, String prefix, int calls, int callbacks) {
+    public static final String DEFAULT_PREFIX = "+535550";
+    public static final int DEFAULT_CALLS = 200;
+    public static final int DEFAULT_CALLBACKS = 5;
+
+    public Wangiri {
+      Objects.requireNonNull(day, "day");
+      Objects.requireNonNull(prefix, "prefix");
+      Countries.Country c = country(prefix);
+      if (c == null || prefix.length() > 1 + c.dialCode().length() + c.nationalDigits()) {
+        throw new IllegalArgumentException("wangiri prefix must be + and digits starting with a dial code of "
+            + Countries.isoCodes() + ", not longer than that country's numbers, got " + prefix);
+      }
+      if (calls < 1 || calls > 100_000) {
+        throw new IllegalArgumentException("wangiri calls must be in [1,100000], got " + calls);
+      }
+      if (callbacks < 0 || callbacks > calls) {
+        throw new IllegalArgumentException("wangiri callbacks must be in [0,calls], got " + callbacks);
+      }
+    }
+
+    /** The country whose dial code begins {@code prefix} ("+" and digits), or null. */
+    static Countries.Country country(String prefix) {
+      if (prefix == null || !prefix.matches("\\+[0-9]+")) {
+        return null;
+      }
+      for (String iso : Countries.isoCodes()) {
+        Countries.Country c = Countries.byIso(iso);
+        // +1 is shared by US and CA: the first listed (US) stands for it
+        if (prefix.startsWith("+" + c.dialCode())) {
+          return c;
+        }
+      }
+      return null;
     }
   }
 
@@ -149,6 +194,7 @@ public record EmulatorConfig(
     private long cachedCalls = 60_000;
     private Burst burst;
     private BusyHour busyHour;
+    private Wangiri wangiri;
 
     private Builder() {}
 
@@ -276,11 +322,17 @@ public record EmulatorConfig(
       return this;
     }
 
+    /** Injects a Wangiri campaign (see {@link Wangiri}); default: none. */
+    public Builder wangiri(LocalDate day, String prefix, int calls, int callbacks) {
+      this.wangiri = new Wangiri(day, prefix, calls, callbacks);
+      return this;
+    }
+
     public EmulatorConfig build() {
       return new EmulatorConfig(
           host, port, authId, authToken, seed, callsPerDay, now, lateShare, lateMaxMinutes,
           rateLimit, rateWindow, retryAfter, latencyMean, latencyJitter, faults, unlistedCodeShare, cachedCalls,
-          burst, busyHour);
+          burst, busyHour, wangiri);
     }
   }
 }

@@ -203,6 +203,22 @@ public final class EmulatorCommand implements Callable<Integer> {
         description = "Rejected attempts in the busy hour of each day; default ${DEFAULT-VALUE}.")
     int busyCalls;
 
+    @Option(names = "--wangiri-day", paramLabel = "YYYY-MM-DD",
+        description = "Inject a Wangiri campaign: one-ring inbound calls from --wangiri-prefix ending 18:00-19:00 UTC that day, callbacks 20:00-22:00.")
+    String wangiriDay;
+
+    @Option(names = "--wangiri-prefix", defaultValue = EmulatorConfig.Wangiri.DEFAULT_PREFIX,
+        description = "Calling prefix of the campaign (+ and digits from a dial code); default ${DEFAULT-VALUE}.")
+    String wangiriPrefix;
+
+    @Option(names = "--wangiri-calls", defaultValue = "" + EmulatorConfig.Wangiri.DEFAULT_CALLS,
+        description = "One-ring calls of the campaign; default ${DEFAULT-VALUE}.")
+    int wangiriCalls;
+
+    @Option(names = "--wangiri-callbacks", defaultValue = "" + EmulatorConfig.Wangiri.DEFAULT_CALLBACKS,
+        description = "Outbound callbacks to the campaign's numbers; default ${DEFAULT-VALUE}.")
+    int wangiriCallbacks;
+
     void apply(EmulatorConfig.Builder b, Checks c) {
       if (burstDay != null) {
         LocalDate day;
@@ -217,6 +233,16 @@ public final class EmulatorCommand implements Callable<Integer> {
       if (busyHour != null) {
         c.step(m -> m.startsWith("busy hour calls") ? "--busy-calls" : "--busy-hour",
             () -> b.busyHour(busyHour, busyCalls));
+      }
+      if (wangiriDay != null) {
+        LocalDate day;
+        try {
+          day = LocalDate.parse(wangiriDay);
+        } catch (DateTimeParseException e) {
+          throw c.bad("--wangiri-day", "expected YYYY-MM-DD, got \"" + wangiriDay + "\"");
+        }
+        c.step(m -> m.startsWith("wangiri prefix") ? "--wangiri-prefix" : m.startsWith("wangiri calls") ? "--wangiri-calls"
+            : "--wangiri-callbacks", () -> b.wangiri(day, wangiriPrefix, wangiriCalls, wangiriCallbacks));
       }
     }
   }

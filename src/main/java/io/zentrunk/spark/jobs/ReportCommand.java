@@ -6,7 +6,12 @@ import io.zentrunk.spark.client.ApiRules;
 import io.zentrunk.spark.client.UtcDays;
 import io.zentrunk.spark.lake.CdrLake;
 import io.zentrunk.spark.lake.Lakes;
+import io.zentrunk.spark.lake.Provenance;
 import io.zentrunk.spark.report.ReportJob;
+import io.zentrunk.spark.report.ReportSettings;
+import io.zentrunk.spark.report.ReportSource;
+import io.zentrunk.spark.report.TrunkSizing;
+import io.zentrunk.spark.report.Wangiri;
 import io.zentrunk.spark.source.CdrColumns;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -24,9 +29,11 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = {
         "Hangup causes, countries (ASR, ACD), the attestation mix, KPIs (NER, short calls, cost per minute), hourly",
-        "trunk capacity and fraud signals of the CDRs with START <= end_time < END, written as Parquet under",
-        "OUTPUT/hangup_causes, countries, attestation, kpis, capacity and fraud_signals (replaced on re-run); a",
-        "short summary goes to stdout. Fraud signals compare each day with the --fraud-baseline-days days before it,",
+        "trunk capacity, fraud signals, per-trunk hourly traffic and sizing (Erlang B) and Wangiri signals of the CDRs",
+        "with START <= end_time < END, written as Parquet under OUTPUT/hangup_causes, countries, attestation, kpis,",
+        "capacity, fraud_signals, trunk_hours, trunk_sizing and wangiri_signals (replaced on re-run), with",
+        "OUTPUT/_source.json (where the data came from) and OUTPUT/report.html (a self-contained page); a short",
+        "summary goes to stdout. Fraud signals compare each day with the --fraud-baseline-days days before it,",
         "read in addition (outbound calls only; from the API no further back than its 90 days) unless",
         "--no-fraud-baseline-read.",
         "Times are UTC: YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]' or ISO-8601."})
@@ -62,6 +69,9 @@ public final class ReportCommand extends JobCommand {
   @Option(names = "--fraud-baseline-days", paramLabel = "N", defaultValue = "7",
       description = "fraud signals: the baseline is the average day of the N days before; read in addition (default: ${DEFAULT-VALUE})")
   int fraudBaselineDays;
+
+  @picocli.CommandLine.Mixin
+  ReportSizingOptions sizing = new ReportSizingOptions();
 
   @Option(names = "--no-fraud-baseline-read",
       description = "fraud signals: read nothing before --start; judge each day against the window's own earlier days")
@@ -113,6 +123,8 @@ public final class ReportCommand extends JobCommand {
       throw new UsageException((lake != null ? "--lake" : "--table") + " is only read with --source lake");
     }
     FraudRule rule = fraudRule();
+    TrunkSizing.Limits limits = sizing.limits();
+    Wangiri.Rule wangiri = sizing.wangiri();
     Instant baselineFrom = noFraudBaselineRead ? s : ReportJob.baselineStart(s, rule.baselineDays());
     if (src.equals("lake")) {
       SparkSession spark = session("zentrunk report");
@@ -126,7 +138,8 @@ public final class ReportCommand extends JobCommand {
       // the lake holds what ingest wrote: days it does not hold count as days without calls
       ReportJob.run(spark, baselineFrom.isBefore(s)
           ? new ReportJob.Input(l.read(s, e), outbound(l.read(baselineFrom, s)), s, e, UtcDays.day(baselineFrom), rule)
-          : ReportJob.Input.windowOnly(l.read(s, e), s, e, rule), output);
+          : ReportJob.Input.windowOnly(l.read(s, e), s, e, rule),
+          new ReportSettings(limits, wangiri, ReportSource.lake(table != null ? table : lake, s, e)), output, System.out);
       return;
     }
     SparkSession spark = session("zentrunk report");
@@ -148,7 +161,9 @@ public final class ReportCommand extends JobCommand {
               UtcDays.day(from), rule)
           : ReportJob.Input.windowOnly(cdrs, s, e, rule);
       try (ReadProgressListener progress = new ReadProgressListener(spark, ProgressLines.stderr("report"), 10)) {
-        ReportJob.run(spark, in, output);
+        Provenance p = Provenance.of(sourceOptions(api), System.getenv(), api.emulated());
+        ReportSource where = api.emulated() ? ReportSource.builtInEmulator(s, e) : ReportSource.api(p.authId(), p.apiHost(), s, e);
+        ReportJob.run(spark, in, new ReportSettings(limits, wangiri, where), output, System.out);
       }
     }
   }

@@ -32,6 +32,11 @@ public final class ReportJob {
   public static final String KPIS = "kpis";
   public static final String CAPACITY = "capacity";
   public static final String FRAUD_SIGNALS = "fraud_signals";
+  public static final String TRUNK_HOURS = "trunk_hours";
+  public static final String TRUNK_SIZING = "trunk_sizing";
+  public static final String WANGIRI_SIGNALS = "wangiri_signals";
+  /** Where the data came from ({@link ReportSource#json}), beside the datasets. */
+  public static final String SOURCE_FILE = "_source.json";
 
   private ReportJob() {}
 
@@ -67,28 +72,44 @@ public final class ReportJob {
     run(spark, in, outputPath, System.out);
   }
 
-  /** Writes the six reports of {@code in}, printing the summary to {@code out}; returns it too. */
-  @SuppressWarnings("try") // the resource is the scope of the session confs
+  /** Writes the reports of {@code in} with every option's default, its source not stated. */
   public static String run(SparkSession spark, Input in, String outputPath, PrintStream out) {
+    return run(spark, in, ReportSettings.defaults(in), outputPath, out);
+  }
+
+  /**
+   * Writes the reports of {@code in}, {@code _source.json} and the page, printing the summary (its first line
+   * says where the data came from) to {@code out}; returns it too.
+   */
+  @SuppressWarnings("try") // the resource is the scope of the session confs
+  public static String run(SparkSession spark, Input in, ReportSettings settings, String outputPath, PrintStream out) {
     // five aggregations and the fraud days over one input: read each source (an API or the lake) once, and read
     // the window and the baseline together, before any computation (see ReadTogether)
     try (ReadTogether reads = ReadTogether.read(in.window(), in.baseline())) {
       Dataset<Row> input = reads.get(0);
       Dataset<Row> baseline = in.baseline() == null ? null : reads.get(1);
-      Map<String, Dataset<Row>> reports = datasets(in, input, baseline);
+      Map<String, Dataset<Row>> reports = datasets(in, settings, input, baseline);
       String base = outputPath.endsWith("/") ? outputPath.substring(0, outputPath.length() - 1) : outputPath;
       boolean s3a = S3aSettings.isS3a(base);
       String summary;
       try (SessionConf ignored = SessionConf.set(spark, s3a ? S3aSettings.SESSION : Map.of())) {
         for (Map.Entry<String, Dataset<Row>> e : reports.entrySet()) {
-          e.getValue().write().options(s3a ? S3aSettings.REPORT_WRITE : Map.of()).mode(SaveMode.Overwrite)
-              .parquet(base + "/" + e.getKey());
+          write(e.getValue(), base + "/" + e.getKey(), s3a);
         }
+        // the sizing reads the written per-trunk hours back: one small row per trunk and hour, the sweep is not
+        // computed twice
+        write(TrunkSizing.sizing(spark.read().parquet(base + "/" + TRUNK_HOURS), settings.limits()),
+            base + "/" + TRUNK_SIZING, s3a);
+        ReportFiles.write(spark, base + "/" + SOURCE_FILE, settings.source().json());
         // the new parts of the summary read the written reports back: small files, and the sweep and the fraud
         // days are not computed twice
-        summary = ReportSummary.calls(reports.get(HANGUP_CAUSES), reports.get(COUNTRIES), reports.get(ATTESTATION))
+        summary = settings.source().line() + "\n"
+            + ReportSummary.calls(reports.get(HANGUP_CAUSES), reports.get(COUNTRIES), reports.get(ATTESTATION))
             + ReportSummary.operations(spark.read().parquet(base + "/" + KPIS),
-                spark.read().parquet(base + "/" + CAPACITY), spark.read().parquet(base + "/" + FRAUD_SIGNALS));
+                spark.read().parquet(base + "/" + CAPACITY), spark.read().parquet(base + "/" + FRAUD_SIGNALS))
+            + TrunkSizing.summary(spark.read().parquet(base + "/" + TRUNK_SIZING))
+            + Wangiri.summary(spark.read().parquet(base + "/" + WANGIRI_SIGNALS));
+        ReportPage.write(spark, base, settings);
       }
       out.print(summary);
       out.flush();
@@ -98,9 +119,11 @@ public final class ReportJob {
 
   /**
    * The datasets the report writes, in order: the folder name and the pure DataFrame function that computes it
-   * from the window and the baseline days (both read and cached by the caller). A new dataset is one line here and its function.
+   * from the window and the baseline days (both read and cached by the caller). A new dataset is one line here
+   * and its function. ({@code trunk_sizing} is computed from the written {@code trunk_hours}, after them.)
    */
-  private static Map<String, Dataset<Row>> datasets(Input in, Dataset<Row> window, Dataset<Row> baseline) {
+  private static Map<String, Dataset<Row>> datasets(Input in, ReportSettings settings, Dataset<Row> window,
+      Dataset<Row> baseline) {
     Dataset<Row> withBaseline = baseline == null ? window : baseline.unionByName(window);
     Map<String, Dataset<Row>> d = new LinkedHashMap<>();
     d.put(HANGUP_CAUSES, CallReports.hangupCauses(window));
@@ -109,7 +132,13 @@ public final class ReportJob {
     d.put(KPIS, Kpis.of(window));
     d.put(CAPACITY, Capacity.of(window, in.start(), in.end()));
     d.put(FRAUD_SIGNALS, FraudSignals.of(withBaseline, UtcDays.day(in.start()), in.coveredFrom(), in.rule()));
+    d.put(TRUNK_HOURS, TrunkSizing.trunkHours(window, in.start(), in.end()));
+    d.put(WANGIRI_SIGNALS, Wangiri.signals(window, settings.wangiri()));
     return d;
+  }
+
+  private static void write(Dataset<Row> report, String path, boolean s3a) {
+    report.write().options(s3a ? S3aSettings.REPORT_WRITE : Map.of()).mode(SaveMode.Overwrite).parquet(path);
   }
 
   /** The instant the baseline read starts: {@code days} whole UTC days before the day of {@code start}. */

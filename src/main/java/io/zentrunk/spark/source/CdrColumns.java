@@ -26,6 +26,9 @@ public final class CdrColumns {
   public static final String TO_COUNTRY = CdrField.TO_COUNTRY.jsonName();
   public static final String STIR_VERIFICATION = CdrField.STIR_VERIFICATION.jsonName();
   public static final String ATTESTATION_INDICATOR = CdrField.ATTESTATION_INDICATOR.jsonName();
+  public static final String TRUNK_ID = CdrField.TRUNK_ID.jsonName();
+  public static final String FROM_NUMBER = CdrField.FROM_NUMBER.jsonName();
+  public static final String TO_NUMBER = CdrField.TO_NUMBER.jsonName();
 
   /** The lake's partition column and the reports' day: the UTC date of {@code end_time}. */
   public static final String END_DATE = "end_date";

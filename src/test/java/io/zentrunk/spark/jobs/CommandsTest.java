@@ -70,6 +70,29 @@ class CommandsTest {
   }
 
   @Test
+  void reportSizingAndWangiriArgumentErrorsNameTheOption() {
+    String[][] cases = {
+        {"--grade-of-service", "1", "--grade-of-service must be a number in (0,1)"},
+        {"--grade-of-service", "often", "--grade-of-service must be a number in (0,1)"},
+        {"--channels", "0", "--channels must be N or TRUNK=N,..."},
+        {"--channels", "a=1,a=2", "--channels names trunk a twice"},
+        {"--cps-limit", "a=x", "--cps-limit must be N or TRUNK=N,..."},
+        {"--one-ring-seconds", "0", "--one-ring-seconds must be in [1,60]"},
+        {"--callback-hours", "0", "--callback-hours must be in [1,720]"},
+        {"--wangiri-block-digits", "12", "--wangiri-block-digits must be in [0,8]"},
+        {"--wangiri-min-numbers", "0", "--wangiri-min-numbers must be at least 1"},
+        {"--wangiri-min-callbacks", "-1", "--wangiri-min-callbacks must be at least 0"}};
+    for (String[] c : cases) {
+      assertOneLineError(run("report", "--start", "2026-11-01", "--end", "2026-11-02", "--output", "/tmp/x", c[0], c[1]),
+          c[2]);
+    }
+    Outcome report = run("report", "--help");
+    assertThat(report.out()).contains("--grade-of-service=P", "--channels=N|TRUNK=N,...", "--cps-limit=N|TRUNK=N,...",
+        "--one-ring-seconds=S", "--callback-hours=H", "--wangiri-block-digits=D", "--wangiri-min-numbers=N",
+        "--wangiri-min-callbacks=N");
+  }
+
+  @Test
   void ingestArgumentErrors() {
     assertOneLineError(run("ingest"), "ingest:", "--lake");
     assertOneLineError(run("ingest", "--lake", "/tmp/x", "--lookback-days", "-1"), "--lookback-days");

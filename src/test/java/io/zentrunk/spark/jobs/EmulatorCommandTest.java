@@ -68,6 +68,18 @@ class EmulatorCommandTest {
     assertBad("--burst-calls", "--burst-day", "2026-10-01", "--burst-calls", "0");
     assertBad("--busy-hour", "--busy-hour", "24");
     assertBad("--busy-calls", "--busy-hour", "9", "--busy-calls", "-1");
+    assertBad("--wangiri-day", "--wangiri-day", "soon");
+    assertBad("--wangiri-prefix", "--wangiri-day", "2026-10-01", "--wangiri-prefix", "+999");
+    assertBad("--wangiri-calls", "--wangiri-day", "2026-10-01", "--wangiri-calls", "0");
+    assertBad("--wangiri-callbacks", "--wangiri-day", "2026-10-01", "--wangiri-calls", "3", "--wangiri-callbacks", "4");
+  }
+
+  @Test
+  void wangiriMapsOntoTheConfigAndIsOffByDefault() {
+    assertThat(parse("--wangiri-day", "2026-10-28", "--wangiri-prefix", "+371600", "--wangiri-calls", "50",
+        "--wangiri-callbacks", "2").wangiri())
+        .isEqualTo(new EmulatorConfig.Wangiri(java.time.LocalDate.parse("2026-10-28"), "+371600", 50, 2));
+    assertThat(parse().wangiri()).isNull();
   }
 
   @Test

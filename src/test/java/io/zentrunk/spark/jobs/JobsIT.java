@@ -165,6 +165,14 @@ class JobsIT {
     assertThat(code).as(text).isZero();
     assertThat(text.lines().filter(l -> l.contains("reading the built-in emulator"))).hasSize(1);
     assertThat(spark.read().parquet(tmp.resolve("demo/hangup_causes").toString()).count()).isPositive();
+    // the summary's first line, _source.json and the page's banner say the data is synthetic
+    assertThat(text).contains("Source: synthetic: built-in emulator; window " + end.minus(Duration.ofHours(3)) + " to " + end);
+    com.fasterxml.jackson.databind.JsonNode source = new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(tmp.resolve("demo/_source.json").toFile());
+    assertThat(source.path("source").asText()).isEqualTo("synthetic: built-in emulator");
+    assertThat(source.path("kind").asText()).isEqualTo("emulator");
+    assertThat(Files.readString(tmp.resolve("demo/report.html")))
+        .contains("<strong>Source:</strong> synthetic: built-in emulator<br>");
   }
 
   static Set<String> lakeUuids(Path lake) {

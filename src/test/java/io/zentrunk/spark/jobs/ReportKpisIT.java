@@ -1,5 +1,7 @@
 package io.zentrunk.spark.jobs;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.zentrunk.spark.source.Cdrs;
 import io.zentrunk.spark.testing.JobRunner;
 import io.zentrunk.spark.report.FraudRule;
@@ -8,6 +10,7 @@ import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
 import io.zentrunk.spark.report.ReportJob;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -22,10 +25,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -69,11 +74,13 @@ class ReportKpisIT {
 
   @Test
   void kpisCapacityAndFraudSignalsEqualTheirDefinitionsOnTheGroundTruth(@TempDir Path tmp) throws Exception {
-    try (ZentrunkEmulator api = ZentrunkEmulator.start(account().burst(BURST_DAY, "CU", 300).build())) {
+    try (ZentrunkEmulator api = ZentrunkEmulator.start(account().burst(BURST_DAY, "CU", 300)
+        .wangiri(BURST_DAY, "+535550", 200, 5).build())) {
       Path out = tmp.resolve("report");
       Path log = tmp.resolve("report.log");
       int code = JobRunner.run(api, log, "report", "--start", "2026-10-28", "--end", "2026-10-29", "--output", out.toString(),
-          "--api-url", api.baseUrl(), "--now", "2026-11-01 12:00:00", "--source-option", "request_budget=100000");
+          "--api-url", api.baseUrl(), "--now", "2026-11-01 12:00:00", "--source-option", "request_budget=100000",
+          "--channels", "20", "--cps-limit", "10");
       String text = Files.readString(log);
       assertThat(code).as(text).isZero();
       List<EmulatedCall> window = api.groundTruth(START, END);
@@ -169,10 +176,94 @@ class ReportKpisIT {
           .toList();
       assertThat(signals).containsExactlyInAnyOrderElementsOf(expected);
 
+      trunkSizingAndWangiriEqualTheirDefinitionsOnTheGroundTruth(window, out, text);
+      // where the data came from: _source.json, the summary's first line and the page's banner say the same
+      String origin = "account " + api.config().authId() + " at 127.0.0.1:" + api.port();
+      JsonNode source = new ObjectMapper().readTree(out.resolve("_source.json").toFile());
+      assertThat(source.path("source").asText()).isEqualTo(origin);
+      assertThat(source.path("kind").asText()).isEqualTo("api");
+      assertThat(source.path("auth_id").asText()).isEqualTo(api.config().authId());
+      assertThat(source.path("api_host").asText()).isEqualTo("127.0.0.1:" + api.port());
+      assertThat(source.path("window").path("start").asText()).isEqualTo(START.toString());
+      assertThat(source.path("window").path("end").asText()).isEqualTo(END.toString());
+      assertThat(source.path("version").asText()).matches("\\d+\\.\\d+\\.\\d+.*");
+      assertThat(text).doesNotContain(api.config().authToken());
+      String firstLine = "Source: " + origin + "; window " + START + " to " + END + " (end excluded); zentrunk-spark "
+          + source.path("version").asText() + "\nCalls: ";
+      assertThat(text).contains(firstLine);
+      ReportPageCheck.check(spark, out, origin);
+
       assertThat(text).contains("Peak concurrent calls: " + maxConcurrent + " (hour of ")
           .contains("Fraud signals: " + expected.size()).contains("2026-10-28 CU irsf: USD ")
           .contains("Worst NER destinations");
     }
+  }
+
+  /** trunk_hours, trunk_sizing and wangiri_signals against {@link ReportTruth} on the window's truth. */
+  static void trunkSizingAndWangiriEqualTheirDefinitionsOnTheGroundTruth(List<EmulatedCall> window, Path out, String text) {
+    long first = START.getEpochSecond();
+    Map<String, ReportTruth.Hour[]> truth = ReportTruth.trunkHours(window, first, 24);
+    assertThat(truth).as("three trunks and calls without one").hasSize(4).containsKey(null);
+    List<Row> hours = spark.read().parquet(out.resolve("trunk_hours").toString()).collectAsList();
+    assertThat(hours).hasSize(4 * 24);
+    for (Row r : hours) {
+      String trunk = r.getAs("trunk_id");
+      int h = (int) ((r.<Instant>getAs("hour_start").getEpochSecond() - first) / 3600);
+      ReportTruth.Hour x = truth.get(trunk)[h];
+      assertThat(new long[] {r.<Long>getAs("offered_seconds"), r.<Long>getAs("calls_started"),
+          r.<Long>getAs("peak_concurrent_calls"), r.<Long>getAs("peak_calls_per_second"), r.<Long>getAs("cps_rejections"),
+          r.<Long>getAs("channel_rejections")}).as(trunk + " hour " + h)
+          .isEqualTo(new long[] {x.offered(), x.started(), x.peak(), x.cps(), x.r5180(), x.r5190()});
+      assertThat(r.<Double>getAs("erlangs")).isCloseTo(x.offered() / 3600.0, within(1e-9));
+    }
+    List<Row> sizing = spark.read().parquet(out.resolve("trunk_sizing").toString()).collectAsList();
+    assertThat(sizing).as("a day row and a window row per trunk").hasSize(2 * 4);
+    for (Row r : sizing) {
+      String trunk = r.getAs("trunk_id");
+      ReportTruth.Hour[] hs = truth.get(trunk);
+      int busy = 0;
+      long started = 0;
+      long peak = 0;
+      long cps = 0;
+      for (int h = 0; h < 24; h++) {
+        busy = hs[h].offered() > hs[busy].offered() ? h : busy;
+        started += hs[h].started();
+        peak = Math.max(peak, hs[h].peak());
+        cps = Math.max(cps, hs[h].cps());
+      }
+      ReportTruth.Hour b = hs[busy];
+      double e = b.offered() / 3600.0;
+      Object day = r.getAs("day");
+      String what = trunk + " " + day;
+      assertThat(day == null ? null : day.toString()).as(what).isIn(null, "2026-10-28");
+      assertThat(r.<Instant>getAs("busy_hour_start")).as(what).isEqualTo(Instant.ofEpochSecond(first + 3600L * busy));
+      assertThat(new long[] {r.<Long>getAs("busy_hour_seconds"), r.<Long>getAs("calls_started"),
+          r.<Long>getAs("peak_concurrent_calls"), r.<Long>getAs("peak_calls_per_second"), r.<Integer>getAs("erlang_b_channels"),
+          r.<Integer>getAs("channels"), r.<Integer>getAs("cps_limit"), r.<Long>getAs("busy_hour_attempts"),
+          r.<Long>getAs("busy_hour_channel_rejections")}).as(what)
+          .isEqualTo(new long[] {b.offered(), started, peak, cps, ReportTruth.channels(e, 0.01), 20, 10, b.started(), b.r5190()});
+      assertThat(r.<Double>getAs("busy_hour_erlangs")).as(what).isCloseTo(e, within(1e-9));
+      assertThat(r.<Double>getAs("channel_utilisation")).as(what).isCloseTo(peak / 20.0, within(1e-12));
+      assertThat(r.<Double>getAs("cps_utilisation")).as(what).isCloseTo(cps / 10.0, within(1e-12));
+      assertThat(r.<Double>getAs("erlang_b_blocking")).as(what).isCloseTo(ReportTruth.erlangB(e, 20), within(1e-12));
+      assertThat(r.<Double>getAs("observed_blocking")).as(what)
+          .isEqualTo(b.started() == 0 ? null : (double) b.r5190() / b.started());
+      if (day == null) {
+        assertThat(text).contains(String.format(Locale.ROOT, "  trunk %s: busy hour %s, %.3f Erlangs, needs %d channels at 1%%, "
+            + "has 20, peak %d (%d calls/s, limit 10)%n", trunk == null ? "(none)" : trunk,
+            Instant.ofEpochSecond(first + 3600L * busy), e, ReportTruth.channels(e, 0.01), peak, cps));
+      }
+    }
+    List<String> wangiri = ReportTruth.wangiri(window, 5, 48, 4, 10, 1);
+    List<String> signals = spark.read().parquet(out.resolve("wangiri_signals").toString()).collectAsList().stream()
+        .map(r -> IntStream.range(0, r.size()).mapToObj(i -> String.valueOf(r.get(i) instanceof BigDecimal d
+            ? d.toPlainString() : r.get(i))).collect(Collectors.joining("|")))
+        .toList();
+    assertThat(signals).containsExactlyInAnyOrderElementsOf(wangiri);
+    // the injected campaign, and nothing of the account's own traffic, is flagged
+    assertThat(wangiri.stream().filter(s -> s.endsWith("|true")).toList()).singleElement().asString()
+        .startsWith("2026-10-28|+535550|CU|200|").contains("|5|5|");
+    assertThat(text).contains("Wangiri signals: 1\n  2026-10-28 +535550 (CU): 200 one-ring calls to ");
   }
 
   @Test
@@ -189,7 +280,12 @@ class ReportKpisIT {
       ReportJob.run(spark, in, tmp.resolve("report").toString(), new PrintStream(summary, true, StandardCharsets.UTF_8));
       assertThat(fraud(api.groundTruth(START, END), api.groundTruth(from, START))).isEmpty();
       assertThat(spark.read().parquet(tmp.resolve("report/fraud_signals").toString()).count()).isZero();
-      assertThat(summary.toString(StandardCharsets.UTF_8)).contains("Fraud signals: 0\n");
+      assertThat(summary.toString(StandardCharsets.UTF_8)).contains("Fraud signals: 0\n").contains("Wangiri signals: 0\n")
+          .startsWith("Source: CDRs given by the caller (source not stated); window ");
+      // normal traffic has one-ring calls, none of them flagged
+      Dataset<Row> wangiri = spark.read().parquet(tmp.resolve("report/wangiri_signals").toString());
+      assertThat(wangiri.count()).isPositive();
+      assertThat(wangiri.filter("flagged").count()).isZero();
     }
   }
 

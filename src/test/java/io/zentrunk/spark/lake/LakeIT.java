@@ -309,7 +309,8 @@ class LakeIT {
           .containsExactlyInAnyOrderElementsOf(TestSpark.lines(CallReports.countries(expected)));
       assertThat(TestSpark.lines(spark.read().parquet(out + "/attestation")))
           .containsExactlyInAnyOrderElementsOf(TestSpark.lines(CallReports.attestation(expected)));
-      assertThat(summary.toString(StandardCharsets.UTF_8)).startsWith("Calls: 3\n");
+      assertThat(summary.toString(StandardCharsets.UTF_8)).startsWith("Source: CDRs given by the caller (source not stated); ")
+          .contains("\nCalls: 3\n");
     }
   }
 }

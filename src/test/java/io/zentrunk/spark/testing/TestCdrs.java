@@ -74,6 +74,7 @@ public final class TestCdrs {
     private String toCountry = "US";
     private String stir = "Verified";
     private String attestation = "A";
+    private String trunk = "trunk-1";
 
     private Cdr(String uuid) {
       this.uuid = uuid;
@@ -89,6 +90,9 @@ public final class TestCdrs {
     public Cdr cause(int code, String name, String src) { this.causeCode = code; this.causeName = name; this.source = src; return this; }
     public Cdr countries(String from, String to) { this.fromCountry = from; this.toCountry = to; return this; }
     public Cdr stir(String verification, String indicator) { this.stir = verification; this.attestation = indicator; return this; }
+    /** The trunk_id; null for a call without one. */
+    public Cdr trunk(String trunkId) { this.trunk = trunkId; return this; }
+    public Cdr numbers(String fromNumber, String toNumber) { this.from = fromNumber; this.to = toNumber; return this; }
 
     public Row row() {
       Instant answer = answered ? end.minusSeconds(duration) : null;
@@ -98,7 +102,7 @@ public final class TestCdrs {
           init, answer, end,
           causeCode, causeName, source,
           rate, new BigDecimal("0.00000"), amount, new BigDecimal("0.00000"),
-          "acme.zt.plivo.com", "trunk-1", fromCountry, toCountry, "udp", false, false, false,
+          "acme.zt.plivo.com", trunk, fromCountry, toCountry, "udp", false, false, false,
           stir, attestation);
     }
   }

@@ -1,0 +1,178 @@
+package io.zentrunk.spark.report;
+
+import static io.zentrunk.spark.source.CdrColumns.ANSWER_TIME;
+import static io.zentrunk.spark.source.CdrColumns.BILL_DURATION;
+import static io.zentrunk.spark.source.CdrColumns.CALL_DIRECTION;
+import static io.zentrunk.spark.source.CdrColumns.CALL_UUID;
+import static io.zentrunk.spark.source.CdrColumns.END_DATE;
+import static io.zentrunk.spark.source.CdrColumns.END_TIME;
+import static io.zentrunk.spark.source.CdrColumns.FROM_COUNTRY;
+import static io.zentrunk.spark.source.CdrColumns.INITIATION_TIME;
+import static io.zentrunk.spark.source.CdrColumns.TO_COUNTRY;
+import static io.zentrunk.spark.source.CdrColumns.TOTAL_AMOUNT;
+import static io.zentrunk.spark.source.CdrColumns.endDate;
+import static org.apache.spark.sql.functions.coalesce;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.unix_seconds;
+
+import io.zentrunk.spark.source.CdrColumns;
+import java.io.Serializable;
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataTypes;
+
+/**
+ * Wangiri ("one ring and cut") callback fraud as a pure DataFrame function: inbound calls from international
+ * numbers that hang up after a ring or two, unanswered, spread over many of the account's numbers, so that
+ * people call back a premium number.
+ */
+public final class Wangiri {
+
+  public static final String FROM_NUMBER = CdrColumns.FROM_NUMBER;
+  public static final String TO_NUMBER = CdrColumns.TO_NUMBER;
+  public static final String CALLING_PREFIX = "calling_prefix";
+  public static final String ONE_RING_CALLS = "one_ring_calls";
+  public static final String CALLING_NUMBERS = "calling_numbers";
+  public static final String NUMBERS_REACHED = "numbers_reached";
+  public static final String CALLBACKS = "callbacks";
+  public static final String CALLBACK_NUMBERS = "callback_numbers";
+  public static final String CALLBACK_BILLED_SECONDS = "callback_billed_seconds";
+  public static final String CALLBACK_AMOUNT = "callback_amount";
+  public static final String FLAGGED = "flagged";
+
+  private Wangiri() {}
+
+  /**
+   * The rule's settings: a one-ring call ended at most {@code oneRingSeconds} after its initiation; the calling
+   * prefix is the number without its last {@code blockDigits} digits (4: a block of 10,000 numbers, which is how
+   * number ranges are allocated, an NPA-NXX in North America); a callback is initiated within
+   * {@code callbackHours} after a one-ring call from the number it calls; a prefix and day is flagged when it
+   * reached at least {@code minNumbers} of the account's numbers and got at least {@code minCallbacks} callbacks.
+   */
+  public record Rule(int oneRingSeconds, int callbackHours, int blockDigits, long minNumbers, long minCallbacks)
+      implements Serializable {
+    public static final int DEFAULT_ONE_RING_SECONDS = 5;
+    public static final int DEFAULT_CALLBACK_HOURS = 48;
+    public static final int DEFAULT_BLOCK_DIGITS = 4;
+    public static final long DEFAULT_MIN_NUMBERS = 10;
+    public static final long DEFAULT_MIN_CALLBACKS = 1;
+
+    /** @throws IllegalArgumentException naming the option of the first value out of range */
+    public Rule {
+      if (oneRingSeconds < 1 || oneRingSeconds > 60) {
+        throw new IllegalArgumentException("--one-ring-seconds must be in [1,60], not " + oneRingSeconds);
+      }
+      if (callbackHours < 1 || callbackHours > 24 * 30) {
+        throw new IllegalArgumentException("--callback-hours must be in [1,720], not " + callbackHours);
+      }
+      if (blockDigits < 0 || blockDigits > 8) {
+        throw new IllegalArgumentException("--wangiri-block-digits must be in [0,8], not " + blockDigits);
+      }
+      if (minNumbers < 1) {
+        throw new IllegalArgumentException("--wangiri-min-numbers must be at least 1, not " + minNumbers);
+      }
+      if (minCallbacks < 0) {
+        throw new IllegalArgumentException("--wangiri-min-callbacks must be at least 0, not " + minCallbacks);
+      }
+    }
+
+    public static Rule defaults() {
+      return new Rule(DEFAULT_ONE_RING_SECONDS, DEFAULT_CALLBACK_HOURS, DEFAULT_BLOCK_DIGITS, DEFAULT_MIN_NUMBERS,
+          DEFAULT_MIN_CALLBACKS);
+    }
+  }
+
+  /**
+   * One row per {@code end_date} (of the one-ring calls) and {@code calling_prefix} that had a one-ring call:
+   * an inbound call, unanswered, with {@code end_time - initiation_time <= oneRingSeconds}, from a number of
+   * another country than the number it called ({@code from_country <> to_country}). Columns:
+   * <ul>
+   *   <li>{@code from_country}; {@code one_ring_calls}; {@code calling_numbers} (distinct {@code from_number});
+   *       {@code numbers_reached} (distinct {@code to_number}: the account's numbers rung);
+   *   <li>{@code callbacks}: outbound calls of {@code cdrs} to one of those calling numbers whose
+   *       {@code initiation_time} is in {@code [end_time, end_time + callbackHours)} of a one-ring call from it on
+   *       that day (each call once per day and prefix); {@code callback_numbers}, {@code callback_billed_seconds},
+   *       {@code callback_amount} (decimal, 0 when none);
+   *   <li>{@code flagged}: numbers_reached >= minNumbers and callbacks >= minCallbacks.
+   * </ul>
+   * Callbacks are seen only within {@code cdrs} (the report's window): those after its end are not counted.
+   */
+  public static Dataset<Row> signals(Dataset<Row> cdrs, Rule rule) {
+    Column international = col(FROM_COUNTRY).isNotNull().and(col(TO_COUNTRY).isNotNull())
+        .and(col(FROM_COUNTRY).notEqual(col(TO_COUNTRY)));
+    Column prefix = expr("substring(" + FROM_NUMBER + ", 1, greatest(length(" + FROM_NUMBER + ") - " + rule.blockDigits()
+        + ", 1))");
+    Dataset<Row> oneRing = cdrs
+        .filter(col(CALL_DIRECTION).equalTo("inbound").and(col(ANSWER_TIME).isNull())
+            .and(col(INITIATION_TIME).isNotNull()).and(col(END_TIME).isNotNull()).and(col(FROM_NUMBER).isNotNull())
+            .and(unix_seconds(col(END_TIME)).minus(unix_seconds(col(INITIATION_TIME))).leq(rule.oneRingSeconds()))
+            .and(international))
+        .select(endDate().as(END_DATE), prefix.as(CALLING_PREFIX), col(FROM_COUNTRY), col(FROM_NUMBER), col(TO_NUMBER),
+            unix_seconds(col(END_TIME)).as("ring_end"));
+    Dataset<Row> perPrefix = oneRing
+        .groupBy(col(END_DATE), col(CALLING_PREFIX))
+        .agg(max(col(FROM_COUNTRY)).as(FROM_COUNTRY), count(lit(1)).as(ONE_RING_CALLS),
+            countDistinct(col(FROM_NUMBER)).as(CALLING_NUMBERS), countDistinct(col(TO_NUMBER)).as(NUMBERS_REACHED));
+
+    // callbacks: outbound calls to a number that rang, initiated in [ring end, ring end + hours), once per
+    // (day, prefix, call)
+    Dataset<Row> rings = oneRing.select(col(END_DATE), col(CALLING_PREFIX), col(FROM_NUMBER).as("rang_from"),
+        col("ring_end"));
+    Dataset<Row> outbound = cdrs
+        .filter(col(CALL_DIRECTION).equalTo("outbound").and(col(TO_NUMBER).isNotNull()).and(col(INITIATION_TIME).isNotNull()))
+        .select(col(CALL_UUID), col(TO_NUMBER).as("called"), unix_seconds(col(INITIATION_TIME)).as("cb_init"),
+            col(BILL_DURATION), col(TOTAL_AMOUNT));
+    Dataset<Row> callbacks = rings
+        .join(outbound, col("rang_from").equalTo(col("called"))
+            .and(col("cb_init").geq(col("ring_end")))
+            .and(col("cb_init").lt(col("ring_end").plus((long) rule.callbackHours() * 3600))))
+        .dropDuplicates(END_DATE, CALLING_PREFIX, CALL_UUID)
+        .groupBy(col(END_DATE), col(CALLING_PREFIX))
+        .agg(count(lit(1)).as(CALLBACKS), countDistinct(col("called")).as(CALLBACK_NUMBERS),
+            coalesce(sum(col(BILL_DURATION)), lit(0L)).as(CALLBACK_BILLED_SECONDS),
+            sum(col(TOTAL_AMOUNT)).as(CALLBACK_AMOUNT));
+
+    Dataset<Row> p = perPrefix.alias("p");
+    Dataset<Row> c = callbacks.alias("c");
+    Column n = coalesce(col("c." + CALLBACKS), lit(0L));
+    return p.join(c, col("p." + END_DATE).equalTo(col("c." + END_DATE))
+            .and(col("p." + CALLING_PREFIX).equalTo(col("c." + CALLING_PREFIX))), "left")
+        .select(col("p." + END_DATE).as(END_DATE), col("p." + CALLING_PREFIX).as(CALLING_PREFIX),
+            col("p." + FROM_COUNTRY).as(FROM_COUNTRY), col(ONE_RING_CALLS), col(CALLING_NUMBERS), col(NUMBERS_REACHED),
+            n.as(CALLBACKS),
+            coalesce(col("c." + CALLBACK_NUMBERS), lit(0L)).as(CALLBACK_NUMBERS),
+            coalesce(col("c." + CALLBACK_BILLED_SECONDS), lit(0L)).as(CALLBACK_BILLED_SECONDS),
+            // sum(decimal(18,5)) is decimal(28,5); 0 of the same type when there was no callback
+            coalesce(col("c." + CALLBACK_AMOUNT), lit(BigDecimal.ZERO).cast(DataTypes.createDecimalType(28, 5)))
+                .as(CALLBACK_AMOUNT),
+            col(NUMBERS_REACHED).geq(rule.minNumbers()).and(n.geq(rule.minCallbacks())).as(FLAGGED))
+        .orderBy(col(END_DATE), col(CALLING_PREFIX));
+  }
+
+  /** The console lines: the flagged prefixes (up to 20) and how many prefix-days had one-ring calls. */
+  public static String summary(Dataset<Row> signals) {
+    List<Row> flagged = signals.filter(col(FLAGGED))
+        .orderBy(col(NUMBERS_REACHED).desc(), col(END_DATE), col(CALLING_PREFIX)).limit(20)
+        .select(col(END_DATE), col(CALLING_PREFIX), col(FROM_COUNTRY), col(ONE_RING_CALLS), col(NUMBERS_REACHED),
+            col(CALLBACKS), col(CALLBACK_AMOUNT))
+        .collectAsList();
+    long n = flagged.size() < 20 ? flagged.size() : signals.filter(col(FLAGGED)).count();
+    StringBuilder out = new StringBuilder("Wangiri signals: ").append(n).append('\n');
+    for (Row r : flagged) {
+      out.append(String.format(Locale.ROOT, "  %s %s (%s): %d one-ring calls to %d numbers, %d callbacks, USD %s%n",
+          r.get(0), r.getString(1), r.isNullAt(2) ? "??" : r.getString(2), r.getLong(3), r.getLong(4), r.getLong(5),
+          r.getDecimal(6).toPlainString()));
+    }
+    return out.toString();
+  }
+}

@@ -1,0 +1,170 @@
+package io.zentrunk.spark.report;
+
+import static io.zentrunk.spark.testing.TestSpark.lines;
+import static io.zentrunk.spark.testing.TestCdrs.cdr;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import io.zentrunk.spark.testing.TestCdrs;
+import io.zentrunk.spark.testing.TestSpark;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Trunk sizing on hand-made CDRs, Erlang B against published table values and the closed formula. */
+class TrunkSizingTest {
+
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void setUp() {
+    spark = TestSpark.session();
+  }
+
+  /** Erlang B by its textbook formula (E^N/N!) / sum_k E^k/k!, in 60-digit decimals: independent of the recursion. */
+  static double closedForm(double erlangs, int channels) {
+    MathContext mc = new MathContext(60);
+    BigDecimal e = new BigDecimal(erlangs);
+    BigDecimal term = BigDecimal.ONE;
+    BigDecimal sum = BigDecimal.ONE;
+    for (int k = 1; k <= channels; k++) {
+      term = term.multiply(e, mc).divide(BigDecimal.valueOf(k), mc);
+      sum = sum.add(term, mc);
+    }
+    return term.divide(sum, mc).doubleValue();
+  }
+
+  @Test
+  void erlangBMatchesPublishedTablesAndTheClosedFormula() {
+    // published 1% tables: 15 channels carry 8.108 Erlangs, 10 carry 4.461, 100 carry 84.06
+    assertThat(TrunkSizing.erlangBChannels(8.108, 0.01)).isEqualTo(15);
+    assertThat(TrunkSizing.erlangB(8.108, 15)).isCloseTo(0.01, within(1e-6));
+    assertThat(TrunkSizing.erlangB(8.108, 14)).isGreaterThan(0.01);
+    assertThat(TrunkSizing.erlangBChannels(8.12, 0.01)).isEqualTo(16);
+    assertThat(TrunkSizing.erlangBChannels(4.461, 0.01)).isEqualTo(10);
+    assertThat(TrunkSizing.erlangBChannels(84.06, 0.01)).isEqualTo(100);
+    // 5% table: 10 channels carry 6.216 Erlangs (6.216 itself gives 5.0010%)
+    assertThat(TrunkSizing.erlangBChannels(6.21, 0.05)).isEqualTo(10);
+    // thousands of Erlangs, where E^N/N! overflows a double: the recursion agrees with exact decimals
+    for (double e : new double[] {0.5, 8.108, 100, 1000, 5000}) {
+      int n = TrunkSizing.erlangBChannels(e, 0.01);
+      assertThat(TrunkSizing.erlangB(e, n)).as("B(%s,%d)", e, n).isCloseTo(closedForm(e, n), within(1e-13))
+          .isLessThanOrEqualTo(0.01);
+      assertThat(closedForm(e, n - 1)).as("B(%s,%d)", e, n - 1).isGreaterThan(0.01);
+    }
+    assertThat(TrunkSizing.erlangBChannels(5000, 0.01)).isEqualTo(5010);
+    // no traffic: nothing offered, nothing blocked, no channel needed
+    assertThat(TrunkSizing.erlangBChannels(0, 0.01)).isZero();
+    assertThat(TrunkSizing.erlangB(0, 0)).isZero();
+    assertThat(TrunkSizing.erlangB(2, 0)).isEqualTo(1.0);
+    assertThatThrownBy(() -> TrunkSizing.erlangB(-1, 3)).hasMessageContaining("traffic");
+    assertThatThrownBy(() -> TrunkSizing.erlangBChannels(1, 1.0)).hasMessageContaining("grade of service");
+  }
+
+  private static Row call(String uuid, String trunk, String init, String end, int code) {
+    return cdr(uuid).trunk(trunk).unanswered().init(init).end(end).cause(code, "c" + code, "carrier").row();
+  }
+
+  static final Instant START = Instant.parse("2026-11-01T00:00:00Z");
+  static final Instant END = Instant.parse("2026-11-03T00:00:00Z");
+
+  static Dataset<Row> cdrs() {
+    return TestCdrs.df(spark, List.of(
+        // trunk a, 2026-11-01: a1 spans 11:00 (30 s in each hour); at 11:20:00 a2, a3 and a4 are up at once, a3 and
+        // a4 started in the same second, a3 rejected 5190 after 1 s. 11:00 offers 30 + 1800 + 1 + 300 = 2131 s
+        call("a1", "a", "2026-11-01T10:59:30Z", "2026-11-01T11:00:30Z", 3000),
+        call("a2", "a", "2026-11-01T11:10:00Z", "2026-11-01T11:40:00Z", 3000),
+        call("a3", "a", "2026-11-01T11:20:00Z", "2026-11-01T11:20:01Z", 5190),
+        call("a4", "a", "2026-11-01T11:20:00Z", "2026-11-01T11:25:00Z", 3000),
+        // no trunk_id, 2026-11-02: two full hours, equal traffic: the earlier is the busy hour
+        call("n1", null, "2026-11-02T00:00:00Z", "2026-11-02T02:00:00Z", 3000),
+        // trunk z: one attempt rejected in no time at all (5180): traffic 0
+        call("z1", "z", "2026-11-01T12:00:00Z", "2026-11-01T12:00:00Z", 5180)));
+  }
+
+  @Test
+  void trunkHoursCountOfferedSecondsInsideEachHourAndThePeaksPerTrunk() {
+    Dataset<Row> h = TrunkSizing.trunkHours(cdrs(), START, END);
+    assertThat(h.columns()).containsExactly("trunk_id", "hour_start", "offered_seconds", "erlangs", "calls_started",
+        "peak_concurrent_calls", "peak_calls_per_second", "cps_rejections", "channel_rejections");
+    assertThat(h.count()).as("3 trunks x 48 hours, quiet ones too").isEqualTo(144);
+    assertThat(lines(h.filter("offered_seconds > 0 OR calls_started > 0 OR peak_concurrent_calls > 0"))).containsExactly(
+        "a|2026-11-01T10:00:00Z|30|" + 30 / 3600.0 + "|1|1|1|0|0",
+        "a|2026-11-01T11:00:00Z|2131|" + 2131 / 3600.0 + "|3|3|2|0|1",
+        "z|2026-11-01T12:00:00Z|0|0.0|1|0|1|1|0",
+        "null|2026-11-02T00:00:00Z|3600|1.0|1|1|1|0|0",
+        "null|2026-11-02T01:00:00Z|3600|1.0|0|1|0|0|0");
+    assertThat(h.schema().apply("offered_seconds").dataType()).isEqualTo(DataTypes.LongType);
+    assertThat(h.schema().apply("erlangs").dataType()).isEqualTo(DataTypes.DoubleType);
+  }
+
+  @Test
+  void sizingPerTrunkAndDayAndForTheWindowWithLimits() {
+    TrunkSizing.Limits limits = new TrunkSizing.Limits(0.01, TrunkSizing.Limit.parse("a=4", "--channels"),
+        TrunkSizing.Limit.parse("10", "--cps-limit"));
+    Dataset<Row> s = TrunkSizing.sizing(TrunkSizing.trunkHours(cdrs(), START, END), limits);
+    assertThat(s.columns()).containsExactly("trunk_id", "day", "busy_hour_start", "busy_hour_seconds", "busy_hour_erlangs",
+        "calls_started", "peak_concurrent_calls", "peak_calls_per_second", "grade_of_service", "erlang_b_channels",
+        "channels", "channel_utilisation", "erlang_b_blocking", "cps_limit", "cps_utilisation", "busy_hour_attempts",
+        "busy_hour_channel_rejections", "observed_blocking");
+    double ea = 2131 / 3600.0;
+    // B(0.5919, 3) = 0.0192 > 1% >= B(0.5919, 4) = 0.00283: 4 channels; the closed formula gives the blocking at 4
+    assertThat(closedForm(ea, 3)).isGreaterThan(0.01);
+    double ba = TrunkSizing.erlangB(ea, 4);
+    assertThat(ba).isCloseTo(closedForm(ea, 4), within(1e-15)).isCloseTo(0.00283, within(1e-5));
+    String a = "|2026-11-01T11:00:00Z|2131|" + ea + "|4|3|2|0.01|4|4|0.75|" + ba + "|10|0.2|3|1|" + (1.0 / 3);
+    String n = "|2026-11-02T00:00:00Z|3600|1.0|1|1|1|0.01|5|null|null|null|10|0.1|1|0|0.0";
+    assertThat(lines(s)).containsExactly(
+        "a|2026-11-01" + a,
+        // a trunk with no calls in a day: no busy hour, no traffic, no channel needed
+        "a|2026-11-02|null|0|0.0|0|0|0|0.01|0|4|0.0|0.0|10|0.0|null|null|null",
+        "a|null" + a,
+        // traffic 0 with one attempt: 0 channels, a CPS peak of 1
+        "z|2026-11-01|null|0|0.0|1|0|1|0.01|0|null|null|null|10|0.1|null|null|null",
+        "z|2026-11-02|null|0|0.0|0|0|0|0.01|0|null|null|null|10|0.0|null|null|null",
+        "z|null|null|0|0.0|1|0|1|0.01|0|null|null|null|10|0.1|null|null|null",
+        // calls without a trunk_id: a per-trunk --channels does not reach them, one --cps-limit for all does
+        "null|2026-11-01|null|0|0.0|0|0|0|0.01|0|null|null|null|10|0.0|null|null|null",
+        "null|2026-11-02" + n,
+        "null|null" + n);
+    assertThat(TrunkSizing.summary(s)).isEqualTo(String.join("\n",
+        "Trunk sizing (Erlang B at the busy hour):",
+        "  trunk a: busy hour 2026-11-01T11:00:00Z, 0.592 Erlangs, needs 4 channels at 1%, has 4, peak 3 (2 calls/s, limit 10)",
+        "  trunk z: busy hour none, 0.000 Erlangs, needs 0 channels at 1%, has no --channels, peak 0 (1 calls/s, limit 10)",
+        "  trunk (none): busy hour 2026-11-02T00:00:00Z, 1.000 Erlangs, needs 5 channels at 1%, has no --channels, peak 1"
+            + " (1 calls/s, limit 10)",
+        ""));
+  }
+
+  @Test
+  void sizingOfNothingIsEmptyAndSaysSo() {
+    Dataset<Row> s = TrunkSizing.sizing(TrunkSizing.trunkHours(TestCdrs.df(spark, List.of()), START, END),
+        TrunkSizing.Limits.defaults());
+    assertThat(s.count()).isZero();
+    assertThat(TrunkSizing.summary(s)).isEqualTo("Trunk sizing (Erlang B at the busy hour):\n  no calls\n");
+  }
+
+  @Test
+  void limitOptionsParseOneValueOrPerTrunkAndRejectEverythingElseNamingTheOption() {
+    assertThat(TrunkSizing.Limit.parse(null, "--channels")).isEqualTo(TrunkSizing.Limit.NONE);
+    assertThat(TrunkSizing.Limit.parse(" 30 ", "--channels")).isEqualTo(new TrunkSizing.Limit(30, Map.of()));
+    TrunkSizing.Limit per = TrunkSizing.Limit.parse("a=30, b=5", "--channels");
+    assertThat(per.of("a")).isEqualTo(30);
+    assertThat(per.of("b")).isEqualTo(5);
+    assertThat(per.of("c")).isNull();
+    assertThat(per.of(null)).isNull();
+    for (String bad : List.of("0", "-3", "x", "a=", "=4", "a=4,a=5", "a=4,,b=2", "1.5")) {
+      assertThatThrownBy(() -> TrunkSizing.Limit.parse(bad, "--cps-limit")).as(bad).isInstanceOf(IllegalArgumentException.class)
+          .hasMessageStartingWith("--cps-limit ");
+    }
+  }
+}
