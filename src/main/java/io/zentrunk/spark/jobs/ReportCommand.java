@@ -127,19 +127,8 @@ public final class ReportCommand extends JobCommand {
     Wangiri.Rule wangiri = sizing.wangiri();
     Instant baselineFrom = noFraudBaselineRead ? s : ReportJob.baselineStart(s, rule.baselineDays());
     if (src.equals("lake")) {
-      SparkSession spark = session("zentrunk report");
-      writable(spark, output, "--output");
-      if (table == null && Lakes.detect(spark, lake) == null) {
-        throw new UsageException("--lake " + lake + " has no CDRs yet: run ingest first");
-      }
-      CdrLake l = Lakes.open(spark, lake, table, null);
-      l.state().filter(c -> c.isBefore(e)).ifPresent(c -> System.err.println(
-          "report: note: the lake is complete only up to " + c + "; later days may be partial or missing"));
-      // the lake holds what ingest wrote: days it does not hold count as days without calls
-      ReportJob.run(spark, baselineFrom.isBefore(s)
-          ? new ReportJob.Input(l.read(s, e), outbound(l.read(baselineFrom, s)), s, e, UtcDays.day(baselineFrom), rule)
-          : ReportJob.Input.windowOnly(l.read(s, e), s, e, rule),
-          new ReportSettings(limits, wangiri, ReportSource.lake(table != null ? table : lake, s, e)), output, System.out);
+      fromLake(lake, table, s, e, baselineFrom, rule, new ReportSettings(limits, wangiri,
+          ReportSource.lake(table != null ? table : lake, s, e)));
       return;
     }
     SparkSession spark = session("zentrunk report");
@@ -171,5 +160,23 @@ public final class ReportCommand extends JobCommand {
   /** Fraud signals look at outbound calls only; the filter goes to the API as call_direction=outbound. */
   private static Dataset<Row> outbound(Dataset<Row> cdrs) {
     return cdrs.filter(org.apache.spark.sql.functions.col(CdrColumns.CALL_DIRECTION).equalTo("outbound"));
+  }
+
+  /** The report of a lake made by ingest: days it does not hold count as days without calls. */
+  private void fromLake(String lake, String table, Instant s, Instant e, Instant baselineFrom, FraudRule rule,
+      ReportSettings settings) {
+    SparkSession spark = session("zentrunk report");
+    writable(spark, output, "--output");
+    if (table == null && Lakes.detect(spark, lake) == null) {
+      throw new UsageException("--lake " + lake + " has no CDRs yet: run ingest first");
+    }
+    CdrLake l = Lakes.open(spark, lake, table, null);
+    l.state().filter(c -> c.isBefore(e)).ifPresent(c -> System.err.println(
+        "report: note: the lake is complete only up to " + c + "; later days may be partial or missing"));
+    // the lake holds what ingest wrote: days it does not hold count as days without calls
+    ReportJob.run(spark, baselineFrom.isBefore(s)
+        ? new ReportJob.Input(l.read(s, e), outbound(l.read(baselineFrom, s)), s, e, UtcDays.day(baselineFrom), rule)
+        : ReportJob.Input.windowOnly(l.read(s, e), s, e, rule),
+        settings, output, System.out);
   }
 }
