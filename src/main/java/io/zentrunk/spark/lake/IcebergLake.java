@@ -120,7 +120,12 @@ public final class IcebergLake implements CdrLake {
       String catalog = "zentrunk_lake_" + sha256(root.toString()).substring(0, 16);
       String prefix = "spark.sql.catalog." + catalog;
       spark.conf().set(prefix, "org.apache.iceberg.spark.SparkCatalog");
-      spark.conf().set(prefix + ".type", "hadoop");
+      if (fs.hasPathCapability(root, ConditionalWrites.CREATE_IF_ABSENT)) {
+        // S3: each metadata version is a conditional create, the commit that a rename is not there
+        spark.conf().set(prefix + ".catalog-impl", ConditionalCommitCatalog.class.getName());
+      } else {
+        spark.conf().set(prefix + ".type", "hadoop");
+      }
       spark.conf().set(prefix + ".warehouse", root.toString());
       // the job reloads the table itself whenever it matters; a cache would only hide other writers' commits
       spark.conf().set(prefix + ".cache-enabled", "false");
@@ -324,6 +329,7 @@ public final class IcebergLake implements CdrLake {
     Optional<Instant> state = stateAt(table, table.snapshot(baseSnapshotId));
     Optional<Instant> newState = plan.advanceStateTo().isPresent() ? plan.advanceStateTo() : state;
     progress.line("reading " + UtcDays.days(plan.days()) + " [" + plan.readStart() + ", " + plan.readEnd() + ")");
+    StageMarkers.reach(StageMarkers.READING);
     // The filter is not optional: a row outside the plan would fail the overwrite's validation.
     // Read once, straight into the write: the per-day counts come from the written branch afterwards (local
     // files), so the rate-limited API is never read twice and nothing is cached.
@@ -350,8 +356,12 @@ public final class IcebergLake implements CdrLake {
       }
       beforeCommit.run();
       try {
-        metadataCommit(table, t -> t.manageSnapshots().fastForwardBranch(MAIN, branch).removeBranch(branch).commit());
+        StageMarkers.during(StageMarkers.FAST_FORWARD, () -> {
+          metadataCommit(table, t -> t.manageSnapshots().fastForwardBranch(MAIN, branch).removeBranch(branch).commit());
+          return null;
+        });
         branched = false;
+        StageMarkers.reach(StageMarkers.COMMITTED);
       } catch (ValidationException | IllegalArgumentException e) {
         // "Cannot fast-forward: main is not an ancestor of ...": someone committed after this run read its state
         table.refresh();

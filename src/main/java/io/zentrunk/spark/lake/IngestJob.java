@@ -47,13 +47,30 @@ public final class IngestJob {
    * then expires what the lake no longer needs.
    */
   public static ParquetLake.Result run(SparkSession spark, Args args, Instant now, CdrInput reader, Progress progress) {
+    return run(spark, args, now, reader, progress, () -> {});
+  }
+
+  /**
+   * As {@link #run(SparkSession, Args, Instant, CdrInput, Progress)}, with {@code beforeCommit} run after the lock
+   * check, just before the run's data becomes visible: where tests hold two runs to make them overlap.
+   */
+  public static ParquetLake.Result run(SparkSession spark, Args args, Instant now, CdrInput reader, Progress progress,
+      Runnable beforeCommit) {
     CdrLake lake = Lakes.open(spark, args.lake(), args.table(), args.format());
+    StageMarkers.reach(StageMarkers.OPENED);
     try (LakeLock lock = lake.lock()) {
+      StageMarkers.reach(StageMarkers.LOCKED);
+      if (lock.note != null) {
+        progress.line(lock.note);
+      }
       lake.prepare(args.source(), args.changeSource(), progress);
       IngestPlan plan = IngestPlanner.plan(IngestPlanner.Request.of(lake.state().orElse(null), args.start(), args.end(),
           args.lookbackDays(), args.acceptDataLoss(), now));
       plan.notes().forEach(progress::line);
-      ParquetLake.Result result = lake.ingest(plan, reader, progress, lock::check);
+      ParquetLake.Result result = lake.ingest(plan, reader, progress, () -> {
+        lock.check();
+        beforeCommit.run();
+      });
       lake.housekeeping(args.keepSnapshotsDays(), progress);
       progress.line(String.format(Locale.ROOT, "done: %,d records in %d days", result.records(), plan.days().size()));
       return result;
