@@ -105,7 +105,7 @@ final class ApiHandler implements MiniHttpServer.Handler {
     if (path.startsWith(ADMIN)) {
       return admin(req);
     }
-    stats.request(System.nanoTime());
+    stats.request(cfg.rateClock().getAsLong());
     HttpReply r;
     try {
       r = api(req);
@@ -147,7 +147,7 @@ final class ApiHandler implements MiniHttpServer.Handler {
     if (auth == null || !auth.equals(expectedAuth) || !seg[0].equals(cfg.authId())) {
       return error(401, "authentication failed: wrong auth_id or auth_token");
     }
-    long wait = limiter.tryAcquire(System.nanoTime());
+    long wait = limiter.tryAcquire(cfg.rateClock().getAsLong());
     if (wait >= 0) {
       HttpReply r = error(429, "Too Many Requests");
       if (cfg.retryAfter()) {
