@@ -24,8 +24,8 @@ import org.apache.spark.sql.catalyst.InternalRow;
  * what the page sent for each field: never a default, an epoch or a zero where the page had nothing.
  *
  * <p>{@code mvn verify} fuzzes for {@value #DEFAULT_DURATION} (the surefire execution "fuzz", JAZZER_FUZZ=1);
- * {@code jobs/bench fuzz} runs it longer. Without JAZZER_FUZZ it replays the seeds and the findings as a plain
- * test. What the fuzzer found is in {@code PageParserTest} as regression tests.
+ * a longer run sets JAZZER_FUZZ=1 and a longer {@code maxDuration} here. Without JAZZER_FUZZ it replays the
+ * seeds as a plain test. What the fuzzing found is in {@code PageParserTest} as regression tests.
  */
 class PageFuzzTest {
 
