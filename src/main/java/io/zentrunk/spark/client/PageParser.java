@@ -15,7 +15,12 @@ import java.util.List;
  */
 public final class PageParser {
 
-  private static final JsonFactory JSON = new JsonFactory();
+  /**
+   * Duplicate keys are refused: of two {@code end_time}s in one record neither can be trusted (the fuzzing of the
+   * pages, PageFuzzTest, showed a last-one-wins parse).
+   */
+  private static final JsonFactory JSON = JsonFactory.builder()
+      .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
   private final boolean[] wanted;
 
@@ -64,9 +69,9 @@ public final class PageParser {
               String m = p.currentName();
               p.nextToken();
               switch (m) {
-                case "limit" -> limit = p.getValueAsInt(-1);
-                case "offset" -> offset = p.getValueAsInt(-1);
-                case "total_count" -> total = p.getValueAsLong(-1);
+                case "limit" -> limit = (int) metaInt(p, m, Integer.MAX_VALUE);
+                case "offset" -> offset = (int) metaInt(p, m, Integer.MAX_VALUE);
+                case "total_count" -> total = metaInt(p, m, Long.MAX_VALUE);
                 default -> p.skipChildren();
               }
             }
@@ -81,9 +86,9 @@ public final class PageParser {
     } catch (MalformedBodyException e) {
       throw e;
     } catch (JsonProcessingException e) {
-      throw new MalformedBodyException("malformed JSON: " + e.getOriginalMessage(), e);
+      throw new MalformedBodyException("malformed JSON: " + oneLine(e.getOriginalMessage()), e);
     } catch (IOException e) {
-      throw new MalformedBodyException("unreadable body: " + e.getMessage(), e);
+      throw new MalformedBodyException("unreadable body: " + oneLine(e.getMessage()), e);
     }
     if (records == null || total < 0) {
       throw new MalformedBodyException("response lacks 'objects' or 'meta.total_count'", null);
@@ -107,8 +112,11 @@ public final class PageParser {
         }
         rec[f.ordinal()] = v == JsonToken.VALUE_NULL ? null : decode(p, v, f, apiId);
       }
-      if (rec[CdrField.CALL_UUID.ordinal()] == null) {
-        throw decodeError(apiId, CdrField.CALL_UUID, "is missing", null);
+      for (CdrField required : REQUIRED) {
+        // a CDR without its id or its end has no place in a table keyed and partitioned by them: never a NULL there
+        if (rec[required.ordinal()] == null && (wanted == null || wanted[required.ordinal()])) {
+          throw decodeError(apiId, required, "is missing or null", null);
+        }
       }
       out.add(rec);
     }
@@ -118,13 +126,46 @@ public final class PageParser {
     return out;
   }
 
+  private static final CdrField[] REQUIRED = java.util.Arrays.stream(CdrField.values()).filter(f -> !f.nullable())
+      .toArray(CdrField[]::new);
+
+  /**
+   * A count of {@code meta}: an integer from 0 to {@code max}, nothing else (a boolean read as 1, a float cut to
+   * its integer part would be numbers the API did not send).
+   */
+  private static long metaInt(JsonParser p, String name, long max) throws IOException {
+    if (p.currentToken() != JsonToken.VALUE_NUMBER_INT || p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+        || p.getLongValue() < 0 || p.getLongValue() > max) {
+      throw new MalformedBodyException("'meta." + name + "' is not a count: " + p.currentToken() + " '"
+          + abbreviate(p.getText()) + "'", null);
+    }
+    return p.getLongValue();
+  }
+
+  /** Jackson's message, which may quote the body, as one line of at most 300 characters. */
+  private static String oneLine(String s) {
+    String one = String.valueOf(s).replaceAll("\\p{Cntrl}+", " ");
+    return one.length() > 300 ? one.substring(0, 300) + "..." : one;
+  }
+
+  /** A value quoted in a message: at most 40 characters, control characters escaped, so the message stays one line. */
+  private static String abbreviate(String s) {
+    if (s == null) {
+      return "";
+    }
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.length() && i < 40; i++) {
+      char c = s.charAt(i);
+      b.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+    }
+    return s.length() > 40 ? b + "..." : b.toString();
+  }
+
   private static Object decode(JsonParser p, JsonToken v, CdrField f, String apiId) throws IOException {
     switch (f.kind()) {
       case STRING -> {
         if (v != JsonToken.VALUE_STRING) {
-          if (v.isScalarValue()) {
-            return p.getText();
-          }
+          // every string field of the reference is a string; a number or boolean there is not what it documents
           throw decodeError(apiId, f, "is not a string", null);
         }
         String s = p.getText();
@@ -132,6 +173,9 @@ public final class PageParser {
       }
       case INT -> {
         if (v == JsonToken.VALUE_NUMBER_INT) {
+          if (p.getNumberType() != JsonParser.NumberType.INT) {
+            throw decodeError(apiId, f, "is out of the integer range: " + abbreviate(p.getText()), null);
+          }
           return p.getIntValue();
         }
         if (v == JsonToken.VALUE_STRING) {
@@ -142,7 +186,7 @@ public final class PageParser {
           try {
             return Integer.valueOf(s);
           } catch (NumberFormatException e) {
-            throw decodeError(apiId, f, "is not an integer: '" + s + "'", e);
+            throw decodeError(apiId, f, "is not an integer: '" + abbreviate(s) + "'", e);
           }
         }
         throw decodeError(apiId, f, "is not an integer", null);
@@ -157,7 +201,7 @@ public final class PageParser {
         }
         long micros = ApiTime.parseCdrTime(s);
         if (micros == Long.MIN_VALUE) {
-          throw decodeError(apiId, f, "is not a time of the form YYYY-MM-DD HH:MM:SS: '" + s + "'", null);
+          throw decodeError(apiId, f, "is not a time of the form YYYY-MM-DD HH:MM:SS: '" + abbreviate(s) + "'", null);
         }
         return micros;
       }
@@ -172,7 +216,7 @@ public final class PageParser {
         long unscaled = parseDecimal(s, f.precision());
         if (unscaled == Long.MIN_VALUE) {
           throw decodeError(apiId, f, "is not a decimal with at most " + CdrField.DECIMAL_SCALE
-              + " places fitting decimal(" + f.precision() + "," + CdrField.DECIMAL_SCALE + "): '" + s + "'", null);
+              + " places fitting decimal(" + f.precision() + "," + CdrField.DECIMAL_SCALE + "): '" + abbreviate(s) + "'", null);
         }
         return unscaled;
       }
@@ -254,7 +298,7 @@ public final class PageParser {
 
   private static ZentrunkApiException decodeError(String apiId, CdrField f, String what, Throwable cause) {
     return new ZentrunkApiException(200, apiId,
-        "cannot decode CDR field '" + f.jsonName() + "': value " + what + " (api_id " + apiId + ")",
+        "cannot decode CDR field '" + f.jsonName() + "': value " + what + " (api_id " + abbreviate(apiId) + ")",
         false, null, cause);
   }
 

@@ -139,8 +139,7 @@ public final class ZentrunkClient {
       throw new ZentrunkApiException(0, null, "no answer within " + config.requestTimeoutMillis()
           + " ms (option request_timeout_ms) for GET " + path, true, null, e);
     } catch (IOException e) {
-      throw new ZentrunkApiException(0, null, "I/O failure (" + e.getClass().getSimpleName() + ": "
-          + e.getMessage() + ") for GET " + path, true, null, e);
+      throw ioFailure(e, path);
     }
     int status = response.statusCode();
     byte[] body = response.body();
@@ -175,6 +174,37 @@ public final class ZentrunkClient {
       default -> "";
     };
     throw new ZentrunkApiException(status, apiId, "the API answered " + status + apiError + where + hint, false);
+  }
+
+  /**
+   * An I/O failure as one line that says what failed and what to check. A host name that does not resolve is not
+   * retried: the JVM caches a failed lookup for 10 s ({@code networkaddress.cache.negative.ttl}), so the policy's
+   * first retries would be answered from that cache without asking DNS again, and its later ones would spend about
+   * 90 s to report what, for a configured API host, is nearly always a mistyped URL or a machine without DNS. A
+   * resolver that failed for a moment on one executor is covered by Spark's retry of the task. A refused or reset
+   * connection (a server restarting, a proxy) is retried like other I/O failures.
+   */
+  private ZentrunkApiException ioFailure(IOException e, String path) {
+    URI api = URI.create(config.apiUrl());
+    String option = config.apiUrl().equals(ClientConfig.DEFAULT_API_URL) ? "the default api_url " + config.apiUrl()
+        : "api_url " + config.apiUrl();
+    // the JDK's client wraps the resolver's UnresolvedAddressException in a ConnectException: look at the whole chain
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.nio.channels.UnresolvedAddressException || t instanceof java.net.UnknownHostException) {
+        return new ZentrunkApiException(0, null, "the API host " + api.getHost() + " did not resolve (" + option
+            + "; --api-url in the jobs): check the URL and this machine's DNS; not retried", false, null, e);
+      }
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.net.ConnectException) {
+        int port = api.getPort() > 0 ? api.getPort() : "http".equalsIgnoreCase(api.getScheme()) ? 80 : 443;
+        return new ZentrunkApiException(0, null, "no connection to " + api.getHost() + ":" + port + " (" + option
+            + "): " + (t.getMessage() == null ? "refused or unreachable" : t.getMessage()) + ", for GET " + path, true,
+            null, e);
+      }
+    }
+    return new ZentrunkApiException(0, null, "I/O failure (" + e.getClass().getSimpleName() + ": "
+        + e.getMessage() + ") for GET " + path, true, null, e);
   }
 
   private static long retryAfterMillis(HttpResponse<?> response) {

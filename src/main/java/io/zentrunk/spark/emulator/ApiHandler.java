@@ -98,7 +98,7 @@ final class ApiHandler implements MiniHttpServer.Handler {
     if (path.startsWith(ADMIN)) {
       return admin(req);
     }
-    stats.request(System.nanoTime());
+    stats.request(cfg.rateClock().getAsLong());
     HttpReply r;
     try {
       r = api(req);
@@ -141,7 +141,7 @@ final class ApiHandler implements MiniHttpServer.Handler {
     if (auth == null || !auth.equals(expectedAuth) || !path.account().equals(cfg.authId())) {
       return error(401, "authentication failed: wrong auth_id or auth_token");
     }
-    long wait = limiter.tryAcquire(System.nanoTime());
+    long wait = limiter.tryAcquire(cfg.rateClock().getAsLong());
     if (wait < 0) {
       return null;
     }

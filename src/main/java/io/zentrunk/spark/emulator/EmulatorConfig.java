@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param unlistedCodeShare share of calls ending with {@link HangupCodes#UNLISTED}, a code the
  *     reference table does not list (0, the default: none)
  * @param cachedCalls calls the generated-minute cache holds (about 1.5 KB each with their JSON)
+ * @param rateClock the monotonic nanosecond clock of the rate limit and of the request statistics
+ *     ({@link System#nanoTime()}; tests move their own to test the limit without depending on the machine's speed)
  */
 public record EmulatorConfig(
     String host,
@@ -35,7 +37,8 @@ public record EmulatorConfig(
     long cachedCalls,
     Burst burst,
     BusyHour busyHour,
-    Wangiri wangiri) {
+    Wangiri wangiri,
+    java.util.function.LongSupplier rateClock) {
 
   /**
    * A toll-fraud (IRSF) burst: {@code calls} extra outbound calls from US numbers to {@code country}, answered
@@ -195,6 +198,7 @@ public record EmulatorConfig(
     private Burst burst;
     private BusyHour busyHour;
     private Wangiri wangiri;
+    private java.util.function.LongSupplier rateClock = System::nanoTime;
 
     private Builder() {}
 
@@ -332,7 +336,13 @@ public record EmulatorConfig(
       return new EmulatorConfig(
           host, port, authId, authToken, seed, callsPerDay, now, lateShare, lateMaxMinutes,
           rateLimit, rateWindow, retryAfter, latencyMean, latencyJitter, faults, unlistedCodeShare, cachedCalls,
-          burst, busyHour, wangiri);
+          burst, busyHour, wangiri, rateClock);
+    }
+
+    /** The nanosecond clock of the rate limit and the request statistics (default {@link System#nanoTime()}). */
+    public Builder rateClock(java.util.function.LongSupplier clock) {
+      this.rateClock = Objects.requireNonNull(clock, "clock");
+      return this;
     }
   }
 }

@@ -22,6 +22,10 @@ abstract class JobCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  @picocli.CommandLine.Option(names = "--verbose",
+      description = "on failure, print the whole chain of causes after the one-line message")
+  boolean verbose;
+
   @picocli.CommandLine.Option(names = "--now", paramLabel = "TS",
       description = "the API's current time, UTC (default: the clock of this machine; set it for an emulator with a fixed clock)")
   String now;
@@ -66,15 +70,35 @@ abstract class JobCommand implements Callable<Integer> {
       err.flush();
       return USAGE;
     } catch (Exception e) {
-      Throwable root = e;
-      while (root.getCause() != null && root.getCause() != root) {
-        root = root.getCause();
+      err.println(name + ": failed: " + failure(e));
+      if (verbose) {
+        e.printStackTrace(err);
       }
-      String msg = String.valueOf(root.getMessage()).lines().findFirst().orElse("");
-      err.println(name + ": failed: " + root.getClass().getSimpleName() + ": " + msg);
       err.flush();
       return FAILED;
     }
+  }
+
+  /**
+   * The one line for a failure: the first exception of this project in the cause chain, whose message is written
+   * for the person running the job (a lost commit race says so, not Iceberg's "Cannot fast-forward" beneath it);
+   * else the deepest cause, with its type. The chain itself is printed with {@code --verbose}.
+   */
+  static String failure(Throwable e) {
+    Throwable deepest = e;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getClass().getName().startsWith(OWN_PACKAGE) && t.getMessage() != null && !t.getMessage().isBlank()) {
+        return firstLine(t.getMessage());
+      }
+      deepest = t;
+    }
+    return deepest.getClass().getSimpleName() + ": " + firstLine(String.valueOf(deepest.getMessage()));
+  }
+
+  private static final String OWN_PACKAGE = "io.zentrunk.spark.";
+
+  private static String firstLine(String s) {
+    return s.lines().findFirst().orElse("");
   }
 
   static String required(String value, String option) {

@@ -100,7 +100,12 @@ public final class IcebergLake implements CdrLake {
       String catalog = "zentrunk_lake_" + sha256(root.toString()).substring(0, 16);
       String prefix = "spark.sql.catalog." + catalog;
       spark.conf().set(prefix, "org.apache.iceberg.spark.SparkCatalog");
-      spark.conf().set(prefix + ".type", "hadoop");
+      if (fs.hasPathCapability(root, ConditionalWrites.CREATE_IF_ABSENT)) {
+        // S3: each metadata version is a conditional create, the commit that a rename is not there
+        spark.conf().set(prefix + ".catalog-impl", ConditionalCommitCatalog.class.getName());
+      } else {
+        spark.conf().set(prefix + ".type", "hadoop");
+      }
       spark.conf().set(prefix + ".warehouse", root.toString());
       // the job reloads the table itself whenever it matters; a cache would only hide other writers' commits
       spark.conf().set(prefix + ".cache-enabled", "false");
@@ -247,6 +252,7 @@ public final class IcebergLake implements CdrLake {
     Table table = table().orElseThrow(() -> new IllegalStateException("prepare() creates the table"));
     Optional<Instant> newState = plan.advanceStateTo().isPresent() ? plan.advanceStateTo() : base.state();
     progress.accept("reading " + UtcDays.days(plan.days()) + " [" + plan.readStart() + ", " + plan.readEnd() + ")");
+    StageMarkers.reach(StageMarkers.READING);
     // The filter is not optional: a row outside the plan would fail the overwrite's validation.
     // Read once, straight into the write: the per-day counts come from the written branch afterwards (local
     // files), so the rate-limited API is never read twice and nothing is cached.
@@ -256,7 +262,11 @@ public final class IcebergLake implements CdrLake {
     try (IcebergBranch branch = IcebergBranch.create(spark, table, name, sparkIdent, baseId, progress)) {
       counts = branch.write(cdrs, plan, newState);
       beforeCommit.run();
-      branch.fastForwardMain();
+      StageMarkers.during(StageMarkers.FAST_FORWARD, () -> {
+        branch.fastForwardMain();
+        return null;
+      });
+      StageMarkers.reach(StageMarkers.COMMITTED);
     }
     counts.forEach((day, n) -> progress.accept(LakeDays.records(day, n)));
     table.refresh();

@@ -46,14 +46,31 @@ public final class IngestJob {
    * then expires what the lake no longer needs.
    */
   public static CdrLake.Result run(SparkSession spark, Args args, Instant now, CdrInput reader, Consumer<String> progress) {
+    return run(spark, args, now, reader, progress, () -> {});
+  }
+
+  /**
+   * As {@link #run(SparkSession, Args, Instant, CdrInput, Consumer)}, with {@code beforeCommit} run after the lock
+   * check, just before the run's data becomes visible: where tests hold two runs to make them overlap.
+   */
+  public static CdrLake.Result run(SparkSession spark, Args args, Instant now, CdrInput reader, Consumer<String> progress,
+      Runnable beforeCommit) {
     CdrLake lake = Lakes.open(spark, args.lake(), args.table(), args.format());
+    StageMarkers.reach(StageMarkers.OPENED);
     try (LakeLock lock = lake.lock()) {
+      StageMarkers.reach(StageMarkers.LOCKED);
+      if (lock.note != null) {
+        progress.accept(lock.note);
+      }
       lake.prepare(args.source(), args.changeSource(), progress);
       CdrLake.Base base = lake.base();
       IngestPlan plan = IngestPlanner.plan(IngestPlanner.Request.of(base.state().orElse(null), args.start(), args.end(),
           args.lookbackDays(), args.acceptDataLoss(), now));
       plan.notes().forEach(progress);
-      CdrLake.Result result = lake.ingest(plan, base, reader, progress, lock::check);
+      CdrLake.Result result = lake.ingest(plan, base, reader, progress, () -> {
+        lock.check();
+        beforeCommit.run();
+      });
       lake.housekeeping(args.keepSnapshotsDays(), progress);
       progress.accept(String.format(Locale.ROOT, "done: %,d records in %d days", result.records(), plan.days().size()));
       return result;

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,11 +16,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.hadoop.fs.EtagSource;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
@@ -31,10 +34,10 @@ import org.apache.hadoop.fs.Path;
  *   <li>Local disk: an operating-system lock on the file ({@link FileChannel#tryLock()}). Exact, and released
  *       by the kernel when the process dies, SIGKILL included: a killed run never blocks the next one.
  *   <li>Object stores and HDFS: a lease object (owner, expiry) that the holder renews every minute and that
- *       expires {@link #TTL} after the last renewal. It is written, then read back {@link #SETTLE} later: of
- *       two writers that raced, both read the same last PUT, so exactly one goes on (this holds as long as a
- *       PUT takes less than {@code SETTLE}). After a crash the next run waits out the expiry or is told how
- *       long to wait.
+ *       expires {@link #TTL} after the last renewal, taken and renewed with conditional writes where the store
+ *       has them (S3 since 2024, S3A of Hadoop 3.4.2): atomic, so exactly one of two runs holds it, without any
+ *       timing assumption. After a crash the next run takes over an expired lease or is told how long to wait.
+ *       Where the store has no conditional writes, a lease that exists is never taken over (see {@link Lease}).
  * </ul>
  *
  * A lock does not stop writers that are not this job (a compaction, another tool); for that a catalog with
@@ -45,7 +48,13 @@ abstract class LakeLock implements AutoCloseable {
   static final String NAME = "_zentrunk_lock";
   static final Duration TTL = Duration.ofMinutes(5);
   static final Duration RENEW = Duration.ofMinutes(1);
-  static final Duration SETTLE = Duration.ofSeconds(2);
+  /** Hadoop setting: the lease's time to live in seconds (default 300); tests shorten it. */
+  static final String TTL_KEY = "zentrunk.lake.lease-seconds";
+  /** Hadoop's option for an overwrite of exactly the version with this ETag (S3A: {@code If-Match}). */
+  static final String IF_MATCH = "fs.option.create.conditional.overwrite.etag";
+
+  /** A line for the run's output about how far the lock can be trusted, or null. */
+  String note;
 
   /** Who holds the lock, for the messages: process id, host and start time. */
   static String holder() {
@@ -63,13 +72,7 @@ abstract class LakeLock implements AutoCloseable {
     if ("file".equalsIgnoreCase(fs.getUri().getScheme())) {
       return Local.acquire(Paths.get(file.toUri()), lake);
     }
-    return Lease.acquire(fs, file, lake, Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
-  }
-
-  /** How the lease waits out {@link #SETTLE}: {@link Thread#sleep} in a run, a step of a fake clock in tests. */
-  @FunctionalInterface
-  interface Sleeper {
-    void sleep(Duration d) throws InterruptedException;
+    return Lease.acquire(fs, file, lake);
   }
 
   /** @throws LakeConflictException when this process no longer holds the lock (a lease taken over after expiry) */
@@ -135,46 +138,125 @@ abstract class LakeLock implements AutoCloseable {
     }
   }
 
-  static final class Lease extends LakeLock {
+  /**
+   * A lease object on a store with conditional writes: taken by a create-if-absent, taken over after expiry and
+   * renewed by an overwrite that names the version it replaces ({@code If-Match} on its ETag), so each step is one
+   * atomic request and two writers can never both hold it. On a store without them, a lease that exists is never
+   * taken over (that would be a guess): the next run is refused until it is released or deleted by hand.
+   */
+  private static final class Lease extends LakeLock {
     private final FileSystem fs;
     private final Path file;
     private final String lake;
+    private final boolean conditional;
+    private final Duration ttl;
     private final String owner = UUID.randomUUID().toString();
     private final String holder = holder();
-    private final Clock clock;
     private final AtomicBoolean lost = new AtomicBoolean();
     private final Thread renewer;
+    private volatile String etag;
     private volatile boolean closed;
 
-    private Lease(FileSystem fs, Path file, String lake, Clock clock) {
+    private Lease(FileSystem fs, Path file, String lake, boolean conditional) {
       this.fs = fs;
-      this.clock = clock;
       this.file = file;
       this.lake = lake;
+      this.conditional = conditional;
+      this.ttl = Duration.ofSeconds(fs.getConf().getLong(TTL_KEY, TTL.toSeconds()));
       this.renewer = new Thread(this::renewLoop, "zentrunk-lake-lease");
       this.renewer.setDaemon(true);
     }
 
-    /** Takes the lease at {@code file}, on {@code fs} (an object store or HDFS in a run). */
-    static Lease acquire(FileSystem fs, Path file, String lake, Clock clock, Sleeper settle) {
-      Lease l = new Lease(fs, file, lake, clock);
-      String[] current = l.read();
-      if (current != null && !current[0].equals(l.owner) && Instant.parse(current[1]).isAfter(clock.instant())) {
-        throw held(lake, current[2] + ", lease " + file + " valid until " + current[1]);
-      }
-      l.write();
+    static Lease acquire(FileSystem fs, Path file, String lake) {
+      ConditionalWrites.Support support;
       try {
-        settle.sleep(SETTLE);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new LakeConflictException("interrupted while taking the lease on " + lake, e);
+        support = ConditionalWrites.probe(fs, file.getParent());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write " + file.getParent(), e);
       }
-      String[] back = l.read();
-      if (back == null || !back[0].equals(l.owner)) {
-        throw held(lake, back == null ? "lease " + file + " removed" : back[2] + ", lease " + file);
+      Lease l = new Lease(fs, file, lake, support == ConditionalWrites.Support.HONOURED);
+      try {
+        if (l.conditional) {
+          l.takeConditionally();
+        } else {
+          l.takeIfAbsent(support);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot take the lease " + file, e);
       }
       l.renewer.start();
       return l;
+    }
+
+    private void takeConditionally() throws IOException {
+      if (ConditionalWrites.createIfAbsent(fs, file, content())) {
+        etag = etagNow();
+        return;
+      }
+      FileStatus seen;
+      String[] current;
+      try {
+        seen = fs.getFileStatus(file);
+        current = read();
+      } catch (FileNotFoundException released) {
+        takeConditionally(); // released between the create and the read: try once more
+        return;
+      }
+      if (current != null && Instant.parse(current[1]).isAfter(Instant.now())) {
+        throw held(lake, current[2] + ", lease " + file + " valid until " + current[1]);
+      }
+      // expired: replace exactly the version read; of two runs taking over, the store lets one through
+      if (!overwriteIf(etagOf(seen))) {
+        String[] now = read();
+        throw held(lake, (now == null ? "another run" : now[2]) + ", lease " + file + " taken over just now");
+      }
+    }
+
+    private void takeIfAbsent(ConditionalWrites.Support support) throws IOException {
+      String why = support == ConditionalWrites.Support.STORE_IGNORES
+          ? "this store ignores conditional writes (If-None-Match)"
+          : "this file system cannot make conditional writes (S3A of Hadoop 3.4.2 or later with fs.s3a.create.conditional.enabled can)";
+      String[] current = read();
+      if (current != null) {
+        throw new LakeConflictException("another ingest holds " + file + " (" + current[2] + "); " + why
+            + ", so a lease is never taken over: delete it if no ingest is running, then run again");
+      }
+      try (OutputStream out = fs.create(file, false)) {
+        out.write(content());
+      }
+      note = "the lease " + file + " is not atomic: " + why + "; run one ingest at a time on " + lake;
+    }
+
+    private byte[] content() {
+      return (owner + "\n" + Instant.now().plus(ttl) + "\n" + holder + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String etagOf(FileStatus s) throws IOException {
+      if (s instanceof EtagSource e && e.getEtag() != null && !e.getEtag().isEmpty()) {
+        return e.getEtag();
+      }
+      throw new IOException("the store gives no ETag for " + s.getPath());
+    }
+
+    private String etagNow() throws IOException {
+      return etagOf(fs.getFileStatus(file));
+    }
+
+    /** Replaces the lease if it is still the version {@code expected}; false if someone replaced it. */
+    private boolean overwriteIf(String expected) throws IOException {
+      try (FSDataOutputStream out = (FSDataOutputStream) fs.createFile(file).overwrite(true)
+          .must(IF_MATCH, expected).build()) {
+        out.write(content());
+      } catch (FileNotFoundException gone) {
+        return false;
+      } catch (IOException e) {
+        if (ConditionalWrites.preconditionFailed(e)) {
+          return false;
+        }
+        throw e;
+      }
+      etag = etagNow();
+      return true;
     }
 
     /** owner, expiry, holder; null if there is no lease */
@@ -195,18 +277,16 @@ abstract class LakeLock implements AutoCloseable {
       }
     }
 
-    private void write() {
-      try (OutputStream out = fs.create(file, true)) {
-        out.write((owner + "\n" + clock.instant().plus(TTL) + "\n" + holder + "\n").getBytes(StandardCharsets.UTF_8));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot write " + file, e);
-      }
+    private boolean mine() {
+      String[] now = read();
+      return now != null && now[0].equals(owner);
     }
 
     private void renewLoop() {
+      long every = Math.max(200, ttl.toMillis() / 5);
       while (!closed) {
         try {
-          Thread.sleep(RENEW.toMillis());
+          Thread.sleep(every);
         } catch (InterruptedException e) {
           return;
         }
@@ -214,30 +294,28 @@ abstract class LakeLock implements AutoCloseable {
           return;
         }
         try {
-          if (!renew()) {
+          if (conditional) {
+            if (!overwriteIf(etag)) {
+              lost.set(true);
+              return;
+            }
+          } else if (!mine()) {
             lost.set(true);
             return;
+          } else {
+            try (OutputStream out = fs.create(file, true)) {
+              out.write(content());
+            }
           }
-        } catch (RuntimeException e) {
-          // a failed renewal is retried a minute later; the lease is valid for five
+        } catch (IOException | RuntimeException e) {
+          // a failed renewal is retried at the next turn; the lease is valid for five of them
         }
       }
     }
 
-    /** Extends the lease by {@link #TTL} from now; false, changing nothing, when someone else holds it. */
-    boolean renew() {
-      String[] now = read();
-      if (now == null || !now[0].equals(owner)) {
-        return false;
-      }
-      write();
-      return true;
-    }
-
     @Override
     void check() {
-      String[] now = read();
-      if (lost.get() || now == null || !now[0].equals(owner)) {
+      if (lost.get() || !mine()) {
         throw new LakeConflictException("the lease on " + lake + " was taken over (" + file
             + "); this run committed nothing: run again");
       }
@@ -248,8 +326,7 @@ abstract class LakeLock implements AutoCloseable {
       closed = true;
       renewer.interrupt();
       try {
-        String[] now = read();
-        if (now != null && now[0].equals(owner)) {
+        if (mine()) {
           fs.delete(file, false);
         }
       } catch (IOException | RuntimeException e) {

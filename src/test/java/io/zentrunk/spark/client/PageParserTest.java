@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PageParserTest {
@@ -122,5 +123,82 @@ class PageParserTest {
     String[] e = PageParser.parseError("{\"api_id\":\"x1\",\"error\":\"invalid limit\"}".getBytes(StandardCharsets.UTF_8));
     assertThat(e).containsExactly("x1", "invalid limit");
     assertThat(PageParser.parseError("<html>502 Bad Gateway</html>".getBytes(StandardCharsets.UTF_8))).containsExactly(null, null);
+  }
+
+  // What fuzzing the pages (source/PageFuzzTest) found, as plain regression tests.
+
+  private static String page(String total, String record) {
+    return "{\"api_id\":\"a1\",\"meta\":{\"limit\":20,\"offset\":0,\"total_count\":" + total
+        + "},\"objects\":[" + record + "]}";
+  }
+
+  private static final String END = "\"end_time\":\"2026-10-01 00:00:01\"";
+
+  private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> parsing(String body) {
+    return assertThatThrownBy(() -> new PageParser(null).parse(body.getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void anIntegerBeyondTheIntRangeNamesTheFieldNotJustTheJson() {
+    parsing(page("1", "{\"call_uuid\":\"u1\"," + END + ",\"call_duration\":99999999999}"))
+        .isInstanceOf(ZentrunkApiException.class).hasMessageContaining("'call_duration'")
+        .hasMessageContaining("out of the integer range").hasMessageContaining("(api_id a1)");
+  }
+
+  @Test
+  void aCountOfMetaIsAnIntegerOrTheBodyIsRefused() {
+    for (String bad : List.of("true", "1.9", "\"5\"", "-1", "99999999999999999999999")) {
+      parsing(page(bad, "")).as(bad).isInstanceOf(PageParser.MalformedBodyException.class)
+          .hasMessageContaining("'meta.total_count' is not a count");
+    }
+  }
+
+  @Test
+  void aRecordWithoutItsEndTimeIsAnErrorNotANullInARequiredColumn() throws Exception {
+    parsing(page("1", "{\"call_uuid\":\"u1\",\"call_duration\":4}")).isInstanceOf(ZentrunkApiException.class)
+        .hasMessageContaining("'end_time'").hasMessageContaining("missing or null").hasMessageContaining("(api_id a1)");
+    parsing(page("1", "{\"call_uuid\":\"u1\",\"end_time\":null}")).hasMessageContaining("'end_time'");
+    parsing(page("1", "{\"call_uuid\":\"u1\",\"end_time\":\"\"}")).hasMessageContaining("'end_time'");
+    boolean[] noEnd = new boolean[CdrField.count()];
+    noEnd[CdrField.CALL_DURATION.ordinal()] = true;
+    assertThat(new PageParser(noEnd).parse(page("1", "{\"call_uuid\":\"u1\",\"call_duration\":4}")
+        .getBytes(StandardCharsets.UTF_8)).records()).as("a read that does not want end_time").hasSize(1);
+  }
+
+  @Test
+  void duplicateKeysAreRefusedRatherThanOneOfThemBelieved() {
+    parsing(page("1", "{\"call_uuid\":\"u1\"," + END + ",\"end_time\":\"2026-10-02 00:00:01\"}"))
+        .isInstanceOf(PageParser.MalformedBodyException.class).hasMessageContaining("Duplicate field 'end_time'");
+  }
+
+  @Test
+  void aNumberWhereTheReferenceSaysStringIsAWrongType() {
+    parsing(page("1", "{\"call_uuid\":\"u1\"," + END + ",\"to_country\":44}"))
+        .isInstanceOf(ZentrunkApiException.class).hasMessageContaining("'to_country'").hasMessageContaining("not a string");
+  }
+
+  @Test
+  void messagesStayOneLineWhateverThePageHolds() {
+    parsing(page("1", "{\"call_uuid\":\"u1\",\"end_time\":\"2026\\n10-01\"}"))
+        .isInstanceOf(ZentrunkApiException.class).satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    String longId = "x".repeat(100_000);
+    parsing(page("1", "{\"call_uuid\":\"u1\",\"end_time\":\"soon\"}").replace("\"a1\"", "\"" + longId + "\""))
+        .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(300));
+  }
+
+  @Test
+  void theFuzzersSeedsAndFindingsStillGiveRowsOrOwnErrors() throws Exception {
+    java.nio.file.Path seeds = java.nio.file.Path.of("src/test/resources/io/zentrunk/spark/source/PageFuzzTestInputs"
+        + "/aPageGivesExactRowsOrAnErrorOfItsOwn");
+    try (var files = java.nio.file.Files.list(seeds)) {
+      for (java.nio.file.Path f : files.toList()) {
+        byte[] body = java.nio.file.Files.readAllBytes(f);
+        try {
+          new PageParser(null).parse(body);
+        } catch (PageParser.MalformedBodyException | ZentrunkApiException e) {
+          assertThat(e.getMessage()).as(f.getFileName().toString()).doesNotContain("\n");
+        }
+      }
+    }
   }
 }

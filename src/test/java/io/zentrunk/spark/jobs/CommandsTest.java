@@ -113,4 +113,17 @@ class CommandsTest {
     assertThat(p.exitValue()).isEqualTo(2);
     assertThat(text).contains("unknown job 'nosuchjob'", "jobs: " + String.join(" ", jobs)).doesNotContain("mvn", "building");
   }
+
+  @Test
+  void aFailureShowsTheFirstErrorOfTheProjectNotTheLibraryErrorBeneathIt() {
+    Exception iceberg = new IllegalStateException("Cannot fast-forward: main is not an ancestor of zentrunk_run_1");
+    Exception own = new io.zentrunk.spark.lake.LakeConflictException("another writer committed to --lake /x (snapshot 7)"
+        + " while this run was writing; nothing of this run is visible: run ingest again", iceberg);
+    Exception spark = new RuntimeException("Job aborted due to stage failure:\n  multi-line", own);
+    assertThat(JobCommand.failure(spark)).isEqualTo("another writer committed to --lake /x (snapshot 7) while this run"
+        + " was writing; nothing of this run is visible: run ingest again");
+    // with no error of the project's own in the chain, the deepest cause and its type, first line only
+    assertThat(JobCommand.failure(new RuntimeException("wrapper", new java.io.IOException("disk full\nmore"))))
+        .isEqualTo("IOException: disk full");
+  }
 }

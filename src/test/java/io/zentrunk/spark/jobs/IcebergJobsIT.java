@@ -6,6 +6,7 @@ import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
 import io.zentrunk.spark.lake.IcebergLake;
 import io.zentrunk.spark.lake.Provenance;
+import io.zentrunk.spark.lake.StageMarkers;
 import io.zentrunk.spark.testing.TestSpark;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,7 +18,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ingest job as users run it, through Spark's real SparkSubmit with the built jar, into an Iceberg lake on
- * local disk: without credentials, killed from outside at random points, and twice at the same time.
+ * local disk: without credentials, killed from outside at named points, and twice at the same time.
  */
 class IcebergJobsIT {
 
@@ -110,31 +110,36 @@ class IcebergJobsIT {
   }
 
   @Test
-  void ingestKilledAtRandomPointsThenRerunEqualsTheGroundTruth(@TempDir Path tmp) throws Exception {
+  void ingestKilledAtNamedPointsThenRerunEqualsTheGroundTruth(@TempDir Path tmp) throws Exception {
     try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(41).callsPerDay(1_500).now(JobsIT.NOW)
         .latency(Duration.ofMillis(5), Duration.ofMillis(5)).rateLimit(600, Duration.ofSeconds(5)).build())) {
       Path lake = tmp.resolve("lake");
       Instant first = Instant.parse("2026-10-22T00:00:00Z");
       String[] args = {"ingest", "--lake", lake.toString(), "--start", "2026-10-22", "--end", "2026-10-29", "--api-url",
           api.baseUrl(), "--now", "2026-11-01 12:00:00", "--source-option", "request_budget=500"};
-      Random random = new Random(20261130);
-      for (int attempt = 0; attempt < 3; attempt++) {
-        Path log = tmp.resolve("kill" + attempt + ".log");
-        Process p = JobRunner.submit(api, log, args);
-        // JVM and Spark start-up take from 5 s to a minute depending on the machine's load: kill at a random
-        // point after the run has opened the lake and started reading (read, write, commit or clean-up)
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (p.isAlive() && System.nanoTime() < deadline && !Files.readString(log).contains("] reading ")) {
-          Thread.sleep(100);
+      // killed (SIGKILL) at three named points: while reading the API into the write, with the rows on the run's
+      // branch just before the commit, and just after the commit before the clean-up
+      String[][] points = {{StageMarkers.READING, null}, {StageMarkers.FAST_FORWARD, StageMarkers.FAST_FORWARD},
+          {StageMarkers.COMMITTED, StageMarkers.COMMITTED}};
+      for (int attempt = 0; attempt < points.length; attempt++) {
+        String stage = points[attempt][0];
+        Stages stages = new Stages(tmp.resolve("stages" + attempt));
+        Process p = JobRunner.submit(api, tmp.resolve("kill" + attempt + ".log"), stages.jvmArgs(points[attempt][1]),
+            List.of(), args);
+        stages.await(p, stage, Duration.ofMinutes(4));
+        if (points[attempt][1] == null) {
+          Thread.sleep(1_500); // into the read: 1,500 calls a day at 600 requests per 5 s take several seconds
         }
-        long delay = random.nextInt(25_000);
-        if (!p.waitFor(delay, TimeUnit.MILLISECONDS)) {
-          p.descendants().forEach(ProcessHandle::destroyForcibly);
-          p.destroyForcibly(); // SIGKILL
-          p.waitFor(30, TimeUnit.SECONDS);
+        p.destroyForcibly(); // SIGKILL
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        String text = Files.readString(tmp.resolve("kill" + attempt + ".log"));
+        assertThat(p.exitValue()).as("killed by SIGKILL while alive, not exited by itself: " + text).isEqualTo(137);
+        assertThat(stages.reached(stage)).isTrue();
+        if (!stage.equals(StageMarkers.COMMITTED)) {
+          assertThat(stages.reached(StageMarkers.COMMITTED)).as("killed before its commit").isFalse();
         }
-        System.out.printf("iceberg ingest attempt %d: %s %d ms after it started reading; %s%n", attempt,
-            p.exitValue() == 0 ? "finished" : "killed", delay, assertStateNotAheadOfData(api, lake, first));
+        System.out.printf("iceberg ingest attempt %d: killed at %s; %s%n", attempt, stage,
+            assertStateNotAheadOfData(api, lake, first));
       }
       int code = JobRunner.run(api, tmp.resolve("final.log"), args);
       assertThat(code).as(Files.readString(tmp.resolve("final.log"))).isZero();
@@ -152,25 +157,32 @@ class IcebergJobsIT {
       Instant first = Instant.parse("2026-10-26T00:00:00Z");
       String[] args = {"ingest", "--lake", lake.toString(), "--start", "2026-10-26", "--api-url", api.baseUrl(),
           "--now", "2026-11-01 12:00:00", "--source-option", "request_budget=100000"};
-      List<Process> ps = new ArrayList<>();
-      for (int i = 0; i < 2; i++) {
-        ps.add(JobRunner.submit(api, tmp.resolve("writer" + i + ".log"), args));
+      // overlap made certain: writer 0 holds the lake's lock, paused, while writer 1 tries to take it
+      Stages s0 = new Stages(tmp.resolve("stages0"));
+      Stages s1 = new Stages(tmp.resolve("stages1"));
+      Process w0 = JobRunner.submit(api, tmp.resolve("writer0.log"), s0.jvmArgs(StageMarkers.LOCKED), List.of(), args);
+      Process w1 = JobRunner.submit(api, tmp.resolve("writer1.log"), s1.jvmArgs(StageMarkers.OPENED), List.of(), args);
+      try {
+        s0.await(w0, StageMarkers.LOCKED, Duration.ofMinutes(4));
+        s1.await(w1, StageMarkers.OPENED, Duration.ofMinutes(4));
+        s1.go(StageMarkers.OPENED);
+        assertThat(w1.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(w0.isAlive()).as("writer 0 still holds the lock, paused").isTrue();
+        assertThat(s0.reached(StageMarkers.READING)).isFalse();
+        String text1 = Files.readString(tmp.resolve("writer1.log"));
+        assertThat(w1.exitValue()).as(text1).isEqualTo(1);
+        List<String> why = text1.lines().filter(l -> l.startsWith("zentrunk-spark ingest:")).toList();
+        assertThat(why).as(text1).hasSize(1);
+        assertThat(why.get(0)).as(text1).contains("another ingest is writing to --lake " + lake);
+        assertThat(s1.reached(StageMarkers.LOCKED)).isFalse();
+        s0.go(StageMarkers.LOCKED);
+        assertThat(w0.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(w0.exitValue()).as(Files.readString(tmp.resolve("writer0.log"))).isZero();
+        System.out.println("two ingests at once: writer 1 stopped while writer 0 held the lake: " + why.get(0));
+      } finally {
+        w0.destroyForcibly();
+        w1.destroyForcibly();
       }
-      List<String> outcomes = new ArrayList<>();
-      for (int i = 0; i < 2; i++) {
-        assertThat(ps.get(i).waitFor(5, TimeUnit.MINUTES)).isTrue();
-        String text = Files.readString(tmp.resolve("writer" + i + ".log"));
-        if (ps.get(i).exitValue() == 0) {
-          outcomes.add("succeeded");
-        } else {
-          List<String> why = text.lines().filter(l -> l.startsWith("zentrunk-spark ingest:")).toList();
-          assertThat(why).as(text).hasSize(1);
-          assertThat(why.get(0)).as(text).containsAnyOf("another ingest is writing", "another writer committed");
-          outcomes.add("stopped: " + why.get(0));
-        }
-      }
-      System.out.println("two ingests at once: " + outcomes);
-      assertThat(outcomes).contains("succeeded");
       Instant state = Instant.parse("2026-11-01T00:00:00Z");
       assertThat(table(lake).currentSnapshot().summary()).containsEntry(IcebergLake.COMPLETE_UNTIL, state.toString());
       assertThat(uuids(lake(lake))).isEqualTo(truth(api, first, JobsIT.NOW));

@@ -2,7 +2,6 @@ package io.zentrunk.spark.lake;
 
 import io.zentrunk.spark.testing.TestTimes;
 import io.zentrunk.spark.client.UtcDays;
-import io.zentrunk.spark.jobs.UsageException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
