@@ -128,8 +128,8 @@ class TopReaderTest {
 
     FakeApi again = api(account(45));
     assertThat(uuidsOf(TopReader.read(again.client(), WINDOW, 100, false, null, 2))).isEqualTo(uuids(44, 0));
-    // the probe, then offsets 0, 20, 40 (ceil(45/20) + 1 = 4): nothing past total_count
-    assertThat(pages(again)).containsExactly(List.of(0, 20), List.of(0, 20), List.of(20, 20), List.of(40, 20));
+    // the probe, then offsets 0, 20, 40 (ceil(45/20) + 1 = 4); the last asks only for the 5 left
+    assertThat(pages(again)).containsExactly(List.of(0, 20), List.of(0, 20), List.of(20, 20), List.of(40, 5));
   }
 
   @Test
