@@ -9,10 +9,11 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import AUTH_ID, Emulator, pages
 from pyspark.sql import SparkSession
 
 import zentrunk_spark
+
+from conftest import AUTH_ID, Emulator, pages
 
 START, END = "2026-10-01 00:00:00", "2026-10-02 00:00:00"
 
