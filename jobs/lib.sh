@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Sourced (not run) by jobs/run, jobs/dist, jobs/bench, jobs/bench-emulator, jobs/cluster and
-# notebooks/setup: what they share. The caller has cd'ed to the checkout.
+# Sourced (not run) by jobs/run, jobs/bench, jobs/bench-emulator, jobs/cluster, jobs/python-env and
+# jobs/connect-server: what they share. The caller has cd'ed to the checkout.
 #
 # Classpaths come one way: the build writes them (pom.xml, maven-dependency-plugin executions
 # in phase generate-test-resources, which `mvn package` and `mvn test-compile` both run):

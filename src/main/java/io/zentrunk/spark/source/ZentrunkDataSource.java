@@ -1,6 +1,7 @@
 package io.zentrunk.spark.source;
 
 import java.util.Map;
+import org.apache.spark.sql.connector.catalog.SessionConfigSupport;
 import org.apache.spark.sql.connector.catalog.Table;
 import org.apache.spark.sql.connector.catalog.TableProvider;
 import org.apache.spark.sql.connector.expressions.Transform;
@@ -10,14 +11,23 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
 /**
  * {@code spark.read.format("zentrunk")}: Plivo Zentrunk CDRs as a typed DataFrame. Options:
- * {@link ReadOptions}.
+ * {@link ReadOptions}. Any option can also be set for the whole session as
+ * {@code spark.datasource.zentrunk.<option>} (Spark's {@link SessionConfigSupport}; an option of
+ * the read wins): a Spark Connect server or a site's {@code spark-defaults.conf} can point every
+ * read at an endpoint without the client code naming it.
  */
-public final class ZentrunkDataSource implements TableProvider, DataSourceRegister {
+public final class ZentrunkDataSource implements TableProvider, DataSourceRegister, SessionConfigSupport {
 
   public static final String SHORT_NAME = "zentrunk";
 
   @Override
   public String shortName() {
+    return SHORT_NAME;
+  }
+
+  /** Session configs {@code spark.datasource.zentrunk.*} are options of every read. */
+  @Override
+  public String keyPrefix() {
     return SHORT_NAME;
   }
 
