@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
@@ -69,6 +70,17 @@ public final class ZentrunkClient {
               last == null ? "?" : last.getMessage());
         })
         .build();
+  }
+
+  /** The Date header of the latest successful answer (the API's clock, whole seconds), or null before one. */
+  private volatile Instant serverTime;
+
+  /**
+   * The API's clock as its latest successful answer stated it (HTTP {@code Date}, whole seconds), or null when no
+   * answer came yet or the answers carry no Date header.
+   */
+  public Instant serverTime() {
+    return serverTime;
   }
 
   public ClientConfig config() {
@@ -142,6 +154,7 @@ public final class ZentrunkClient {
     int status = response.statusCode();
     byte[] body = response.body();
     if (status == 200) {
+      response.headers().firstValue("Date").ifPresent(this::noteServerTime);
       try {
         CdrPage page = parser.parse(body);
         budget.onSuccess();
@@ -172,6 +185,14 @@ public final class ZentrunkClient {
       default -> "";
     };
     throw new ZentrunkApiException(status, apiId, "the API answered " + status + apiError + where + hint, false);
+  }
+
+  private void noteServerTime(String date) {
+    try {
+      serverTime = ZonedDateTime.parse(date.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+    } catch (RuntimeException e) {
+      LOG.debug("Unreadable Date header: {}", date);
+    }
   }
 
   private static long retryAfterMillis(HttpResponse<?> response) {

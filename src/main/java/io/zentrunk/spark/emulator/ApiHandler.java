@@ -54,6 +54,11 @@ final class ApiHandler implements MiniHttpServer.Handler {
     setLatency(cfg.latencyMean(), cfg.latencyJitter());
   }
 
+  @Override
+  public Instant now() {
+    return clock.now();
+  }
+
   /** Moves the clock forward by {@code by} when the {@code listRequests}-th list request from now arrives. */
   void stepClockAfter(long listRequests, Duration by) {
     if (listRequests < 1) {

@@ -35,6 +35,11 @@ final class MiniHttpServer implements Closeable {
 
   interface Handler {
     HttpReply handle(Request request);
+
+    /** The time the answers' Date header states: the server's clock (the emulator's, which tests move or speed up). */
+    default java.time.Instant now() {
+      return java.time.Instant.now();
+    }
   }
 
   private static final int IDLE_TIMEOUT_MS = 60_000;
@@ -101,7 +106,7 @@ final class MiniHttpServer implements Closeable {
         }
         String[] parts = line.split(" ");
         if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) {
-          write(out, HttpReply.json(400, "{\"error\":\"malformed request line\"}"), false);
+          write(out, HttpReply.json(400, "{\"error\":\"malformed request line\"}"), false, date());
           return;
         }
         Map<String, String> headers = new HashMap<>();
@@ -124,7 +129,7 @@ final class MiniHttpServer implements Closeable {
           try {
             in.skipNBytes(Long.parseLong(cl));
           } catch (NumberFormatException e) {
-            write(out, HttpReply.json(400, "{\"error\":\"bad Content-Length\"}"), false);
+            write(out, HttpReply.json(400, "{\"error\":\"bad Content-Length\"}"), false, date());
             return;
           }
         }
@@ -151,11 +156,11 @@ final class MiniHttpServer implements Closeable {
             return;
           }
           case TRUNCATE -> {
-            writeTruncated(out, r);
+            writeTruncated(out, r, date());
             return;
           }
           default -> {
-            write(out, r, keepAlive);
+            write(out, r, keepAlive, date());
             if (!keepAlive) {
               return;
             }
@@ -206,9 +211,15 @@ final class MiniHttpServer implements Closeable {
     };
   }
 
-  private static byte[] head(HttpReply r, int contentLength, boolean keepAlive) {
+  /** The Date header's value (RFC 1123, whole seconds) at the handler's clock. */
+  private String date() {
+    return java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(handler.now().atOffset(java.time.ZoneOffset.UTC));
+  }
+
+  private static byte[] head(HttpReply r, int contentLength, boolean keepAlive, String date) {
     StringBuilder sb = new StringBuilder(160);
     sb.append("HTTP/1.1 ").append(r.status()).append(' ').append(reason(r.status())).append("\r\n")
+        .append("Date: ").append(date).append("\r\n")
         .append("Content-Type: ").append(r.contentType()).append("\r\n")
         .append("Content-Length: ").append(contentLength).append("\r\n");
     if (r.retryAfter() != null) {
@@ -227,9 +238,9 @@ final class MiniHttpServer implements Closeable {
     return sb.toString().getBytes(StandardCharsets.US_ASCII);
   }
 
-  private static void write(OutputStream out, HttpReply r, boolean keepAlive)
+  private static void write(OutputStream out, HttpReply r, boolean keepAlive, String date)
       throws IOException {
-    byte[] h = head(r, r.body().length, keepAlive);
+    byte[] h = head(r, r.body().length, keepAlive, date);
     byte[] all = new byte[h.length + r.body().length];
     System.arraycopy(h, 0, all, 0, h.length);
     System.arraycopy(r.body(), 0, all, h.length, r.body().length);
@@ -237,8 +248,8 @@ final class MiniHttpServer implements Closeable {
     out.flush();
   }
 
-  private static void writeTruncated(OutputStream out, HttpReply r) throws IOException {
-    out.write(head(r, r.body().length, true));
+  private static void writeTruncated(OutputStream out, HttpReply r, String date) throws IOException {
+    out.write(head(r, r.body().length, true, date));
     out.write(r.body(), 0, r.body().length / 2);
     out.flush();
   }

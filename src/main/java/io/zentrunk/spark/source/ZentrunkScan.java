@@ -136,6 +136,22 @@ final class ZentrunkScan implements Scan, Batch, SupportsReportStatistics {
     };
   }
 
+  /** A stream whose batches are scans like this one, over the windows between its offsets. */
+  @Override
+  public org.apache.spark.sql.connector.read.streaming.MicroBatchStream toMicroBatchStream(String checkpointLocation) {
+    return new ZentrunkMicroBatchStream(conf, schema, checkpointLocation);
+  }
+
+  /** Records the planned partitions hold (planning counts them); -1 before planning or when not counted. */
+  synchronized long plannedRows() {
+    return plannedRows;
+  }
+
+  /** Requests the planning sent. */
+  long planningRequests() {
+    return planningStats.requests.sum();
+  }
+
   @Override
   public CustomMetric[] supportedCustomMetrics() {
     return ZentrunkMetrics.supported();
