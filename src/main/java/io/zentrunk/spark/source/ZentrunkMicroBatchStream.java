@@ -132,6 +132,11 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
         Math.floorMod(micros, ApiTime.MICROS_PER_SECOND) * 1000).toString();
   }
 
+  /** The instant of an offset Spark hands back: ours, or read back from a checkpoint (SerializedOffset). */
+  private static long micros(Offset o) {
+    return o instanceof EndTimeOffset e ? e.micros : EndTimeOffset.parse(o.json()).micros;
+  }
+
   @Override
   public Offset deserializeOffset(String json) {
     return EndTimeOffset.parse(json);
@@ -173,7 +178,7 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
 
   @Override
   public synchronized Offset latestOffset(Offset startOffset, ReadLimit limit) {
-    long start = ((EndTimeOffset) startOffset).micros;
+    long start = micros(startOffset);
     long now = apiNow(start);
     checkLateArrivals(now);
     long target = target(now);
@@ -244,8 +249,8 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
 
   @Override
   public InputPartition[] planInputPartitions(Offset start, Offset end) {
-    long from = ((EndTimeOffset) start).micros;
-    long to = ((EndTimeOffset) end).micros;
+    long from = micros(start);
+    long to = micros(end);
     long now = apiNowMicros != Long.MIN_VALUE ? apiNowMicros : Math.max(to, conf.now());
     ReadRequest request = conf.request.withWindow(from, to).resolve(now, conf.clampToRetention);
     ZentrunkScan scan = new ZentrunkScan(conf, new ScanSpec(request, OptionalLong.empty(), false, List.of()), schema);
@@ -396,7 +401,7 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
     m.put("lastBatchPlanningRequests", Long.toString(lastBatchPlanningRequests));
     latestConsumedOffset.ifPresent(o -> {
       if (apiNowMicros != Long.MIN_VALUE) {
-        m.put("offsetBehindApiClockSeconds", Long.toString((apiNowMicros - ((EndTimeOffset) o).micros) / ApiTime.MICROS_PER_SECOND));
+        m.put("offsetBehindApiClockSeconds", Long.toString((apiNowMicros - micros(o)) / ApiTime.MICROS_PER_SECOND));
       }
     });
     return m;
