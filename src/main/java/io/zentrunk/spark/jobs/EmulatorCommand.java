@@ -145,6 +145,7 @@ public final class EmulatorCommand implements Callable<Integer> {
       throw bad("--port", "must be in [0,65535], got " + port);
     }
     nonNegative("--calls-per-day", callsPerDay);
+    clockRate();
     rate("--late-share", lateShare);
     if (lateShare > 0 && lateMaxMinutes < 1) {
       throw bad("--late-max-minutes", "must be >= 1, got " + lateMaxMinutes);

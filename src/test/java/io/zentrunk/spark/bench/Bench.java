@@ -47,7 +47,7 @@ public final class Bench {
   static final double TAIL_SLACK = 0.10;
 
   static final List<Scenario> SCENARIOS = List.of(new RateCeiling(), new NaiveLoop(), new StaticSlicing(), new Decoding(),
-      new Unlimited(), new CountLimit(), new ScaleModel(), new GroupCounts());
+      new Unlimited(), new CountLimit(), new ScaleModel(), new GroupCounts(), new StreamCost());
 
   private Bench() {}
 

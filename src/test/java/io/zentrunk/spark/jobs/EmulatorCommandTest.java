@@ -69,6 +69,7 @@ class EmulatorCommandTest {
     assertBad("--burst-calls", "--burst-day", "2026-10-01", "--burst-calls", "0");
     assertBad("--busy-hour", "--busy-hour", "24");
     assertBad("--busy-calls", "--busy-hour", "9", "--busy-calls", "-1");
+    assertBad("--clock-rate", "--clock-rate", "0");
   }
 
   @Test
