@@ -173,4 +173,83 @@ public final class ApiTime {
       throw new IllegalArgumentException(what + ": cannot read '" + text + "' as a UTC time; use " + USER_TIME_FORMS);
     }
   }
+
+  /**
+   * A duration as Spark writes intervals ({@code '2 minutes'}, {@code 'interval 1 hour 30 minutes'}, as in
+   * {@code withWatermark}) or in ISO-8601 ({@code PT2M}), in microseconds, at least {@code min}.
+   *
+   * @throws IllegalArgumentException one line starting with {@code what}
+   */
+  public static long parseDuration(String what, String text, long minMicros) {
+    String v = text == null ? "" : text.trim().toLowerCase(java.util.Locale.ROOT);
+    long micros;
+    if (v.startsWith("p") || v.startsWith("-p")) {
+      try {
+        micros = java.time.Duration.parse(v.toUpperCase(java.util.Locale.ROOT)).toNanos() / 1000;
+      } catch (RuntimeException e) {
+        throw badDuration(what, text);
+      }
+    } else {
+      if (v.startsWith("interval ")) {
+        v = v.substring("interval ".length()).trim();
+      }
+      String[] parts = v.split("\\s+");
+      if (v.isEmpty() || parts.length % 2 != 0) {
+        throw badDuration(what, text);
+      }
+      micros = 0;
+      for (int i = 0; i < parts.length; i += 2) {
+        long n;
+        try {
+          n = Long.parseLong(parts[i]);
+        } catch (NumberFormatException e) {
+          throw badDuration(what, text);
+        }
+        String unit = parts[i + 1].endsWith("s") ? parts[i + 1].substring(0, parts[i + 1].length() - 1) : parts[i + 1];
+        long per = switch (unit) {
+          case "week" -> 7 * MICROS_PER_DAY;
+          case "day" -> MICROS_PER_DAY;
+          case "hour" -> 3600 * MICROS_PER_SECOND;
+          case "minute" -> 60 * MICROS_PER_SECOND;
+          case "second" -> MICROS_PER_SECOND;
+          case "millisecond" -> 1000;
+          case "microsecond" -> 1;
+          default -> throw badDuration(what, text);
+        };
+        try {
+          micros = Math.addExact(micros, Math.multiplyExact(n, per));
+        } catch (ArithmeticException e) {
+          throw badDuration(what, text);
+        }
+      }
+    }
+    if (micros < minMicros) {
+      throw new IllegalArgumentException(what + " must be at least " + formatDuration(minMicros) + ", not '" + text + "'");
+    }
+    return micros;
+  }
+
+  private static IllegalArgumentException badDuration(String what, String text) {
+    return new IllegalArgumentException(what + " must be a duration such as '2 minutes', '1 hour 30 minutes' or ISO-8601 'PT2M', not '"
+        + text + "'");
+  }
+
+  /** A duration in Spark's interval words, e.g. "2 minutes", "1 hour 30 minutes", "500 milliseconds". */
+  public static String formatDuration(long micros) {
+    if (micros == 0) {
+      return "0 seconds";
+    }
+    StringBuilder sb = new StringBuilder();
+    long[] per = {MICROS_PER_DAY, 3600 * MICROS_PER_SECOND, 60 * MICROS_PER_SECOND, MICROS_PER_SECOND, 1000, 1};
+    String[] names = {"day", "hour", "minute", "second", "millisecond", "microsecond"};
+    long rest = micros;
+    for (int i = 0; i < per.length; i++) {
+      long n = rest / per[i];
+      rest -= n * per[i];
+      if (n != 0) {
+        sb.append(sb.length() == 0 ? "" : " ").append(n).append(' ').append(names[i]).append(n == 1 ? "" : "s");
+      }
+    }
+    return sb.toString();
+  }
 }

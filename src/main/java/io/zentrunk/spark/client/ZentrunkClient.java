@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Base64;
@@ -72,6 +73,17 @@ public final class ZentrunkClient {
               last == null ? "?" : last.getMessage());
         })
         .build();
+  }
+
+  /** The Date header of the latest successful answer (the API's clock, whole seconds), or null before one. */
+  private volatile Instant serverTime;
+
+  /**
+   * The API's clock as its latest successful answer stated it (HTTP {@code Date}, whole seconds), or null when no
+   * answer came yet or the answers carry no Date header.
+   */
+  public Instant serverTime() {
+    return serverTime;
   }
 
   public ClientConfig config() {
@@ -144,6 +156,7 @@ public final class ZentrunkClient {
     int status = response.statusCode();
     byte[] body = response.body();
     if (status == 200) {
+      response.headers().firstValue("Date").ifPresent(this::noteServerTime);
       try {
         CdrPage page = parser.parse(body);
         budget.onSuccess();
@@ -205,6 +218,14 @@ public final class ZentrunkClient {
     }
     return new ZentrunkApiException(0, null, "I/O failure (" + e.getClass().getSimpleName() + ": "
         + e.getMessage() + ") for GET " + path, true, null, e);
+  }
+
+  private void noteServerTime(String date) {
+    try {
+      serverTime = ZonedDateTime.parse(date.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+    } catch (RuntimeException e) {
+      LOG.debug("Unreadable Date header: {}", date);
+    }
   }
 
   private static long retryAfterMillis(HttpResponse<?> response) {

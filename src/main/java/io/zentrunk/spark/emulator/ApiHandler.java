@@ -50,6 +50,11 @@ final class ApiHandler implements MiniHttpServer.Handler {
     setLatency(cfg.latencyMean(), cfg.latencyJitter());
   }
 
+  @Override
+  public Instant now() {
+    return clock.now();
+  }
+
   /** Moves the clock forward by {@code by} when the {@code listRequests}-th admitted list request from now arrives. */
   void stepClockAfter(long listRequests, Duration by) {
     clockStep.arm(listRequests, by);

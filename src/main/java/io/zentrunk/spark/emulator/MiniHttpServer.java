@@ -35,6 +35,11 @@ final class MiniHttpServer implements Closeable {
 
   interface Handler {
     HttpReply handle(Request request);
+
+    /** The time the answers' Date header states: the server's clock (the emulator's, which tests move or speed up). */
+    default java.time.Instant now() {
+      return java.time.Instant.now();
+    }
   }
 
   private static final int IDLE_TIMEOUT_MS = 60_000;
@@ -117,11 +122,11 @@ final class MiniHttpServer implements Closeable {
   }
 
   /** The request after its request line, or null (after a 400 where one is due) to close the connection. */
-  private static Incoming readRequest(String line, InputStream in, OutputStream out)
+  private Incoming readRequest(String line, InputStream in, OutputStream out)
       throws IOException {
     String[] parts = line.split(" ");
     if (parts.length != 3 || !parts[2].startsWith("HTTP/1.")) {
-      write(out, HttpReply.json(400, "{\"error\":\"malformed request line\"}"), false);
+      write(out, HttpReply.json(400, "{\"error\":\"malformed request line\"}"), false, date());
       return null;
     }
     Map<String, String> headers = readHeaders(in);
@@ -133,7 +138,7 @@ final class MiniHttpServer implements Closeable {
       try {
         in.skipNBytes(Long.parseLong(cl));
       } catch (NumberFormatException e) {
-        write(out, HttpReply.json(400, "{\"error\":\"bad Content-Length\"}"), false);
+        write(out, HttpReply.json(400, "{\"error\":\"bad Content-Length\"}"), false, date());
         return null;
       }
     }
@@ -183,11 +188,11 @@ final class MiniHttpServer implements Closeable {
         return false;
       }
       case TRUNCATE -> {
-        writeTruncated(out, r);
+        writeTruncated(out, r, date());
         return false;
       }
       default -> {
-        write(out, r, req.keepAlive());
+        write(out, r, req.keepAlive(), date());
         return req.keepAlive();
       }
     }
@@ -228,9 +233,15 @@ final class MiniHttpServer implements Closeable {
     };
   }
 
-  private static byte[] head(HttpReply r, int contentLength, boolean keepAlive) {
+  /** The Date header's value (RFC 1123, whole seconds) at the handler's clock. */
+  private String date() {
+    return java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(handler.now().atOffset(java.time.ZoneOffset.UTC));
+  }
+
+  private static byte[] head(HttpReply r, int contentLength, boolean keepAlive, String date) {
     StringBuilder sb = new StringBuilder(160);
     sb.append("HTTP/1.1 ").append(r.status()).append(' ').append(reason(r.status())).append("\r\n")
+        .append("Date: ").append(date).append("\r\n")
         .append("Content-Type: ").append(r.contentType()).append("\r\n")
         .append("Content-Length: ").append(contentLength).append("\r\n");
     if (r.retryAfter() != null) {
@@ -249,9 +260,9 @@ final class MiniHttpServer implements Closeable {
     return sb.toString().getBytes(StandardCharsets.US_ASCII);
   }
 
-  private static void write(OutputStream out, HttpReply r, boolean keepAlive)
+  private static void write(OutputStream out, HttpReply r, boolean keepAlive, String date)
       throws IOException {
-    byte[] h = head(r, r.body().length, keepAlive);
+    byte[] h = head(r, r.body().length, keepAlive, date);
     byte[] all = new byte[h.length + r.body().length];
     System.arraycopy(h, 0, all, 0, h.length);
     System.arraycopy(r.body(), 0, all, h.length, r.body().length);
@@ -259,8 +270,8 @@ final class MiniHttpServer implements Closeable {
     out.flush();
   }
 
-  private static void writeTruncated(OutputStream out, HttpReply r) throws IOException {
-    out.write(head(r, r.body().length, true));
+  private static void writeTruncated(OutputStream out, HttpReply r, String date) throws IOException {
+    out.write(head(r, r.body().length, true, date));
     out.write(r.body(), 0, r.body().length / 2);
     out.flush();
   }

@@ -122,6 +122,15 @@ public final class ZentrunkEmulator implements AutoCloseable {
   }
 
   /**
+   * Runs the clock from its current time at {@code rate} emulated seconds per real second (60: an emulated minute a
+   * second), so that tests and demos see hours pass in minutes; the injected burst and busy hour follow it. 0 stops
+   * the clock where it is; {@link #setNow} and {@link #advanceClock} move a running clock, which keeps running.
+   */
+  public void runClock(double rate) {
+    clock.run(rate);
+  }
+
+  /**
    * Moves the clock forward by {@code by} when the {@code listRequests}-th list request from now
    * arrives, before it is answered: a deterministic "time passes during a read" for tests.
    */

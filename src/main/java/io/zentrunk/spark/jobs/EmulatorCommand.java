@@ -51,6 +51,23 @@ public final class EmulatorCommand implements Callable<Integer> {
   @Option(names = "--now", description = "Fixed clock: YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]' (UTC) or ISO-8601; default: live clock.")
   String now;
 
+  @Option(names = "--clock-rate", paramLabel = "X",
+      description = "Run the clock at X emulated seconds per real second from --now (or from the real time) on, "
+          + "e.g. 60: an emulated minute a second; default: the live clock, or fixed at --now.")
+  Double clockRate;
+
+  /** The clock rate to run once started, or 0 to leave the configured clock (live, or fixed at --now) as it is. */
+  double clockRate() {
+    if (clockRate == null) {
+      return 0;
+    }
+    if (!(clockRate > 0) || clockRate > 1_000_000) {
+      throw new ParameterException(spec.commandLine(),
+          "--clock-rate: must be a number above 0 and at most 1000000, got " + clockRate);
+    }
+    return clockRate;
+  }
+
   @Mixin TrafficOptions traffic = new TrafficOptions();
 
   @Mixin FaultOptions faults = new FaultOptions();
@@ -253,6 +270,7 @@ public final class EmulatorCommand implements Callable<Integer> {
       throw c.bad("--port", "must be in [0,65535], got " + port);
     }
     c.atLeast("--calls-per-day", callsPerDay, 0);
+    clockRate();
     traffic.check(c);
     EmulatorConfig.Builder b = EmulatorConfig.builder().host(host).port(port).authId(authId)
         .authToken(authToken).seed(seed).callsPerDay(callsPerDay).faults(faults.faults(c));
@@ -271,14 +289,18 @@ public final class EmulatorCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     EmulatorConfig cfg = config();
+    double rate = clockRate();
     ZentrunkEmulator api = ZentrunkEmulator.start(cfg);
+    if (rate > 0) {
+      api.runClock(rate);
+    }
     CountDownLatch done = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       api.close();
       done.countDown();
     }, "emulator-shutdown"));
     System.out.println("Zentrunk emulator serving " + api.baseUrl() + " auth_id=" + cfg.authId()
-        + " now=" + (cfg.now() == null ? "live" : cfg.now()) + " (Ctrl-C to stop)");
+        + " now=" + (cfg.now() == null ? "live" : cfg.now()) + (rate > 0 ? " clock x" + rate : "") + " (Ctrl-C to stop)");
     System.out.flush();
     done.await();
     return 0;

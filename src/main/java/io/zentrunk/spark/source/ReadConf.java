@@ -40,6 +40,10 @@ public final class ReadConf implements Serializable {
   final boolean pushdownLimit;
   final boolean pushdownAggregate;
   final boolean pushdownGroupCount;
+  /** Streams: how far the offset stays behind the API's clock. */
+  final long lagMicros;
+  /** Streams: pages of records one batch may read, or null. */
+  final Integer maxRequestsPerTrigger;
 
   private ReadConf(Map<String, String> o, Function<String, String> env) {
     for (String k : o.keySet()) {
@@ -62,6 +66,9 @@ public final class ReadConf implements Serializable {
     this.pushdownLimit = PUSHDOWN_LIMIT.get(o);
     this.pushdownAggregate = PUSHDOWN_AGGREGATE.get(o);
     this.pushdownGroupCount = PUSHDOWN_GROUP_COUNT.get(o);
+    Long lag = LAG.get(o);
+    this.lagMicros = lag != null ? lag : DEFAULT_LAG_MICROS;
+    this.maxRequestsPerTrigger = MAX_REQUESTS_PER_TRIGGER.get(o);
     this.clampToRetention = CLAMP_TO_RETENTION.get(o);
     this.nowMicros = NOW.get(o);
     this.request = request(o);
@@ -86,6 +93,8 @@ public final class ReadConf implements Serializable {
     this.pushdownLimit = o.pushdownLimit;
     this.pushdownAggregate = o.pushdownAggregate;
     this.pushdownGroupCount = o.pushdownGroupCount;
+    this.lagMicros = o.lagMicros;
+    this.maxRequestsPerTrigger = o.maxRequestsPerTrigger;
   }
 
   /** The window and filter options as a request, through the same builder as pushed predicates. */

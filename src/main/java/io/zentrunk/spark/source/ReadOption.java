@@ -197,6 +197,17 @@ public final class ReadOption<T> {
     return new Parser<>(Long.class, (what, text) -> ApiTime.parseUserTime(what, text));
   }
 
+  /** A duration as Spark writes intervals ('2 minutes') or ISO-8601 ('PT2M'), in microseconds, from min to max. */
+  static Parser<Long> duration(long minMicros, long maxMicros) {
+    return new Parser<>(Long.class, (what, text) -> {
+      long v = ApiTime.parseDuration(what, text, minMicros);
+      if (v > maxMicros) {
+        throw new IllegalArgumentException(what + " must be at most " + ApiTime.formatDuration(maxMicros) + ", not '" + text + "'");
+      }
+      return v;
+    });
+  }
+
   static Parser<String> apiUrl() {
     return new Parser<>(String.class, (what, text) -> {
       String problem = ClientConfig.checkApiUrl(text);

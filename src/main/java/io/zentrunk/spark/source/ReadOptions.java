@@ -8,6 +8,7 @@ import static io.zentrunk.spark.source.ReadOption.apiUrl;
 import static io.zentrunk.spark.source.ReadOption.authId;
 import static io.zentrunk.spark.source.ReadOption.bool;
 import static io.zentrunk.spark.source.ReadOption.digits;
+import static io.zentrunk.spark.source.ReadOption.duration;
 import static io.zentrunk.spark.source.ReadOption.integer;
 import static io.zentrunk.spark.source.ReadOption.integerOrAuto;
 import static io.zentrunk.spark.source.ReadOption.oneOf;
@@ -99,6 +100,17 @@ public final class ReadOptions {
   public static final ReadOption<Boolean> PUSHDOWN_GROUP_COUNT = ReadOption.of("pushdown_group_count", true, bool(),
       "answer GROUP BY call_direction, hangup_source, stir_verification, hangup_cause_code, to_date/hour(end_time) with "
           + "COUNT(*) from total_count probes where they cost fewer requests than the rows (needs pushdown_aggregate)");
+
+  // Streams (readStream): where the offset stays, how much one batch reads
+  // The emulator's late CDRs become visible 1 to --late-max-minutes (default 10) minutes after they end: a lag of
+  // 10 minutes reads every one of them; a later one is counted again and reported, never lost silently.
+  public static final long DEFAULT_LAG_MICROS = 600_000_000L;
+  public static final ReadOption<Long> LAG = ReadOption.described("lag", "10 minutes", duration(0, 90L * 86_400_000_000L),
+      "streams: the offset stays this far behind the API's clock, as CDRs become visible after they end: '10 minutes', "
+          + "'1 hour 30 minutes' or ISO-8601 'PT10M'");
+  public static final ReadOption<Integer> MAX_REQUESTS_PER_TRIGGER = ReadOption.described("max_requests_per_trigger", "no cap",
+      integer(1, 1_000_000), "streams: a batch reads a window of at most this many pages of records (20 each), so a query "
+          + "that was down catches up in bounded batches");
 
   public static final String ENV_AUTH_ID = "PLIVO_AUTH_ID";
   public static final String ENV_AUTH_TOKEN = "PLIVO_AUTH_TOKEN";

@@ -47,7 +47,9 @@ public final class ReadRequest implements Serializable {
     /** The API's defaults: {@code to} is now, {@code from} is 30 days before {@code to}. */
     DEFAULT,
     /** Moved to the retention's start by {@code clamp_to_retention} or the 30-day default. */
-    CLAMPED
+    CLAMPED,
+    /** A stream's offsets: a micro-batch's window. */
+    STREAM
   }
 
   /** A window bound in epoch microseconds and where it came from. */
@@ -86,6 +88,11 @@ public final class ReadRequest implements Serializable {
     b.ranges.putAll(ranges);
     b.emptyReason = emptyReason;
     return b;
+  }
+
+  /** The same filters over the window {@code [from, to)} of a stream's batch (its offsets). */
+  ReadRequest withWindow(long fromMicros, long toMicros) {
+    return new ReadRequest(new Bound(fromMicros, Origin.STREAM), new Bound(toMicros, Origin.STREAM), values, ranges, emptyReason);
   }
 
   /** The first {@code end_time} read (inclusive), or null while open (before {@link #resolve}). */
@@ -145,7 +152,8 @@ public final class ReadRequest implements Serializable {
     }
     if (f.micros() < retentionStart) {
       if (!clampToRetention && f.origin() != Origin.DEFAULT) {
-        String source = f.origin() == Origin.OPTION ? "Option '" + ReadOptions.START.key() + "'" : "The end_time filter";
+        String source = f.origin() == Origin.OPTION ? "Option '" + ReadOptions.START.key() + "'"
+            : f.origin() == Origin.STREAM ? "The stream's offset (its CDRs expired while the query was stopped)" : "The end_time filter";
         throw new IllegalArgumentException(source + " reaches back to " + ApiTime.display(f.micros())
             + ", before the API's 90-day retention: the earliest end_time still served is " + ApiTime.display(retentionStart)
             + "; start later or set option '" + ReadOptions.CLAMP_TO_RETENTION.key() + "' to true");

@@ -87,4 +87,15 @@ final class ZentrunkScan extends BaseZentrunkScan {
   public CustomTaskMetric[] reportDriverMetrics() {
     return new CustomTaskMetric[] {ZentrunkMetrics.task("planningRequests", planningStats.requests.sum())};
   }
+
+  /** A stream whose batches are scans like this one, over the windows between its offsets. */
+  @Override
+  public org.apache.spark.sql.connector.read.streaming.MicroBatchStream toMicroBatchStream(String checkpointLocation) {
+    return new ZentrunkMicroBatchStream(conf, schema, checkpointLocation);
+  }
+
+  /** Requests the planning sent. */
+  long planningRequests() {
+    return planningStats.requests.sum();
+  }
 }

@@ -46,7 +46,8 @@ public final class Bench {
   static final double TAIL_SLACK = 0.10;
 
   static final List<Scenario> SCENARIOS = List.of(new RateCeiling(), new NaiveLoop(), new StaticSlicing(), new Decoding(),
-      new Unlimited(), new CountLimit(), new ScaleModel(), new GroupCounts(), new ReportDuty(), new AutoBudget());
+      new Unlimited(), new CountLimit(), new ScaleModel(), new GroupCounts(), new ReportDuty(), new AutoBudget(),
+      new StreamCost());
 
   private Bench() {}
 

@@ -134,4 +134,29 @@ class EmulatorClockTest {
       assertThat(api.now()).as("the second admitted list request steps it").isEqualTo(now.plus(step));
     }
   }
+
+  @Test
+  void anAcceleratedClockRunsAtItsRateAndTheAnswersDateHeaderStatesIt() throws Exception {
+    Instant t = Instant.parse("2026-10-28T01:00:00Z");
+    try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().now(t).rateLimitOff().build())) {
+      assertThat(list(api, "limit", "1").headers().firstValue("Date")).hasValue("Wed, 28 Oct 2026 01:00:00 GMT");
+      long r0 = System.nanoTime();
+      api.runClock(600); // ten emulated minutes a second
+      Thread.sleep(1_000);
+      Duration emulated = Duration.between(t, api.now());
+      double real = (System.nanoTime() - r0) / 1e9;
+      assertThat(emulated.toMillis() / 1000.0).isBetween(600 * 0.99, 600 * real * 1.01);
+      Instant date = java.time.ZonedDateTime.parse(list(api, "limit", "1").headers().firstValue("Date").orElseThrow(),
+          java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+      assertThat(Duration.between(date, api.now()).abs()).isLessThan(Duration.ofSeconds(60));
+      // setNow moves a running clock, which keeps running; runClock(0) stops it where it is
+      api.setNow(t);
+      Thread.sleep(100);
+      assertThat(api.now()).isAfter(t.plusSeconds(30));
+      api.runClock(0);
+      Instant stopped = api.now();
+      Thread.sleep(50);
+      assertThat(api.now()).isEqualTo(stopped);
+    }
+  }
 }

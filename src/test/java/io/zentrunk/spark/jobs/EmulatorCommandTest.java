@@ -72,6 +72,7 @@ class EmulatorCommandTest {
     assertBad("--wangiri-prefix", "--wangiri-day", "2026-10-01", "--wangiri-prefix", "+999");
     assertBad("--wangiri-calls", "--wangiri-day", "2026-10-01", "--wangiri-calls", "0");
     assertBad("--wangiri-callbacks", "--wangiri-day", "2026-10-01", "--wangiri-calls", "3", "--wangiri-callbacks", "4");
+    assertBad("--clock-rate", "--clock-rate", "0");
   }
 
   @Test

@@ -1,0 +1,279 @@
+package io.zentrunk.spark.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.zentrunk.spark.emulator.EmulatedCall;
+import io.zentrunk.spark.emulator.EmulatorConfig;
+import io.zentrunk.spark.emulator.ZentrunkEmulator;
+import java.io.File;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.apache.spark.sql.streaming.Trigger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code readStream.format("zentrunk")} against the emulator's ground truth. */
+class StreamIT {
+
+  static final Instant T1 = Instant.parse("2026-10-28T12:00:00Z");
+  static SparkSession spark;
+
+  static SparkSession session(String name) {
+    return SparkSession.builder().master("local[2]").appName(name)
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.datetime.java8API.enabled", "true")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.sql.streaming.noDataMicroBatches.enabled", "false")
+        .config("spark.sql.catalog.default_iceberg", "org.apache.iceberg.spark.SparkCatalog")
+        .config("spark.sql.catalog.default_iceberg.type", "hadoop")
+        .config("spark.sql.catalog.default_iceberg.warehouse", System.getProperty("java.io.tmpdir") + "/zentrunk-stream-it-wh")
+        .config("spark.sql.extensions", "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions")
+        .getOrCreate();
+  }
+
+  @BeforeAll
+  static void start() {
+    spark = session("StreamIT");
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  static Map<String, String> options(ZentrunkEmulator api, Instant start, String lag) {
+    Map<String, String> o = new HashMap<>();
+    o.put("api_url", api.baseUrl());
+    o.put("auth_id", api.config().authId());
+    o.put("auth_token", api.config().authToken());
+    o.put("request_budget", "100000");
+    o.put("start", start.toString());
+    o.put("lag", lag);
+    return o;
+  }
+
+  static StreamingQuery availableNow(Map<String, String> o, Path out, Path checkpoint) throws Exception {
+    StreamingQuery q = spark.readStream().format("zentrunk").options(o).load()
+        .writeStream().format("parquet").option("checkpointLocation", checkpoint.toString())
+        .trigger(Trigger.AvailableNow()).start(out.toString());
+    q.awaitTermination();
+    return q;
+  }
+
+  static List<String> uuids(Path out) {
+    return spark.read().parquet(out.toString()).select("call_uuid").collectAsList().stream().map(r -> r.getString(0)).toList();
+  }
+
+  static Set<String> truth(ZentrunkEmulator api, Instant from, Instant to) {
+    return api.groundTruth(from, to).stream().map(EmulatedCall::callUuid).collect(Collectors.toSet());
+  }
+
+  @Test
+  void availableNowTwiceReadsExactlyTheNewCdrsTheSecondTime(@TempDir Path tmp) throws Exception {
+    try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(21).callsPerDay(20_000).now(T1).rateLimitOff().build())) {
+      Instant start = T1.minus(Duration.ofHours(3));
+      Map<String, String> o = options(api, start, "2 minutes");
+      availableNow(o, tmp.resolve("out"), tmp.resolve("chk"));
+      List<String> first = uuids(tmp.resolve("out"));
+      Set<String> truth1 = truth(api, start, T1.minus(Duration.ofMinutes(2)));
+      assertThat(first).hasSize(truth1.size()).doesNotHaveDuplicates();
+      assertThat(new HashSet<>(first)).isEqualTo(truth1);
+
+      // the clock moves 5 hours; the second run catches up in batches of at most 30 requests' records
+      api.setNow(T1.plus(Duration.ofHours(5)));
+      o.put("max_requests_per_trigger", "30");
+      StreamingQuery q = availableNow(o, tmp.resolve("out"), tmp.resolve("chk"));
+      List<String> both = uuids(tmp.resolve("out"));
+      Set<String> truth2 = truth(api, start, T1.plus(Duration.ofHours(5)).minus(Duration.ofMinutes(2)));
+      assertThat(both).hasSize(truth2.size()).doesNotHaveDuplicates();
+      assertThat(new HashSet<>(both)).isEqualTo(truth2);
+      Set<String> added = new HashSet<>(both);
+      added.removeAll(first);
+      assertThat(added).isEqualTo(truth(api, T1.minus(Duration.ofMinutes(2)), T1.plus(Duration.ofHours(5)).minus(Duration.ofMinutes(2))));
+      StreamingQueryProgress[] progress = q.recentProgress();
+      long batches = java.util.Arrays.stream(progress).filter(p -> p.numInputRows() > 0).count();
+      assertThat(batches).isGreaterThan(5);
+      assertThat(progress).allSatisfy(p -> assertThat(p.numInputRows()).isLessThanOrEqualTo(30 * 20));
+    }
+  }
+
+  static long maxMetric(StreamingQuery q, String name) {
+    return java.util.Arrays.stream(q.recentProgress()).filter(p -> p.sources().length > 0)
+        .mapToLong(p -> Long.parseLong(p.sources()[0].metrics().getOrDefault(name, "0"))).max().orElse(0);
+  }
+
+  @Test
+  void lateArrivalsWithinLagAreReadLaterOnesAreCountedAndWarned(@TempDir Path tmp) throws Exception {
+    // 10% of the CDRs become visible 1 to 30 minutes after they end; the stream waits 5 minutes
+    try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(5).callsPerDay(20_000).now(T1)
+        .lateArrival(0.1, 30).rateLimitOff().build())) {
+      Instant start = T1.minus(Duration.ofHours(2));
+      Instant firstEnd = T1.minus(Duration.ofMinutes(5));
+      Map<String, String> o = options(api, start, "PT5M");
+      availableNow(o, tmp.resolve("out"), tmp.resolve("chk"));
+      List<String> first = uuids(tmp.resolve("out"));
+      // what was visible when it was read: every CDR whose delay was within the lag, and the later ones that had arrived
+      assertThat(new HashSet<>(first)).isEqualTo(truth(api, start, firstEnd));
+
+      api.setNow(T1.plus(Duration.ofHours(2)));
+      long missed = api.groundTruthCount(start, firstEnd) - first.size();
+      assertThat(missed).as("CDRs of the first window that arrived after it was read").isPositive();
+      StreamingQuery q = availableNow(o, tmp.resolve("out"), tmp.resolve("chk"));
+      assertThat(maxMetric(q, "lateCdrs")).isEqualTo(missed);
+      List<String> both = uuids(tmp.resolve("out"));
+      Set<String> expected = new HashSet<>(first);
+      expected.addAll(truth(api, firstEnd, T1.plus(Duration.ofHours(2)).minus(Duration.ofMinutes(5))));
+      assertThat(both).hasSize(expected.size()).doesNotHaveDuplicates();
+      assertThat(new HashSet<>(both)).isEqualTo(expected);
+      System.out.println("late arrivals: " + first.size() + " CDRs read in the first window, " + missed
+          + " arrived more than the lag after they ended and were reported as lateCdrs");
+    }
+  }
+
+  @Test
+  void aProcessingTimeQueryFollowsAnAcceleratedClockExactly(@TempDir Path tmp) throws Exception {
+    try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(9).callsPerDay(20_000).now(T1)
+        .rateLimitOff().build())) {
+      Instant start = T1.minus(Duration.ofMinutes(30));
+      api.runClock(120); // two emulated minutes a second
+      StreamingQuery q = spark.readStream().format("zentrunk").options(options(api, start, "2 minutes")).load()
+          .writeStream().format("parquet").option("checkpointLocation", tmp.resolve("chk").toString())
+          .trigger(Trigger.ProcessingTime("1 second")).start(tmp.resolve("out").toString());
+      Thread.sleep(12_000);
+      q.stop();
+      api.runClock(0);
+      StreamingQueryProgress last = java.util.Arrays.stream(q.recentProgress()).filter(p -> p.numInputRows() > 0)
+          .reduce((a, b) -> b).orElseThrow();
+      Instant end = Instant.parse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(last.sources()[0].endOffset())
+          .get("end_time").asText());
+      long batches = java.util.Arrays.stream(q.recentProgress()).filter(p -> p.numInputRows() > 0).count();
+      System.out.println("accelerated clock: " + batches + " batches, the offset reached " + end + " (clock started at " + T1 + ")");
+      assertThat(end).isAfter(T1.plus(Duration.ofMinutes(5)));
+      assertThat(batches).isGreaterThanOrEqualTo(3);
+      List<String> got = uuids(tmp.resolve("out"));
+      assertThat(got).doesNotHaveDuplicates();
+      assertThat(new HashSet<>(got)).isEqualTo(truth(api, start, end));
+    }
+  }
+
+  @Test
+  void badOptionsFailInOneLineBeforeAnyRequest() {
+    try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().now(T1).rateLimitOff().build())) {
+      Map<String, String> o = options(api, T1.minus(Duration.ofHours(1)), "soon");
+      assertThatThrownBy(() -> spark.readStream().format("zentrunk").options(o).load())
+          .hasMessageContaining("Option 'lag' must be a duration such as '2 minutes'")
+          .hasMessageNotContaining("\n");
+      o.put("lag", "2 minutes");
+      o.put("max_requests_per_trigger", "0");
+      assertThatThrownBy(() -> spark.readStream().format("zentrunk").options(o).load())
+          .hasMessageContaining("Option 'max_requests_per_trigger' must be from 1 to 1000000, not 0");
+      assertThat(api.stats().requests()).isZero();
+    }
+  }
+
+  /** The stream into Parquet files or an Iceberg table, killed (SIGKILL) inside a batch and right after one, then run to the end. */
+  @Test
+  void killedAndRestartedTheParquetOutputHoldsEveryCdrOnce(@TempDir Path tmp) throws Exception {
+    killAndRestart(tmp, "parquet");
+  }
+
+  @Test
+  void killedAndRestartedTheIcebergTableHoldsEveryCdrOnce(@TempDir Path tmp) throws Exception {
+    killAndRestart(tmp, "iceberg");
+  }
+
+  static void killAndRestart(Path tmp, String sink) throws Exception {
+    try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(33).callsPerDay(20_000).now(T1)
+        .rateLimitOff().latency(Duration.ofMillis(20), Duration.ofMillis(5)).build())) {
+      Instant start = T1.minus(Duration.ofHours(2));
+      Path out = tmp.resolve("out");
+      Path chk = tmp.resolve("chk");
+      if (sink.equals("iceberg")) {
+        org.apache.iceberg.Schema schema = org.apache.iceberg.spark.SparkSchemaUtil.convert(CdrSchema.SCHEMA);
+        new org.apache.iceberg.hadoop.HadoopTables(spark.sparkContext().hadoopConfiguration())
+            .create(schema, org.apache.iceberg.PartitionSpec.unpartitioned(), out.toString());
+      }
+      Random random = new Random();
+      // kills 0 and 2: inside batch k (its offset logged, its commit not); kill 1: after batch k committed
+      for (int attempt = 0; attempt < 3; attempt++) {
+        Path log = tmp.resolve("run" + attempt + ".log");
+        boolean inside = attempt != 1;
+        // a batch not begun yet (a killed batch's offset stays logged: the next run replays it first)
+        long k = last(chk.resolve(inside ? "offsets" : "commits")) + 1 + random.nextInt(2);
+        Path point = chk.resolve(inside ? "offsets" : "commits").resolve(Long.toString(k));
+        Path commit = chk.resolve("commits").resolve(Long.toString(k));
+        Process p = child(api, sink, out, chk, start, log);
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (!Files.exists(point)) {
+          assertThat(p.isAlive()).as("the run ended before its kill point (batch " + k + "): " + Files.readString(log)).isTrue();
+          assertThat(System.nanoTime()).as("kill point not reached in 3 minutes").isLessThan(deadline);
+          Thread.sleep(1);
+        }
+        if (inside) {
+          // Batch k has logged its offset; it still has to plan (one request) and read pages, each taking at least
+          // 15 ms: answers that now take 30 s hold it inside the batch until the kill, for certain.
+          api.setLatency(Duration.ofSeconds(30), Duration.ZERO);
+        }
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly(); // SIGKILL
+        p.waitFor();
+        api.setLatency(Duration.ofMillis(20), Duration.ofMillis(5));
+        assertThat(p.exitValue()).as("killed, not finished").isNotZero();
+        if (inside) {
+          assertThat(commit).as("killed inside batch " + k).doesNotExist();
+        }
+        System.out.println(sink + ": killed " + (inside ? "inside batch " : "after the commit of batch ") + k);
+      }
+      Process p = child(api, sink, out, chk, start, tmp.resolve("final.log"));
+      assertThat(p.waitFor(5, TimeUnit.MINUTES)).isTrue();
+      assertThat(Files.readString(tmp.resolve("final.log"))).contains("done");
+      List<String> got = (sink.equals("iceberg") ? spark.read().format("iceberg").load(out.toString()) : spark.read().parquet(out.toString()))
+          .select("call_uuid").collectAsList().stream().map(r -> r.getString(0)).toList();
+      Set<String> truth = truth(api, start, T1.minus(Duration.ofMinutes(2)));
+      assertThat(got).hasSize(truth.size()).doesNotHaveDuplicates();
+      assertThat(new HashSet<>(got)).isEqualTo(truth);
+    }
+  }
+
+  /** The highest batch number logged in a checkpoint's offsets or commits folder, or -1. */
+  static long last(Path dir) throws Exception {
+    if (!Files.isDirectory(dir)) {
+      return -1;
+    }
+    try (var s = Files.list(dir)) {
+      return s.map(f -> f.getFileName().toString()).filter(n -> n.matches("\\d+")).mapToLong(Long::parseLong).max().orElse(-1);
+    }
+  }
+
+  static Process child(ZentrunkEmulator api, String sink, Path out, Path chk, Instant start, Path log) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
+    cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+        .filter(a -> a.startsWith("--add-opens") || a.startsWith("-Djdk.reflect")).toList());
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), StreamToSink.class.getName(), sink, out.toString(),
+        chk.toString(), api.baseUrl(), api.config().authId(), api.config().authToken(), start.toString(), "10"));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+  }
+}

@@ -1,0 +1,57 @@
+package io.zentrunk.spark.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.zentrunk.spark.client.ApiTime;
+import java.time.Instant;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The stream's offsets (versioned JSON) and its duration options, without Spark. */
+class StreamOffsetTest {
+
+  @Test
+  void offsetsAreVersionedJsonThatRoundTripsToTheMicrosecond() {
+    long t = ApiTime.toMicros(Instant.parse("2026-10-28T01:02:03.000004Z"));
+    ZentrunkMicroBatchStream.EndTimeOffset o = new ZentrunkMicroBatchStream.EndTimeOffset(t);
+    assertThat(o.json()).isEqualTo("{\"version\":1,\"end_time\":\"2026-10-28T01:02:03.000004Z\"}");
+    assertThat(ZentrunkMicroBatchStream.EndTimeOffset.parse(o.json()).micros).isEqualTo(t);
+    assertThat(ZentrunkMicroBatchStream.EndTimeOffset.parse(o.json())).isEqualTo(o);
+  }
+
+  @Test
+  void anOffsetOfAnotherVersionOrShapeIsRefusedInOneLine() {
+    assertThatThrownBy(() -> ZentrunkMicroBatchStream.EndTimeOffset.parse("{\"version\":2,\"end_time\":\"2026-10-28T01:00:00Z\"}"))
+        .hasMessageContaining("offset of version 2, which this version of the connector (offset version 1) cannot read");
+    assertThatThrownBy(() -> ZentrunkMicroBatchStream.EndTimeOffset.parse("{\"end_time\":\"2026-10-28T01:00:00Z\"}"))
+        .hasMessageContaining("needs version and end_time");
+    assertThatThrownBy(() -> ZentrunkMicroBatchStream.EndTimeOffset.parse("42x")).hasMessageContaining("Not a zentrunk stream offset");
+  }
+
+  @Test
+  void durationsAreReadAsSparkWritesIntervalsAndInIso8601() {
+    assertThat(ApiTime.parseDuration("x", "2 minutes", 0)).isEqualTo(120_000_000L);
+    assertThat(ApiTime.parseDuration("x", "interval 1 hour 30 minutes", 0)).isEqualTo(5_400_000_000L);
+    assertThat(ApiTime.parseDuration("x", "1 minute", 0)).isEqualTo(60_000_000L);
+    assertThat(ApiTime.parseDuration("x", "500 milliseconds", 0)).isEqualTo(500_000L);
+    assertThat(ApiTime.parseDuration("x", "PT2M", 0)).isEqualTo(120_000_000L);
+    assertThat(ApiTime.parseDuration("x", "pt1h30m", 0)).isEqualTo(5_400_000_000L);
+    assertThat(ApiTime.formatDuration(5_400_000_000L)).isEqualTo("1 hour 30 minutes");
+    assertThatThrownBy(() -> ApiTime.parseDuration("Option 'lag'", "2 fortnights", 0))
+        .hasMessage("Option 'lag' must be a duration such as '2 minutes', '1 hour 30 minutes' or ISO-8601 'PT2M', not '2 fortnights'");
+    assertThatThrownBy(() -> ApiTime.parseDuration("Option 'lag'", "-PT1M", 0))
+        .hasMessage("Option 'lag' must be at least 0 seconds, not '-PT1M'");
+  }
+
+  @Test
+  void lagAndTheBatchCapAreOptionsOfTheOneReadModel() {
+    Map<String, String> base = Map.of("auth_id", "MA1", "auth_token", "t");
+    assertThat(ReadConf.parse(base).lagMicros).isEqualTo(600_000_000L);
+    assertThat(ReadConf.parse(Map.of("auth_id", "MA1", "auth_token", "t", "LAG", "PT2M")).lagMicros).isEqualTo(120_000_000L);
+    assertThat(ReadConf.parse(Map.of("auth_id", "MA1", "auth_token", "t", "max_requests_per_trigger", "50")).maxRequestsPerTrigger)
+        .isEqualTo(50);
+    assertThatThrownBy(() -> ReadConf.parse(Map.of("auth_id", "MA1", "auth_token", "t", "lag", "91 days")))
+        .hasMessage("Option 'lag' must be at most 90 days, not '91 days'");
+  }
+}
