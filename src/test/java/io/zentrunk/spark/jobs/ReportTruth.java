@@ -1,8 +1,8 @@
 package io.zentrunk.spark.jobs;
 
 import io.zentrunk.spark.emulator.EmulatedCall;
+import io.zentrunk.spark.testing.ErlangFormula;
 import java.math.BigDecimal;
-import java.math.MathContext;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -75,15 +75,7 @@ final class ReportTruth {
     if (erlangs == 0) {
       return 0;
     }
-    MathContext mc = new MathContext(60);
-    BigDecimal e = new BigDecimal(erlangs);
-    BigDecimal term = BigDecimal.ONE;
-    BigDecimal sum = BigDecimal.ONE;
-    for (int k = 1; k <= channels; k++) {
-      term = term.multiply(e, mc).divide(BigDecimal.valueOf(k), mc);
-      sum = sum.add(term, mc);
-    }
-    return term.divide(sum, mc).doubleValue();
+    return ErlangFormula.blocking(erlangs, channels);
   }
 
   /** The fewest channels with blocking at most {@code gos}, by the textbook formula (0 for no traffic). */

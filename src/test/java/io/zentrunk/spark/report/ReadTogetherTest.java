@@ -7,7 +7,6 @@ import io.zentrunk.spark.emulator.EmulatedCall;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
 import io.zentrunk.spark.testing.TestSpark;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -8,8 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.zentrunk.spark.testing.TestCdrs;
 import io.zentrunk.spark.testing.TestSpark;
-import java.math.BigDecimal;
-import java.math.MathContext;
+import io.zentrunk.spark.testing.ErlangFormula;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -30,17 +29,9 @@ class TrunkSizingTest {
     spark = TestSpark.session();
   }
 
-  /** Erlang B by its textbook formula (E^N/N!) / sum_k E^k/k!, in 60-digit decimals: independent of the recursion. */
+  /** Erlang B by its textbook formula, independent of the recursion (see {@link ErlangFormula}). */
   static double closedForm(double erlangs, int channels) {
-    MathContext mc = new MathContext(60);
-    BigDecimal e = new BigDecimal(erlangs);
-    BigDecimal term = BigDecimal.ONE;
-    BigDecimal sum = BigDecimal.ONE;
-    for (int k = 1; k <= channels; k++) {
-      term = term.multiply(e, mc).divide(BigDecimal.valueOf(k), mc);
-      sum = sum.add(term, mc);
-    }
-    return term.divide(sum, mc).doubleValue();
+    return ErlangFormula.blocking(erlangs, channels);
   }
 
   @Test
