@@ -60,13 +60,7 @@ public final class ReportPage {
             sum(col("ner").multiply(col("calls"))).as("delivered"))
         .orderBy("end_date").collectAsList();
     h.section("days", "Calls, ASR and NER per day");
-    List<String> labels = new ArrayList<>();
-    List<Double> calls = new ArrayList<>();
-    for (Row r : rows) {
-      labels.add(r.get(0).toString());
-      calls.add((double) r.getLong(1));
-    }
-    h.raw(SvgCharts.bars("Calls per day", labels, calls, "calls"));
+    bars(h, "Calls per day", rows, r -> r.get(0).toString(), 1);
     h.table("days", "Calls, ASR (answered / calls) and NER (delivered / calls) per UTC day of end_time",
         List.of("Day", "Calls", "Answered", "ASR", "NER"));
     for (Row r : rows) {
@@ -82,13 +76,7 @@ public final class ReportPage {
     List<Row> rows = causes.groupBy(col("hangup_cause_code"), col("hangup_cause_name")).agg(sum("calls").as("calls"))
         .orderBy(col("calls").desc(), col("hangup_cause_code").asc()).limit(10).collectAsList();
     h.section("causes", "Top hangup causes");
-    List<String> labels = new ArrayList<>();
-    List<Double> values = new ArrayList<>();
-    for (Row r : rows) {
-      labels.add(r.get(0) + " " + r.get(1));
-      values.add((double) r.getLong(2));
-    }
-    h.raw(SvgCharts.bars("Calls by hangup cause, top 10", labels, values, "calls"));
+    bars(h, "Calls by hangup cause, top 10", rows, r -> r.get(0) + " " + r.get(1), 2);
     h.table("causes", "The 10 most frequent hangup causes of the window", List.of("Code", "Cause", "Calls", "Share"));
     for (Row r : rows) {
       h.row(String.valueOf(r.get(0)), String.valueOf(r.get(1)), Long.toString(r.getLong(2)), pct((double) r.getLong(2) / total));
@@ -102,13 +90,7 @@ public final class ReportPage {
             sum("amount").as("amount"))
         .orderBy(col("calls").desc(), col("to_country").asc_nulls_last()).collectAsList();
     h.section("destinations", "Destinations");
-    List<String> labels = new ArrayList<>();
-    List<Double> values = new ArrayList<>();
-    for (Row r : rows) {
-      labels.add(r.isNullAt(0) ? "??" : r.getString(0));
-      values.add((double) r.getLong(1));
-    }
-    h.raw(SvgCharts.bars("Calls by destination country", labels, values, "calls"));
+    bars(h, "Calls by destination country", rows, r -> r.isNullAt(0) ? "??" : r.getString(0), 1);
     h.table("destinations", "Destinations (to_country): ASR, ACD (talked seconds per answered call) and cost",
         List.of("Country", "Calls", "ASR", "ACD (s)", "Cost (USD)"));
     for (Row r : rows) {
@@ -127,13 +109,7 @@ public final class ReportPage {
         .collectAsList();
     long total = rows.stream().mapToLong(r -> r.getLong(2)).sum();
     h.section("attestation", "Attestation mix (STIR/SHAKEN)");
-    List<String> labels = new ArrayList<>();
-    List<Double> values = new ArrayList<>();
-    for (Row r : rows) {
-      labels.add(nz(r, 0, "none") + " / " + nz(r, 1, "-"));
-      values.add((double) r.getLong(2));
-    }
-    h.raw(SvgCharts.bars("Calls by verification and attestation", labels, values, "calls"));
+    bars(h, "Calls by verification and attestation", rows, r -> nz(r, 0, "none") + " / " + nz(r, 1, "-"), 2);
     h.table("attestation", "Calls by STIR verification and attestation indicator",
         List.of("Verification", "Attestation", "Calls", "Share"));
     for (Row r : rows) {
@@ -169,6 +145,17 @@ public final class ReportPage {
       h.raw("<tr><td colspan=\"8\">none</td></tr>\n");
     }
     h.end();
+  }
+
+  /** A bar chart of the calls in column {@code callsIndex} of {@code rows}, one bar per row. */
+  private static void bars(ReportHtml h, String title, List<Row> rows, Function<Row, String> label, int callsIndex) {
+    List<String> labels = new ArrayList<>();
+    List<Double> calls = new ArrayList<>();
+    for (Row r : rows) {
+      labels.add(label.apply(r));
+      calls.add((double) r.getLong(callsIndex));
+    }
+    h.raw(SvgCharts.bars(title, labels, calls, "calls"));
   }
 
   // ---- formatting -----------------------------------------------------------------------------------------

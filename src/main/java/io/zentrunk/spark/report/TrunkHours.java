@@ -1,25 +1,23 @@
 package io.zentrunk.spark.report;
 
+import static io.zentrunk.spark.report.HourGrid.hourOf;
+import static io.zentrunk.spark.report.ReportColumns.HOUR_SEC;
 import static io.zentrunk.spark.report.TrunkSizing.CALLS_STARTED;
 import static io.zentrunk.spark.report.TrunkSizing.CHANNEL_LIMIT_CODE;
 import static io.zentrunk.spark.report.TrunkSizing.CHANNEL_REJECTIONS;
 import static io.zentrunk.spark.report.TrunkSizing.CPS_LIMIT_CODE;
 import static io.zentrunk.spark.report.TrunkSizing.CPS_REJECTIONS;
 import static io.zentrunk.spark.report.TrunkSizing.ERLANGS;
-import static io.zentrunk.spark.report.TrunkSizing.HOUR_SEC;
 import static io.zentrunk.spark.report.TrunkSizing.HOUR_START;
 import static io.zentrunk.spark.report.TrunkSizing.OFFERED_SECONDS;
 import static io.zentrunk.spark.report.TrunkSizing.PEAK_CALLS_PER_SECOND;
 import static io.zentrunk.spark.report.TrunkSizing.PEAK_CONCURRENT_CALLS;
 import static io.zentrunk.spark.report.TrunkSizing.TRUNK_ID;
-import static io.zentrunk.spark.source.CdrColumns.END_TIME;
 import static io.zentrunk.spark.source.CdrColumns.HANGUP_CAUSE_CODE;
-import static io.zentrunk.spark.source.CdrColumns.INITIATION_TIME;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
-import static org.apache.spark.sql.functions.floor;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
@@ -27,7 +25,6 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.timestamp_seconds;
-import static org.apache.spark.sql.functions.unix_seconds;
 import static org.apache.spark.sql.functions.when;
 
 import java.time.Instant;
@@ -59,13 +56,8 @@ public final class TrunkHours {
    * Nothing is collected.
    */
   public static Dataset<Row> of(Dataset<Row> cdrs, Instant start, Instant end) {
-    long firstHour = Math.floorDiv(start.getEpochSecond(), 3600) * 3600;
-    long endSec = end.getEpochSecond() + (end.getNano() > 0 ? 1 : 0);
-    Dataset<Row> hours = cdrs.sparkSession().range(firstHour, endSec, 3600).toDF(HOUR_SEC);
-    Dataset<Row> timed = cdrs
-        .filter(col(INITIATION_TIME).isNotNull().and(col(END_TIME).isNotNull()))
-        .select(col(TRUNK_ID), unix_seconds(col(INITIATION_TIME)).as("init_sec"), unix_seconds(col(END_TIME)).as("end_sec"),
-            col(HANGUP_CAUSE_CODE));
+    Dataset<Row> hours = HourGrid.hours(cdrs.sparkSession(), start, end);
+    Dataset<Row> timed = HourGrid.timed(cdrs, col(TRUNK_ID));
     Dataset<Row> grid = timed.select(col(TRUNK_ID)).distinct().crossJoin(hours);
     return grid.alias("g")
         .join(offered(timed).alias("o"), on("g", "o"), "left")
@@ -138,9 +130,5 @@ public final class TrunkHours {
   /** The join of two per-trunk-hour tables: trunk (NULL equal to NULL) and hour. */
   private static Column on(String a, String b) {
     return col(a + "." + TRUNK_ID).eqNullSafe(col(b + "." + TRUNK_ID)).and(col(a + "." + HOUR_SEC).equalTo(col(b + "." + HOUR_SEC)));
-  }
-
-  private static Column hourOf(Column epochSeconds) {
-    return floor(epochSeconds.divide(3600)).multiply(3600).cast(DataTypes.LongType);
   }
 }

@@ -1,5 +1,6 @@
 package io.zentrunk.spark.report;
 
+import static io.zentrunk.spark.report.ReportColumns.HOUR_SEC;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
@@ -57,8 +58,6 @@ public final class TrunkSizing {
   public static final int CPS_LIMIT_CODE = 5180;
   public static final int CHANNEL_LIMIT_CODE = 5190;
 
-  /** The hour as epoch seconds, inside the computations. */
-  static final String HOUR_SEC = "hour_sec";
 
   private TrunkSizing() {}
 
