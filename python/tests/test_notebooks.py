@@ -7,6 +7,7 @@ draws a chart ("# chart") must have emitted a PNG image; no output holds the emu
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -65,6 +66,12 @@ def test_cdr_explorer_runs_with_full_spark_and_draws_every_chart(tmp_path: Path,
     assert "ApiFilters: {call_direction=outbound}" in out and "*(1) Project" in out
     assert "InMemoryRelation" in out or "outbound CDRs read in" in out
     assert "cost column: decimal(28,5) -> Decimal" in out
+    # the NER, capacity and fraud sections computed something: a NER column, a busy hour per trunk whose Erlang B
+    # channels exceed its Erlangs (at 1% blocking they always do), and the IRSF rule's count
+    assert "ner_pct" in out
+    busy = re.findall(r"UTC, ([0-9.]+) Erlangs -> ([0-9]+) channels", out)
+    assert busy and all(0 < float(e) < int(n) for e, n in busy), busy
+    assert re.search(r"IRSF signals: \d+ flagged of [1-9]\d* days and destinations judged", out)
 
 
 def test_lake_trends_builds_a_demo_lake_with_the_ingest_job_and_draws_every_chart(tmp_path: Path) -> None:

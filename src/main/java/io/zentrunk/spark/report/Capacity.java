@@ -9,14 +9,12 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.broadcast;
-import static org.apache.spark.sql.functions.floor;
+import static io.zentrunk.spark.report.HourGrid.hourOf;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.timestamp_seconds;
-import static org.apache.spark.sql.functions.unix_seconds;
 
 import java.time.Instant;
 import java.util.List;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
@@ -45,13 +43,8 @@ public final class Capacity {
    * within the hour a running sum partitioned by hour. Nothing is collected; no row per second without events.
    */
   public static Dataset<Row> of(Dataset<Row> cdrs, Instant start, Instant end) {
-    long firstHour = Math.floorDiv(start.getEpochSecond(), 3600) * 3600;
-    long endSec = end.getEpochSecond() + (end.getNano() > 0 ? 1 : 0);
-    Dataset<Row> hours = cdrs.sparkSession().range(firstHour, endSec, 3600).toDF(HOUR_SEC);
-    Dataset<Row> timed = cdrs
-        .filter(col(INITIATION_TIME).isNotNull().and(col(END_TIME).isNotNull()))
-        .select(unix_seconds(col(INITIATION_TIME)).as("init_sec"), unix_seconds(col(END_TIME)).as("end_sec"),
-            col(HANGUP_CAUSE_CODE));
+    Dataset<Row> hours = HourGrid.hours(cdrs.sparkSession(), start, end);
+    Dataset<Row> timed = HourGrid.timed(cdrs);
     // per second of the hours with starts: calls started and limit failures
     Dataset<Row> starts = timed
         .groupBy(hourOf(col("init_sec")).as(HOUR_SEC), col("init_sec"))
@@ -91,10 +84,6 @@ public final class Capacity {
             coalesce(starts.col(PEAK_CALLS_PER_SECOND), lit(0L)).as(PEAK_CALLS_PER_SECOND),
             coalesce(starts.col(LIMIT_FAILURES), lit(0L)).as(LIMIT_FAILURES))
         .orderBy(col(HOUR_START));
-  }
-
-  private static Column hourOf(Column epochSeconds) {
-    return floor(epochSeconds.divide(3600)).multiply(3600).cast(DataTypes.LongType);
   }
 
   private Capacity() {}

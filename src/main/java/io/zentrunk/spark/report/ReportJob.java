@@ -132,7 +132,7 @@ public final class ReportJob {
     d.put(KPIS, Kpis.of(window));
     d.put(CAPACITY, Capacity.of(window, in.start(), in.end()));
     d.put(FRAUD_SIGNALS, FraudSignals.of(withBaseline, UtcDays.day(in.start()), in.coveredFrom(), in.rule()));
-    d.put(TRUNK_HOURS, TrunkSizing.trunkHours(window, in.start(), in.end()));
+    d.put(TRUNK_HOURS, TrunkHours.of(window, in.start(), in.end()));
     d.put(WANGIRI_SIGNALS, Wangiri.signals(window, settings.wangiri()));
     return d;
   }

@@ -18,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * Scenario "auto": {@code request_budget=auto} against the account of {@link RateCeiling} (300 requests per 5 s,
@@ -103,7 +102,8 @@ final class AutoBudget implements Scenario {
       api.resetStats();
       long otherBase = otherSent.get();
       long otherThrottledBase = otherThrottled.get();
-      OwnTimeline timeline = new OwnTimeline(api, otherSent, otherBase);
+      // this read's requests only: the emulator's list requests less those the other client has sent since
+      RequestTimeline timeline = new RequestTimeline(() -> api.stats().listRequests() - (otherSent.get() - otherBase), 0);
       try {
         BenchContext.materialize(ctx.read(o));
       } finally {
@@ -145,47 +145,5 @@ final class AutoBudget implements Scenario {
           });
     }, 0, 1000 / OTHER_PER_SECOND, TimeUnit.MILLISECONDS);
     return s;
-  }
-
-  /**
-   * Like {@link RequestTimeline}, for this read's requests only: the emulator's list requests less those the other
-   * client has sent, polled every 2 ms; a rise above the highest value seen is a request of the read.
-   */
-  static final class OwnTimeline implements AutoCloseable {
-    private final Thread poller;
-    private volatile boolean stop;
-    private volatile long first = -1;
-    private volatile long last = -1;
-
-    OwnTimeline(ZentrunkEmulator api, AtomicLong otherSent, long otherBase) {
-      poller = new Thread(() -> {
-        long max = 0;
-        while (!stop) {
-          long n = api.stats().listRequests() - (otherSent.get() - otherBase);
-          long now = System.nanoTime();
-          if (n > max) {
-            if (first < 0) {
-              first = now;
-            }
-            last = now;
-            max = n;
-          }
-          LockSupport.parkNanos(2_000_000L);
-        }
-      }, "bench-own-timeline");
-      poller.setDaemon(true);
-      poller.start();
-    }
-
-    long spanNanos() {
-      return first < 0 ? 0 : last - first;
-    }
-
-    @Override
-    public void close() throws InterruptedException {
-      LockSupport.parkNanos(10_000_000L);
-      stop = true;
-      poller.join();
-    }
   }
 }

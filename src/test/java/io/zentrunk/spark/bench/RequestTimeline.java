@@ -2,18 +2,19 @@ package io.zentrunk.spark.bench;
 
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
 
 /**
  * Server-side times of the first and the last list request of a read. The emulator's stats
- * count requests but do not record when they came, so this polls {@code api.stats()} every
- * {@value #POLL_MS} ms and notes when the count first rose and when it last rose: a resolution
- * of a few ms, under 0.1% of the reads it times.
+ * count requests but do not record when they came, so this polls a count every {@value #POLL_MS}
+ * ms and notes when it first rose and when it last rose above the highest value seen: a
+ * resolution of a few ms, under 0.1% of the reads it times. The count is the emulator's list
+ * requests, or (beside another client) those less the other client's.
  */
 final class RequestTimeline implements AutoCloseable {
 
   static final long POLL_MS = 2;
 
-  private final ZentrunkEmulator api;
   private final Thread poller;
   private volatile boolean stop;
   private volatile long first = -1;
@@ -21,13 +22,17 @@ final class RequestTimeline implements AutoCloseable {
   /** (nanos, count) at every change, for -Dbench.trace=FILE (diagnosis of where a read loses time). */
   private final java.util.List<long[]> trace = new java.util.ArrayList<>();
 
+  /** The times of all the emulator's list requests from now on. */
   RequestTimeline(ZentrunkEmulator api) {
-    this.api = api;
-    long base = api.stats().listRequests();
+    this(() -> api.stats().listRequests(), api.stats().listRequests());
+  }
+
+  /** The times of the rises of {@code requests} above {@code base} and above every value seen since. */
+  RequestTimeline(LongSupplier requests, long base) {
     poller = new Thread(() -> {
       long seen = base;
       while (!stop) {
-        long n = api.stats().listRequests();
+        long n = requests.getAsLong();
         long now = System.nanoTime();
         if (n > seen) {
           if (first < 0) {

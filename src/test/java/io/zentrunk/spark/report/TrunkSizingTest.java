@@ -37,28 +37,28 @@ class TrunkSizingTest {
   @Test
   void erlangBMatchesPublishedTablesAndTheClosedFormula() {
     // published 1% tables: 15 channels carry 8.108 Erlangs, 10 carry 4.461, 100 carry 84.06
-    assertThat(TrunkSizing.erlangBChannels(8.108, 0.01)).isEqualTo(15);
-    assertThat(TrunkSizing.erlangB(8.108, 15)).isCloseTo(0.01, within(1e-6));
-    assertThat(TrunkSizing.erlangB(8.108, 14)).isGreaterThan(0.01);
-    assertThat(TrunkSizing.erlangBChannels(8.12, 0.01)).isEqualTo(16);
-    assertThat(TrunkSizing.erlangBChannels(4.461, 0.01)).isEqualTo(10);
-    assertThat(TrunkSizing.erlangBChannels(84.06, 0.01)).isEqualTo(100);
+    assertThat(ErlangB.channels(8.108, 0.01)).isEqualTo(15);
+    assertThat(ErlangB.blocking(8.108, 15)).isCloseTo(0.01, within(1e-6));
+    assertThat(ErlangB.blocking(8.108, 14)).isGreaterThan(0.01);
+    assertThat(ErlangB.channels(8.12, 0.01)).isEqualTo(16);
+    assertThat(ErlangB.channels(4.461, 0.01)).isEqualTo(10);
+    assertThat(ErlangB.channels(84.06, 0.01)).isEqualTo(100);
     // 5% table: 10 channels carry 6.216 Erlangs (6.216 itself gives 5.0010%)
-    assertThat(TrunkSizing.erlangBChannels(6.21, 0.05)).isEqualTo(10);
+    assertThat(ErlangB.channels(6.21, 0.05)).isEqualTo(10);
     // thousands of Erlangs, where E^N/N! overflows a double: the recursion agrees with exact decimals
     for (double e : new double[] {0.5, 8.108, 100, 1000, 5000}) {
-      int n = TrunkSizing.erlangBChannels(e, 0.01);
-      assertThat(TrunkSizing.erlangB(e, n)).as("B(%s,%d)", e, n).isCloseTo(closedForm(e, n), within(1e-13))
+      int n = ErlangB.channels(e, 0.01);
+      assertThat(ErlangB.blocking(e, n)).as("B(%s,%d)", e, n).isCloseTo(closedForm(e, n), within(1e-13))
           .isLessThanOrEqualTo(0.01);
       assertThat(closedForm(e, n - 1)).as("B(%s,%d)", e, n - 1).isGreaterThan(0.01);
     }
-    assertThat(TrunkSizing.erlangBChannels(5000, 0.01)).isEqualTo(5010);
+    assertThat(ErlangB.channels(5000, 0.01)).isEqualTo(5010);
     // no traffic: nothing offered, nothing blocked, no channel needed
-    assertThat(TrunkSizing.erlangBChannels(0, 0.01)).isZero();
-    assertThat(TrunkSizing.erlangB(0, 0)).isZero();
-    assertThat(TrunkSizing.erlangB(2, 0)).isEqualTo(1.0);
-    assertThatThrownBy(() -> TrunkSizing.erlangB(-1, 3)).hasMessageContaining("traffic");
-    assertThatThrownBy(() -> TrunkSizing.erlangBChannels(1, 1.0)).hasMessageContaining("grade of service");
+    assertThat(ErlangB.channels(0, 0.01)).isZero();
+    assertThat(ErlangB.blocking(0, 0)).isZero();
+    assertThat(ErlangB.blocking(2, 0)).isEqualTo(1.0);
+    assertThatThrownBy(() -> ErlangB.blocking(-1, 3)).hasMessageContaining("traffic");
+    assertThatThrownBy(() -> ErlangB.channels(1, 1.0)).hasMessageContaining("grade of service");
   }
 
   private static Row call(String uuid, String trunk, String init, String end, int code) {
@@ -84,7 +84,7 @@ class TrunkSizingTest {
 
   @Test
   void trunkHoursCountOfferedSecondsInsideEachHourAndThePeaksPerTrunk() {
-    Dataset<Row> h = TrunkSizing.trunkHours(cdrs(), START, END);
+    Dataset<Row> h = TrunkHours.of(cdrs(), START, END);
     assertThat(h.columns()).containsExactly("trunk_id", "hour_start", "offered_seconds", "erlangs", "calls_started",
         "peak_concurrent_calls", "peak_calls_per_second", "cps_rejections", "channel_rejections");
     assertThat(h.count()).as("3 trunks x 48 hours, quiet ones too").isEqualTo(144);
@@ -102,7 +102,7 @@ class TrunkSizingTest {
   void sizingPerTrunkAndDayAndForTheWindowWithLimits() {
     TrunkSizing.Limits limits = new TrunkSizing.Limits(0.01, TrunkSizing.Limit.parse("a=4", "--channels"),
         TrunkSizing.Limit.parse("10", "--cps-limit"));
-    Dataset<Row> s = TrunkSizing.sizing(TrunkSizing.trunkHours(cdrs(), START, END), limits);
+    Dataset<Row> s = TrunkSizing.sizing(TrunkHours.of(cdrs(), START, END), limits);
     assertThat(s.columns()).containsExactly("trunk_id", "day", "busy_hour_start", "busy_hour_seconds", "busy_hour_erlangs",
         "calls_started", "peak_concurrent_calls", "peak_calls_per_second", "grade_of_service", "erlang_b_channels",
         "channels", "channel_utilisation", "erlang_b_blocking", "cps_limit", "cps_utilisation", "busy_hour_attempts",
@@ -110,7 +110,7 @@ class TrunkSizingTest {
     double ea = 2131 / 3600.0;
     // B(0.5919, 3) = 0.0192 > 1% >= B(0.5919, 4) = 0.00283: 4 channels; the closed formula gives the blocking at 4
     assertThat(closedForm(ea, 3)).isGreaterThan(0.01);
-    double ba = TrunkSizing.erlangB(ea, 4);
+    double ba = ErlangB.blocking(ea, 4);
     assertThat(ba).isCloseTo(closedForm(ea, 4), within(1e-15)).isCloseTo(0.00283, within(1e-5));
     String a = "|2026-11-01T11:00:00Z|2131|" + ea + "|4|3|2|0.01|4|4|0.75|" + ba + "|10|0.2|3|1|" + (1.0 / 3);
     String n = "|2026-11-02T00:00:00Z|3600|1.0|1|1|1|0.01|5|null|null|null|10|0.1|1|0|0.0";
@@ -138,7 +138,7 @@ class TrunkSizingTest {
 
   @Test
   void sizingOfNothingIsEmptyAndSaysSo() {
-    Dataset<Row> s = TrunkSizing.sizing(TrunkSizing.trunkHours(TestCdrs.df(spark, List.of()), START, END),
+    Dataset<Row> s = TrunkSizing.sizing(TrunkHours.of(TestCdrs.df(spark, List.of()), START, END),
         TrunkSizing.Limits.defaults());
     assertThat(s.count()).isZero();
     assertThat(TrunkSizing.summary(s)).isEqualTo("Trunk sizing (Erlang B at the busy hour):\n  no calls\n");

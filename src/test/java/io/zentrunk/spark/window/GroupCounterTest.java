@@ -3,193 +3,30 @@ package io.zentrunk.spark.window;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.zentrunk.spark.client.ApiTime;
 import io.zentrunk.spark.client.ApiValues;
-import io.zentrunk.spark.client.Budget;
-import io.zentrunk.spark.client.ClientConfig;
 import io.zentrunk.spark.client.CdrQuery;
-import io.zentrunk.spark.client.ReadStats;
 import io.zentrunk.spark.client.ZentrunkApiException;
-import io.zentrunk.spark.client.ZentrunkClient;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
+import io.zentrunk.spark.testing.FakeListCallsApi;
+import io.zentrunk.spark.testing.FakeListCallsApi.Cdr;
+import io.zentrunk.spark.testing.FakeListCallsApi.Request;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.function.IntConsumer;
-import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The group counter's probe arithmetic, against a fake API that holds a known set of CDRs in
- * memory and records every request it is sent.
- *
- * <p>{@link ZentrunkClient} is final and builds its own {@code java.net.http.HttpClient}: there is
- * no seam for an in-process fake, so the fake answers list-calls requests on a loopback port
- * (JDK's built-in HTTP server, no Spark). No retries, no budget waits: every request the counter
- * makes is one request the fake records.
+ * The group counter's probe arithmetic, against {@link FakeListCallsApi}: a loopback fake of the API that
+ * holds a known set of CDRs in memory and records every request it is sent.
  */
 class GroupCounterTest {
 
   static final long DAY = ApiTime.MICROS_PER_DAY;
   static final long HOUR = DAY / 24;
   static final long D0 = ApiTime.toMicros(Instant.parse("2026-11-01T00:00:00Z"));
-
-  /** One CDR of the fake account: only the fields the counter and the top reader look at. */
-  record Cdr(String uuid, long end, String direction, String source, int code, String stir) {
-    String field(String param) {
-      return switch (param) {
-        case "call_direction" -> direction;
-        case "hangup_source" -> source;
-        case "hangup_cause_code" -> Integer.toString(code);
-        case "stir_verification" -> stir;
-        default -> throw new IllegalArgumentException("the fake API does not filter by " + param);
-      };
-    }
-  }
-
-  /** One request the fake served: its end_time window, its equality filters, its offset and limit. */
-  record Request(long from, long to, Map<String, String> filters, int offset, int limit) {
-    CdrQuery query() {
-      return new CdrQuery(from, to, filters);
-    }
-  }
-
-  /**
-   * The list-calls API over an in-memory account, on a loopback port: end_time window and
-   * equality filters, newest first (ties by call_uuid), offset/limit paging, total_count.
-   */
-  static final class FakeApi implements AutoCloseable {
-    private static final Set<String> FILTERS = Set.of("call_direction", "hangup_source", "hangup_cause_code", "stir_verification");
-
-    private final List<Cdr> cdrs = new ArrayList<>();
-    private final List<Request> requests = new ArrayList<>();
-    private final HttpServer server;
-    private final ExecutorService threads = Executors.newFixedThreadPool(4);
-    /** Runs after request number n (1-based) is answered, under the fake's lock: records arriving. */
-    IntConsumer afterRequest = n -> {};
-    /** Requests it answers 400 instead. */
-    Predicate<Request> refuse = r -> false;
-
-    FakeApi(List<Cdr> initial) throws IOException {
-      cdrs.addAll(initial);
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-      server.createContext("/", this::handle);
-      server.setExecutor(threads);
-      server.start();
-    }
-
-    ZentrunkClient client() {
-      String url = "http://127.0.0.1:" + server.getAddress().getPort();
-      // no retries (a failure surfaces at once), a budget that never waits
-      ClientConfig config = new ClientConfig(url, "MAFAKE000000000000", "fake-token", 5_000, 2_000, 0, 10_000, 1_000);
-      return new ZentrunkClient(config, UNLIMITED, new ReadStats());
-    }
-
-    synchronized void add(Cdr c) {
-      cdrs.add(c);
-    }
-
-    synchronized List<Request> requests() {
-      return List.copyOf(requests);
-    }
-
-    synchronized long matching(CdrQuery q) {
-      return cdrs.stream().filter(c -> matches(c, q.fromMicros(), q.toMicros(), q.filters())).count();
-    }
-
-    private static boolean matches(Cdr c, long from, long to, Map<String, String> filters) {
-      return c.end >= from && c.end < to && filters.entrySet().stream().allMatch(e -> e.getValue().equals(c.field(e.getKey())));
-    }
-
-    private void handle(HttpExchange ex) throws IOException {
-      int status;
-      String body;
-      synchronized (this) {
-        Map<String, String> params = new HashMap<>();
-        for (String kv : ex.getRequestURI().getRawQuery().split("&")) {
-          int eq = kv.indexOf('=');
-          params.put(URLDecoder.decode(kv.substring(0, eq), StandardCharsets.UTF_8),
-              URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        long from = ApiTime.parseCdrTime(params.remove("end_time__gte"));
-        long to = ApiTime.parseCdrTime(params.remove("end_time__lt"));
-        int limit = Integer.parseInt(params.remove("limit"));
-        int offset = Integer.parseInt(params.remove("offset"));
-        if (!FILTERS.containsAll(params.keySet())) {
-          throw new IllegalStateException("unexpected parameters " + params);
-        }
-        Request r = new Request(from, to, Map.copyOf(params), offset, limit);
-        requests.add(r);
-        if (refuse.test(r)) {
-          status = 400;
-          body = "{\"api_id\": \"fake-" + requests.size() + "\", \"error\": \"refused by the test\"}";
-        } else {
-          List<Cdr> match = cdrs.stream().filter(c -> matches(c, from, to, params))
-              .sorted(Comparator.comparingLong(Cdr::end).reversed().thenComparing(Cdr::uuid)).toList();
-          StringBuilder sb = new StringBuilder();
-          sb.append("{\"api_id\": \"fake-").append(requests.size()).append("\", \"meta\": {\"limit\": ").append(limit)
-              .append(", \"offset\": ").append(offset).append(", \"total_count\": ").append(match.size()).append("}, \"objects\": [");
-          for (int i = offset; i < Math.min(match.size(), offset + limit); i++) {
-            Cdr c = match.get(i);
-            sb.append(i > offset ? ", " : "").append("{\"call_uuid\": \"").append(c.uuid).append("\", \"end_time\": \"")
-                .append(ApiTime.formatFilter(c.end)).append("\", \"call_direction\": \"").append(c.direction)
-                .append("\", \"hangup_source\": \"").append(c.source).append("\", \"hangup_cause_code\": ").append(c.code)
-                .append(", \"stir_verification\": \"").append(c.stir).append("\"}");
-          }
-          body = sb.append("]}").toString();
-          status = 200;
-        }
-        afterRequest.accept(requests.size());
-      }
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      ex.getResponseHeaders().set("Content-Type", "application/json");
-      ex.sendResponseHeaders(status, bytes.length);
-      try (OutputStream out = ex.getResponseBody()) {
-        out.write(bytes);
-      }
-    }
-
-    @Override
-    public void close() {
-      server.stop(0);
-      threads.shutdownNow();
-    }
-  }
-
-  static final Budget UNLIMITED = new Budget() {
-    @Override
-    public Permit permit() {
-      return new Permit() {
-        @Override
-        public long waitedNanos() {
-          return 0;
-        }
-
-        @Override
-        public void release() {}
-      };
-    }
-
-    @Override
-    public void onThrottled(long retryAfterMillis) {}
-
-    @Override
-    public void onSuccess() {}
-  };
 
   private static int serial;
 
@@ -215,18 +52,11 @@ class GroupCounterTest {
     return new CdrQuery(D0 + fromDay * DAY, D0 + toDay * DAY, Map.of());
   }
 
-  private FakeApi api;
+  @RegisterExtension
+  final FakeListCallsApi.Fakes apis = new FakeListCallsApi.Fakes();
 
-  FakeApi api(List<Cdr> cdrs) throws IOException {
-    api = new FakeApi(cdrs);
-    return api;
-  }
-
-  @AfterEach
-  void stop() {
-    if (api != null) {
-      api.close();
-    }
+  FakeListCallsApi api(List<Cdr> cdrs) {
+    return apis.start(cdrs);
   }
 
   static Map<List<Object>, Long> groups(GroupCounter.Result r) {
@@ -236,8 +66,8 @@ class GroupCounterTest {
   }
 
   @Test
-  void splitsDaysThenDirectionsPruningEmptyDaysAndReadingCheapDaysAsRows() throws IOException {
-    FakeApi api = api(concat(List.of(
+  void splitsDaysThenDirectionsPruningEmptyDaysAndReadingCheapDaysAsRows() {
+    FakeListCallsApi api = api(concat(List.of(
         spread(60, D0, D0 + DAY, "inbound", "carrier", 3000),
         spread(40, D0 + HOUR, D0 + DAY, "outbound", "carrier", 3000),
         // day 1: no calls
@@ -278,9 +108,9 @@ class GroupCounterTest {
   }
 
   @Test
-  void splitsOnlyWhenTheProbesCostFewerRequestsThanThePages() throws IOException {
+  void splitsOnlyWhenTheProbesCostFewerRequestsThanThePages() {
     // 80 records over 3 days: 4 pages, 3 after the probe, against 3 day probes: read as rows.
-    FakeApi eighty = api(concat(List.of(spread(27, D0, D0 + DAY, "inbound", "carrier", 3000),
+    FakeListCallsApi eighty = api(concat(List.of(spread(27, D0, D0 + DAY, "inbound", "carrier", 3000),
         spread(27, D0 + DAY, D0 + 2 * DAY, "inbound", "carrier", 3000), spread(26, D0 + 2 * DAY, D0 + 3 * DAY, "inbound", "carrier", 3000))));
     GroupCounter.Result r80 = new GroupCounter(eighty.client(), 4, null).count(List.of(days(0, 3)), List.of(BY_DAY));
     assertThat(r80.probes()).isEqualTo(1);
@@ -295,7 +125,7 @@ class GroupCounterTest {
     eighty.close();
 
     // 81 records: 5 pages, 4 after the probe, against 3 probes: split.
-    FakeApi more = api(concat(List.of(spread(27, D0, D0 + DAY, "inbound", "carrier", 3000),
+    FakeListCallsApi more = api(concat(List.of(spread(27, D0, D0 + DAY, "inbound", "carrier", 3000),
         spread(27, D0 + DAY, D0 + 2 * DAY, "inbound", "carrier", 3000), spread(27, D0 + 2 * DAY, D0 + 3 * DAY, "inbound", "carrier", 3000))));
     GroupCounter.Result r81 = new GroupCounter(more.client(), 4, null).count(List.of(days(0, 3)), List.of(BY_DAY));
     assertThat(r81.probes()).isEqualTo(1 + 3);
@@ -306,8 +136,8 @@ class GroupCounterTest {
   }
 
   @Test
-  void aWindowOfAtMostTwentyRecordsIsWholeInItsProbeAndNeverSplit() throws IOException {
-    FakeApi api = api(concat(List.of(spread(12, D0, D0 + DAY, "inbound", "carrier", 3000),
+  void aWindowOfAtMostTwentyRecordsIsWholeInItsProbeAndNeverSplit() {
+    FakeListCallsApi api = api(concat(List.of(spread(12, D0, D0 + DAY, "inbound", "carrier", 3000),
         spread(8, D0 + DAY, D0 + 2 * DAY, "outbound", "customer", 4410))));
     GroupCounter.Result r = new GroupCounter(api.client(), 4, null).count(List.of(days(0, 2)), List.of(BY_DAY, BY_DIRECTION));
     assertThat(api.requests()).hasSize(1);
@@ -322,8 +152,8 @@ class GroupCounterTest {
   }
 
   @Test
-  void aValueNoDocumentListsMakesOnlyItsWindowFallBackToRows() throws IOException {
-    FakeApi api = api(concat(List.of(
+  void aValueNoDocumentListsMakesOnlyItsWindowFallBackToRows() {
+    FakeListCallsApi api = api(concat(List.of(
         spread(60, D0, D0 + DAY, "inbound", "customer", 3000),
         spread(40, D0, D0 + DAY, "inbound", "carrier", 3000),
         spread(50, D0 + DAY, D0 + 2 * DAY, "inbound", "customer", 3000),
@@ -345,15 +175,15 @@ class GroupCounterTest {
   }
 
   @Test
-  void recordsArrivingBetweenProbesMakeTheWindowRows() throws IOException {
-    FakeApi api = api(concat(List.of(spread(50, D0, D0 + DAY, "inbound", "carrier", 3000),
+  void recordsArrivingBetweenProbesMakeTheWindowRows() {
+    FakeListCallsApi api = api(concat(List.of(spread(50, D0, D0 + DAY, "inbound", "carrier", 3000),
         spread(50, D0, D0 + DAY, "outbound", "carrier", 3000))));
     // three calls end inside the window after the root probe was answered
-    api.afterRequest = n -> {
+    api.afterRequest(n -> {
       if (n == 1) {
         spread(3, D0 + 5 * HOUR, D0 + 6 * HOUR, "inbound", "carrier", 3000).forEach(api::add);
       }
-    };
+    });
     GroupCounter.Result r = new GroupCounter(api.client(), 4, null).count(List.of(days(0, 1)), List.of(BY_DIRECTION));
     assertThat(api.requests()).hasSize(1 + 2);
     assertThat(r.unexplained()).isEqualTo(1);
@@ -365,8 +195,8 @@ class GroupCounterTest {
   }
 
   @Test
-  void aWindowAlreadyFilteredByTheColumnOrWithinOneBucketNeedsNoProbe() throws IOException {
-    FakeApi api = api(concat(List.of(spread(200, D0 + HOUR, D0 + 5 * HOUR, "outbound", "carrier", 3000),
+  void aWindowAlreadyFilteredByTheColumnOrWithinOneBucketNeedsNoProbe() {
+    FakeListCallsApi api = api(concat(List.of(spread(200, D0 + HOUR, D0 + 5 * HOUR, "outbound", "carrier", 3000),
         spread(50, D0 + HOUR, D0 + 5 * HOUR, "inbound", "carrier", 3000))));
     CdrQuery root = new CdrQuery(D0 + HOUR, D0 + 5 * HOUR, Map.of("call_direction", "outbound"));
     GroupCounter.Result r = new GroupCounter(api.client(), 4, null).count(List.of(root), List.of(BY_DAY, BY_DIRECTION));
@@ -377,8 +207,8 @@ class GroupCounterTest {
   }
 
   @Test
-  void hourBucketsAreAlignedToUtcAndClippedToTheWindow() throws IOException {
-    FakeApi api = api(concat(List.of(spread(50, D0 + HOUR / 2, D0 + HOUR, "inbound", "carrier", 3000),
+  void hourBucketsAreAlignedToUtcAndClippedToTheWindow() {
+    FakeListCallsApi api = api(concat(List.of(spread(50, D0 + HOUR / 2, D0 + HOUR, "inbound", "carrier", 3000),
         // 01:00-02:00: none
         spread(50, D0 + 2 * HOUR, D0 + 3 * HOUR, "inbound", "carrier", 3000),
         spread(7, D0 + 3 * HOUR, D0 + 4 * HOUR, "inbound", "carrier", 3000)))); // after the window
@@ -392,8 +222,8 @@ class GroupCounterTest {
   }
 
   @Test
-  void severalRootsAddTheirTotalsAndTheirPages() throws IOException {
-    FakeApi api = api(concat(List.of(spread(45, D0, D0 + DAY, "inbound", "carrier", 3000),
+  void severalRootsAddTheirTotalsAndTheirPages() {
+    FakeListCallsApi api = api(concat(List.of(spread(45, D0, D0 + DAY, "inbound", "carrier", 3000),
         spread(20, D0 + 2 * DAY, D0 + 3 * DAY, "outbound", "carrier", 3000))));
     GroupCounter.Result r = new GroupCounter(api.client(), 4, null)
         .count(List.of(days(0, 1), days(1, 2), days(2, 3)), List.of(BY_DIRECTION));
@@ -406,7 +236,7 @@ class GroupCounterTest {
   }
 
   @Test
-  void manyProbesInFlightKeepEachCountWithItsGroup() throws IOException {
+  void manyProbesInFlightKeepEachCountWithItsGroup() {
     // 20 days of different sizes, 4 probes in flight: a count paired with the wrong day fails
     List<List<Cdr>> parts = new ArrayList<>();
     Map<List<Object>, Long> expected = new HashMap<>();
@@ -415,24 +245,24 @@ class GroupCounterTest {
       parts.add(spread(n, D0 + d * DAY, D0 + (d + 1) * DAY, "inbound", "carrier", 3000));
       expected.put(List.of(D0 + d * DAY), (long) n);
     }
-    FakeApi api = api(concat(parts));
+    FakeListCallsApi api = api(concat(parts));
     GroupCounter.Result r = new GroupCounter(api.client(), 4, null).count(List.of(days(0, 20)), List.of(BY_DAY));
     assertThat(r.probes()).isEqualTo(21);
     assertThat(groups(r)).isEqualTo(expected);
   }
 
   @Test
-  void aRefusedProbeFailsTheCountWithTheApiStatus() throws IOException {
-    FakeApi api = api(spread(100, D0, D0 + DAY, "inbound", "carrier", 3000));
-    api.refuse = q -> "zentrunk".equals(q.filters().get("hangup_source"));
+  void aRefusedProbeFailsTheCountWithTheApiStatus() {
+    FakeListCallsApi api = api(spread(100, D0, D0 + DAY, "inbound", "carrier", 3000));
+    api.refuse(q -> "zentrunk".equals(q.filters().get("hangup_source")));
     assertThatThrownBy(() -> new GroupCounter(api.client(), 4, null).count(List.of(days(0, 1)), List.of(BY_SOURCE)))
         .isInstanceOfSatisfying(ZentrunkApiException.class, e -> assertThat(e.status()).isEqualTo(400))
         .hasMessageContaining("refused by the test");
   }
 
   @Test
-  void noDimensionAtAllReportsEachNonEmptyRootAsOneGroup() throws IOException {
-    FakeApi api = api(spread(70, D0, D0 + DAY, "inbound", "carrier", 3000));
+  void noDimensionAtAllReportsEachNonEmptyRootAsOneGroup() {
+    FakeListCallsApi api = api(spread(70, D0, D0 + DAY, "inbound", "carrier", 3000));
     GroupCounter.Result r = new GroupCounter(api.client(), 1, null).count(List.of(days(0, 1), days(1, 2)), List.of());
     assertThat(r.groups()).containsExactly(new GroupCounter.Group(List.of(), 70));
     assertThat(r.probes()).isEqualTo(2);

@@ -8,19 +8,18 @@ import io.zentrunk.spark.client.ApiTime;
 import io.zentrunk.spark.client.CdrField;
 import io.zentrunk.spark.client.CdrQuery;
 import io.zentrunk.spark.client.ZentrunkApiException;
-import io.zentrunk.spark.window.GroupCounterTest.Cdr;
-import io.zentrunk.spark.window.GroupCounterTest.FakeApi;
-import io.zentrunk.spark.window.GroupCounterTest.Request;
-import java.io.IOException;
+import io.zentrunk.spark.testing.FakeListCallsApi;
+import io.zentrunk.spark.testing.FakeListCallsApi.Cdr;
+import io.zentrunk.spark.testing.FakeListCallsApi.Request;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * {@code ORDER BY end_time DESC|ASC LIMIT n} against the fake API of {@link GroupCounterTest}:
+ * {@code ORDER BY end_time DESC|ASC LIMIT n} against {@link FakeListCallsApi}:
  * which records come back and exactly which pages (offset, limit) were requested for them.
  */
 class TopReaderTest {
@@ -58,27 +57,20 @@ class TopReaderTest {
   }
 
   /** The pages requested, as (offset, limit) pairs in the order sent. */
-  static List<List<Integer>> pages(FakeApi api) {
+  static List<List<Integer>> pages(FakeListCallsApi api) {
     return api.requests().stream().map(r -> List.of(r.offset(), r.limit())).toList();
   }
 
-  private FakeApi api;
+  @RegisterExtension
+  final FakeListCallsApi.Fakes apis = new FakeListCallsApi.Fakes();
 
-  FakeApi api(List<Cdr> cdrs) throws IOException {
-    api = new FakeApi(cdrs);
-    return api;
-  }
-
-  @AfterEach
-  void stop() {
-    if (api != null) {
-      api.close();
-    }
+  FakeListCallsApi api(List<Cdr> cdrs) {
+    return apis.start(cdrs);
   }
 
   @Test
-  void theNewestHundredAreTheFirstFivePages() throws IOException {
-    FakeApi api = api(account(250));
+  void theNewestHundredAreTheFirstFivePages() {
+    FakeListCallsApi api = api(account(250));
     List<Object[]> top = TopReader.read(api.client(), WINDOW, 100, true, null, 2);
     assertThat(uuidsOf(top)).isEqualTo(uuids(249, 150));
     assertThat(pages(api)).containsExactly(List.of(0, 20), List.of(20, 20), List.of(40, 20), List.of(60, 20), List.of(80, 20));
@@ -86,8 +78,8 @@ class TopReaderTest {
   }
 
   @Test
-  void theNewestFewAskOnlyForWhatTheyNeed() throws IOException {
-    FakeApi api = api(account(250));
+  void theNewestFewAskOnlyForWhatTheyNeed() {
+    FakeListCallsApi api = api(account(250));
     assertThat(uuidsOf(TopReader.read(api.client(), WINDOW, 5, true, null, 2))).isEqualTo(uuids(249, 245));
     assertThat(uuidsOf(TopReader.read(api.client(), WINDOW, 30, true, null, 2))).isEqualTo(uuids(249, 220));
     assertThat(pages(api)).as("5: one page of 5; 30: a page of 20, then one of 10")
@@ -95,8 +87,8 @@ class TopReaderTest {
   }
 
   @Test
-  void theOldestAreThePagesAtTheEndAfterOneProbe() throws IOException {
-    FakeApi api = api(account(250));
+  void theOldestAreThePagesAtTheEndAfterOneProbe() {
+    FakeListCallsApi api = api(account(250));
     List<Object[]> oldest = TopReader.read(api.client(), WINDOW, 100, false, null, 2);
     // page 0 tells total_count 250; then offsets 150..249: ceil(100/20) + 1 = 6 requests
     assertThat(pages(api)).containsExactly(List.of(0, 20), List.of(150, 20), List.of(170, 20), List.of(190, 20),
@@ -105,15 +97,15 @@ class TopReaderTest {
   }
 
   @Test
-  void theOldestOfAPartialLastPageAskOnlyForTheRest() throws IOException {
-    FakeApi api = api(account(250));
+  void theOldestOfAPartialLastPageAskOnlyForTheRest() {
+    FakeListCallsApi api = api(account(250));
     assertThat(uuidsOf(TopReader.read(api.client(), WINDOW, 30, false, null, 2))).isEqualTo(uuids(29, 0));
     assertThat(pages(api)).containsExactly(List.of(0, 20), List.of(220, 20), List.of(240, 10));
   }
 
   @Test
-  void aQueryOfAtMostTwentyIsAnsweredByItsFirstPageEitherWay() throws IOException {
-    FakeApi api = api(account(12));
+  void aQueryOfAtMostTwentyIsAnsweredByItsFirstPageEitherWay() {
+    FakeListCallsApi api = api(account(12));
     assertThat(uuidsOf(TopReader.read(api.client(), WINDOW, 5, false, null, 2))).isEqualTo(uuids(4, 0));
     assertThat(uuidsOf(TopReader.read(api.client(), WINDOW, 100, false, null, 2))).isEqualTo(uuids(11, 0));
     assertThat(uuidsOf(TopReader.read(api.client(), WINDOW, 100, true, null, 2))).isEqualTo(uuids(11, 0));
@@ -121,20 +113,20 @@ class TopReaderTest {
   }
 
   @Test
-  void nLargerThanTheWindowReturnsTheWholeWindowAndStopsAtItsEnd() throws IOException {
-    FakeApi api = api(account(45));
+  void nLargerThanTheWindowReturnsTheWholeWindowAndStopsAtItsEnd() {
+    FakeListCallsApi api = api(account(45));
     assertThat(uuidsOf(TopReader.read(api.client(), WINDOW, 100, true, null, 2))).isEqualTo(uuids(44, 0));
     assertThat(pages(api)).containsExactly(List.of(0, 20), List.of(20, 20), List.of(40, 20));
 
-    FakeApi again = api(account(45));
+    FakeListCallsApi again = api(account(45));
     assertThat(uuidsOf(TopReader.read(again.client(), WINDOW, 100, false, null, 2))).isEqualTo(uuids(44, 0));
     // the probe, then offsets 0, 20, 40 (ceil(45/20) + 1 = 4); the last asks only for the 5 left
     assertThat(pages(again)).containsExactly(List.of(0, 20), List.of(0, 20), List.of(20, 20), List.of(40, 5));
   }
 
   @Test
-  void anEmptyWindowCostsOneRequestAndYieldsNothing() throws IOException {
-    FakeApi api = api(List.of());
+  void anEmptyWindowCostsOneRequestAndYieldsNothing() {
+    FakeListCallsApi api = api(List.of());
     assertThat(TopReader.read(api.client(), WINDOW, 100, true, null, 2)).isEmpty();
     assertThat(TopReader.read(api.client(), WINDOW, 100, false, null, 2)).isEmpty();
     assertThat(api.requests()).hasSize(2);
@@ -150,10 +142,10 @@ class TopReaderTest {
   }
 
   @Test
-  void tiesAtTheCutAcrossAPageBoundaryGiveDistinctRecordsOfTheRightTimes() throws IOException {
+  void tiesAtTheCutAcrossAPageBoundaryGiveDistinctRecordsOfTheRightTimes() {
     long tie = D0 + 200 * S; // between record 14 (140 s) and record 25 (250 s)
     List<Cdr> all = withTies(tie);
-    FakeApi api = api(all);
+    FakeListCallsApi api = api(all);
     List<Long> allEndsDesc = all.stream().map(Cdr::end).sorted(Comparator.reverseOrder()).toList();
 
     // newest 22: 15 newer, then 7 of the 10 tied, the cut falling on the second page
@@ -169,14 +161,14 @@ class TopReaderTest {
   }
 
   @Test
-  void aRecordArrivingBetweenPagesMakesTheQueryBeReadAgain() throws IOException {
-    FakeApi api = api(account(250));
+  void aRecordArrivingBetweenPagesMakesTheQueryBeReadAgain() {
+    FakeListCallsApi api = api(account(250));
     // after the first page, a call ends inside the window, newer than all: every offset shifts by one
-    api.afterRequest = n -> {
+    api.afterRequest(n -> {
       if (n == 1) {
         api.add(cdr(250, D0 + 10L * 250 * S));
       }
-    };
+    });
     List<Object[]> top = TopReader.read(api.client(), WINDOW, 30, true, null, 1);
     assertThat(pages(api)).as("first pass (0,20) (20,10) sees 250 then 251; the second pass is stable")
         .containsExactly(List.of(0, 20), List.of(20, 10), List.of(0, 20), List.of(20, 10));
@@ -184,9 +176,9 @@ class TopReaderTest {
   }
 
   @Test
-  void aTotalThatKeepsChangingFailsAfterMaxRereads() throws IOException {
-    FakeApi api = api(account(250));
-    api.afterRequest = n -> api.add(cdr(1000 + n, D0 + 10L * (1000 + n) * S)); // a new call after every request
+  void aTotalThatKeepsChangingFailsAfterMaxRereads() {
+    FakeListCallsApi api = api(account(250));
+    api.afterRequest(n -> api.add(cdr(1000 + n, D0 + 10L * (1000 + n) * S))); // a new call after every request
     assertThatThrownBy(() -> TopReader.read(api.client(), WINDOW, 30, true, null, 2))
         .isInstanceOf(ZentrunkApiException.class)
         .hasMessageContaining("top 30 of")
@@ -196,13 +188,13 @@ class TopReaderTest {
   }
 
   @Test
-  void theOldestAreReadAgainWhenTheTotalMovesToo() throws IOException {
-    FakeApi api = api(account(250));
-    api.afterRequest = n -> {
+  void theOldestAreReadAgainWhenTheTotalMovesToo() {
+    FakeListCallsApi api = api(account(250));
+    api.afterRequest(n -> {
       if (n == 1) {
         api.add(cdr(250, D0 + 10L * 250 * S));
       }
-    };
+    });
     List<Object[]> oldest = TopReader.read(api.client(), WINDOW, 30, false, null, 1);
     // pass 1: the probe says 250, offset 220 sees 251 and the pass stops; pass 2: the probe
     // says 251, offsets 221 and 241

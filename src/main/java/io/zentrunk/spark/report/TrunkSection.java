@@ -1,0 +1,102 @@
+package io.zentrunk.spark.report;
+
+import static io.zentrunk.spark.report.ReportPage.erlangs;
+import static io.zentrunk.spark.report.ReportPage.pct;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.unix_seconds;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+
+/**
+ * The trunks section of {@link ReportPage}: for each trunk an hourly line chart of its traffic against its limits
+ * and the Erlang B channels, its sizing by day and for the window, and its hourly figures.
+ */
+final class TrunkSection {
+
+  private TrunkSection() {}
+
+  static void write(ReportHtml h, Dataset<Row> sizing, Dataset<Row> hours) {
+    h.section("trunks", "Trunks: hourly traffic against the limits");
+    List<Row> window = sizing.filter(col("day").isNull()).orderBy(col("trunk_id").asc_nulls_last()).collectAsList();
+    if (window.isEmpty()) {
+      h.raw("<p>No calls.</p>\n");
+    }
+    int t = 0;
+    for (Row w : window) {
+      String trunk = w.isNullAt(w.fieldIndex("trunk_id")) ? null : w.getAs("trunk_id");
+      String name = trunk == null ? "(no trunk_id)" : trunk;
+      List<Row> hs = ofTrunk(hours, trunk)
+          .select(unix_seconds(col("hour_start")), col("erlangs"), col("peak_concurrent_calls"), col("peak_calls_per_second"))
+          .orderBy(col("hour_start")).collectAsList();
+      h.raw("<h3>Trunk ").text(name).raw("</h3>\n");
+      chart(h, name, w, hs);
+      sizingTable(h, "trunk-sizing-" + t, name, ofTrunk(sizing, trunk));
+      h.raw("<details><summary>Hourly figures of trunk ").text(name).raw("</summary>\n");
+      h.table("trunk-hours-" + t, "Offered traffic and peaks of trunk " + name + " by UTC hour",
+          List.of("Hour", "Erlangs", "Peak concurrent", "Peak CPS"));
+      for (Row r : hs) {
+        h.row(Instant.ofEpochSecond(r.getLong(0)).toString(), erlangs(r.getDouble(1)), Long.toString(r.getLong(2)),
+            Long.toString(r.getLong(3)));
+      }
+      h.end();
+      h.raw("</details>\n");
+      t++;
+    }
+  }
+
+  /** The rows of one trunk; {@code trunk} null is the calls without a trunk_id. */
+  private static Dataset<Row> ofTrunk(Dataset<Row> d, String trunk) {
+    return trunk == null ? d.filter(col("trunk_id").isNull()) : d.filter(col("trunk_id").equalTo(trunk));
+  }
+
+  /** Erlangs, peak concurrent calls and peak CPS by hour, against the Erlang B channels and the limits given. */
+  private static void chart(ReportHtml h, String name, Row w, List<Row> hs) {
+    Integer channels = w.isNullAt(w.fieldIndex("channels")) ? null : w.getAs("channels");
+    Integer cps = w.isNullAt(w.fieldIndex("cps_limit")) ? null : w.getAs("cps_limit");
+    int needed = w.getAs("erlang_b_channels");
+    double[] erl = new double[hs.size()];
+    double[] conc = new double[hs.size()];
+    double[] rate = new double[hs.size()];
+    for (int i = 0; i < hs.size(); i++) {
+      erl[i] = hs.get(i).getDouble(1);
+      conc[i] = hs.get(i).getLong(2);
+      rate[i] = hs.get(i).getLong(3);
+    }
+    List<SvgCharts.Ref> refs = new ArrayList<>();
+    refs.add(new SvgCharts.Ref(needed, "Erlang B: " + needed + " channels at "
+        + TrunkSizing.percent(w.getAs("grade_of_service")), "ref-erlang"));
+    if (channels != null) {
+      refs.add(new SvgCharts.Ref(channels, "channel limit " + channels, "ref-channels"));
+    }
+    if (cps != null) {
+      refs.add(new SvgCharts.Ref(cps, "CPS limit " + cps, "ref-cps"));
+    }
+    h.raw(SvgCharts.lines("Hourly traffic of trunk " + name, hs.isEmpty() ? 0 : hs.get(0).getLong(0),
+        List.of(erl, conc, rate), List.of("offered Erlangs", "peak concurrent calls", "peak calls per second"), refs));
+  }
+
+  private static void sizingTable(ReportHtml h, String id, String name, Dataset<Row> sizing) {
+    h.table(id, "Sizing of trunk " + name + " by UTC day and for the window",
+        List.of("Day", "Busy hour", "Erlangs", "Channels needed", "Channels", "Peak concurrent", "Peak CPS", "CPS limit",
+            "Observed blocking"));
+    // the busy hour as epoch seconds: the printed hour never depends on the JVM's or the session's time zone
+    List<Row> rows = sizing.withColumn("busy_sec", unix_seconds(col("busy_hour_start")))
+        .orderBy(col("day").asc_nulls_last()).collectAsList();
+    for (Row r : rows) {
+      Object busy = r.isNullAt(r.fieldIndex("busy_sec")) ? null : Instant.ofEpochSecond(r.<Long>getAs("busy_sec"));
+      Object day = r.getAs("day");
+      Object observed = r.getAs("observed_blocking");
+      h.row(day == null ? "window" : day.toString(), busy == null ? "none" : busy.toString(),
+          erlangs(r.getAs("busy_hour_erlangs")), String.valueOf((Integer) r.getAs("erlang_b_channels")),
+          String.valueOf(r.<Object>getAs("channels") == null ? "n/a" : r.getAs("channels")),
+          String.valueOf((Long) r.getAs("peak_concurrent_calls")), String.valueOf((Long) r.getAs("peak_calls_per_second")),
+          String.valueOf(r.<Object>getAs("cps_limit") == null ? "n/a" : r.getAs("cps_limit")),
+          observed == null ? "n/a" : pct((Double) observed));
+    }
+    h.end();
+  }
+}
