@@ -133,24 +133,10 @@ class ClusterFailuresIT {
       ProcessHandle victim = executors.get(0);
       String client = clientOf(book, executors);
       assertThat(client).as("the session of executor %d in %s", victim.pid(), book.held).startsWith(victim.pid() + "@");
-      long frozenAt = 0;
-      long killedAt = 0;
-      int heldAtKill = 0;
-      for (int attempt = 0; attempt < 10 && killedAt == 0; attempt++) {
-        signal(victim, "STOP");
-        frozenAt = System.currentTimeMillis();
-        // a frozen JVM reports nothing: 1.5 s later (the driver's longest lease wait is 1 s) its count is final
-        Book settled = awaitBook(markers, driver, deadline, frozenAt + 1_500, b -> true);
-        heldAtKill = settled.held.getOrDefault(client, 0);
-        if (heldAtKill > 0) {
-          victim.destroyForcibly();
-          killedAt = System.currentTimeMillis();
-          victim.onExit().get(30, TimeUnit.SECONDS);
-        } else {
-          signal(victim, "CONT");
-          Thread.sleep(300);
-        }
-      }
+      Kill kill = killWhileHolding(victim, client, markers, driver, deadline);
+      long frozenAt = kill.frozenAt();
+      long killedAt = kill.killedAt();
+      int heldAtKill = kill.held();
       assertThat(killedAt).as("killed while the book showed it holding permits").isPositive();
       boolean done = driver.waitFor(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
       String log = Files.readString(cluster.logs().resolve("kill-driver.log"));
@@ -194,6 +180,31 @@ class ClusterFailuresIT {
       assertThat(api.stats().peakRequestsPer5s()).as(summary).isLessThanOrEqualTo(BUDGET);
       assertThat(api.stats().rateLimited()).as(summary).isZero();
     }
+  }
+
+  record Kill(long frozenAt, long killedAt, int held) {}
+
+  /**
+   * Freezes the executor (SIGSTOP); once the book has settled (1.5 s: a frozen JVM reports nothing, the
+   * driver's longest lease wait is 1 s), kills it (SIGKILL) if the book shows its session holding permits,
+   * else lets it go on and tries again. The permits the book shows then are exactly those it held when killed.
+   */
+  static Kill killWhileHolding(ProcessHandle victim, String client, Path markers, Process driver, long deadline)
+      throws Exception {
+    for (int attempt = 0; attempt < 10; attempt++) {
+      signal(victim, "STOP");
+      long frozenAt = System.currentTimeMillis();
+      int held = awaitBook(markers, driver, deadline, frozenAt + 1_500, b -> true).held.getOrDefault(client, 0);
+      if (held > 0) {
+        victim.destroyForcibly();
+        long killedAt = System.currentTimeMillis();
+        victim.onExit().get(30, TimeUnit.SECONDS);
+        return new Kill(frozenAt, killedAt, held);
+      }
+      signal(victim, "CONT");
+      Thread.sleep(300);
+    }
+    throw new AssertionError("executor " + client + " held no permit in 10 tries");
   }
 
   /** The permit service's book as the driver last wrote it. */
