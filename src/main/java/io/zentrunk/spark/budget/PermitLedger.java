@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
@@ -38,19 +39,24 @@ final class PermitLedger {
   private static final class Session {
     final RequestBudget budget;
     final long ttlNanos;
+    final String client;
     long lastContact;
     int held;
     boolean gone;
 
-    Session(RequestBudget budget, long ttlNanos, long now) {
+    Session(RequestBudget budget, long ttlNanos, String client, long now) {
       this.budget = budget;
       this.ttlNanos = ttlNanos;
+      this.client = client;
       this.lastContact = now;
     }
   }
 
   private final LongSupplier clock;
   private final Map<String, Session> sessions = new HashMap<>();
+  /** Permits reported ended, all sessions; permits that expired, by client (one entry per executor JVM that died). */
+  private long endedTotal;
+  private final Map<String, Integer> expiredByClient = new TreeMap<>();
   private final SecureRandom random = new SecureRandom();
 
   /** @param clock nanoseconds, as {@link System#nanoTime()} (a fake one in tests) */
@@ -60,10 +66,15 @@ final class PermitLedger {
 
   /** Opens a session over {@code budget} that expires after {@code ttlMillis} without contact. */
   synchronized String open(RequestBudget budget, long ttlMillis) {
+    return open(budget, ttlMillis, "unnamed");
+  }
+
+  /** As above, for the executor JVM named {@code client} (its pid@host: which one stopped reporting). */
+  synchronized String open(RequestBudget budget, long ttlMillis, String client) {
     byte[] id = new byte[12];
     random.nextBytes(id);
     String s = HexFormat.of().formatHex(id);
-    sessions.put(s, new Session(budget, ttlMillis * 1_000_000L, clock.getAsLong()));
+    sessions.put(s, new Session(budget, ttlMillis * 1_000_000L, client, clock.getAsLong()));
     return s;
   }
 
@@ -113,6 +124,7 @@ final class PermitLedger {
       s.budget.release(endedAgoNanos);
     }
     s.held -= e;
+    endedTotal += e;
     int r = Math.max(0, Math.min(returned, s.held));
     for (int i = 0; i < r; i++) {
       s.budget.cancel();
@@ -142,6 +154,9 @@ final class PermitLedger {
           s.budget.release();
         }
         expired += s.held;
+        if (s.held > 0) { // an idle session expiring is routine; one that held permits was lost
+          expiredByClient.merge(s.client, s.held, Integer::sum);
+        }
         s.held = 0;
         s.gone = true;
         it.remove();
@@ -161,6 +176,15 @@ final class PermitLedger {
 
   synchronized int sessions() {
     return sessions.size();
+  }
+
+  /** What the book holds now: permits held by each client's open sessions, and what ended and expired so far. */
+  synchronized PermitServer.Stats stats() {
+    Map<String, Integer> held = new TreeMap<>();
+    for (Session s : sessions.values()) {
+      held.merge(s.client, s.held, Integer::sum);
+    }
+    return new PermitServer.Stats(held, new TreeMap<>(expiredByClient), endedTotal);
   }
 
   private Session touch(String id) throws Expired {

@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  * random bytes made here; compared in constant time); anything else gets 401 and no detail.
  * One {@code POST} path, form-encoded:
  * <ul>
- *   <li>{@code op=open&api=..&account=..&requests=..&window_ms=..&ttl_ms=..}: {@code session=ID}</li>
+ *   <li>{@code op=open&api=..&account=..&requests=..&window_ms=..&ttl_ms=..[&client=PID@HOST]}: {@code session=ID}</li>
  *   <li>{@code op=lease&session=ID&want=N}: waits up to 1 s for a permit, {@code granted=K}</li>
  *   <li>{@code op=report&session=ID&ended=N&ended_ago_ms=MS&returned=N&successes=N[&throttled=RETRY_AFTER_MS]}:
  *       {@code ok}</li>
@@ -47,6 +47,20 @@ public final class PermitServer implements AutoCloseable {
   /** The longest a lease call waits for a first permit (the executor calls again). */
   static final long LEASE_WAIT_NANOS = 1_000_000_000L;
   private static final AtomicInteger THREADS = new AtomicInteger();
+  /** What a client may call itself (an executor sends its JVM's pid@host): shown in logs, so nothing else. */
+  private static final java.util.regex.Pattern CLIENT = java.util.regex.Pattern.compile("[A-Za-z0-9@._:-]{1,100}");
+
+  /**
+   * The book of permits now (for monitoring and tests): permits held by the open sessions of each client
+   * (an executor JVM, by pid@host), permits that expired by client (leases of an executor that stopped
+   * reporting), and permits reported ended since the service started.
+   */
+  public record Stats(Map<String, Integer> heldByClient, Map<String, Integer> expiredByClient, long ended) {
+    public Stats {
+      heldByClient = Map.copyOf(heldByClient);
+      expiredByClient = Map.copyOf(expiredByClient);
+    }
+  }
 
   private final HttpServer server;
   private final PermitLedger ledger = new PermitLedger(System::nanoTime);
@@ -93,7 +107,8 @@ public final class PermitServer implements AutoCloseable {
       s.expirer.scheduleWithFixedDelay(() -> {
         int n = s.ledger.expire();
         if (n > 0) {
-          LOG.warn("{} leased request permits expired (an executor stopped reporting); counted as requests that ended now", n);
+          LOG.warn("{} leased request permits expired (an executor stopped reporting; expired so far, by executor JVM: {});"
+              + " counted as requests that ended now", n, s.ledger.stats().expiredByClient());
         }
       }, 250, 250, TimeUnit.MILLISECONDS);
       LOG.info("Request permit service listening at {}", s.url);
@@ -121,6 +136,11 @@ public final class PermitServer implements AutoCloseable {
     return url;
   }
 
+  /** The book of permits now. */
+  public Stats stats() {
+    return ledger.stats();
+  }
+
   private void handle(HttpExchange x) throws IOException {
     try (x) {
       String auth = x.getRequestHeaders().getFirst("Authorization");
@@ -143,7 +163,9 @@ public final class PermitServer implements AutoCloseable {
           case "open" -> {
             RequestBudget budget = RequestBudget.shared(required(f, "api"), required(f, "account"),
                 number(f, "requests", ClientConfig.AUTO_BUDGET, 1_000_000), number(f, "window_ms", 1, 3_600_000));
-            yield "session=" + ledger.open(budget, number(f, "ttl_ms", 1_000, 3_600_000));
+            String client = f.getOrDefault("client", "unnamed");
+            yield "session=" + ledger.open(budget, number(f, "ttl_ms", 1_000, 3_600_000),
+                CLIENT.matcher(client).matches() ? client : "unnamed");
           }
           case "lease" -> "granted=" + ledger.lease(f.get("session"), number(f, "want", 0, 10_000), LEASE_WAIT_NANOS);
           case "report" -> {

@@ -18,6 +18,9 @@ import java.util.stream.Collectors;
  */
 final class PermitWire {
 
+  /** This JVM as the driver's logs and stats name it: pid@host, which executor stopped reporting. */
+  static final String CLIENT = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
+
   private final PermitEndpoint endpoint;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
       .version(HttpClient.Version.HTTP_1_1).build();
@@ -38,7 +41,7 @@ final class PermitWire {
   String open(String apiUrl, String authId, int requests, long windowMillis, long ttlMillis)
       throws IOException, InterruptedException, Expired, Refused {
     String answer = call("op=open&api=" + enc(apiUrl) + "&account=" + enc(authId) + "&requests=" + requests
-        + "&window_ms=" + windowMillis + "&ttl_ms=" + ttlMillis, Duration.ofSeconds(10));
+        + "&window_ms=" + windowMillis + "&ttl_ms=" + ttlMillis + "&client=" + enc(CLIENT), Duration.ofSeconds(10));
     return value(answer, "session");
   }
 

@@ -22,11 +22,16 @@ import org.slf4j.LoggerFactory;
  * {@code spark.driver.host}) and port {@code spark.zentrunk.permits.port} (default 0: any
  * free port), and is advertised to executors as {@code spark.driver.host}: where executors
  * already reach the driver.
+ *
+ * <p>{@code spark.zentrunk.permits.unreachableTimeout} (a Spark time, default {@code 60s}) is how long
+ * an executor that cannot reach the service keeps trying before it fails its task (see
+ * {@code budget.PermitClient}); it travels to the executors with the service's endpoint.
  */
 final class PermitServices {
 
   private static final Logger LOG = LoggerFactory.getLogger(PermitServices.class);
   static final String PORT_CONF = "spark.zentrunk.permits.port";
+  static final String UNREACHABLE_CONF = "spark.zentrunk.permits.unreachableTimeout";
   private static final Map<String, PermitServer> BY_APPLICATION = new HashMap<>();
 
   private PermitServices() {}
@@ -62,6 +67,30 @@ final class PermitServices {
         }
       });
     }
-    return server.endpoint();
+    return server.endpoint().withUnreachableMillis(unreachableMillis(sc.getConf()));
+  }
+
+  /** {@value #UNREACHABLE_CONF} in milliseconds; a value that is not a positive time fails in one line naming it. */
+  static long unreachableMillis(SparkConf c) {
+    String given = c.get(UNREACHABLE_CONF, null);
+    if (given == null) {
+      return PermitEndpoint.DEFAULT_UNREACHABLE_MILLIS;
+    }
+    long ms;
+    try {
+      ms = c.getTimeAsMs(UNREACHABLE_CONF);
+    } catch (RuntimeException e) {
+      ms = -1;
+    }
+    if (ms < 1) {
+      throw new IllegalArgumentException(UNREACHABLE_CONF + " must be a positive time such as 60s or 500ms, got '"
+          + given + "'");
+    }
+    return ms;
+  }
+
+  /** The service of application {@code app}, or null (tests stop it and read its book). */
+  static synchronized PermitServer serverOf(String app) {
+    return BY_APPLICATION.get(app);
   }
 }

@@ -72,6 +72,33 @@ class PermitLedgerTest {
   }
 
   @Test
+  void theBookNamesWhichExecutorHoldsPermitsAndWhoseExpired() throws Exception {
+    RequestBudget budget = new RequestBudget(10, 60_000);
+    String dead = ledger.open(budget, 20_000, "4242@worker-1");
+    String alive = ledger.open(budget, 20_000, "4343@worker-2");
+    String idle = ledger.open(budget, 20_000, "4444@worker-3");
+    assertThat(ledger.lease(dead, 4, 0)).isEqualTo(4);
+    assertThat(ledger.lease(alive, 3, 0)).isEqualTo(3);
+    ledger.report(alive, 2, 0, 0, Long.MIN_VALUE, 2);
+    PermitServer.Stats before = ledger.stats();
+    assertThat(before.heldByClient()).containsExactlyInAnyOrderEntriesOf(
+        java.util.Map.of("4242@worker-1", 4, "4343@worker-2", 1, "4444@worker-3", 0));
+    assertThat(before.expiredByClient()).isEmpty();
+    assertThat(before.ended()).isEqualTo(2);
+    clock.addAndGet(19 * S);
+    ledger.report(alive, 0, 0, 0, Long.MIN_VALUE, 0);
+    clock.addAndGet(1 * S);
+    assertThat(ledger.expire()).isEqualTo(4);
+    PermitServer.Stats after = ledger.stats();
+    // the idle session expired too (routine, nothing to count); only the one that held permits is named
+    assertThat(after.expiredByClient()).containsExactlyEntriesOf(java.util.Map.of("4242@worker-1", 4));
+    assertThat(after.heldByClient()).containsExactlyEntriesOf(java.util.Map.of("4343@worker-2", 1));
+    assertThat(after.ended()).as("expired permits are not reported ends").isEqualTo(2);
+    assertThat(ledger.sessions()).isEqualTo(1);
+    assertThatThrownBy(() -> ledger.held(idle)).isInstanceOf(PermitLedger.Expired.class);
+  }
+
+  @Test
   void aLeaseThatWaitsGetsTheFirstPermitThatIsReturned() throws Exception {
     RequestBudget budget = new RequestBudget(2, 60_000);
     String a = ledger.open(budget, 20_000);

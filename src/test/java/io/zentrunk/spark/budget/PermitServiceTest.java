@@ -145,6 +145,25 @@ class PermitServiceTest {
   }
 
   @Test
+  void theServiceNamesEachExecutorJvmInItsBook() throws Exception {
+    PermitClient client = new PermitClient(server.endpoint(), account(10, 60_000));
+    Budget.Permit p = client.permit();
+    String me = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
+    assertThat(me).matches("\\d+@.+");
+    assertThat(server.stats().heldByClient()).as("the permit this JVM holds, under its pid@host").containsKey(me);
+    assertThat(server.stats().heldByClient().get(me)).isPositive();
+    p.release();
+    client.close();
+    // a name that is not pid@host-like is not taken into the logs
+    HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(server.url()))
+        .header("Authorization", "Bearer " + server.endpoint().secret())
+        .POST(HttpRequest.BodyPublishers.ofString("op=open&api=x&account=MA1&requests=10&window_ms=1000&ttl_ms=10000"
+            + "&client=%0Aforged+log+line")).build(), HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    assertThat(server.stats().heldByClient()).containsKey("unnamed").doesNotContainKey("\nforged log line");
+  }
+
+  @Test
   void anUnreachableServiceFailsTheRequestAfterWaitingNeverFallingBack() throws Exception {
     int closedPort;
     try (ServerSocket s = new ServerSocket(0)) {

@@ -178,6 +178,11 @@ public final class StandaloneCluster implements AutoCloseable {
     }
   }
 
+  /** The executor JVMs that worker {@code i} runs now (its children: a worker forks nothing else). */
+  public List<ProcessHandle> executors(int i) {
+    return workers.get(i).children().filter(ProcessHandle::isAlive).toList();
+  }
+
   private void startWorker(int i) throws IOException {
     int ui = freePort();
     workerUiPorts.add(ui);
