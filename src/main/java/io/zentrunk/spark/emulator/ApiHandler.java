@@ -120,6 +120,7 @@ final class ApiHandler implements MiniHttpServer.Handler {
     }
     if (path.isList()) {
       stats.list();
+      stats.listQuery(req.rawQuery());
     } else {
       stats.get();
     }

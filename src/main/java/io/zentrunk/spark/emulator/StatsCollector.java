@@ -27,6 +27,8 @@ final class StatsCollector {
   /** Arrival times (nanoTime) of every API request, when recording (tests that check every window). */
   private long[] arrivals;
   private int arrivalCount;
+  /** The raw query of every list request, when recording (tests that count requests by purpose). */
+  private java.util.List<String> listQueries;
 
   /** An API request arrived (before auth, rate limit or faults). */
   void request(long nowNanos) {
@@ -63,6 +65,29 @@ final class StatsCollector {
 
   void list() {
     list.increment();
+  }
+
+  /** A list request arrived with this raw query (null for none). */
+  void listQuery(String rawQuery) {
+    synchronized (recent) {
+      if (listQueries != null) {
+        listQueries.add(rawQuery == null ? "" : rawQuery);
+      }
+    }
+  }
+
+  /** Starts (or stops) recording the list requests' queries; starting clears what was recorded. */
+  void recordListQueries(boolean on) {
+    synchronized (recent) {
+      listQueries = on ? new java.util.ArrayList<>() : null;
+    }
+  }
+
+  /** The recorded list queries, oldest first. */
+  java.util.List<String> listQueries() {
+    synchronized (recent) {
+      return listQueries == null ? java.util.List.of() : java.util.List.copyOf(listQueries);
+    }
   }
 
   void get() {

@@ -81,6 +81,19 @@ public final class ZentrunkEmulator implements AutoCloseable {
   }
 
   /**
+   * Records the raw query string of every list request from now on (admitted or not), so that a test can count
+   * requests by purpose (a one-record count, a page, their windows); starting again clears what was recorded.
+   */
+  public void recordListQueries() {
+    stats.recordListQueries(true);
+  }
+
+  /** The list requests' raw queries recorded since {@link #recordListQueries()}, oldest first. */
+  public List<String> listQueries() {
+    return stats.listQueries();
+  }
+
+  /**
    * The records visible now with {@code fromInclusive <= end_time < toExclusive}, newest first
    * (API order). Like the API it never includes records older than now - 90 days, ending after
    * now, or late-arriving ones that have not arrived yet.

@@ -2,28 +2,19 @@ package io.zentrunk.spark.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.zentrunk.spark.client.ApiTime;
 import io.zentrunk.spark.client.CdrQuery;
 import io.zentrunk.spark.client.ReadStats;
 import io.zentrunk.spark.client.ZentrunkClient;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.TreeMap;
+import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.connector.read.InputPartition;
 import org.apache.spark.sql.connector.read.PartitionReaderFactory;
@@ -59,27 +50,32 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
 
   /** Where a new query starts without option {@code start}: the last 24 hours. */
   static final long DEFAULT_START_MICROS = ApiTime.MICROS_PER_DAY;
-  /** How long after a window's offset was passed its CDRs are counted again, for late arrivals. */
-  static final long LATE_CHECK_AFTER_MICROS = 3600 * ApiTime.MICROS_PER_SECOND;
-  static final String LATE_CHECK_FILE = "zentrunk-late-check.json";
 
   private final ReadConf conf;
   private final StructType schema;
   private final long lagMicros;
   private final Integer maxRequestsPerTrigger;
-  private final String checkpoint;
   private final ReadStats probeStats = new ReadStats();
   private final ZentrunkClient probes;
+  private final LateArrivalChecks lateChecks;
 
   private Long availableNowTarget;
+  private EndTimeOffset initial;
   private long apiNowMicros = Long.MIN_VALUE;
   private boolean warnedNoDate;
-  private long lateCdrs;
-  private long checkedWindows;
+  /** The last batch's window and its planned partitions: Spark plans a batch several times, the API is asked once. */
+  private long plannedFrom = Long.MIN_VALUE;
+  private long plannedTo = Long.MIN_VALUE;
+  private InputPartition[] planned;
   private long lastBatchRows = -1;
   private long lastBatchPlanningRequests;
 
   ZentrunkMicroBatchStream(ReadConf conf, StructType schema, String checkpointLocation) {
+    this(conf, schema, checkpointLocation, () -> SparkSession.active().sparkContext().hadoopConfiguration());
+  }
+
+  /** With the Hadoop configuration that reaches the checkpoint folder (tests: without a Spark session). */
+  ZentrunkMicroBatchStream(ReadConf conf, StructType schema, String checkpointLocation, Supplier<Configuration> hadoopConf) {
     if (conf.request.to() != null) {
       throw new IllegalArgumentException("Option '" + ReadOptions.END.key()
           + "' is for batch reads; a stream reads up to the API's clock minus option '" + ReadOptions.LAG.key() + "'");
@@ -88,8 +84,8 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
     this.schema = schema;
     this.lagMicros = conf.lagMicros;
     this.maxRequestsPerTrigger = conf.maxRequestsPerTrigger;
-    this.checkpoint = checkpointLocation;
     this.probes = conf.newClient(probeStats);
+    this.lateChecks = new LateArrivalChecks(checkpointLocation, lagMicros, hadoopConf);
   }
 
   // ---- offsets ------------------------------------------------------------------------------------------------
@@ -105,7 +101,7 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
 
     @Override
     public String json() {
-      return "{\"version\":" + VERSION + ",\"end_time\":\"" + instant(micros) + "\"}";
+      return "{\"version\":" + VERSION + ",\"end_time\":\"" + ApiTime.toInstant(micros) + "\"}";
     }
 
     static EndTimeOffset parse(String json) {
@@ -127,9 +123,8 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
     }
   }
 
-  private static String instant(long micros) {
-    return Instant.ofEpochSecond(Math.floorDiv(micros, ApiTime.MICROS_PER_SECOND),
-        Math.floorMod(micros, ApiTime.MICROS_PER_SECOND) * 1000).toString();
+  private static Instant instant(long micros) {
+    return ApiTime.toInstant(micros);
   }
 
   /** The instant of an offset Spark hands back: ours, or read back from a checkpoint (SerializedOffset). */
@@ -142,8 +137,19 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
     return EndTimeOffset.parse(json);
   }
 
+  /**
+   * Where a new query starts, computed once: Spark asks again when it runs the first batch, and the default start
+   * (the last 24 hours) must not move between the two.
+   */
   @Override
-  public Offset initialOffset() {
+  public synchronized Offset initialOffset() {
+    if (initial == null) {
+      initial = firstOffset();
+    }
+    return initial;
+  }
+
+  private EndTimeOffset firstOffset() {
     long now = apiNow(null);
     if (conf.request.from() != null) {
       // the same retention rule and message as a batch read's start
@@ -179,8 +185,7 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
   @Override
   public synchronized Offset latestOffset(Offset startOffset, ReadLimit limit) {
     long start = micros(startOffset);
-    long now = apiNow(start);
-    checkLateArrivals(now);
+    long now = clock(start);
     long target = target(now);
     if (availableNowTarget != null) {
       target = Math.min(target, availableNowTarget);
@@ -222,23 +227,42 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
   }
 
   /**
+   * The API's clock for this trigger, from one request: when late-arrival re-counts are due by the clock of the
+   * trigger before, their answers bring it (no probe of its own); else a clock probe does. Re-counts therefore run
+   * at most one trigger later than the hour they wait for, and cost nothing beyond the trigger's one request.
+   */
+  private long clock(long start) {
+    if (apiNowMicros != Long.MIN_VALUE && lateChecks.check(apiNowMicros, this::count) > 0) {
+      return readClock();
+    }
+    return apiNow(start);
+  }
+
+  /**
    * The API's clock: option {@code now}, else the Date header of a probe answer, else the system clock. The
-   * probe counts what is visible from {@code from} (or the last day) and is the query's one request per trigger.
+   * probe counts what is visible from {@code from} (or the last day).
    */
   private long apiNow(Long from) {
-    if (conf.nowMicros != null) {
-      return conf.nowMicros;
+    if (conf.nowMicros == null) {
+      long f = from != null ? from : ApiTime.toMicros(Instant.now()) - ApiTime.MICROS_PER_DAY;
+      probes.count(new CdrQuery(f, f + CdrQuery.MAX_RANGE_MICROS, conf.request.apiFilters()));
     }
-    long local = ApiTime.toMicros(Instant.now());
-    long f = from != null ? from : local - ApiTime.MICROS_PER_DAY;
-    probes.count(new CdrQuery(f, f + CdrQuery.MAX_RANGE_MICROS, conf.request.apiFilters()));
+    return readClock();
+  }
+
+  /** The clock of the probes' latest answer (option {@code now} when given; the system clock if no Date came). */
+  private long readClock() {
+    if (conf.nowMicros != null) {
+      apiNowMicros = conf.nowMicros;
+      return apiNowMicros;
+    }
     Instant date = probes.serverTime();
     if (date == null) {
       if (!warnedNoDate) {
         LOG.warn("The API's answers carry no Date header: the stream's offsets follow this machine's clock");
         warnedNoDate = true;
       }
-      apiNowMicros = local;
+      apiNowMicros = ApiTime.toMicros(Instant.now());
     } else {
       apiNowMicros = ApiTime.toMicros(date);
     }
@@ -247,21 +271,30 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
 
   // ---- batches ------------------------------------------------------------------------------------------------
 
+  /**
+   * The batch {@code [start, end)} planned as a batch read of that window. Spark plans each batch's query more than
+   * once (Spark 4.1: for the run, and again for each SQL execution's plan description, each time from a new scan
+   * node), so the partitions of the last window are kept and given again: one planning per batch.
+   */
   @Override
-  public InputPartition[] planInputPartitions(Offset start, Offset end) {
+  public synchronized InputPartition[] planInputPartitions(Offset start, Offset end) {
     long from = micros(start);
     long to = micros(end);
+    if (planned != null && from == plannedFrom && to == plannedTo) {
+      return planned;
+    }
     long now = apiNowMicros != Long.MIN_VALUE ? apiNowMicros : Math.max(to, conf.now());
     ReadRequest request = conf.request.withWindow(from, to).resolve(now, conf.clampToRetention);
     ZentrunkScan scan = new ZentrunkScan(conf, new ScanSpec(request, OptionalLong.empty(), false, List.of()), schema);
     InputPartition[] parts = scan.planInputPartitions();
-    synchronized (this) {
-      lastBatchRows = scan.plannedRows();
-      lastBatchPlanningRequests = scan.planningRequests();
-      if (!request.empty()) {
-        rememberWindow(request.from().micros(), request.to().micros(), scan.plannedRows());
-      }
+    lastBatchRows = scan.plannedRows();
+    lastBatchPlanningRequests = scan.planningRequests();
+    if (!request.empty()) {
+      lateChecks.remember(request.from().micros(), request.to().micros(), scan.plannedRows());
     }
+    plannedFrom = from;
+    plannedTo = to;
+    planned = parts;
     return parts;
   }
 
@@ -281,121 +314,13 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
     // nothing to stop: requests end with each batch
   }
 
-  // ---- late arrivals --------------------------------------------------------------------------------------------
-
-  private void rememberWindow(long from, long to, long counted) {
-    TreeMap<Long, long[]> windows = loadWindows();
-    windows.put(from, new long[] {to, counted});
-    saveWindows(windows);
-  }
-
-  /** Counts again the windows whose end is an hour behind the offset's clock, once: what they gained was missed. */
-  private void checkLateArrivals(long now) {
-    if (checkpoint == null) {
-      return;
-    }
-    TreeMap<Long, long[]> windows = loadWindows();
-    long due = now - lagMicros - LATE_CHECK_AFTER_MICROS;
-    List<long[]> run = new ArrayList<>();
-    boolean changed = false;
-    for (Map.Entry<Long, long[]> w : new ArrayList<>(windows.entrySet())) {
-      long from = w.getKey();
-      long to = w.getValue()[0];
-      if (to > due) {
-        break;
-      }
-      if (!run.isEmpty() && (run.get(run.size() - 1)[1] != from || to - run.get(0)[0] > CdrQuery.MAX_RANGE_MICROS)) {
-        recount(run);
-        run.clear();
-      }
-      run.add(new long[] {from, to, w.getValue()[1]});
-      windows.remove(from);
-      changed = true;
-    }
-    if (!run.isEmpty()) {
-      recount(run);
-    }
-    if (changed) {
-      saveWindows(windows);
-    }
-  }
-
-  private void recount(List<long[]> run) {
-    long from = run.get(0)[0];
-    long to = run.get(run.size() - 1)[1];
-    long read = 0;
-    for (long[] w : run) {
-      read += w[2];
-    }
-    long now = count(from, to);
-    checkedWindows += run.size();
-    if (now > read) {
-      lateCdrs += now - read;
-      LOG.warn("{} CDRs of [{}, {}) became visible more than lag ({}) after they ended: the stream read {} and the API "
-              + "now counts {}; they are not in the stream's output (raise option '{}' to wait for them)",
-          now - read, instant(from), instant(to), ApiTime.formatDuration(lagMicros), read, now, ReadOptions.LAG.key());
-    }
-  }
-
-  private Path lateCheckPath() {
-    return new Path(checkpoint, LATE_CHECK_FILE);
-  }
-
-  private static Configuration hadoopConf() {
-    return SparkSession.active().sparkContext().hadoopConfiguration();
-  }
-
-  private TreeMap<Long, long[]> loadWindows() {
-    TreeMap<Long, long[]> out = new TreeMap<>();
-    if (checkpoint == null) {
-      return out;
-    }
-    try {
-      Path p = lateCheckPath();
-      FileSystem fs = p.getFileSystem(hadoopConf());
-      if (!fs.exists(p)) {
-        return out;
-      }
-      try (InputStream in = fs.open(p)) {
-        for (JsonNode w : JSON.readTree(in).path("windows")) {
-          out.put(ApiTime.toMicros(Instant.parse(w.get("from").asText())),
-              new long[] {ApiTime.toMicros(Instant.parse(w.get("to").asText())), w.get("read").asLong()});
-        }
-      }
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the stream's late-arrival checks in " + checkpoint, e);
-    }
-  }
-
-  private void saveWindows(TreeMap<Long, long[]> windows) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("version", 1);
-    ArrayNode arr = root.putArray("windows");
-    windows.forEach((from, w) -> arr.addObject().put("from", instant(from)).put("to", instant(w[0])).put("read", w[1]));
-    try {
-      Path p = lateCheckPath();
-      Path tmp = new Path(checkpoint, LATE_CHECK_FILE + ".tmp");
-      FileSystem fs = p.getFileSystem(hadoopConf());
-      try (OutputStream out = fs.create(tmp, true)) {
-        out.write(JSON.writeValueAsString(root).getBytes(StandardCharsets.UTF_8));
-      }
-      fs.delete(p, false);
-      if (!fs.rename(tmp, p)) {
-        throw new IOException("rename failed");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the stream's late-arrival checks in " + checkpoint, e);
-    }
-  }
-
   // ---- metrics ----------------------------------------------------------------------------------------------
 
   @Override
   public synchronized Map<String, String> metrics(Optional<Offset> latestConsumedOffset) {
     Map<String, String> m = new LinkedHashMap<>();
-    m.put("lateCdrs", Long.toString(lateCdrs));
-    m.put("lateCheckedWindows", Long.toString(checkedWindows));
+    m.put("lateCdrs", Long.toString(lateChecks.lateCdrs()));
+    m.put("lateCheckedWindows", Long.toString(lateChecks.checkedWindows()));
     m.put("probeRequests", Long.toString(probeStats.requests.sum()));
     m.put("lastBatchPlannedCdrs", Long.toString(lastBatchRows));
     m.put("lastBatchPlanningRequests", Long.toString(lastBatchPlanningRequests));

@@ -157,6 +157,7 @@ class StreamIT {
     try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(9).callsPerDay(20_000).now(T1)
         .rateLimitOff().build())) {
       Instant start = T1.minus(Duration.ofMinutes(30));
+      api.recordListQueries();
       api.runClock(120); // two emulated minutes a second
       StreamingQuery q = spark.readStream().format("zentrunk").options(options(api, start, "2 minutes")).load()
           .writeStream().format("parquet").option("checkpointLocation", tmp.resolve("chk").toString())
@@ -175,7 +176,52 @@ class StreamIT {
       List<String> got = uuids(tmp.resolve("out"));
       assertThat(got).doesNotHaveDuplicates();
       assertThat(new HashSet<>(got)).isEqualTo(truth(api, start, end));
+      assertRequestsPerTrigger(q, api.listQueries(), batches);
     }
+  }
+
+  /**
+   * The requests of a processing-time query by purpose, from the emulator's log: each batch's window had its first page
+   * asked at most twice (the planning probe, and the reader's when the probe did not hold the whole window), however
+   * many times Spark planned the batch; one-record requests (the clock probe, or a due re-count) at most one a trigger.
+   */
+  static void assertRequestsPerTrigger(StreamingQuery q, List<String> queries, long batches) throws Exception {
+    List<Map<String, String>> asked = queries.stream().map(StreamIT::params).toList();
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    int windows = 0;
+    for (StreamingQueryProgress p : q.recentProgress()) {
+      if (p.numInputRows() == 0 || p.sources()[0].startOffset() == null) {
+        continue;
+      }
+      String from = filterTime(json.readTree(p.sources()[0].startOffset()).get("end_time").asText());
+      String to = filterTime(json.readTree(p.sources()[0].endOffset()).get("end_time").asText());
+      long firstPages = asked.stream().filter(a -> from.equals(a.get("end_time__gte")) && to.equals(a.get("end_time__lt"))
+          && "0".equals(a.get("offset")) && !"1".equals(a.get("limit"))).count();
+      assertThat(firstPages).as("page 0 of the batch [" + from + ", " + to + ")").isBetween(1L, 2L);
+      windows++;
+    }
+    assertThat(windows).isGreaterThanOrEqualTo(2);
+    long oneRecord = asked.stream().filter(a -> "1".equals(a.get("limit"))).count();
+    // + 2: the start of the query, and a trigger that probed the clock as the query was stopped
+    assertThat(oneRecord).as("clock probes and re-counts in " + batches + " triggers").isLessThanOrEqualTo(batches + 2);
+    System.out.println("requests per trigger: " + queries.size() + " list requests in " + batches + " batches, "
+        + oneRecord + " of one record");
+  }
+
+  static Map<String, String> params(String rawQuery) {
+    Map<String, String> m = new HashMap<>();
+    for (String kv : rawQuery.split("&")) {
+      int eq = kv.indexOf('=');
+      if (eq > 0) {
+        m.put(kv.substring(0, eq), java.net.URLDecoder.decode(kv.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+      }
+    }
+    return m;
+  }
+
+  /** An offset's instant as the API's filters write it. */
+  static String filterTime(String isoInstant) {
+    return io.zentrunk.spark.client.ApiTime.formatFilter(io.zentrunk.spark.client.ApiTime.toMicros(Instant.parse(isoInstant)));
   }
 
   @Test
