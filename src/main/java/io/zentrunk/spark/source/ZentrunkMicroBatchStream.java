@@ -58,6 +58,7 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
   private final ReadStats probeStats = new ReadStats();
   private final ZentrunkClient probes;
   private final LateArrivalChecks lateChecks;
+  private final StartOffsetLog startLog;
 
   private Long availableNowTarget;
   private EndTimeOffset initial;
@@ -86,6 +87,7 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
     this.maxRequestsPerTrigger = conf.maxRequestsPerTrigger;
     this.probes = conf.newClient(probeStats);
     this.lateChecks = new LateArrivalChecks(checkpointLocation, lagMicros, hadoopConf);
+    this.startLog = new StartOffsetLog(checkpointLocation, hadoopConf);
   }
 
   // ---- offsets ------------------------------------------------------------------------------------------------
@@ -138,13 +140,13 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
   }
 
   /**
-   * Where a new query starts, computed once: Spark asks again when it runs the first batch, and the default start
-   * (the last 24 hours) must not move between the two.
+   * Where a new query starts, computed once and logged in the checkpoint ({@link StartOffsetLog}): Spark asks again
+   * when it runs the first batch, also after a crash, and the default start (the last 24 hours) must not move.
    */
   @Override
   public synchronized Offset initialOffset() {
     if (initial == null) {
-      initial = firstOffset();
+      initial = EndTimeOffset.parse(startLog.startOffset(() -> firstOffset().json()));
     }
     return initial;
   }

@@ -4,9 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zentrunk.spark.client.ApiTime;
+import io.zentrunk.spark.emulator.EmulatorConfig;
+import io.zentrunk.spark.emulator.ZentrunkEmulator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The stream's offsets (versioned JSON) and its duration options, without Spark. */
 class StreamOffsetTest {
@@ -53,5 +60,27 @@ class StreamOffsetTest {
         .isEqualTo(50);
     assertThatThrownBy(() -> ReadConf.parse(Map.of("auth_id", "MA1", "auth_token", "t", "lag", "91 days")))
         .hasMessage("Option 'lag' must be at most 90 days, not '91 days'");
+  }
+
+  @Test
+  void aQueryRestartedBeforeItsFirstCommitStartsWhereItFirstStartedNotFromTheMovedClock(@TempDir Path chk) throws Exception {
+    Instant t = Instant.parse("2026-11-01T12:00:00Z");
+    try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(3).callsPerDay(100).now(t)
+        .rateLimitOff().build())) {
+      Map<String, String> opts = Map.of("api_url", api.baseUrl(), "auth_id", api.config().authId(),
+          "auth_token", api.config().authToken());
+      Object first = new ZentrunkMicroBatchStream(ReadConf.parse(opts), CdrSchema.SCHEMA, chk.toString(), Configuration::new)
+          .initialOffset().json();
+      assertThat(first).isEqualTo("{\"version\":1,\"end_time\":\"2026-10-31T12:00:00Z\"}");
+      assertThat(Files.readString(chk.resolve(StartOffsetLog.FILE))).isEqualTo(first);
+
+      api.setNow(t.plus(Duration.ofHours(3)));
+      ZentrunkMicroBatchStream restarted = new ZentrunkMicroBatchStream(ReadConf.parse(opts), CdrSchema.SCHEMA, chk.toString(),
+          Configuration::new);
+      assertThat(restarted.initialOffset().json()).as("the logged start, not the last 24 hours of the moved clock").isEqualTo(first);
+      Path other = chk.resolveSibling(chk.getFileName() + "-new");
+      assertThat(new ZentrunkMicroBatchStream(ReadConf.parse(opts), CdrSchema.SCHEMA, other.toString(), Configuration::new)
+          .initialOffset().json()).as("a new query starts from the moved clock").isEqualTo("{\"version\":1,\"end_time\":\"2026-10-31T15:00:00Z\"}");
+    }
   }
 }
