@@ -128,4 +128,88 @@ class WindowPlannerTest {
     assertThat(slices.get(0).plannedCount()).isEqualTo(500);
     assertThat(api.probes).as("no boundary to cut at: no count probe").hasValue(1);
   }
+
+  /** The driver's coarse plan, then each part planned by "its task": the slices all tasks read. */
+  static List<WindowPlanner.Slice> planInTasks(WindowPlanner planner, CdrQuery whole) {
+    List<WindowPlanner.Slice> out = new ArrayList<>();
+    for (WindowPlanner.Slice part : planner.planCoarse(whole).slices()) {
+      if (part.plannedCount() == WindowPlanner.UNCOUNTED) {
+        out.addAll(planner.planLeaves(part.query()));
+      } else {
+        out.add(part);
+      }
+    }
+    return out;
+  }
+
+  static void assertEachSliceCarriesItsPageZero(List<WindowPlanner.Slice> slices) {
+    assertThat(slices).allSatisfy(s -> {
+      assertThat(s.inlinePage()).as("page 0 of " + s.query()).isNotNull();
+      assertThat(s.inlinePage().totalCount()).isEqualTo(s.plannedCount());
+      assertThat(s.inlinePage().records()).hasSize((int) Math.min(20, s.plannedCount()));
+    });
+  }
+
+  @Test
+  void aWindowWithinTheTargetIsOneCountedPartOfOneProbeThatCarriesItsPageZero() {
+    FakeApi api = new FakeApi(everySecond(0, 90));
+    WindowPlanner.Coarse coarse = new WindowPlanner(api, 100, 4).planCoarse(window(0, 3600));
+    assertThat(api.probes).hasValue(1);
+    assertThat(coarse.totalCount()).isEqualTo(90);
+    assertThat(coarse.slices()).hasSize(1);
+    assertEachSliceCarriesItsPageZero(coarse.slices());
+  }
+
+  @Test
+  void theDriverCutsWherePlanFirstCutsWithOneProbeAndTheTasksSendTheRestOfPlansProbes() {
+    CdrQuery whole = window(0, 1000);
+    FakeApi upFront = new FakeApi(everySecond(0, 1000));
+    List<WindowPlanner.Slice> planned = new WindowPlanner(upFront, 100, 4).plan(whole);
+
+    FakeApi shared = new FakeApi(everySecond(0, 1000));
+    WindowPlanner planner = new WindowPlanner(shared, 100, 4);
+    WindowPlanner.Coarse coarse = planner.planCoarse(whole);
+    assertThat(shared.probes).as("the driver: one probe").hasValue(1);
+    assertThat(coarse.totalCount()).isEqualTo(1000);
+    assertThat(coarse.slices()).extracting(WindowPlanner.Slice::query)
+        .as("the parts plan() counted first").isEqualTo(planned.stream().map(WindowPlanner.Slice::query).toList());
+    assertThat(coarse.slices()).allSatisfy(s -> assertThat(s.plannedCount()).isEqualTo(WindowPlanner.UNCOUNTED));
+
+    FakeApi tasks = new FakeApi(everySecond(0, 1000));
+    List<WindowPlanner.Slice> slices = planInTasks(new WindowPlanner(tasks, 100, 4), whole);
+    assertThat(tasks.probes).as("driver + tasks = plan()'s probes").hasValue(upFront.probes.get());
+    assertContiguousAndComplete(slices, whole, tasks);
+    assertEachSliceCarriesItsPageZero(slices);
+  }
+
+  @Test
+  void aSkewedWindowPlannedInTasksCostsWhatPlanCostsAndEachSliceFits() {
+    List<Long> times = new ArrayList<>(everySecond(0, 900));
+    times.addAll(everySecond(3600, 100).stream().map(t -> t * 2).toList());
+    CdrQuery whole = window(0, 86_400);
+    FakeApi upFront = new FakeApi(times);
+    new WindowPlanner(upFront, 100, 4).plan(whole);
+    FakeApi shared = new FakeApi(times);
+    List<WindowPlanner.Slice> slices = planInTasks(new WindowPlanner(shared, 100, 4), whole);
+    assertThat(upFront.probes).hasValue(1 + 15 + 14 + 7 + 7);
+    assertThat(shared.probes).as("the same probes, first pages instead of one-record counts").hasValue(upFront.probes.get());
+    assertThat(slices).allSatisfy(s -> assertThat(s.plannedCount()).isLessThanOrEqualTo(100));
+    assertContiguousAndComplete(slices, whole, shared);
+    assertEachSliceCarriesItsPageZero(slices);
+    // Not merged (a merged slice's page 0 is no probe's page): the first part's 14 sub-parts, two of
+    // them in 7 each (12 + 7 + 7), and the 14 other parts; an empty slice costs its probe only.
+    assertThat(slices).hasSize(12 + 7 + 7 + 14);
+  }
+
+  @Test
+  void oneSecondHoldingMoreThanTheTargetIsOneCountedPart() {
+    List<Long> times = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      times.add(10 * S + i);
+    }
+    FakeApi api = new FakeApi(times);
+    WindowPlanner.Coarse coarse = new WindowPlanner(api, 100, 4).planCoarse(new CdrQuery(10 * S, 11 * S, Map.of()));
+    assertThat(api.probes).hasValue(1);
+    assertThat(coarse.slices()).singleElement().satisfies(s -> assertThat(s.plannedCount()).isEqualTo(500));
+  }
 }
