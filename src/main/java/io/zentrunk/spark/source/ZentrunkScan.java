@@ -13,18 +13,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A planned read. Planning is shared so that pages flow while it goes on: on the driver, when
- * Spark first asks for partitions (or statistics), one probe per chunk of at most 90 days counts
- * it (the statistics' row count) and cuts it into parts by time where the planner would first
- * cut it ({@link WindowPlanner#planCoarse}); each task then counts and splits its own part as it
- * reads ({@link WindowPlanner#planLeaves}, under the same budget). {@code explain()} asks for the
- * partitions too, so it sends the driver's probes; it never reads a page of CDRs.
+ * Spark first asks for partitions (or statistics), each chunk of at most 90 days is counted (the
+ * statistics' row count) and so are the parts it is first cut into, which size the partitions
+ * ({@link WindowPlanner#planCoarse}); a part that still holds too many records is cut by time
+ * into partitions whose tasks count and split them as they read ({@link WindowPlanner#planLeaves},
+ * under the same budget). {@code explain()} asks for the partitions too, so it sends the driver's
+ * probes; it never reads a page of CDRs.
  */
 final class ZentrunkScan extends BaseZentrunkScan {
 
   private static final Logger LOG = LoggerFactory.getLogger(ZentrunkScan.class);
 
   private final StructType schema;
-  /** Records the planned partitions hold (the driver's counts of the chunks); -1 when not counted (COUNT(*), LIMIT). */
+  /** Records the planned partitions hold (the driver's count of each chunk); -1 when not counted (COUNT(*), LIMIT). */
   private long plannedRows = -1;
 
   ZentrunkScan(ReadConf conf, ScanSpec spec, StructType schema) {

@@ -25,9 +25,9 @@ import java.util.concurrent.Future;
  *
  * <p>Planning can also be shared between the driver and the tasks, so that pages flow while
  * planning goes on ({@link #planCoarse}, then {@link #planLeaves} in each task): the driver
- * counts each chunk once and cuts it where the first split would; each task counts and refines
- * its own part as it reads. The probes are the same ones, and each leaf's probe is its page 0,
- * which its reader starts from: no more requests than planning everything up front.
+ * sends the first two levels of probes, each task the deeper ones of its own part as it reads.
+ * The probes are the same ones, and a slice left unmerged starts its read from its probe's page
+ * 0: never more requests than planning everything up front.
  */
 public final class WindowPlanner {
 
@@ -96,11 +96,14 @@ public final class WindowPlanner {
   }
 
   /**
-   * The driver's share of planning a read whose tasks plan further: one probe of {@code query}
-   * (at most 90 days). A query within the target is one counted slice that carries its page 0
-   * (the read starts from it); a larger one is cut where {@link #plan} would first cut it, into
-   * {@link #UNCOUNTED} slices that their tasks count and refine with {@link #planLeaves}.
-   * Contiguous, half-open, in time order.
+   * The driver's share of planning a read whose tasks plan further: the first two levels of
+   * {@link #plan}'s probes (the query, then the parts it first cuts the query into, probed for
+   * their page 0). Parts within the target are merged as {@link #plan} merges them (a part left
+   * alone carries its page 0, which its read starts from); a larger part is cut where
+   * {@link #plan} would cut it next, into {@link #UNCOUNTED} slices that their tasks count and
+   * refine with {@link #planLeaves} as they read. So partitions stay about as even as
+   * {@link #plan}'s and only the deeper probes move into the tasks. Contiguous, half-open, in
+   * time order.
    */
   public Coarse planCoarse(CdrQuery query) {
     CdrPage first = probes.firstPage(query);
@@ -108,22 +111,36 @@ public final class WindowPlanner {
     if (parts == null) {
       return new Coarse(first.totalCount(), List.of(new Slice(query, first.totalCount(), first)));
     }
-    return new Coarse(first.totalCount(), parts.stream().map(q -> new Slice(q, UNCOUNTED, null)).toList());
+    List<Slice> out = new ArrayList<>();
+    List<Counted> fits = new ArrayList<>();
+    for (Counted c : count(parts, true)) {
+      List<CdrQuery> cut = split(c.query, c.count, 1);
+      if (cut == null) {
+        fits.add(c);
+        continue;
+      }
+      out.addAll(merge(fits));
+      fits.clear();
+      cut.forEach(q -> out.add(new Slice(q, UNCOUNTED, null)));
+    }
+    out.addAll(merge(fits));
+    return new Coarse(first.totalCount(), out);
   }
 
   /** The driver's plan of one query: its {@code total_count} and its slices (counted, or its tasks count them). */
   public record Coarse(long totalCount, List<Slice> slices) {}
 
   /**
-   * A task's share: the slices of one part that {@link #planCoarse} cut, counted and refined as
-   * {@link #plan} would refine it, each probed for its page 0 (carried in the slice, so its read
-   * starts from it) and not merged (a merged slice's page 0 is no probe's page). The same probes
-   * the driver's planning of this part would send; each saves its slice's reader one request.
+   * A task's share: the slices of one {@link #UNCOUNTED} part that {@link #planCoarse} cut,
+   * counted and refined as {@link #plan} would refine it, each probed for its page 0 (carried in
+   * the slice, so its read starts from it) and not merged (a merged slice's page 0 is no probe's
+   * page). The same probes {@link #plan} would send for this part; each saves its slice's reader
+   * one request.
    */
   public List<Slice> planLeaves(CdrQuery part) {
     CdrPage first = probes.firstPage(part);
     List<Slice> out = new ArrayList<>();
-    for (Counted c : refine(List.of(new Counted(part, first.totalCount(), first)), 1, true)) {
+    for (Counted c : refine(List.of(new Counted(part, first.totalCount(), first)), 2, true)) {
       out.add(new Slice(c.query, c.count, c.page));
     }
     return out;
@@ -201,7 +218,7 @@ public final class WindowPlanner {
     return out;
   }
 
-  /** Joins neighbouring windows while together they stay within the target. */
+  /** Joins neighbouring windows while together they stay within the target (a window left alone keeps its probed page 0). */
   private List<Slice> merge(List<Counted> windows) {
     List<Slice> out = new ArrayList<>();
     Counted acc = null;
@@ -211,13 +228,13 @@ public final class WindowPlanner {
         acc = new Counted(acc.query.withWindow(acc.query.fromMicros(), w.query.toMicros()), acc.count + w.count, null);
       } else {
         if (acc != null) {
-          out.add(new Slice(acc.query, acc.count, null));
+          out.add(new Slice(acc.query, acc.count, acc.page));
         }
         acc = w;
       }
     }
     if (acc != null) {
-      out.add(new Slice(acc.query, acc.count, null));
+      out.add(new Slice(acc.query, acc.count, acc.page));
     }
     return out;
   }
