@@ -72,7 +72,7 @@ final class ZentrunkScan extends BaseZentrunkScan {
       total += coarse.totalCount();
     }
     plannedRows = total;
-    LOG.info("Planned {} partitions ({} of them split further by their tasks as they read) holding {} CDRs in {} ms"
+    LOG.info("Planned {} partitions ({} of them counted and split as needed by their tasks) holding {} CDRs in {} ms"
         + " with {} requests", out.size(), inTasks, total, (System.nanoTime() - began) / 1_000_000, planningStats.requests.sum());
     return out.toArray(new InputPartition[0]);
   }
