@@ -7,8 +7,9 @@ import org.apache.spark.sql.connector.read.InputPartition;
 
 /**
  * One slice of a read: a window and its filters (no client, no conf, no secret). A slice the
- * planner saw whole (at most 20 records, one request) carries that page, so the read costs
- * nothing more.
+ * planner counted carries its probed page 0, so its read starts from it (with at most 20
+ * records the read costs nothing more). A part the driver cut but did not count
+ * ({@link #planInTask}) is counted and split by its own task as it reads.
  */
 final class ZentrunkInputPartition implements InputPartition {
   private static final long serialVersionUID = 1L;
@@ -17,17 +18,29 @@ final class ZentrunkInputPartition implements InputPartition {
   /** What the planner counted in the window; null when the scan was not planned by counts (COUNT, LIMIT). */
   final Long plannedCount;
   final CdrPage inlinePage;
+  /** True for a part its task counts and splits ({@link io.zentrunk.spark.window.WindowPlanner#planLeaves}). */
+  final boolean planInTask;
 
   ZentrunkInputPartition(CdrQuery query, Long plannedCount, CdrPage inlinePage) {
+    this(query, plannedCount, inlinePage, false);
+  }
+
+  private ZentrunkInputPartition(CdrQuery query, Long plannedCount, CdrPage inlinePage, boolean planInTask) {
     this.query = query;
     this.plannedCount = plannedCount;
     this.inlinePage = inlinePage;
+    this.planInTask = planInTask;
+  }
+
+  /** A part of the read that its task counts and splits as it reads. */
+  static ZentrunkInputPartition plannedInTask(CdrQuery query) {
+    return new ZentrunkInputPartition(query, null, null, true);
   }
 
   @Override
   public boolean equals(Object o) {
     return o instanceof ZentrunkInputPartition p && p.query.equals(query) && Objects.equals(p.plannedCount, plannedCount)
-        && Objects.equals(p.inlinePage, inlinePage);
+        && Objects.equals(p.inlinePage, inlinePage) && p.planInTask == planInTask;
   }
 
   @Override
@@ -37,6 +50,7 @@ final class ZentrunkInputPartition implements InputPartition {
 
   @Override
   public String toString() {
-    return "ZentrunkInputPartition" + query + (plannedCount != null ? " planned=" + plannedCount : "") + (inlinePage != null ? " inline" : "");
+    return "ZentrunkInputPartition" + query + (plannedCount != null ? " planned=" + plannedCount : "") + (inlinePage != null ? " inline" : "")
+        + (planInTask ? " planned in its task" : "");
   }
 }

@@ -1,7 +1,10 @@
 package io.zentrunk.spark.source;
 
+import io.zentrunk.spark.window.SplittingReader;
 import io.zentrunk.spark.window.TopReader;
+import io.zentrunk.spark.window.WindowPlanner;
 import io.zentrunk.spark.window.WindowReader;
+import java.util.Iterator;
 import java.util.OptionalLong;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
@@ -96,16 +99,28 @@ final class ZentrunkReaderFactory implements PartitionReaderFactory {
   /** Streams one partition's CDRs as rows of the pruned schema. */
   static final class RowReader extends MeteredReader {
     private final RowConverter converter;
-    private final WindowReader reader;
+    private final Iterator<Object[]> reader;
+    private final Runnable closeReader;
 
     RowReader(ReadConf conf, ZentrunkInputPartition p, StructType schema, Long limit) {
       converter = new RowConverter(schema);
       // Lazily opened: the first request goes out on the first next().
+      if (p.planInTask) {
+        // This task counts and splits its part (under the read's budget), then reads each slice.
+        WindowPlanner planner = new WindowPlanner(conf.newClient(stats), conf.partitionRecords, conf.planningConcurrency);
+        SplittingReader parts = new SplittingReader(planner, p.query,
+            s -> conf.windowReader(s.query(), converter.wanted(), stats).firstPage(s.inlinePage()).build());
+        reader = parts;
+        closeReader = parts::close;
+        return;
+      }
       WindowReader.Builder b = conf.windowReader(p.query, converter.wanted(), stats).firstPage(p.inlinePage);
       if (limit != null) {
         b.limit(limit);
       }
-      reader = b.build();
+      WindowReader window = b.build();
+      reader = window;
+      closeReader = window::close;
     }
 
     @Override
@@ -119,7 +134,7 @@ final class ZentrunkReaderFactory implements PartitionReaderFactory {
 
     @Override
     public void close() {
-      reader.close();
+      closeReader.run();
     }
   }
 }

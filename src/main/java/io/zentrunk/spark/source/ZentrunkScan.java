@@ -12,16 +12,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A planned read. Planning (counting windows to size the partitions) happens once, on the
- * driver, when Spark first asks for partitions. {@code explain()} asks for them too (to print
- * the partitions), so it sends the planning requests; it never reads a page of CDRs.
+ * A planned read. Planning is shared so that pages flow while it goes on: on the driver, when
+ * Spark first asks for partitions (or statistics), each chunk of at most 90 days is counted (the
+ * statistics' row count) and so are the parts it is first cut into, which size the partitions
+ * ({@link WindowPlanner#planCoarse}); a part that still holds too many records is cut by time
+ * into partitions whose tasks count and split them as they read ({@link WindowPlanner#planLeaves},
+ * under the same budget). {@code explain()} asks for the partitions too, so it sends the driver's
+ * probes; it never reads a page of CDRs.
  */
 final class ZentrunkScan extends BaseZentrunkScan {
 
   private static final Logger LOG = LoggerFactory.getLogger(ZentrunkScan.class);
 
   private final StructType schema;
-  /** Records the planned partitions hold (counted while planning); -1 when not counted (COUNT(*), LIMIT). */
+  /** Records the planned partitions hold (the driver's count of each chunk); -1 when not counted (COUNT(*), LIMIT). */
   private long plannedRows = -1;
 
   ZentrunkScan(ReadConf conf, ScanSpec spec, StructType schema) {
@@ -54,15 +58,22 @@ final class ZentrunkScan extends BaseZentrunkScan {
     WindowPlanner planner = new WindowPlanner(conf.newClient(planningStats), conf.partitionRecords,
         conf.planningConcurrency);
     long total = 0;
+    int inTasks = 0;
     for (CdrQuery chunk : spec.queries()) {
-      for (WindowPlanner.Slice s : planner.plan(chunk)) {
-        out.add(new ZentrunkInputPartition(s.query(), s.plannedCount(), s.inlinePage()));
-        total += s.plannedCount();
+      WindowPlanner.Coarse coarse = planner.planCoarse(chunk);
+      for (WindowPlanner.Slice s : coarse.slices()) {
+        if (s.plannedCount() == WindowPlanner.UNCOUNTED) {
+          out.add(ZentrunkInputPartition.plannedInTask(s.query()));
+          inTasks++;
+        } else {
+          out.add(new ZentrunkInputPartition(s.query(), s.plannedCount(), s.inlinePage()));
+        }
       }
+      total += coarse.totalCount();
     }
     plannedRows = total;
-    LOG.info("Planned {} partitions holding {} CDRs in {} ms with {} requests", out.size(), total,
-        (System.nanoTime() - began) / 1_000_000, planningStats.requests.sum());
+    LOG.info("Planned {} partitions ({} of them counted and split as needed by their tasks) holding {} CDRs in {} ms"
+        + " with {} requests", out.size(), inTasks, total, (System.nanoTime() - began) / 1_000_000, planningStats.requests.sum());
     return out.toArray(new InputPartition[0]);
   }
 

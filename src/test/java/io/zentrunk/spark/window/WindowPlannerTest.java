@@ -128,4 +128,94 @@ class WindowPlannerTest {
     assertThat(slices.get(0).plannedCount()).isEqualTo(500);
     assertThat(api.probes).as("no boundary to cut at: no count probe").hasValue(1);
   }
+
+  /** The driver's coarse plan, then each part planned by "its task": the slices all tasks read. */
+  static List<WindowPlanner.Slice> planInTasks(WindowPlanner planner, CdrQuery whole) {
+    List<WindowPlanner.Slice> out = new ArrayList<>();
+    for (WindowPlanner.Slice part : planner.planCoarse(whole).slices()) {
+      if (part.plannedCount() == WindowPlanner.UNCOUNTED) {
+        out.addAll(planner.planLeaves(part.query()));
+      } else {
+        out.add(part);
+      }
+    }
+    return out;
+  }
+
+  static void assertEachSliceCarriesItsPageZero(List<WindowPlanner.Slice> slices) {
+    assertThat(slices).allSatisfy(s -> {
+      assertThat(s.inlinePage()).as("page 0 of " + s.query()).isNotNull();
+      assertThat(s.inlinePage().totalCount()).isEqualTo(s.plannedCount());
+      assertThat(s.inlinePage().records()).hasSize((int) Math.min(20, s.plannedCount()));
+    });
+  }
+
+  @Test
+  void aWindowWithinTheTargetIsOneCountedPartOfOneProbeThatCarriesItsPageZero() {
+    FakeApi api = new FakeApi(everySecond(0, 90));
+    WindowPlanner.Coarse coarse = new WindowPlanner(api, 100, 4).planCoarse(window(0, 3600));
+    assertThat(api.probes).hasValue(1);
+    assertThat(coarse.totalCount()).isEqualTo(90);
+    assertThat(coarse.slices()).hasSize(1);
+    assertEachSliceCarriesItsPageZero(coarse.slices());
+  }
+
+  @Test
+  void aUniformWindowIsPlannedOnTheDriverAsPlanPlansItAndEachSliceCarriesItsPageZero() {
+    CdrQuery whole = window(0, 1000);
+    FakeApi upFront = new FakeApi(everySecond(0, 1000));
+    List<WindowPlanner.Slice> planned = new WindowPlanner(upFront, 100, 4).plan(whole);
+    FakeApi shared = new FakeApi(everySecond(0, 1000));
+    WindowPlanner.Coarse coarse = new WindowPlanner(shared, 100, 4).planCoarse(whole);
+    // every part of the first cut fits: nothing is left to the tasks
+    assertThat(shared.probes).as("the first page, then one probe per part, as plan()").hasValue(upFront.probes.get());
+    assertThat(coarse.totalCount()).isEqualTo(1000);
+    assertThat(coarse.slices()).extracting(WindowPlanner.Slice::query).isEqualTo(planned.stream().map(WindowPlanner.Slice::query).toList());
+    assertContiguousAndComplete(coarse.slices(), whole, shared);
+    assertEachSliceCarriesItsPageZero(coarse.slices());
+  }
+
+  @Test
+  void aSkewedWindowSendsTwoLevelsOfProbesOnTheDriverAndTheRestOfPlansProbesInTheTasks() {
+    List<Long> times = new ArrayList<>(everySecond(0, 900));
+    times.addAll(everySecond(3600, 100).stream().map(t -> t * 2).toList());
+    CdrQuery whole = window(0, 86_400);
+    FakeApi upFront = new FakeApi(times);
+    new WindowPlanner(upFront, 100, 4).plan(whole);
+    assertThat(upFront.probes).hasValue(1 + 15 + 14 + 7 + 7);
+
+    FakeApi shared = new FakeApi(times);
+    WindowPlanner planner = new WindowPlanner(shared, 100, 4);
+    WindowPlanner.Coarse coarse = planner.planCoarse(whole);
+    assertThat(shared.probes).as("the driver: the first page and the 15 parts").hasValue(1 + 15);
+    assertThat(coarse.totalCount()).isEqualTo(1000);
+    // the busy first part (900) is cut into 14 parts its tasks count; the 100 sparse records and
+    // the empty parts after them are merged into one counted slice
+    assertThat(coarse.slices()).hasSize(14 + 1);
+    assertThat(coarse.slices().subList(0, 14)).allSatisfy(s -> assertThat(s.plannedCount()).isEqualTo(WindowPlanner.UNCOUNTED));
+    assertThat(coarse.slices().get(14).plannedCount()).isEqualTo(100);
+
+    List<WindowPlanner.Slice> slices = planInTasks(new WindowPlanner(new FakeApi(times), 100, 4), whole);
+    FakeApi all = new FakeApi(times);
+    planInTasks(new WindowPlanner(all, 100, 4), whole);
+    assertThat(all.probes).as("driver + tasks = plan()'s probes").hasValue(upFront.probes.get());
+    assertThat(slices).allSatisfy(s -> assertThat(s.plannedCount()).isLessThanOrEqualTo(100));
+    assertContiguousAndComplete(slices, whole, all);
+    // In the tasks, not merged (a merged slice's page 0 is no probe's page): 12 of the 14 parts
+    // whole, two in 7 each; an empty slice costs its probe only, as in plan().
+    assertThat(slices).hasSize(12 + 7 + 7 + 1);
+    assertEachSliceCarriesItsPageZero(slices.subList(0, 26));
+  }
+
+  @Test
+  void oneSecondHoldingMoreThanTheTargetIsOneCountedPart() {
+    List<Long> times = new ArrayList<>();
+    for (int i = 0; i < 500; i++) {
+      times.add(10 * S + i);
+    }
+    FakeApi api = new FakeApi(times);
+    WindowPlanner.Coarse coarse = new WindowPlanner(api, 100, 4).planCoarse(new CdrQuery(10 * S, 11 * S, Map.of()));
+    assertThat(api.probes).hasValue(1);
+    assertThat(coarse.slices()).singleElement().satisfies(s -> assertThat(s.plannedCount()).isEqualTo(500));
+  }
 }
