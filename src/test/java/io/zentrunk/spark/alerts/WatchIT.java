@@ -51,8 +51,13 @@ class WatchIT {
   }
 
   static Process watch(ZentrunkEmulator api, Path tmp, String log, List<String> jvm, String... more) throws Exception {
+    return watch(api, tmp, log, EVERY_SECONDS, jvm, more);
+  }
+
+  static Process watch(ZentrunkEmulator api, Path tmp, String log, int every, List<String> jvm, String... more)
+      throws Exception {
     List<String> args = new ArrayList<>(List.of("watch", "--api-url", api.baseUrl(), "--checkpoint", tmp.resolve("chk").toString(),
-        "--alerts", tmp.resolve("alerts").toString(), "--every", EVERY_SECONDS + " seconds", "--lag", "2 minutes",
+        "--alerts", tmp.resolve("alerts").toString(), "--every", every + " seconds", "--lag", "2 minutes",
         "--start", api.now().minus(Duration.ofMinutes(10)).toString()));
     args.addAll(List.of(more));
     List<String> j = new ArrayList<>(List.of("-D" + StageMarkers.DIR_PROPERTY + "=" + Files.createDirectories(tmp.resolve("stages"))));
@@ -196,7 +201,7 @@ class WatchIT {
   void theSameTrafficWithoutABurstRaisesNothingFor24EmulatedHours(@TempDir Path tmp) throws Exception {
     Instant start = Instant.parse("2026-10-28T00:30:00Z");
     try (ZentrunkEmulator api = emulator(10_000, false, start)) {
-      Process p = watch(api, tmp, "watch.log", List.of(), "--every", "3 seconds");
+      Process p = watch(api, tmp, "watch.log", 3, List.of());
       try {
         await("the first batch", Duration.ofMinutes(2), p, tmp.resolve("watch.log"),
             () -> Files.exists(tmp.resolve("stages").resolve(WatchBatch.STAGE_BATCH_DONE)));
