@@ -173,6 +173,8 @@ public final class WatchCommand extends JobCommand {
     }
     Map<String, String> o = sourceOptions(api);
     o.remove(ReadOptions.START.key());
+    o.remove(ReadOptions.LAG.key());
+    o.remove(ReadOptions.MAX_REQUESTS_PER_TRIGGER.key());
     return (from, to) -> Cdrs.window(spark, o, from, to)
         .filter(org.apache.spark.sql.functions.col(CdrColumns.CALL_DIRECTION).equalTo("outbound"));
   }
