@@ -36,6 +36,7 @@ public final class WatchCommand extends JobCommand {
 
   /** Marked once the query is stopped after a SIGTERM (see the lake's StageMarkers). */
   static final String STAGE_STOPPED = "watch-stopped";
+  static final String STOP_TIMEOUT = "spark.sql.streaming.stopTimeout";
 
   @Option(names = "--checkpoint", paramLabel = "PATH", description = "the query's checkpoint folder (local, hdfs://, s3a://), required")
   String checkpoint;
@@ -116,6 +117,10 @@ public final class WatchCommand extends JobCommand {
       sourceOption.put(ReadOptions.LAG.key(), lag);
     }
     SparkSession spark = session("zentrunk watch");
+    if (!spark.conf().contains(STOP_TIMEOUT)) {
+      // a stop waits at most this long for the query's thread (Spark's default waits forever)
+      spark.conf().set(STOP_TIMEOUT, "60s");
+    }
     writable(spark, checkpoint, "--checkpoint");
     writable(spark, alerts, "--alerts");
     try (ApiEndpoint api = endpoint(apiUrl)) {
