@@ -14,9 +14,6 @@ import java.util.SplittableRandom;
  */
 final class CallGenerator {
 
-  static final int BURST_FIRST_MINUTE_OF_DAY = 60;
-  static final int BURST_MINUTES = 240;
-
   private final long seed;
   private final double perMinute;
   private final double lateShare;
@@ -34,7 +31,7 @@ final class CallGenerator {
     this.lateMaxSeconds = (int) cfg.lateMaxSeconds();
     this.burst = cfg.burst();
     this.busy = cfg.busyHour();
-    this.burstFirstMinute = burst == null ? 0 : burst.day().toEpochDay() * 1440 + BURST_FIRST_MINUTE_OF_DAY;
+    this.burstFirstMinute = burst == null ? 0 : burst.firstMinute();
     this.details = new CallDetails(seed, cfg.unlistedCodeShare(), burst);
     this.wangiri = cfg.wangiri() == null ? null : new WangiriInjection(cfg.seed(), cfg.wangiri());
   }
@@ -56,11 +53,12 @@ final class CallGenerator {
 
   /** The burst's calls ending in minute m: its calls spread evenly over its minutes, exactly {@code calls} in all. */
   int burstCount(long m) {
-    if (burst == null || m < burstFirstMinute || m >= burstFirstMinute + BURST_MINUTES) {
+    if (burst == null || m < burstFirstMinute || m >= burstFirstMinute + burst.minutes()) {
       return 0;
     }
     long i = m - burstFirstMinute;
-    return (int) ((i + 1) * burst.calls() / BURST_MINUTES - i * burst.calls() / BURST_MINUTES);
+    long n = burst.minutes();
+    return (int) ((i + 1) * burst.calls() / n - i * burst.calls() / n);
   }
 
   /** The busy hour's rejected attempts ending in minute m: {@code calls} a day, spread evenly over the hour. */

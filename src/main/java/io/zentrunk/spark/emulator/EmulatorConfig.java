@@ -42,23 +42,44 @@ public record EmulatorConfig(
 
   /**
    * A toll-fraud (IRSF) burst: {@code calls} extra outbound calls from US numbers to {@code country}, answered
-   * and long (5 to 60 minutes), ending between 01:00 and 05:00 UTC of {@code day}, spread evenly over those
-   * 240 minutes. {@code country} is one of the account's countries or a premium destination it never calls
-   * (CU, SO, LV).
+   * and long (5 to 60 minutes), ending in the {@code minutes} minutes from {@code start} (a whole minute, UTC),
+   * spread evenly over them. {@code country} is one of the account's countries or a premium destination it never
+   * calls (CU, SO, LV). A burst of a day ({@link #Burst(LocalDate, String, int)}) ends its calls between 01:00 and
+   * 05:00 UTC of that day.
    */
-  public record Burst(LocalDate day, String country, int calls) {
+  public record Burst(Instant start, int minutes, String country, int calls) {
     public static final String DEFAULT_COUNTRY = "CU";
     public static final int DEFAULT_CALLS = 300;
+    /** A burst of a day: its calls end from 01:00 UTC on, over 240 minutes. */
+    public static final int DAY_FIRST_MINUTE = 60;
+    public static final int DAY_MINUTES = 240;
 
     public Burst {
-      Objects.requireNonNull(day, "day");
+      Objects.requireNonNull(start, "start");
       Objects.requireNonNull(country, "country");
+      if (start.getEpochSecond() % 60 != 0 || start.getNano() != 0) {
+        throw new IllegalArgumentException("burst start must be a whole minute, got " + start);
+      }
+      if (minutes < 1 || minutes > 10_080) {
+        throw new IllegalArgumentException("burst minutes must be in [1,10080], got " + minutes);
+      }
       if (Countries.byIso(country) == null) {
         throw new IllegalArgumentException("burst country must be one of " + Countries.isoCodes() + ", got " + country);
       }
       if (calls < 1 || calls > 1_000_000) {
         throw new IllegalArgumentException("burst calls must be in [1,1000000], got " + calls);
       }
+    }
+
+    /** The burst of a day: calls ending between 01:00 and 05:00 UTC of {@code day}. */
+    public Burst(LocalDate day, String country, int calls) {
+      this(Objects.requireNonNull(day, "day").atStartOfDay(java.time.ZoneOffset.UTC).toInstant()
+          .plusSeconds(60L * DAY_FIRST_MINUTE), DAY_MINUTES, country, calls);
+    }
+
+    /** The epoch minute of the burst's first calls' end. */
+    public long firstMinute() {
+      return start.getEpochSecond() / 60;
     }
   }
 
@@ -314,9 +335,15 @@ public record EmulatorConfig(
       return this;
     }
 
-    /** Injects an IRSF burst (see {@link Burst}); default: none. */
+    /** Injects an IRSF burst on a day, 01:00-05:00 UTC (see {@link Burst}); default: none. */
     public Builder burst(LocalDate day, String country, int calls) {
       this.burst = new Burst(day, country, calls);
+      return this;
+    }
+
+    /** Injects an IRSF burst whose calls end in the {@code minutes} minutes from {@code start} (see {@link Burst}). */
+    public Builder burst(Instant start, int minutes, String country, int calls) {
+      this.burst = new Burst(start, minutes, country, calls);
       return this;
     }
 

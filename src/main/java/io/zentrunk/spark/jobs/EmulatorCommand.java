@@ -204,6 +204,15 @@ public final class EmulatorCommand implements Callable<Integer> {
         description = "Inject a toll-fraud (IRSF) burst: outbound calls to --burst-country ending 01:00-05:00 UTC that day.")
     String burstDay;
 
+    @Option(names = "--burst-at", paramLabel = "TS",
+        description = "Inject the burst at an emulated time instead: its calls end in the --burst-minutes minutes from TS "
+            + "(UTC, a whole minute: 'YYYY-MM-DD HH:MM' or ISO-8601); follows an accelerated --clock-rate.")
+    String burstAt;
+
+    @Option(names = "--burst-minutes", defaultValue = "60",
+        description = "Minutes over which the calls of a --burst-at burst end; default ${DEFAULT-VALUE}.")
+    int burstMinutes;
+
     @Option(names = "--burst-country", defaultValue = EmulatorConfig.Burst.DEFAULT_COUNTRY,
         description = "Destination of the burst: a premium country the account never calls (CU, SO, LV) or one it does; default ${DEFAULT-VALUE}.")
     String burstCountry;
@@ -237,6 +246,20 @@ public final class EmulatorCommand implements Callable<Integer> {
     int wangiriCallbacks;
 
     void apply(EmulatorConfig.Builder b, Checks c) {
+      if (burstDay != null && burstAt != null) {
+        throw c.bad("--burst-at", "give --burst-day or --burst-at, not both");
+      }
+      if (burstAt != null) {
+        java.time.Instant at;
+        try {
+          at = JobCommand.parseUtc(burstAt, "--burst-at");
+        } catch (UsageException e) {
+          throw c.bad("--burst-at", e.getMessage());
+        }
+        c.step(m -> m.startsWith("burst country") ? "--burst-country" : m.startsWith("burst calls") ? "--burst-calls"
+            : m.startsWith("burst minutes") ? "--burst-minutes" : "--burst-at",
+            () -> b.burst(at, burstMinutes, burstCountry.toUpperCase(Locale.ROOT), burstCalls));
+      }
       if (burstDay != null) {
         LocalDate day;
         try {

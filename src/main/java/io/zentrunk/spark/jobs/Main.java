@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     name = "zentrunk-spark",
     mixinStandardHelpOptions = true,
     description = "Plivo Zentrunk CDRs in Spark: jobs and the built-in API emulator.",
-    subcommands = {ReportCommand.class, IngestCommand.class, EmulatorCommand.class})
+    subcommands = {ReportCommand.class, IngestCommand.class, WatchCommand.class, EmulatorCommand.class})
 public final class Main {
 
   private Main() {}

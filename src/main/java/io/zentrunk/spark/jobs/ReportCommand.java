@@ -13,7 +13,6 @@ import io.zentrunk.spark.report.ReportSource;
 import io.zentrunk.spark.report.TrunkSizing;
 import io.zentrunk.spark.report.Wangiri;
 import io.zentrunk.spark.source.CdrColumns;
-import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -58,17 +57,8 @@ public final class ReportCommand extends JobCommand {
   @Option(names = "--api-url", paramLabel = "URL", description = "API base URL (default: the real service)")
   String apiUrl;
 
-  @Option(names = "--fraud-min-amount", paramLabel = "USD", defaultValue = "25.00",
-      description = "fraud signals: least amount of a destination's day that can be flagged (default: ${DEFAULT-VALUE})")
-  String fraudMinAmount;
-
-  @Option(names = "--fraud-ratio", paramLabel = "X", defaultValue = "5",
-      description = "fraud signals: flag a day that costs at least X times the destination's baseline (default: ${DEFAULT-VALUE})")
-  String fraudRatio;
-
-  @Option(names = "--fraud-baseline-days", paramLabel = "N", defaultValue = "7",
-      description = "fraud signals: the baseline is the average day of the N days before; read in addition (default: ${DEFAULT-VALUE})")
-  int fraudBaselineDays;
+  @picocli.CommandLine.Mixin
+  FraudRuleOptions fraud = new FraudRuleOptions();
 
   @picocli.CommandLine.Mixin
   ReportSizingOptions sizing = new ReportSizingOptions();
@@ -76,30 +66,6 @@ public final class ReportCommand extends JobCommand {
   @Option(names = "--no-fraud-baseline-read",
       description = "fraud signals: read nothing before --start; judge each day against the window's own earlier days")
   boolean noFraudBaselineRead;
-
-  /** The fraud rule of the options, validated. */
-  FraudRule fraudRule() {
-    BigDecimal min = decimal(fraudMinAmount, "--fraud-min-amount");
-    if (min.signum() < 0 || min.scale() > 5) {
-      throw new UsageException("--fraud-min-amount must be >= 0 USD with at most 5 decimals, not '" + fraudMinAmount + "'");
-    }
-    BigDecimal ratio = decimal(fraudRatio, "--fraud-ratio");
-    if (ratio.compareTo(BigDecimal.ONE) < 0) {
-      throw new UsageException("--fraud-ratio must be at least 1, not '" + fraudRatio + "'");
-    }
-    if (fraudBaselineDays < 1 || fraudBaselineDays > 60) {
-      throw new UsageException("--fraud-baseline-days must be in [1,60], not " + fraudBaselineDays);
-    }
-    return new FraudRule(min, ratio, fraudBaselineDays);
-  }
-
-  private static BigDecimal decimal(String value, String option) {
-    try {
-      return new BigDecimal(value.trim());
-    } catch (NumberFormatException e) {
-      throw new UsageException(option + " must be a decimal number, not '" + value + "'");
-    }
-  }
 
   @Override
   void execute() {
@@ -122,7 +88,7 @@ public final class ReportCommand extends JobCommand {
     } else if (lake != null || table != null) {
       throw new UsageException((lake != null ? "--lake" : "--table") + " is only read with --source lake");
     }
-    FraudRule rule = fraudRule();
+    FraudRule rule = fraud.rule();
     TrunkSizing.Limits limits = sizing.limits();
     Wangiri.Rule wangiri = sizing.wangiri();
     Instant baselineFrom = noFraudBaselineRead ? s : ReportJob.baselineStart(s, rule.baselineDays());

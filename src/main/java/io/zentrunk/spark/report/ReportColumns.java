@@ -54,7 +54,7 @@ public final class ReportColumns {
    * to its own result scale and then again to 5 places (double rounding). NULL when {@code a} is NULL or
    * {@code div} is 0.
    */
-  static final UserDefinedFunction MONEY_RATIO = udf(
+  public static final UserDefinedFunction MONEY_RATIO = udf(
       (UDF3<BigDecimal, Long, Long, BigDecimal>) (a, mul, div) ->
           a == null || div == null || div == 0 ? null
               : a.multiply(BigDecimal.valueOf(mul)).divide(BigDecimal.valueOf(div), 5, RoundingMode.HALF_UP),

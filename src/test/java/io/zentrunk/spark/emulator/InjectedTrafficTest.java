@@ -72,6 +72,28 @@ class InjectedTrafficTest {
   }
 
   @Test
+  void aBurstAtAnInstantEndsItsCallsInItsMinutesOnly() {
+    Instant at = Instant.ofEpochSecond(LO).plusSeconds(14 * 3600 + 30 * 60);
+    EmulatorConfig.Builder b = EmulatorConfig.builder().seed(5).callsPerDay(2_000);
+    List<EmulatedCall> plain = day(b.build());
+    List<EmulatedCall> added = day(b.burst(at, 7, "SO", 50).build());
+    Set<String> own = plain.stream().map(EmulatedCall::callUuid).collect(Collectors.toSet());
+    List<EmulatedCall> burst = added.stream().filter(c -> !own.contains(c.callUuid())).toList();
+    assertThat(burst).hasSize(50).allSatisfy(c -> {
+      assertThat(c.toCountry()).isEqualTo("SO");
+      assertThat(c.endTime()).isBetween(at, at.plusSeconds(7 * 60 - 1));
+    });
+    // spread evenly: 50 calls over 7 minutes are 7 or 8 a minute, the first ending in the first minute
+    Map<Long, Long> perMinute = burst.stream().collect(Collectors.groupingBy(c -> c.endTime().getEpochSecond() / 60,
+        Collectors.counting()));
+    assertThat(perMinute).hasSize(7).containsKey(at.getEpochSecond() / 60);
+    assertThat(perMinute.values()).allSatisfy(n -> assertThat(n).isBetween(7L, 8L));
+    assertThatThrownBy(() -> EmulatorConfig.builder().burst(at.plusSeconds(1), 7, "SO", 50))
+        .hasMessageContaining("burst start must be a whole minute");
+    assertThatThrownBy(() -> EmulatorConfig.builder().burst(at, 0, "SO", 50)).hasMessageContaining("burst minutes");
+  }
+
+  @Test
   void badInjectionsAreRefusedNamingTheField() {
     assertThatThrownBy(() -> EmulatorConfig.builder().burst(DAY, "XX", 10))
         .hasMessageContaining("burst country must be one of [US, CA");

@@ -103,6 +103,31 @@ class CommandsTest {
   }
 
   @Test
+  void watchHelpAndArgumentErrors() {
+    Outcome help = run("watch", "--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("--checkpoint=PATH", "--alerts=PATH", "--every=DURATION", "--lag=DURATION",
+        "--webhook=URL", "--lake=PATH", "--table=", "--fraud-min-amount=USD", "--fraud-ratio=X", "--fraud-baseline-days=N",
+        "--limit-failures=N", "--ner-below=X", "--ner-min-calls=N");
+    assertOneLineError(run("watch", "--alerts", "/tmp/a"), "watch: missing required option --checkpoint");
+    assertOneLineError(run("watch", "--checkpoint", "/tmp/c"), "watch: missing required option --alerts");
+    assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--every", "soon"),
+        "--every must be a duration such as '2 minutes'");
+    assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--every", "500 milliseconds"),
+        "--every must be at least 1 second");
+    assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--ner-below", "1.5"),
+        "--ner-below must be in (0,1], not 1.5");
+    assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--limit-failures", "0"),
+        "--limit-failures must be at least 1");
+    assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--fraud-ratio", "0.5"),
+        "--fraud-ratio must be at least 1");
+    assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--webhook", "ftp://x/y"),
+        "--webhook: the webhook must be an http:// or https:// URL");
+    assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--lake", "/l", "--table", "c.n.t"),
+        "--lake", "--table");
+  }
+
+  @Test
   void jobsRunAnswersAnUnknownJobWithTheListOfJobsBeforeBuildingOrStartingAJvm() throws Exception {
     java.util.Set<String> jobs = new picocli.CommandLine(Main.class).getSubcommands().keySet();
     String script = java.nio.file.Files.readString(java.nio.file.Path.of("jobs/run"));

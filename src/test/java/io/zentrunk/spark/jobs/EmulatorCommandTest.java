@@ -62,6 +62,9 @@ class EmulatorCommandTest {
     assertBad("--now", "--now", "tomorrow");
     assertBad("--port", "--port", "70000");
     assertBad("--rate-window-seconds", "--rate-window-seconds", "0");
+    assertBad("--burst-at", "--burst-at", "2026-10-28 14:30:10");
+    assertBad("--burst-minutes", "--burst-at", "2026-10-28 14:30", "--burst-minutes", "0");
+    assertBad("--burst-at", "--burst-at", "2026-10-28 14:30", "--burst-day", "2026-10-28");
     assertBad("--seed", "--seed", "abc");
     assertBad("--burst-day", "--burst-day", "2026-13-01");
     assertBad("--burst-country", "--burst-day", "2026-10-01", "--burst-country", "ZZ");
@@ -89,6 +92,8 @@ class EmulatorCommandTest {
         "--busy-hour", "15", "--busy-calls", "900");
     assertThat(c.burst()).isEqualTo(new EmulatorConfig.Burst(java.time.LocalDate.parse("2026-10-28"), "SO", 50));
     assertThat(c.busyHour()).isEqualTo(new EmulatorConfig.BusyHour(15, 900));
+    assertThat(parse("--burst-at", "2026-10-28 14:30", "--burst-minutes", "20", "--burst-calls", "80").burst())
+        .isEqualTo(new EmulatorConfig.Burst(java.time.Instant.parse("2026-10-28T14:30:00Z"), 20, "CU", 80));
     EmulatorConfig d = parse();
     assertThat(d.burst()).isNull();
     assertThat(d.busyHour()).isNull();

@@ -1,0 +1,118 @@
+package io.zentrunk.spark.alerts;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The watch job's files under the query's checkpoint: Spark's offset log (read for each batch's end), and the
+ * job's own folder {@code watch/} with the recent CDRs after each batch ({@code recent/BATCH}) and the IRSF
+ * baseline of each day ({@code baseline/DAY}, complete when {@code baseline/DAY.hours} exists). Everything here
+ * is a pure function of the batch id, so a batch replayed after a crash rewrites the same files.
+ */
+final class WatchCheckpoint {
+
+  /** Recent-CDR folders of batches older than the last few are deleted. */
+  static final int KEEP_BATCHES = 3;
+
+  private final Path root;
+  private final FileSystem fs;
+
+  WatchCheckpoint(SparkSession spark, String checkpoint) {
+    this.root = new Path(checkpoint);
+    try {
+      this.fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The end of batch {@code batchId}: the source's offset in Spark's write-ahead offset log, written before the
+   * batch runs (its last line is the zentrunk source's offset, {@code {"version":1,"end_time":"..."}}).
+   */
+  Instant batchEnd(long batchId) {
+    Path p = new Path(root, "offsets/" + batchId);
+    try (var in = fs.open(p)) {
+      String[] lines = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip().split("\n");
+      JsonNode offset = Webhook.JSON.readTree(lines[lines.length - 1]);
+      if (!offset.has("end_time")) {
+        throw new IllegalStateException("the offset log " + p + " does not end with a zentrunk offset: " + lines[lines.length - 1]);
+      }
+      return Instant.parse(offset.get("end_time").asText());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the offset of batch " + batchId + " at " + p, e);
+    }
+  }
+
+  String recent(long batchId) {
+    return new Path(root, "watch/recent/" + batchId).toString();
+  }
+
+  boolean exists(String path) {
+    try {
+      return fs.exists(new Path(path));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Deletes the recent-CDR folders of batches before {@code batchId - KEEP_BATCHES}. */
+  void dropOlderThan(long batchId) {
+    try {
+      Path dir = new Path(root, "watch/recent");
+      for (var s : fs.listStatus(dir)) {
+        String name = s.getPath().getName();
+        if (name.matches("\\d+") && Long.parseLong(name) < batchId - KEEP_BATCHES) {
+          fs.delete(s.getPath(), true);
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  String baseline(LocalDate day) {
+    return new Path(root, "watch/baseline/" + day).toString();
+  }
+
+  /** The covered hours of the day's baseline, or -1 when it is not complete. */
+  long baselineHours(LocalDate day) {
+    Path p = new Path(root, "watch/baseline/" + day + ".hours");
+    try {
+      if (!fs.exists(p)) {
+        return -1;
+      }
+      try (var in = fs.open(p)) {
+        return Long.parseLong(new String(in.readAllBytes(), StandardCharsets.UTF_8).strip());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Marks the day's baseline complete, with its covered hours. */
+  void baselineDone(LocalDate day, long hours) {
+    try (FSDataOutputStream out = fs.create(new Path(root, "watch/baseline/" + day + ".hours"), true)) {
+      out.write(Long.toString(hours).getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Deletes a folder if it exists (a batch's alerts that a replay of the batch no longer raises). */
+  void delete(String path) {
+    try {
+      fs.delete(new Path(path), true);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

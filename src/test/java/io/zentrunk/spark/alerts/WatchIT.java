@@ -1,0 +1,309 @@
+package io.zentrunk.spark.alerts;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.zentrunk.spark.emulator.EmulatedCall;
+import io.zentrunk.spark.emulator.EmulatorConfig;
+import io.zentrunk.spark.emulator.ZentrunkEmulator;
+import io.zentrunk.spark.lake.StageMarkers;
+import io.zentrunk.spark.testing.JobRunner;
+import io.zentrunk.spark.testing.TestSpark;
+import java.math.BigDecimal;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code jobs/run watch} as users run it (spark-submit code path, a JVM of its own) against the emulator with an
+ * accelerated clock: a burst injected at an emulated time T is alerted within the bound, once, with the ground
+ * truth's figures; 24 emulated hours of the same traffic without a burst raise nothing; SIGKILLed right after it
+ * wrote an alert and restarted, the alert is there exactly once; SIGTERM stops it between batches.
+ */
+class WatchIT {
+
+  static final Instant T = Instant.parse("2026-10-28T12:00:00Z");
+  static final int RATE = 10; // emulated seconds per real second
+  static final Duration LAG = Duration.ofMinutes(2);
+  static final int EVERY_SECONDS = 2;
+  static final int BURST_MINUTES = 10;
+
+  static ZentrunkEmulator emulator(long callsPerDay, boolean burst, Instant now) {
+    EmulatorConfig.Builder b = EmulatorConfig.builder().seed(21).callsPerDay(callsPerDay).now(now).rateLimitOff();
+    if (burst) {
+      b.burst(T, BURST_MINUTES, "CU", 100);
+    }
+    return ZentrunkEmulator.start(b.build());
+  }
+
+  static Process watch(ZentrunkEmulator api, Path tmp, String log, List<String> jvm, String... more) throws Exception {
+    return watch(api, tmp, log, EVERY_SECONDS, jvm, more);
+  }
+
+  static Process watch(ZentrunkEmulator api, Path tmp, String log, int every, List<String> jvm, String... more)
+      throws Exception {
+    List<String> args = new ArrayList<>(List.of("watch", "--api-url", api.baseUrl(), "--checkpoint", tmp.resolve("chk").toString(),
+        "--alerts", tmp.resolve("alerts").toString(), "--every", every + " seconds", "--lag", "2 minutes",
+        "--start", api.now().minus(Duration.ofMinutes(10)).toString()));
+    args.addAll(List.of(more));
+    List<String> j = new ArrayList<>(List.of("-D" + StageMarkers.DIR_PROPERTY + "=" + Files.createDirectories(tmp.resolve("stages"))));
+    j.addAll(jvm);
+    return JobRunner.submit(api, tmp.resolve(log), j, List.of(), args.toArray(String[]::new));
+  }
+
+  static void await(String what, Duration max, Process p, Path log, BooleanSupplier done) throws Exception {
+    long until = System.nanoTime() + max.toNanos();
+    while (!done.getAsBoolean()) {
+      assertThat(p.isAlive()).as(what + ": the job ended early; its log:\n" + tail(log)).isTrue();
+      assertThat(System.nanoTime()).as("waited " + max + " for " + what + "; the job's log:\n" + tail(log)).isLessThan(until);
+      Thread.sleep(100);
+    }
+  }
+
+  static String tail(Path log) throws Exception {
+    List<String> l = Files.readAllLines(log);
+    return String.join("\n", l.subList(Math.max(0, l.size() - 40), l.size()));
+  }
+
+  static List<Row> alerts(Path tmp) {
+    Path a = tmp.resolve("alerts");
+    try (var s = Files.list(a)) {
+      if (s.noneMatch(p -> p.getFileName().toString().startsWith("batch="))) {
+        return List.of();
+      }
+    } catch (Exception e) {
+      return List.of();
+    }
+    return TestSpark.session().read().parquet(a.toString()).orderBy("batch", "kind", "destination").collectAsList();
+  }
+
+  /** The end of the stream's latest batch, from the offset log. */
+  static Instant offset(Path chk) throws Exception {
+    Path offsets = chk.resolve("offsets");
+    if (!Files.isDirectory(offsets)) {
+      return Instant.EPOCH;
+    }
+    long last;
+    try (var s = Files.list(offsets)) {
+      last = s.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+")).mapToLong(Long::parseLong).max().orElse(-1);
+    }
+    if (last < 0) {
+      return Instant.EPOCH;
+    }
+    List<String> lines = Files.readAllLines(offsets.resolve(Long.toString(last)));
+    return Instant.parse(new ObjectMapper().readTree(lines.get(lines.size() - 1)).get("end_time").asText());
+  }
+
+  /** The mean real seconds between the commits of the batches after the first {@code skip}. */
+  static double meanCommitInterval(Path commits, long skip) throws Exception {
+    List<Long> times;
+    try (var s = Files.list(commits)) {
+      times = s.filter(p -> p.getFileName().toString().matches("\\d+"))
+          .sorted(java.util.Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString())))
+          .skip(skip).map(p -> p.toFile().lastModified()).toList();
+    }
+    return times.size() < 2 ? 0 : (times.get(times.size() - 1) - times.get(0)) / 1000.0 / (times.size() - 1);
+  }
+
+  static long count(Path dir) throws Exception {
+    try (var s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().matches("\\d+")).count();
+    }
+  }
+
+  static Instant instant(Object t) {
+    return t instanceof java.sql.Timestamp s ? s.toInstant() : (Instant) t;
+  }
+
+  /** The alert's amount and calls as the ground truth has them: outbound calls to CU in its window. */
+  static void matchesGroundTruth(ZentrunkEmulator api, Row alert) {
+    Instant from = instant(alert.getAs("window_start"));
+    Instant to = instant(alert.getAs("window_end"));
+    List<EmulatedCall> cu = api.groundTruth(from, to).stream()
+        .filter(c -> c.callDirection().equals("outbound") && c.toCountry().equals("CU")).toList();
+    assertThat(alert.<Long>getAs("calls")).isEqualTo(cu.size());
+    assertThat(alert.<BigDecimal>getAs("amount"))
+        .isEqualByComparingTo(cu.stream().map(EmulatedCall::totalAmount).reduce(BigDecimal.ZERO, BigDecimal::add));
+    assertThat(Duration.between(from, to)).isEqualTo(Duration.ofHours(1));
+  }
+
+  @Test
+  void aBurstAtAnEmulatedTimeIsAlertedWithinTheBoundOnceAndPostedToTheWebhook(@TempDir Path tmp) throws Exception {
+    List<String> bodies = new CopyOnWriteArrayList<>();
+    AtomicInteger posts = new AtomicInteger();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext("/hook", ex -> {
+      String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      boolean fail = posts.incrementAndGet() == 1; // the first POST fails: the job retries
+      if (!fail) {
+        bodies.add(body);
+      }
+      ex.sendResponseHeaders(fail ? 503 : 200, -1);
+      ex.close();
+    });
+    receiver.start();
+    try (ZentrunkEmulator api = emulator(2_000, true, T.minus(Duration.ofMinutes(5)))) {
+      Process p = watch(api, tmp, "watch.log", List.of(),
+          "--webhook", "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook");
+      try {
+        Path firstDone = tmp.resolve("stages").resolve(WatchBatch.STAGE_BATCH_DONE);
+        await("the first batch", Duration.ofMinutes(2), p, tmp.resolve("watch.log"), () -> Files.exists(firstDone));
+        long requestsAtStart = api.stats().requests();
+        long batchesAtStart = count(tmp.resolve("chk/commits"));
+        api.runClock(RATE);
+        await("the IRSF alert", Duration.ofMinutes(2), p, tmp.resolve("watch.log"), () -> !alerts(tmp).isEmpty());
+        Instant seen = api.now();
+        Duration delay = Duration.between(T, seen);
+        // a trigger is --every, or longer when a batch takes longer (a busy machine): the mean real interval between
+        // the commits since the clock ran, in emulated time
+        double interval = Math.max(EVERY_SECONDS, meanCommitInterval(tmp.resolve("chk/commits"), batchesAtStart));
+        Duration trigger = Duration.ofMillis((long) (interval * RATE * 1000));
+        Duration bound = LAG.plus(trigger.multipliedBy(2)).plus(Duration.ofMinutes(BURST_MINUTES));
+        System.out.println("watch: detection delay " + delay.toSeconds() + " emulated s (burst at " + T + ", alert seen at "
+            + seen + "; bound: lag " + LAG.toSeconds() + " s + two triggers of " + trigger.toSeconds() + " emulated s (a batch every "
+            + String.format("%.1f", interval) + " real s at x" + RATE + ") + the burst's " + BURST_MINUTES + " minutes)");
+        assertThat(delay).isPositive().isLessThanOrEqualTo(bound);
+        await("the webhook's POST", Duration.ofSeconds(30), p, tmp.resolve("watch.log"), () -> !bodies.isEmpty());
+        // a few more batches while the burst keeps firing: still one alert
+        Instant more = api.now().plus(Duration.ofMinutes(5));
+        await("5 more emulated minutes", Duration.ofMinutes(1), p, tmp.resolve("watch.log"), () -> {
+          try {
+            return offset(tmp.resolve("chk")).isAfter(more.minus(LAG));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        long batches = count(tmp.resolve("chk/commits")) - batchesAtStart;
+        long requests = api.stats().requests() - requestsAtStart;
+        System.out.printf("watch: steady state %d requests in %d batches (%.1f a batch, a batch every %.0f emulated s)%n",
+            requests, batches, (double) requests / batches, meanCommitInterval(tmp.resolve("chk/commits"), batchesAtStart) * RATE);
+        p.destroy(); // SIGTERM: stops between batches
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("SIGTERM stops the job; its log:\n" + tail(tmp.resolve("watch.log")))
+            .isTrue();
+        assertThat(tmp.resolve("stages").resolve("watch-stopped")).exists();
+        assertThat(Files.readString(tmp.resolve("watch.log"))).contains("watch: stopped between batches");
+      } finally {
+        p.destroyForcibly();
+        receiver.stop(0);
+      }
+      List<Row> got = alerts(tmp);
+      assertThat(got).hasSize(1);
+      Row a = got.get(0);
+      assertThat(a.<String>getAs("kind") + " " + a.getAs("destination")).isEqualTo("irsf CU");
+      matchesGroundTruth(api, a);
+      assertThat(Files.readString(tmp.resolve("watch.log"))).containsOnlyOnce("watch: ALERT irsf CU");
+      // one delivered POST per alert (after one refused attempt), with its id as the dedup key and no credential
+      assertThat(posts.get()).isEqualTo(2);
+      assertThat(bodies).hasSize(1);
+      JsonNode body = new ObjectMapper().readTree(bodies.get(0));
+      assertThat(body.get("dedup_key").asText()).isEqualTo(a.<String>getAs("alert_id"));
+      assertThat(body.get("text").asText()).startsWith("ALERT irsf CU [").contains(a.<String>getAs("reason"));
+      assertThat(bodies.get(0)).doesNotContain(api.config().authToken());
+    }
+  }
+
+  @Test
+  void theSameTrafficWithoutABurstRaisesNothingFor24EmulatedHours(@TempDir Path tmp) throws Exception {
+    Instant start = Instant.parse("2026-10-28T00:30:00Z");
+    try (ZentrunkEmulator api = emulator(10_000, false, start)) {
+      Process p = watch(api, tmp, "watch.log", 3, List.of());
+      try {
+        await("the first batch", Duration.ofMinutes(2), p, tmp.resolve("watch.log"),
+            () -> Files.exists(tmp.resolve("stages").resolve(WatchBatch.STAGE_BATCH_DONE)));
+        long requestsAtStart = api.stats().requests();
+        api.runClock(1_440); // an emulated day a minute
+        await("24 emulated hours", Duration.ofMinutes(3), p, tmp.resolve("watch.log"), () -> {
+          try {
+            return !offset(tmp.resolve("chk")).isBefore(start.plus(Duration.ofHours(24)));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        api.runClock(0); // the clock stops: the batch in flight is the last
+        await("the last batch", Duration.ofMinutes(1), p, tmp.resolve("watch.log"), () -> {
+          try {
+            return count(tmp.resolve("chk/commits")) == count(tmp.resolve("chk/offsets"));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        System.out.println("watch: 24 emulated hours of 10,000 calls a day in " + count(tmp.resolve("chk/commits"))
+            + " batches: " + api.stats().requests() + " requests, " + requestsAtStart
+            + " of them before the clock ran (the first batch and the day's IRSF baseline: 7 days of outbound CDRs)");
+        assertThat(Files.readString(tmp.resolve("watch.log")))
+            .contains("the IRSF baseline of 2026-10-28", "the IRSF baseline of 2026-10-29").doesNotContain("watch: ALERT");
+        assertThat(alerts(tmp)).isEmpty();
+        p.destroy();
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("SIGTERM stops the job; its log:\n" + tail(tmp.resolve("watch.log")))
+            .isTrue();
+      } finally {
+        p.destroyForcibly();
+      }
+    }
+  }
+
+  @Test
+  void killedRightAfterWritingAnAlertAndRestartedTheAlertIsThereExactlyOnce(@TempDir Path tmp) throws Exception {
+    try (ZentrunkEmulator api = emulator(2_000, true, T.minus(Duration.ofMinutes(5)))) {
+      Path stages = tmp.resolve("stages");
+      Process p = watch(api, tmp, "watch1.log", List.of("-D" + StageMarkers.PAUSE_PROPERTY + "=" + WatchBatch.STAGE_ALERTS_WRITTEN));
+      long killedBatch;
+      try {
+        await("the first batch", Duration.ofMinutes(2), p, tmp.resolve("watch1.log"),
+            () -> Files.exists(stages.resolve(WatchBatch.STAGE_BATCH_DONE)));
+        api.runClock(RATE);
+        Path written = stages.resolve(WatchBatch.STAGE_ALERTS_WRITTEN);
+        await("an alert written", Duration.ofMinutes(2), p, tmp.resolve("watch1.log"), () -> Files.exists(written));
+        // the job is paused right after writing the alert rows: before printing, posting and Spark's commit
+        assertThat(p.isAlive()).isTrue();
+        assertThat(Files.readString(written).split(" ")[0]).isEqualTo(Long.toString(p.pid()));
+        killedBatch = count(tmp.resolve("chk/offsets")) - 1;
+        p.destroyForcibly().waitFor(); // SIGKILL
+      } finally {
+        p.destroyForcibly();
+      }
+      assertThat(tmp.resolve("chk/commits/" + killedBatch)).as("the killed batch was not committed").doesNotExist();
+      assertThat(alerts(tmp)).hasSize(1);
+      assertThat(Files.readString(tmp.resolve("watch1.log"))).doesNotContain("watch: ALERT");
+
+      Process q = watch(api, tmp, "watch2.log", List.of());
+      try {
+        Instant until = api.now().plus(Duration.ofMinutes(10));
+        await("10 more emulated minutes", Duration.ofMinutes(2), q, tmp.resolve("watch2.log"), () -> {
+          try {
+            return offset(tmp.resolve("chk")).isAfter(until.minus(LAG)) && Files.exists(tmp.resolve("chk/commits/" + killedBatch));
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+        q.destroy();
+        assertThat(q.waitFor(2, TimeUnit.MINUTES)).isTrue();
+      } finally {
+        q.destroyForcibly();
+      }
+      List<Row> got = alerts(tmp);
+      assertThat(got).hasSize(1);
+      Row a = got.get(0);
+      assertThat(a.<String>getAs("kind") + " " + a.getAs("destination") + " " + a.getAs("batch"))
+          .isEqualTo("irsf CU " + killedBatch);
+      matchesGroundTruth(api, a);
+      // the replayed batch raised it again (same id, same folder) and printed it, once
+      assertThat(Files.readString(tmp.resolve("watch2.log"))).containsOnlyOnce("watch: ALERT irsf CU")
+          .contains(a.<String>getAs("alert_id"));
+    }
+  }
+}
