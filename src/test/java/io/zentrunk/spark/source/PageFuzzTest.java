@@ -24,7 +24,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
  * what the page sent for each field: never a default, an epoch or a zero where the page had nothing.
  *
  * <p>{@code mvn verify} fuzzes for {@value #DEFAULT_DURATION} (the surefire execution "fuzz", JAZZER_FUZZ=1);
- * a longer run sets JAZZER_FUZZ=1 and a longer {@code maxDuration} here. Without JAZZER_FUZZ it replays the
+ * {@code jobs/fuzz SECONDS} runs it longer (libFuzzer's -max_total_time through Jazzer's JUnit configuration). Without JAZZER_FUZZ it replays the
  * seeds as a plain test. What the fuzzing found is in {@code PageParserTest} as regression tests.
  */
 class PageFuzzTest {
