@@ -44,7 +44,7 @@ public final class PageParser {
   /**
    * Parses a 200 response of the list call.
    *
-   * @throws MalformedBodyException if the body is not complete, well-formed JSON of that shape
+   * @throws MalformedBodyException if the body is not complete, well-formed JSON (in UTF-8) of that shape
    * @throws ZentrunkApiException (not retryable) if a record holds a value of the wrong type
    */
   public CdrPage parse(byte[] body) throws MalformedBodyException {
@@ -53,6 +53,10 @@ public final class PageParser {
     int offset = -1;
     long total = -1;
     List<Object[]> records = null;
+    int invalid = Utf8.firstInvalid(body);
+    if (invalid >= 0) {
+      throw new MalformedBodyException("the body is not UTF-8 (byte " + invalid + " of " + body.length + ")", null);
+    }
     try (JsonParser p = JSON.createParser(body)) {
       expect(p, JsonToken.START_OBJECT);
       JsonToken t;

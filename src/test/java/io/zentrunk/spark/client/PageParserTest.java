@@ -139,6 +139,21 @@ class PageParserTest {
   }
 
   @Test
+  void invalidUtf8AnywhereIsRefusedEvenInAFieldTheConnectorSkips() throws Exception {
+    // found by jobs/fuzz: an invalid byte in a key inside an unknown field was skipped unchecked and the page accepted
+    byte[] skipped = page("1", "{\"call_uuid\":\"u1\"," + END + ",\"future\":{\"nest\u00ffd\":1}}").getBytes(StandardCharsets.ISO_8859_1);
+    assertThatThrownBy(() -> new PageParser(null).parse(skipped)).isInstanceOf(PageParser.MalformedBodyException.class)
+        .hasMessageStartingWith("the body is not UTF-8 (byte ");
+    for (String bad : List.of("\u00c0\u00af", "\u00ed\u00a0\u0080", "\u00f4\u0090\u0080\u0080", "\u00e2\u0082", "\u0080")) {
+      byte[] body = page("1", "{\"call_uuid\":\"u" + bad + "\"," + END + "}").getBytes(StandardCharsets.ISO_8859_1);
+      assertThatThrownBy(() -> new PageParser(null).parse(body)).as("overlong, surrogate, above U+10FFFF, cut, stray")
+          .isInstanceOf(PageParser.MalformedBodyException.class).hasMessageContaining("not UTF-8");
+    }
+    assertThat(new PageParser(null).parse(page("1", "{\"call_uuid\":\"\u00e9\u20ac\ud83d\udcde\"," + END + "}")
+        .getBytes(StandardCharsets.UTF_8)).records().get(0)[CdrField.CALL_UUID.ordinal()]).isEqualTo("\u00e9\u20ac\ud83d\udcde");
+  }
+
+  @Test
   void anIntegerBeyondTheIntRangeNamesTheFieldNotJustTheJson() {
     parsing(page("1", "{\"call_uuid\":\"u1\"," + END + ",\"call_duration\":99999999999}"))
         .isInstanceOf(ZentrunkApiException.class).hasMessageContaining("'call_duration'")
