@@ -44,7 +44,7 @@ final class ConditionalWrites {
     try (FSDataOutputStream out = (FSDataOutputStream) fs.createFile(file).overwrite(true)
         .must(CREATE_IF_ABSENT, true).build()) {
       out.write(bytes);
-    } catch (IOException e) {
+    } catch (IOException | java.io.UncheckedIOException e) {
       if (preconditionFailed(e)) {
         return false;
       }
@@ -54,12 +54,31 @@ final class ConditionalWrites {
   }
 
   /**
-   * The store answered 412 PreconditionFailed: S3A raises it at close as {@code RemoteFileChangedException}
-   * (matched by name: hadoop-aws is on the classpath only where S3A is used, and local lakes must load this class).
+   * The store answered 412 PreconditionFailed. S3A raises it at close, usually as {@code RemoteFileChangedException},
+   * but not on every path (a failed block upload can surface as an {@code AWSS3IOException} over the SDK's
+   * {@code S3Exception}): so any exception in the chain that is one of those, or that carries HTTP status 412
+   * ({@code statusCode()} of the SDK's and S3A's service exceptions), counts. Matched by name and reflection:
+   * hadoop-aws and the SDK are on the classpath only where S3A is used, and local lakes must load this class.
    */
-  static boolean preconditionFailed(IOException e) {
-    return e instanceof FileAlreadyExistsException
-        || e.getClass().getName().equals("org.apache.hadoop.fs.s3a.RemoteFileChangedException");
+  static boolean preconditionFailed(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof FileAlreadyExistsException
+          || t.getClass().getName().equals("org.apache.hadoop.fs.s3a.RemoteFileChangedException")
+          || status(t) == 412) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int status(Throwable t) {
+    try {
+      java.lang.reflect.Method m = t.getClass().getMethod("statusCode");
+      Object v = m.invoke(t);
+      return v instanceof Integer i ? i : -1;
+    } catch (ReflectiveOperationException | RuntimeException notAServiceException) {
+      return -1;
+    }
   }
 
   /**

@@ -249,7 +249,7 @@ abstract class LakeLock implements AutoCloseable {
         out.write(content());
       } catch (FileNotFoundException gone) {
         return false;
-      } catch (IOException e) {
+      } catch (IOException | java.io.UncheckedIOException e) {
         if (ConditionalWrites.preconditionFailed(e)) {
           return false;
         }
