@@ -79,16 +79,24 @@ class WatchIT {
     return String.join("\n", l.subList(Math.max(0, l.size() - 40), l.size()));
   }
 
+  /**
+   * The alert rows of the batches whose write has committed: a folder {@code batch=N} exists from the moment Spark
+   * starts writing it (its {@code _temporary}), and holds Parquet files only once {@code _SUCCESS} is there.
+   */
   static List<Row> alerts(Path tmp) {
     Path a = tmp.resolve("alerts");
+    String[] done;
     try (var s = Files.list(a)) {
-      if (s.noneMatch(p -> p.getFileName().toString().startsWith("batch="))) {
-        return List.of();
-      }
+      done = s.filter(p -> p.getFileName().toString().startsWith("batch=") && Files.exists(p.resolve("_SUCCESS")))
+          .map(Path::toString).toArray(String[]::new);
     } catch (Exception e) {
       return List.of();
     }
-    return TestSpark.session().read().parquet(a.toString()).orderBy("batch", "kind", "destination").collectAsList();
+    if (done.length == 0) {
+      return List.of();
+    }
+    return TestSpark.session().read().option("basePath", a.toString()).parquet(done)
+        .orderBy("batch", "kind", "destination").collectAsList();
   }
 
   /** The end of the stream's latest batch, from the offset log. */
