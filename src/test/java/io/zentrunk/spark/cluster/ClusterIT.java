@@ -41,7 +41,7 @@ import static io.zentrunk.spark.cluster.ClusterFixture.NOW;
 import static io.zentrunk.spark.cluster.ClusterFixture.TO;
 import static io.zentrunk.spark.cluster.ClusterFixture.appJar;
 import static io.zentrunk.spark.cluster.ClusterFixture.between;
-import static io.zentrunk.spark.cluster.ClusterFixture.deleteRecursively;
+import static io.zentrunk.spark.testing.TestFiles.deleteRecursively;
 import static io.zentrunk.spark.cluster.ClusterFixture.epochToNanos;
 import static io.zentrunk.spark.cluster.ClusterFixture.peak;
 import static io.zentrunk.spark.cluster.ClusterFixture.tail;

@@ -4,6 +4,7 @@ import io.zentrunk.spark.emulator.EmulatedCall;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
 import io.zentrunk.spark.testing.S3ProxyServer;
+import io.zentrunk.spark.testing.TestFiles;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
@@ -17,7 +18,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -66,7 +66,7 @@ class SparkVersionsIT {
 
   @BeforeAll
   static void start() throws Exception {
-    deleteRecursively(WORK);
+    TestFiles.deleteRecursively(WORK);
     Files.createDirectories(WORK);
     api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(15).callsPerDay(5_000).now(NOW).build());
     truth = api.groundTruth(FROM, TO);
@@ -202,17 +202,6 @@ class SparkVersionsIT {
       return new Run(p.exitValue(), Files.readString(log));
     } finally {
       Files.deleteIfExists(log);
-    }
-  }
-
-  static void deleteRecursively(Path p) throws IOException {
-    if (!Files.exists(p)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path x : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(x);
-      }
     }
   }
 }
