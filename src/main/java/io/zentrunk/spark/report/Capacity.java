@@ -18,7 +18,6 @@ import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.types.DataTypes;
 
 /** Trunk capacity by UTC hour (calls started, peak concurrency, peak CPS, limit failures), a pure DataFrame function. */
 public final class Capacity {
