@@ -49,9 +49,9 @@ def test_a_read_with_options_is_the_ground_truth_row_for_row(
     rows = df.select("call_uuid").collect()
     assert len(rows) == len(expected)
     assert {r.call_uuid for r in rows} == expected
-    # the options went to the API as its filters: one planning request, then the pages of the
-    # filtered records only (a read of the whole day would cost pages(len(records)))
-    assert emulator.list_requests() - before == 1 + pages(len(expected))
+    # the options went to the API as its filters: the pages of the filtered records only, the
+    # planning probe being the first of them (a read of the whole day would cost pages(len(records)))
+    assert emulator.list_requests() - before == max(1, pages(len(expected)))
 
 
 def test_filters_are_pushed_into_the_api(
@@ -71,7 +71,7 @@ def test_filters_are_pushed_into_the_api(
     before = emulator.list_requests()
     got = {r.call_uuid for r in df.select("call_uuid").collect()}
     assert got == expected
-    assert emulator.list_requests() - before == 1 + pages(len(expected))
+    assert emulator.list_requests() - before == max(1, pages(len(expected)))
     assert pages(len(expected)) < pages(len(records)) / 2
 
 
