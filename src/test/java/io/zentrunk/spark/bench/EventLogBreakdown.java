@@ -183,6 +183,12 @@ final class EventLogBreakdown {
     if (details.contains("ReadTogether")) {
       return new String[] {"read", "window+baseline"};
     }
+    if (scanned.equals("cdrs")) {
+      scanned = "(raw rows)";
+    }
+    if (details.contains("collectAsList") && details.contains("ReportJob.run")) {
+      return new String[] {"read back", scanned};
+    }
     if (details.contains("ReportSummary") || details.contains("TrunkSizing.summary") || details.contains("Wangiri.summary")
         || details.contains("ReportOutputs.summary")) {
       return new String[] {"summary", scanned};
