@@ -4,17 +4,16 @@ import static io.zentrunk.spark.report.ReportColumns.*;
 import static io.zentrunk.spark.source.CdrColumns.*;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
-import static org.apache.spark.sql.functions.broadcast;
 import static io.zentrunk.spark.report.HourGrid.hourOf;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.timestamp_seconds;
 
 import java.time.Instant;
 import java.util.List;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
@@ -37,51 +36,37 @@ public final class Capacity {
    *   <li>{@code peak_calls_per_second}: the largest number of calls started within one second of the hour;
    *   <li>{@code limit_failures}: calls started in the hour that ended with 5180 or 5190.
    * </ul>
-   * The concurrency is a sweep over +1 (initiation) and -1 (end) events, summed per second, ranged by hour: the
-   * level carried into an hour is the sum of all earlier hours' net events (a small per-hour table), the level
-   * within the hour a running sum partitioned by hour. Nothing is collected; no row per second without events.
+   * The concurrency is a sweep: per second with an event, the calls started (+1 each) and ended (-1 each), and a
+   * zero event at every hour start (so that the level at the first instant of each hour is seen: a call ending
+   * exactly at the hour start no longer counts there); the level after each second is a running sum over the
+   * sorted seconds, the hour's peak the largest level of its seconds. One pass: the per-second frame is summed
+   * once, sorted once, and rolled up per hour. Nothing is collected; no row per second without events.
    */
   public static Dataset<Row> of(Dataset<Row> cdrs, Instant start, Instant end) {
     Dataset<Row> hours = HourGrid.hours(cdrs.sparkSession(), start, end);
     Dataset<Row> timed = HourGrid.timed(cdrs);
-    // per second of the hours with starts: calls started and limit failures
-    Dataset<Row> starts = timed
-        .groupBy(hourOf(col("init_sec")).as(HOUR_SEC), col("init_sec"))
-        .agg(count(lit(1)).as("calls_in_second"), count(when(col(HANGUP_CAUSE_CODE).isin(LIMIT_CODES.toArray()), lit(1))).as("failures_in_second"))
-        .groupBy(col(HOUR_SEC))
-        .agg(sum(col("calls_in_second")).as(CALLS_STARTED), max(col("calls_in_second")).as(PEAK_CALLS_PER_SECOND), sum(col("failures_in_second")).as(LIMIT_FAILURES));
-    // the sweep: net events per second, plus a zero event at every hour start so that the level at the first
-    // instant of each hour is seen (a call ending exactly at the hour start no longer counts there)
-    Dataset<Row> events = timed.select(col("init_sec").as("sec"), lit(1L).as("net"))
-        .union(timed.select(col("end_sec").as("sec"), lit(-1L).as("net")))
-        .union(hours.select(col(HOUR_SEC).as("sec"), lit(0L).as("net")));
-    Dataset<Row> perSecond = events
-        .groupBy(hourOf(col("sec")).as(HOUR_SEC), col("sec"))
-        .agg(sum(col("net")).as("net"));
-    // the level carried into each hour: the net events of all earlier hours, from the per-hour table (one row an
-    // hour, 2,160 for 90 days) joined with itself; small enough to broadcast
-    Dataset<Row> hourly = perSecond.groupBy(col(HOUR_SEC)).agg(sum(col("net")).as("net_in_hour"));
-    Dataset<Row> earlier = hourly.select(col(HOUR_SEC).as("earlier_sec"), col("net_in_hour"));
-    Dataset<Row> carried = hourly.select(col(HOUR_SEC))
-        .join(broadcast(earlier), col("earlier_sec").lt(col(HOUR_SEC)), "left")
-        .groupBy(col(HOUR_SEC))
-        .agg(coalesce(sum(col("net_in_hour")), lit(0L)).as("level_at_hour_start"));
-    Dataset<Row> peaks = perSecond
-        .withColumn("level", sum(col("net")).over(Window.partitionBy(col(HOUR_SEC)).orderBy(col("sec"))
-            .rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
-        .groupBy(col(HOUR_SEC))
-        .agg(max(col("level")).as("peak_in_hour"))
-        .join(carried, HOUR_SEC)
-        .select(col(HOUR_SEC), col("level_at_hour_start").plus(col("peak_in_hour")).as(PEAK_CONCURRENT_CALLS));
-    return hours
-        .join(starts, hours.col(HOUR_SEC).equalTo(starts.col(HOUR_SEC)), "left")
-        .join(peaks, hours.col(HOUR_SEC).equalTo(peaks.col(HOUR_SEC)), "left")
+    Column failed = when(col(HANGUP_CAUSE_CODE).isin(LIMIT_CODES.toArray()), lit(1L)).otherwise(lit(0L));
+    Dataset<Row> events = timed.select(col("init_sec").as("sec"), lit(1L).as("started"), lit(1L).as("net"), failed.as("failed"))
+        .union(timed.select(col("end_sec").as("sec"), lit(0L), lit(-1L), lit(0L)))
+        .union(hours.select(col(HOUR_SEC).as("sec"), lit(0L), lit(0L), lit(0L)));
+    Dataset<Row> perSecond = events.groupBy(col("sec"))
+        .agg(sum(col("started")).as("started"), sum(col("net")).as("net"), sum(col("failed")).as("failed"));
+    // the level after each second: all events up to it (the window's calls that started before it too); one
+    // partition on purpose, the sweep is sequential (a row per second with events: small)
+    Dataset<Row> levels = perSecond.withColumn("level", sum(col("net")).over(Window.orderBy(col("sec"))
+        .rowsBetween(Window.unboundedPreceding(), Window.currentRow())));
+    return levels
+        .groupBy(hourOf(col("sec")).as(HOUR_SEC))
+        .agg(sum(col("started")).as(CALLS_STARTED), max(col("level")).as(PEAK_CONCURRENT_CALLS),
+            max(col("started")).as(PEAK_CALLS_PER_SECOND), sum(col("failed")).as(LIMIT_FAILURES))
+        .filter(HourGrid.inGrid(col(HOUR_SEC), start, end))
         .select(
-            timestamp_seconds(hours.col(HOUR_SEC)).as(HOUR_START),
-            coalesce(starts.col(CALLS_STARTED), lit(0L)).as(CALLS_STARTED),
-            coalesce(peaks.col(PEAK_CONCURRENT_CALLS), lit(0L)).as(PEAK_CONCURRENT_CALLS),
-            coalesce(starts.col(PEAK_CALLS_PER_SECOND), lit(0L)).as(PEAK_CALLS_PER_SECOND),
-            coalesce(starts.col(LIMIT_FAILURES), lit(0L)).as(LIMIT_FAILURES))
+            // never NULL; the coalesce says so to Spark, so that the Parquet column stays REQUIRED
+            timestamp_seconds(coalesce(col(HOUR_SEC), lit(0L))).as(HOUR_START),
+            coalesce(col(CALLS_STARTED), lit(0L)).as(CALLS_STARTED),
+            coalesce(col(PEAK_CONCURRENT_CALLS), lit(0L)).as(PEAK_CONCURRENT_CALLS),
+            coalesce(col(PEAK_CALLS_PER_SECOND), lit(0L)).as(PEAK_CALLS_PER_SECOND),
+            coalesce(col(LIMIT_FAILURES), lit(0L)).as(LIMIT_FAILURES))
         .orderBy(col(HOUR_START));
   }
 

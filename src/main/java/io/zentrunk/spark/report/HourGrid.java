@@ -45,6 +45,13 @@ final class HourGrid {
         .select(cols.toArray(new Column[0]));
   }
 
+  /** Whether the hour starting at epoch second {@code hourSec} is one of {@link #hours}' rows. */
+  static Column inGrid(Column hourSec, Instant start, Instant end) {
+    long firstHour = Math.floorDiv(start.getEpochSecond(), 3600) * 3600;
+    long endSec = end.getEpochSecond() + (end.getNano() > 0 ? 1 : 0);
+    return hourSec.geq(firstHour).and(hourSec.lt(endSec));
+  }
+
   /** The start of the UTC hour of an epoch second, as a bigint. */
   static Column hourOf(Column epochSeconds) {
     return floor(epochSeconds.divide(3600)).multiply(3600).cast(DataTypes.LongType);

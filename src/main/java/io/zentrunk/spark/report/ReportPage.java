@@ -1,11 +1,13 @@
 package io.zentrunk.spark.report;
 
+import static io.zentrunk.spark.report.LocalRows.keys;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.sum;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
@@ -27,11 +29,25 @@ public final class ReportPage {
 
   /** Renders the page of the reports written under {@code base} and writes it to {@code base/report.html}. */
   public static void write(SparkSession spark, String base, ReportSettings settings) {
-    ReportFiles.write(spark, base + "/" + FILE, render(spark, base, settings));
+    Function<String, Dataset<Row>> read = name -> spark.read().parquet(base + "/" + name);
+    Map<String, List<Row>> rows = new HashMap<>();
+    for (String name : List.of(ReportJob.KPIS, ReportJob.HANGUP_CAUSES, ReportJob.COUNTRIES, ReportJob.ATTESTATION,
+        ReportJob.TRUNK_SIZING, ReportJob.TRUNK_HOURS)) {
+      rows.put(name, read.apply(name).collectAsList());
+    }
+    write(spark, base, settings, rows, read);
   }
 
-  static String render(SparkSession spark, String base, ReportSettings settings) {
-    Function<String, Dataset<Row>> read = name -> spark.read().parquet(base + "/" + name);
+  /**
+   * As {@link #write(SparkSession, String, ReportSettings)}, from the rows of the written datasets already
+   * collected (each read once, by the caller); the fraud and Wangiri tables read their datasets with {@code read}.
+   */
+  static void write(SparkSession spark, String base, ReportSettings settings, Map<String, List<Row>> rows,
+      Function<String, Dataset<Row>> read) {
+    ReportFiles.write(spark, base + "/" + FILE, render(settings, rows, read));
+  }
+
+  static String render(ReportSettings settings, Map<String, List<Row>> rows, Function<String, Dataset<Row>> read) {
     ReportSource src = settings.source();
     ReportHtml h = new ReportHtml();
     h.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
@@ -41,11 +57,11 @@ public final class ReportPage {
     h.raw("<header><h1>Zentrunk CDR report</h1>\n<p class=\"banner\" id=\"source\" role=\"note\"><strong>Source:</strong> ")
         .text(src.origin()).raw("<br><strong>Window:</strong> ").text(src.window()).raw("<br><strong>Version:</strong> ")
         .text("zentrunk-spark " + src.version()).raw("</p></header>\n<main>\n");
-    days(h, read.apply(ReportJob.KPIS));
-    causes(h, read.apply(ReportJob.HANGUP_CAUSES));
-    destinations(h, read.apply(ReportJob.COUNTRIES));
-    attestation(h, read.apply(ReportJob.ATTESTATION));
-    TrunkSection.write(h, read.apply(ReportJob.TRUNK_SIZING), read.apply(ReportJob.TRUNK_HOURS));
+    days(h, rows.get(ReportJob.KPIS));
+    causes(h, rows.get(ReportJob.HANGUP_CAUSES));
+    destinations(h, rows.get(ReportJob.COUNTRIES));
+    attestation(h, rows.get(ReportJob.ATTESTATION));
+    TrunkSection.write(h, rows.get(ReportJob.TRUNK_SIZING), rows.get(ReportJob.TRUNK_HOURS));
     fraud(h, read.apply(ReportJob.FRAUD_SIGNALS), read.apply(ReportJob.WANGIRI_SIGNALS));
     h.raw("</main></body></html>\n");
     return h.toString();
@@ -53,12 +69,12 @@ public final class ReportPage {
 
   // ---- sections -------------------------------------------------------------------------------------------
 
-  private static void days(ReportHtml h, Dataset<Row> kpis) {
+  private static void days(ReportHtml h, List<Row> kpis) {
     // NER x calls is the number of calls the network delivered: summed per day it gives the day's NER
-    List<Row> rows = kpis.groupBy(col("end_date"))
-        .agg(sum("calls").as("calls"), sum("answered_calls").as("answered"),
-            sum(col("ner").multiply(col("calls"))).as("delivered"))
-        .orderBy("end_date").collectAsList();
+    List<Row> rows = LocalRows.sorted(LocalRows.aggregate(kpis, keys("end_date"), LocalRows.sumLong("calls"),
+            LocalRows.sumLong("answered_calls"), LocalRows.sumDouble(r -> r.isNullAt(r.fieldIndex("ner"))
+                || r.isNullAt(r.fieldIndex("calls")) ? null : r.<Double>getAs("ner") * (double) r.<Long>getAs("calls"))),
+        LocalRows.asc(0), -1);
     h.section("days", "Calls, ASR and NER per day");
     bars(h, "Calls per day", rows, r -> r.get(0).toString(), 1);
     h.table("days", "Calls, ASR (answered / calls) and NER (delivered / calls) per UTC day of end_time",
@@ -71,10 +87,12 @@ public final class ReportPage {
     h.end();
   }
 
-  private static void causes(ReportHtml h, Dataset<Row> causes) {
-    long total = causes.agg(sum("calls")).first().isNullAt(0) ? 0 : causes.agg(sum("calls")).first().getLong(0);
-    List<Row> rows = causes.groupBy(col("hangup_cause_code"), col("hangup_cause_name")).agg(sum("calls").as("calls"))
-        .orderBy(col("calls").desc(), col("hangup_cause_code").asc()).limit(10).collectAsList();
+  private static void causes(ReportHtml h, List<Row> causes) {
+    Long sum = LocalRows.total(causes, "calls");
+    long total = sum == null ? 0 : sum;
+    List<Row> rows = LocalRows.sorted(
+        LocalRows.aggregate(causes, keys("hangup_cause_code", "hangup_cause_name"), LocalRows.sumLong("calls")),
+        LocalRows.desc(2).thenComparing(LocalRows.asc(0)), 10);
     h.section("causes", "Top hangup causes");
     bars(h, "Calls by hangup cause, top 10", rows, r -> r.get(0) + " " + r.get(1), 2);
     h.table("causes", "The 10 most frequent hangup causes of the window", List.of("Code", "Cause", "Calls", "Share"));
@@ -84,11 +102,10 @@ public final class ReportPage {
     h.end();
   }
 
-  private static void destinations(ReportHtml h, Dataset<Row> countries) {
-    List<Row> rows = countries.groupBy(col("to_country"))
-        .agg(sum("calls").as("calls"), sum("answered_calls").as("answered"), sum("call_seconds").as("secs"),
-            sum("amount").as("amount"))
-        .orderBy(col("calls").desc(), col("to_country").asc_nulls_last()).collectAsList();
+  private static void destinations(ReportHtml h, List<Row> countries) {
+    List<Row> rows = LocalRows.sorted(LocalRows.aggregate(countries, keys("to_country"), LocalRows.sumLong("calls"),
+            LocalRows.sumLong("answered_calls"), LocalRows.sumLong("call_seconds"), LocalRows.sumDecimal("amount")),
+        LocalRows.desc(1).thenComparing(LocalRows.ascNullsLast(0)), -1);
     h.section("destinations", "Destinations");
     bars(h, "Calls by destination country", rows, r -> r.isNullAt(0) ? "??" : r.getString(0), 1);
     h.table("destinations", "Destinations (to_country): ASR, ACD (talked seconds per answered call) and cost",
@@ -103,10 +120,10 @@ public final class ReportPage {
     h.end();
   }
 
-  private static void attestation(ReportHtml h, Dataset<Row> attestation) {
-    List<Row> rows = attestation.groupBy(col("stir_verification"), col("attestation_indicator")).agg(sum("calls").as("calls"))
-        .orderBy(col("calls").desc(), col("stir_verification").asc_nulls_last(), col("attestation_indicator").asc_nulls_last())
-        .collectAsList();
+  private static void attestation(ReportHtml h, List<Row> attestation) {
+    List<Row> rows = LocalRows.sorted(
+        LocalRows.aggregate(attestation, keys("stir_verification", "attestation_indicator"), LocalRows.sumLong("calls")),
+        LocalRows.desc(2).thenComparing(LocalRows.ascNullsLast(0)).thenComparing(LocalRows.ascNullsLast(1)), -1);
     long total = rows.stream().mapToLong(r -> r.getLong(2)).sum();
     h.section("attestation", "Attestation mix (STIR/SHAKEN)");
     bars(h, "Calls by verification and attestation", rows, r -> nz(r, 0, "none") + " / " + nz(r, 1, "-"), 2);

@@ -2,40 +2,37 @@ package io.zentrunk.spark.report;
 
 import static io.zentrunk.spark.report.ReportColumns.*;
 import static io.zentrunk.spark.source.CdrColumns.*;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.date_sub;
-import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.least;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.unix_seconds;
+import static io.zentrunk.spark.report.LocalRows.keys;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.RowFactory;
 
 /** The report's console summary, rendered from the (small) report datasets: the only text rendering of the reports. */
 public final class ReportSummary {
 
   /**
    * A short human summary over the whole window of the three reports: the top hangup causes, ASR by
-   * destination country and the attestation mix. Collects only small aggregates to the driver.
+   * destination country and the attestation mix. Collects the three (small) datasets to the driver.
    */
   public static String calls(Dataset<Row> hangupCauses, Dataset<Row> countries, Dataset<Row> attestation) {
+    return calls(hangupCauses.collectAsList(), countries.collectAsList(), attestation.collectAsList());
+  }
+
+  /** As {@link #calls(Dataset, Dataset, Dataset)}, from the datasets' rows. */
+  static String calls(List<Row> hangupCauses, List<Row> countries, List<Row> attestation) {
     StringBuilder out = new StringBuilder();
-    List<Row> causes = hangupCauses
-        .groupBy(col(HANGUP_CAUSE_CODE), col(HANGUP_CAUSE_NAME))
-        .agg(sum(col(CALLS)).as(CALLS))
-        .orderBy(col(CALLS).desc(), col(HANGUP_CAUSE_CODE).asc())
-        .limit(5)
-        .collectAsList();
-    long total = causes.isEmpty() ? 0 : hangupCauses.agg(sum(col(CALLS))).first().getLong(0);
+    List<Row> causes = LocalRows.sorted(
+        LocalRows.aggregate(hangupCauses, keys(HANGUP_CAUSE_CODE, HANGUP_CAUSE_NAME), LocalRows.sumLong(CALLS)),
+        LocalRows.desc(2).thenComparing(LocalRows.asc(0)), 5);
+    long total = causes.isEmpty() ? 0 : LocalRows.total(hangupCauses, CALLS);
     out.append("Calls: ").append(total).append('\n');
     out.append("Top hangup causes:\n");
     for (Row r : causes) {
@@ -43,12 +40,10 @@ public final class ReportSummary {
       out.append(String.format(Locale.ROOT, "  %s %s: %d (%s)%n",
           r.isNullAt(0) ? "?" : r.get(0), r.isNullAt(1) ? "?" : r.getString(1), n, pct(n, total)));
     }
-    List<Row> asr = countries
-        .groupBy(col(TO_COUNTRY))
-        .agg(sum(col(CALLS)).as(CALLS), sum(col(ANSWERED_CALLS)).as(ANSWERED_CALLS), sum(col(AMOUNT)).as(AMOUNT))
-        .orderBy(col(CALLS).desc(), col(TO_COUNTRY).asc_nulls_last())
-        .limit(10)
-        .collectAsList();
+    List<Row> asr = LocalRows.sorted(
+        LocalRows.aggregate(countries, keys(TO_COUNTRY), LocalRows.sumLong(CALLS), LocalRows.sumLong(ANSWERED_CALLS),
+            LocalRows.sumDecimal(AMOUNT)),
+        LocalRows.desc(1).thenComparing(LocalRows.ascNullsLast(0)), 10);
     out.append("ASR by destination country:\n");
     for (Row r : asr) {
       long calls = r.getLong(1);
@@ -57,11 +52,9 @@ public final class ReportSummary {
       out.append(String.format(Locale.ROOT, "  %s: %d calls, ASR %s, USD %s%n",
           r.isNullAt(0) ? "??" : r.getString(0), calls, pct(answered, calls), amount.toPlainString()));
     }
-    List<Row> mix = attestation
-        .groupBy(col(STIR_VERIFICATION), col(ATTESTATION_INDICATOR))
-        .agg(sum(col(CALLS)).as(CALLS))
-        .orderBy(col(CALLS).desc(), col(STIR_VERIFICATION).asc_nulls_last(), col(ATTESTATION_INDICATOR).asc_nulls_last())
-        .collectAsList();
+    List<Row> mix = LocalRows.sorted(
+        LocalRows.aggregate(attestation, keys(STIR_VERIFICATION, ATTESTATION_INDICATOR), LocalRows.sumLong(CALLS)),
+        LocalRows.desc(2).thenComparing(LocalRows.ascNullsLast(0)).thenComparing(LocalRows.ascNullsLast(1)), -1);
     out.append("Attestation mix:\n");
     for (Row r : mix) {
       long n = r.getLong(2);
@@ -78,47 +71,63 @@ public final class ReportSummary {
    * The operations part of the summary: per day (the last 7 of the window), the three destinations with the
    * lowest NER among those with at least {@link #SUMMARY_MIN_CALLS} calls; the hour with the highest concurrency
    * and the one with the highest CPS, with the 5180/5190 failures of the window; every fraud signal (up to 20).
-   * Collects only small aggregates.
+   * Collects the three (small) datasets to the driver.
    */
   public static String operations(Dataset<Row> kpis, Dataset<Row> capacity, Dataset<Row> fraudSignals) {
+    return operations(kpis.collectAsList(), capacity.collectAsList(), fraudSignals.collectAsList());
+  }
+
+  /** As {@link #operations(Dataset, Dataset, Dataset)}, from the datasets' rows. */
+  static String operations(List<Row> kpis, List<Row> capacity, List<Row> fraudSignals) {
     StringBuilder out = new StringBuilder();
-    Object lastDay = kpis.agg(max(col(END_DATE))).first().get(0);
-    List<Row> worst = lastDay == null ? List.of() : kpis
-        .filter(col(CALLS).geq(SUMMARY_MIN_CALLS))
-        .withColumn("rank", row_number().over(Window.partitionBy(col(END_DATE))
-            .orderBy(col(NER).asc(), col(CALLS).desc(), col(CALL_DIRECTION).asc(), col(TO_COUNTRY).asc_nulls_last())))
-        .filter(col("rank").leq(3))
-        .filter(col(END_DATE).gt(date_sub(lit(lastDay), 7)))
-        .orderBy(col(END_DATE).asc(), col("rank").asc())
-        .select(col(END_DATE), col(CALL_DIRECTION), col(TO_COUNTRY), col(CALLS), col(NER), col(ASR))
-        .collectAsList();
+    LocalDate lastDay = kpis.stream().filter(r -> !r.isNullAt(r.fieldIndex(END_DATE)))
+        .map(r -> LocalRows.day(r.getAs(END_DATE))).max(LocalDate::compareTo).orElse(null);
+    List<Row> worst = new ArrayList<>();
+    if (lastDay != null) {
+      // per day: rank by NER, calls desc, direction, destination (NULL last); the top 3 of the last 7 days
+      Comparator<Row> rank = LocalRows.asc(NER).thenComparing(LocalRows.desc(CALLS)).thenComparing(LocalRows.asc(CALL_DIRECTION))
+          .thenComparing(LocalRows.ascNullsLast(TO_COUNTRY));
+      List<Row> eligible = kpis.stream().filter(r -> !r.isNullAt(r.fieldIndex(CALLS)) && r.<Long>getAs(CALLS) >= SUMMARY_MIN_CALLS)
+          .toList();
+      LocalDate from = lastDay.minusDays(7);
+      LocalRows.group(eligible, END_DATE).entrySet().stream()
+          .filter(g -> g.getKey().get(0) != null && LocalRows.day(g.getKey().get(0)).isAfter(from))
+          .sorted(Comparator.comparing(g -> LocalRows.day(g.getKey().get(0))))
+          .forEach(g -> worst.addAll(LocalRows.sorted(g.getValue(), rank, 3)));
+    }
     out.append("Worst NER destinations (at least ").append(SUMMARY_MIN_CALLS).append(" calls):\n");
     if (worst.isEmpty()) {
       out.append("  none\n");
     }
     for (Row r : worst) {
-      out.append(String.format(Locale.ROOT, "  %s %s to %s: NER %.1f%%, ASR %.1f%% of %d calls%n", r.get(0), r.getString(1),
-          r.isNullAt(2) ? "??" : r.getString(2), 100 * r.getDouble(4), 100 * r.getDouble(5), r.getLong(3)));
+      int c = r.fieldIndex(TO_COUNTRY);
+      out.append(String.format(Locale.ROOT, "  %s %s to %s: NER %.1f%%, ASR %.1f%% of %d calls%n", r.getAs(END_DATE),
+          r.<String>getAs(CALL_DIRECTION), r.isNullAt(c) ? "??" : r.getString(c), 100 * r.<Double>getAs(NER),
+          100 * r.<Double>getAs(ASR), r.<Long>getAs(CALLS)));
     }
     // hours as epoch seconds: the printed hour never depends on the JVM's or the session's time zone
-    Dataset<Row> hours = capacity.select(unix_seconds(col(HOUR_START)).as(HOUR_SEC), col(PEAK_CONCURRENT_CALLS),
-        col(PEAK_CALLS_PER_SECOND), col(LIMIT_FAILURES));
-    List<Row> conc = hours.orderBy(col(PEAK_CONCURRENT_CALLS).desc(), col(HOUR_SEC).asc()).limit(1).collectAsList();
-    List<Row> cps = hours.orderBy(col(PEAK_CALLS_PER_SECOND).desc(), col(HOUR_SEC).asc()).limit(1).collectAsList();
+    List<Row> hours = new ArrayList<>();
+    for (Row r : capacity) {
+      hours.add(RowFactory.create(LocalRows.epochSeconds(r, HOUR_START), r.getAs(PEAK_CONCURRENT_CALLS),
+          r.getAs(PEAK_CALLS_PER_SECOND), r.getAs(LIMIT_FAILURES)));
+    }
+    List<Row> conc = LocalRows.sorted(hours, LocalRows.desc(1).thenComparing(LocalRows.asc(0)), 1);
+    List<Row> cps = LocalRows.sorted(hours, LocalRows.desc(2).thenComparing(LocalRows.asc(0)), 1);
     if (!conc.isEmpty()) {
-      long failures = hours.agg(sum(col(LIMIT_FAILURES))).first().getLong(0);
+      long failures = hours.stream().filter(r -> !r.isNullAt(3)).mapToLong(r -> r.getLong(3)).sum();
       out.append(String.format(Locale.ROOT, "Peak concurrent calls: %d (hour of %s)%n", conc.get(0).getLong(1),
           Instant.ofEpochSecond(conc.get(0).getLong(0))));
       out.append(String.format(Locale.ROOT, "Peak calls per second: %d (hour of %s)%n", cps.get(0).getLong(2),
           Instant.ofEpochSecond(cps.get(0).getLong(0))));
       out.append(String.format(Locale.ROOT, "Trunk limit failures (5180 cps, 5190 channels): %d%n", failures));
     }
-    List<Row> signals = fraudSignals.orderBy(col(SCORE).desc(), col(END_DATE).asc(), col(TO_COUNTRY).asc()).limit(20)
-        .select(col(END_DATE), col(TO_COUNTRY), col(KIND), col(REASON)).collectAsList();
-    long flagged = signals.size() < 20 ? signals.size() : fraudSignals.count();
+    List<Row> signals = LocalRows.sorted(fraudSignals,
+        LocalRows.desc(SCORE).thenComparing(LocalRows.asc(END_DATE)).thenComparing(LocalRows.asc(TO_COUNTRY)), 20);
+    long flagged = signals.size() < 20 ? signals.size() : fraudSignals.size();
     out.append("Fraud signals: ").append(flagged).append('\n');
     for (Row r : signals) {
-      out.append(String.format(Locale.ROOT, "  %s %s %s: %s%n", r.get(0), r.getString(1), r.getString(2), r.getString(3)));
+      out.append(String.format(Locale.ROOT, "  %s %s %s: %s%n", r.getAs(END_DATE), r.<String>getAs(TO_COUNTRY),
+          r.<String>getAs(KIND), r.<String>getAs(REASON)));
     }
     return out.toString();
   }

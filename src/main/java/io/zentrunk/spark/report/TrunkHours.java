@@ -16,7 +16,6 @@ import static io.zentrunk.spark.report.TrunkSizing.TRUNK_ID;
 import static io.zentrunk.spark.source.CdrColumns.HANGUP_CAUSE_CODE;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.least;
@@ -51,84 +50,54 @@ public final class TrunkHours {
    *   <li>{@code cps_rejections} / {@code channel_rejections}: calls started in the hour that ended with 5180 /
    *       5190.
    * </ul>
-   * A call is exploded over the 1..n hours it spans (n-1 hour boundaries crossed); the peak is capacity's sweep
-   * partitioned by trunk, the level carried into an hour a running sum over the small per-trunk-hour table.
+   * One pass over per-trunk-second events: a call's start (+1, its limit rejections) at its initiation second, its
+   * end (-1) at its end second, its offered seconds in each of the 1..n hours it spans (n-1 hour boundaries
+   * crossed) at the hour's start, and a zero event at every hour start of the grid for every trunk; summed per trunk
+   * and second, the level after each second a running sum per trunk over the sorted seconds, then rolled up per
+   * trunk and hour (hours before the grid, of calls that started before {@code start}, only carry their level).
    * Nothing is collected.
    */
   public static Dataset<Row> of(Dataset<Row> cdrs, Instant start, Instant end) {
     Dataset<Row> hours = HourGrid.hours(cdrs.sparkSession(), start, end);
     Dataset<Row> timed = HourGrid.timed(cdrs, col(TRUNK_ID));
     Dataset<Row> grid = timed.select(col(TRUNK_ID)).distinct().crossJoin(hours);
-    return grid.alias("g")
-        .join(offered(timed).alias("o"), on("g", "o"), "left")
-        .join(starts(timed).alias("s"), on("g", "s"), "left")
-        .join(peaks(timed, grid).alias("k"), on("g", "k"), "left")
+    Column r5180 = when(col(HANGUP_CAUSE_CODE).equalTo(CPS_LIMIT_CODE), lit(1L)).otherwise(lit(0L));
+    Column r5190 = when(col(HANGUP_CAUSE_CODE).equalTo(CHANNEL_LIMIT_CODE), lit(1L)).otherwise(lit(0L));
+    Dataset<Row> offered = timed
+        .filter(col("end_sec").gt(col("init_sec")))
+        .withColumn(HOUR_SEC, explode(sequence(hourOf(col("init_sec")), hourOf(col("end_sec").minus(1)), lit(3600L))))
+        .select(col(TRUNK_ID), col(HOUR_SEC).as("sec"), lit(0L).as("started"), lit(0L).as("net"), lit(0L).as("r5180"),
+            lit(0L).as("r5190"),
+            least(col("end_sec"), col(HOUR_SEC).plus(3600)).minus(greatest(col("init_sec"), col(HOUR_SEC))).as("offered"));
+    Dataset<Row> events = timed.select(col(TRUNK_ID), col("init_sec").as("sec"), lit(1L), lit(1L), r5180, r5190, lit(0L))
+        .union(timed.select(col(TRUNK_ID), col("end_sec"), lit(0L), lit(-1L), lit(0L), lit(0L), lit(0L)))
+        .union(grid.select(col(TRUNK_ID), col(HOUR_SEC), lit(0L), lit(0L), lit(0L), lit(0L), lit(0L)))
+        .toDF(offered.columns())
+        .union(offered);
+    Dataset<Row> perSecond = events.groupBy(col(TRUNK_ID), col("sec"))
+        .agg(sum(col("started")).as("started"), sum(col("net")).as("net"), sum(col("r5180")).as("r5180"),
+            sum(col("r5190")).as("r5190"), sum(col("offered")).as("offered"));
+    Dataset<Row> levels = perSecond.withColumn("level", sum(col("net")).over(Window.partitionBy(col(TRUNK_ID)).orderBy(col("sec"))
+        .rowsBetween(Window.unboundedPreceding(), Window.currentRow())));
+    Column offeredSeconds = coalesce(col(OFFERED_SECONDS), lit(0L));
+    return levels
+        .groupBy(col(TRUNK_ID), hourOf(col("sec")).as(HOUR_SEC))
+        .agg(sum(col("offered")).as(OFFERED_SECONDS), sum(col("started")).as(CALLS_STARTED),
+            max(col("level")).as(PEAK_CONCURRENT_CALLS), max(col("started")).as(PEAK_CALLS_PER_SECOND),
+            sum(col("r5180")).as(CPS_REJECTIONS), sum(col("r5190")).as(CHANNEL_REJECTIONS))
+        .filter(HourGrid.inGrid(col(HOUR_SEC), start, end))
         .select(
-            col("g." + TRUNK_ID).as(TRUNK_ID),
-            timestamp_seconds(col("g." + HOUR_SEC)).as(HOUR_START),
-            coalesce(col("o." + OFFERED_SECONDS), lit(0L)).as(OFFERED_SECONDS),
-            coalesce(col("o." + OFFERED_SECONDS), lit(0L)).cast(DataTypes.DoubleType).divide(3600.0).as(ERLANGS),
-            coalesce(col("s." + CALLS_STARTED), lit(0L)).as(CALLS_STARTED),
-            coalesce(col("k." + PEAK_CONCURRENT_CALLS), lit(0L)).as(PEAK_CONCURRENT_CALLS),
-            coalesce(col("s." + PEAK_CALLS_PER_SECOND), lit(0L)).as(PEAK_CALLS_PER_SECOND),
-            coalesce(col("s." + CPS_REJECTIONS), lit(0L)).as(CPS_REJECTIONS),
-            coalesce(col("s." + CHANNEL_REJECTIONS), lit(0L)).as(CHANNEL_REJECTIONS))
+            col(TRUNK_ID),
+            // never NULL; the coalesce says so to Spark, so that the Parquet column stays REQUIRED
+            timestamp_seconds(coalesce(col(HOUR_SEC), lit(0L))).as(HOUR_START),
+            offeredSeconds.as(OFFERED_SECONDS),
+            offeredSeconds.cast(DataTypes.DoubleType).divide(3600.0).as(ERLANGS),
+            coalesce(col(CALLS_STARTED), lit(0L)).as(CALLS_STARTED),
+            coalesce(col(PEAK_CONCURRENT_CALLS), lit(0L)).as(PEAK_CONCURRENT_CALLS),
+            coalesce(col(PEAK_CALLS_PER_SECOND), lit(0L)).as(PEAK_CALLS_PER_SECOND),
+            coalesce(col(CPS_REJECTIONS), lit(0L)).as(CPS_REJECTIONS),
+            coalesce(col(CHANNEL_REJECTIONS), lit(0L)).as(CHANNEL_REJECTIONS))
         .orderBy(col(TRUNK_ID).asc_nulls_last(), col(HOUR_START));
   }
 
-  /** Offered seconds per trunk and hour: each call over the hours it spans, clipped to each. */
-  private static Dataset<Row> offered(Dataset<Row> timed) {
-    return timed
-        .filter(col("end_sec").gt(col("init_sec")))
-        .withColumn(HOUR_SEC, explode(sequence(hourOf(col("init_sec")), hourOf(col("end_sec").minus(1)), lit(3600L))))
-        .groupBy(col(TRUNK_ID), col(HOUR_SEC))
-        .agg(sum(least(col("end_sec"), col(HOUR_SEC).plus(3600)).minus(greatest(col("init_sec"), col(HOUR_SEC))))
-            .as(OFFERED_SECONDS));
-  }
-
-  /** Calls started per trunk and hour, the most in one second, and those that ended on a trunk limit. */
-  private static Dataset<Row> starts(Dataset<Row> timed) {
-    return timed
-        .groupBy(col(TRUNK_ID), hourOf(col("init_sec")).as(HOUR_SEC), col("init_sec"))
-        .agg(count(lit(1)).as("n"),
-            count(when(col(HANGUP_CAUSE_CODE).equalTo(CPS_LIMIT_CODE), lit(1))).as("r5180"),
-            count(when(col(HANGUP_CAUSE_CODE).equalTo(CHANNEL_LIMIT_CODE), lit(1))).as("r5190"))
-        .groupBy(col(TRUNK_ID), col(HOUR_SEC))
-        .agg(sum(col("n")).as(CALLS_STARTED), max(col("n")).as(PEAK_CALLS_PER_SECOND), sum(col("r5180")).as(CPS_REJECTIONS),
-            sum(col("r5190")).as(CHANNEL_REJECTIONS));
-  }
-
-  /**
-   * The peak of concurrent calls per trunk and hour, by a sweep per trunk: +1 at initiation, -1 at end, and a
-   * zero event at every hour start of the grid; the level carried into an hour is the running sum of the hours
-   * before it.
-   */
-  private static Dataset<Row> peaks(Dataset<Row> timed, Dataset<Row> grid) {
-    Dataset<Row> events = timed.select(col(TRUNK_ID), col("init_sec").as("sec"), lit(1L).as("d"))
-        .union(timed.select(col(TRUNK_ID), col("end_sec").as("sec"), lit(-1L).as("d")))
-        .union(grid.select(col(TRUNK_ID), col(HOUR_SEC).as("sec"), lit(0L).as("d")));
-    Dataset<Row> perSecond = events
-        .groupBy(col(TRUNK_ID), hourOf(col("sec")).as(HOUR_SEC), col("sec"))
-        .agg(sum(col("d")).as("d"));
-    Dataset<Row> carried = perSecond
-        .groupBy(col(TRUNK_ID), col(HOUR_SEC))
-        .agg(sum(col("d")).as("hd"))
-        .withColumn("carry", coalesce(sum(col("hd")).over(Window.partitionBy(col(TRUNK_ID)).orderBy(col(HOUR_SEC))
-            .rowsBetween(Window.unboundedPreceding(), -1)), lit(0L)))
-        .select(col(TRUNK_ID), col(HOUR_SEC), col("carry"));
-    return perSecond
-        .withColumn("level", sum(col("d")).over(Window.partitionBy(col(TRUNK_ID), col(HOUR_SEC)).orderBy(col("sec"))
-            .rowsBetween(Window.unboundedPreceding(), Window.currentRow())))
-        .groupBy(col(TRUNK_ID), col(HOUR_SEC))
-        .agg(max(col("level")).as("peak_in_hour"))
-        .alias("p")
-        .join(carried.alias("c"), on("p", "c"), "inner")
-        .select(col("p." + TRUNK_ID).as(TRUNK_ID), col("p." + HOUR_SEC).as(HOUR_SEC),
-            col("carry").plus(col("peak_in_hour")).as(PEAK_CONCURRENT_CALLS));
-  }
-
-  /** The join of two per-trunk-hour tables: trunk (NULL equal to NULL) and hour. */
-  private static Column on(String a, String b) {
-    return col(a + "." + TRUNK_ID).eqNullSafe(col(b + "." + TRUNK_ID)).and(col(a + "." + HOUR_SEC).equalTo(col(b + "." + HOUR_SEC)));
-  }
 }

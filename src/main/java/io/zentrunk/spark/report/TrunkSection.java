@@ -2,14 +2,12 @@ package io.zentrunk.spark.report;
 
 import static io.zentrunk.spark.report.ReportPage.erlangs;
 import static io.zentrunk.spark.report.ReportPage.pct;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.unix_seconds;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 
 /**
  * The trunks section of {@link ReportPage}: for each trunk an hourly line chart of its traffic against its limits
@@ -19,9 +17,11 @@ final class TrunkSection {
 
   private TrunkSection() {}
 
-  static void write(ReportHtml h, Dataset<Row> sizing, Dataset<Row> hours) {
+  /** The section from the rows of {@code trunk_sizing} and {@code trunk_hours}. */
+  static void write(ReportHtml h, List<Row> sizing, List<Row> hours) {
     h.section("trunks", "Trunks: hourly traffic against the limits");
-    List<Row> window = sizing.filter(col("day").isNull()).orderBy(col("trunk_id").asc_nulls_last()).collectAsList();
+    List<Row> window = LocalRows.sorted(sizing.stream().filter(r -> r.isNullAt(r.fieldIndex("day"))).toList(),
+        LocalRows.ascNullsLast("trunk_id"), -1);
     if (window.isEmpty()) {
       h.raw("<p>No calls.</p>\n");
     }
@@ -29,9 +29,11 @@ final class TrunkSection {
     for (Row w : window) {
       String trunk = w.isNullAt(w.fieldIndex("trunk_id")) ? null : w.getAs("trunk_id");
       String name = trunk == null ? "(no trunk_id)" : trunk;
-      List<Row> hs = ofTrunk(hours, trunk)
-          .select(unix_seconds(col("hour_start")), col("erlangs"), col("peak_concurrent_calls"), col("peak_calls_per_second"))
-          .orderBy(col("hour_start")).collectAsList();
+      List<Row> hs = new ArrayList<>();
+      for (Row r : LocalRows.sorted(ofTrunk(hours, trunk), LocalRows.asc("hour_start"), -1)) {
+        hs.add(RowFactory.create(LocalRows.epochSeconds(r, "hour_start"), r.getAs("erlangs"), r.getAs("peak_concurrent_calls"),
+            r.getAs("peak_calls_per_second")));
+      }
       h.raw("<h3>Trunk ").text(name).raw("</h3>\n");
       chart(h, name, w, hs);
       sizingTable(h, "trunk-sizing-" + t, name, ofTrunk(sizing, trunk));
@@ -49,8 +51,8 @@ final class TrunkSection {
   }
 
   /** The rows of one trunk; {@code trunk} null is the calls without a trunk_id. */
-  private static Dataset<Row> ofTrunk(Dataset<Row> d, String trunk) {
-    return trunk == null ? d.filter(col("trunk_id").isNull()) : d.filter(col("trunk_id").equalTo(trunk));
+  private static List<Row> ofTrunk(List<Row> d, String trunk) {
+    return d.stream().filter(r -> java.util.Objects.equals(r.getAs("trunk_id"), trunk)).toList();
   }
 
   /** Erlangs, peak concurrent calls and peak CPS by hour, against the Erlang B channels and the limits given. */
@@ -79,15 +81,15 @@ final class TrunkSection {
         List.of(erl, conc, rate), List.of("offered Erlangs", "peak concurrent calls", "peak calls per second"), refs));
   }
 
-  private static void sizingTable(ReportHtml h, String id, String name, Dataset<Row> sizing) {
+  private static void sizingTable(ReportHtml h, String id, String name, List<Row> sizing) {
     h.table(id, "Sizing of trunk " + name + " by UTC day and for the window",
         List.of("Day", "Busy hour", "Erlangs", "Channels needed", "Channels", "Peak concurrent", "Peak CPS", "CPS limit",
             "Observed blocking"));
     // the busy hour as epoch seconds: the printed hour never depends on the JVM's or the session's time zone
-    List<Row> rows = sizing.withColumn("busy_sec", unix_seconds(col("busy_hour_start")))
-        .orderBy(col("day").asc_nulls_last()).collectAsList();
+    List<Row> rows = LocalRows.sorted(sizing, LocalRows.ascNullsLast("day"), -1);
     for (Row r : rows) {
-      Object busy = r.isNullAt(r.fieldIndex("busy_sec")) ? null : Instant.ofEpochSecond(r.<Long>getAs("busy_sec"));
+      Long busySec = LocalRows.epochSeconds(r, "busy_hour_start");
+      Object busy = busySec == null ? null : Instant.ofEpochSecond(busySec);
       Object day = r.getAs("day");
       Object observed = r.getAs("observed_blocking");
       h.row(day == null ? "window" : day.toString(), busy == null ? "none" : busy.toString(),

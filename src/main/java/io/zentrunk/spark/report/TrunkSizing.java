@@ -215,23 +215,27 @@ public final class TrunkSizing {
    * Erlangs, needs C channels at 1%, has N, peak P". Collects one row per trunk.
    */
   public static String summary(Dataset<Row> sizing) {
-    List<Row> rows = sizing.filter(col(DAY).isNull())
-        .orderBy(col(TRUNK_ID).asc_nulls_last())
-        .select(col(TRUNK_ID), unix_seconds(col(BUSY_HOUR_START)), col(BUSY_HOUR_ERLANGS), col(ERLANG_B_CHANNELS),
-            col(GRADE_OF_SERVICE), col(CHANNELS), col(PEAK_CONCURRENT_CALLS), col(PEAK_CALLS_PER_SECOND), col(CPS_LIMIT))
-        .collectAsList();
+    return summary(sizing.collectAsList());
+  }
+
+  /** As {@link #summary(Dataset)}, from the rows of {@code sizing}. */
+  static String summary(List<Row> sizing) {
+    List<Row> rows = LocalRows.sorted(sizing.stream().filter(r -> r.isNullAt(r.fieldIndex(DAY))).toList(),
+        LocalRows.ascNullsLast(TRUNK_ID), -1);
     StringBuilder out = new StringBuilder("Trunk sizing (Erlang B at the busy hour):\n");
     if (rows.isEmpty()) {
       out.append("  no calls\n");
     }
     for (Row r : rows) {
+      Long busy = LocalRows.epochSeconds(r, BUSY_HOUR_START);
       out.append(String.format(Locale.ROOT, "  trunk %s: busy hour %s, %.3f Erlangs, needs %d channels at %s, has %s, peak %d"
               + " (%d calls/s%s)%n",
-          r.isNullAt(0) ? "(none)" : r.getString(0),
-          r.isNullAt(1) ? "none" : Instant.ofEpochSecond(r.getLong(1)).toString(),
-          r.getDouble(2), r.getInt(3), percent(r.getDouble(4)),
-          r.isNullAt(5) ? "no --channels" : String.valueOf(r.getInt(5)),
-          r.getLong(6), r.getLong(7), r.isNullAt(8) ? "" : ", limit " + r.getInt(8)));
+          r.isNullAt(r.fieldIndex(TRUNK_ID)) ? "(none)" : r.<String>getAs(TRUNK_ID),
+          busy == null ? "none" : Instant.ofEpochSecond(busy).toString(),
+          r.<Double>getAs(BUSY_HOUR_ERLANGS), r.<Integer>getAs(ERLANG_B_CHANNELS), percent(r.<Double>getAs(GRADE_OF_SERVICE)),
+          r.isNullAt(r.fieldIndex(CHANNELS)) ? "no --channels" : String.valueOf(r.<Integer>getAs(CHANNELS)),
+          r.<Long>getAs(PEAK_CONCURRENT_CALLS), r.<Long>getAs(PEAK_CALLS_PER_SECOND),
+          r.isNullAt(r.fieldIndex(CPS_LIMIT)) ? "" : ", limit " + r.<Integer>getAs(CPS_LIMIT)));
     }
     return out.toString();
   }

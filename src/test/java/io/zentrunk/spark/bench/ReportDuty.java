@@ -107,8 +107,15 @@ final class ReportDuty implements Scenario {
 
   static Run submit(BenchContext ctx, ZentrunkEmulator api, StandaloneCluster cluster, Path jar, String master,
       Instant start, Instant end, Path out) throws IOException, InterruptedException {
+    return submit(ctx, api, cluster, jar, master, start, end, out, List.of());
+  }
+
+  /** As above, with more spark-submit options ({@code --conf k=v} pairs). */
+  static Run submit(BenchContext ctx, ZentrunkEmulator api, StandaloneCluster cluster, Path jar, String master,
+      Instant start, Instant end, Path out, List<String> conf) throws IOException, InterruptedException {
     List<String> args = new ArrayList<>(List.of("--master", master, "--conf", "spark.ui.enabled=false",
         "--conf", "spark.driver.host=127.0.0.1"));
+    args.addAll(conf);
     if (cluster != null) {
       args.addAll(List.of("--conf", "spark.executor.memory=768m"));
     }
