@@ -76,3 +76,9 @@ ensure_test_classes() {
     touch target/spark-classpath.txt target/test-classpath.txt
   fi
 }
+
+# The Spark lines the Python package is tested on, oldest first: one python/constraints/spark-LINE.txt each.
+python_spark_lines() {
+  local f
+  for f in python/constraints/spark-*.txt; do f="${f##*/spark-}"; echo "${f%.txt}"; done | sort -V
+}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import subprocess
 import urllib.parse
@@ -143,3 +144,59 @@ def spark() -> Iterator[SparkSession]:
     session = zentrunk_spark.configure(builder).getOrCreate()
     yield session
     session.stop()
+
+
+# cdr-explorer's own emulator (its default seed, the calls a day and clock the notebook test injects) and
+# the window the notebook test reads: the report job over the same data.
+NOTEBOOK_SEED = "42"
+NOTEBOOK_CALLS_PER_DAY = 2000
+REPORT_START, REPORT_END = "2026-10-29T00:00:00Z", "2026-11-01T00:00:00Z"
+
+
+@dataclass
+class ReportRun:
+    """What `jobs/run report` wrote (its datasets as Parquet folders) and the emulator it read."""
+
+    output: Path
+    emulator: Emulator
+
+    def options(self) -> dict[str, str]:
+        return {"api_url": self.emulator.url, "auth_id": AUTH_ID, "auth_token": AUTH_TOKEN, "now": NOW}
+
+
+@pytest.fixture(scope="session")
+def report_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReportRun]:
+    """The report job (spark-submit's code path, jobs/run) over REPORT_START..REPORT_END of an emulator seeded as
+    cdr-explorer's, no baseline days read (the notebook reads none either)."""
+    e = start_emulator(
+        "--now", NOW, "--seed", NOTEBOOK_SEED, "--calls-per-day", str(NOTEBOOK_CALLS_PER_DAY), "--rate-limit", "0"
+    )
+    try:
+        out = tmp_path_factory.mktemp("report") / "out"
+        run = subprocess.run(
+            [
+                str(REPO / "jobs" / "run"),
+                "report",
+                "--start",
+                REPORT_START,
+                "--end",
+                REPORT_END,
+                "--output",
+                str(out),
+                "--api-url",
+                e.url,
+                "--now",
+                NOW,
+                "--no-fraud-baseline-read",
+            ],
+            cwd=REPO,
+            env={**os.environ, "PLIVO_AUTH_ID": AUTH_ID, "PLIVO_AUTH_TOKEN": AUTH_TOKEN},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
+        assert run.returncode == 0, run.stderr[-4000:]
+        yield ReportRun(out, e)
+    finally:
+        stop(e)

@@ -12,10 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import pyarrow.parquet as pq
 import pytest
 from nbclient import NotebookClient
 
-from conftest import AUTH_TOKEN, REPO
+from conftest import AUTH_TOKEN, NOTEBOOK_CALLS_PER_DAY, REPO, ReportRun
 
 NOTEBOOKS = REPO / "notebooks"
 
@@ -53,11 +54,24 @@ def check_charts_and_secrets(nb: Any) -> int:
     return len(charts)
 
 
-@pytest.mark.parametrize("days", [3])
-def test_cdr_explorer_runs_with_full_spark_and_draws_every_chart(tmp_path: Path, days: int) -> None:
-    nb = run("cdr-explorer.ipynb", {"days": days, "emulator_calls_per_day": 2000}, tmp_path)
+# "  TRUNK: 2026-10-30 14:00 UTC, 3.217 Erlangs -> 8 channels", one line per trunk
+BUSY_HOUR = re.compile(r"^  (.+): (\d{4}-\d\d-\d\d \d\d:00) UTC, ([0-9.]+) Erlangs -> ([0-9]+) channels$", re.M)
+
+
+@pytest.fixture(scope="module")
+def cdr_explorer(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """cdr-explorer over the 3 days before its emulator's clock (the report_run fixture's window and data)."""
+    nb = run(
+        "cdr-explorer.ipynb",
+        {"days": 3, "emulator_calls_per_day": NOTEBOOK_CALLS_PER_DAY},
+        tmp_path_factory.mktemp("cdr-explorer"),
+    )
     assert check_charts_and_secrets(nb) == 4
-    out = "".join(text_of(c) for c in nb.cells if c.cell_type == "code")
+    return "".join(text_of(c) for c in nb.cells if c.cell_type == "code")
+
+
+def test_cdr_explorer_runs_with_full_spark_and_draws_every_chart(cdr_explorer: str) -> None:
+    out = cdr_explorer
     # the injected parameter took effect: a 3-day window of the emulator's clock
     assert "2026-10-29 .. 2026-11-01 (end exclusive)" in out
     # full Spark: generated code on, the pushed filter in the plan, money a decimal kept as Decimal
@@ -69,9 +83,23 @@ def test_cdr_explorer_runs_with_full_spark_and_draws_every_chart(tmp_path: Path,
     # the NER, capacity and fraud sections computed something: a NER column, a busy hour per trunk whose Erlang B
     # channels exceed its Erlangs (at 1% blocking they always do), and the IRSF rule's count
     assert "ner_pct" in out
-    busy = re.findall(r"UTC, ([0-9.]+) Erlangs -> ([0-9]+) channels", out)
-    assert busy and all(0 < float(e) < int(n) for e, n in busy), busy
-    assert re.search(r"IRSF signals: \d+ flagged of [1-9]\d* days and destinations judged", out)
+    busy = BUSY_HOUR.findall(out)
+    assert busy and all(0 < float(e) < int(n) for _, _, e, n in busy), busy
+    assert re.search(r"IRSF signals: \d+ flagged of the days 2026-10-30 \.\. 2026-10-31 judged", out)
+
+
+def test_cdr_explorer_sizes_every_trunk_as_the_report_job(cdr_explorer: str, report_run: ReportRun) -> None:
+    """The notebook's channels per trunk are the report's trunk_sizing/ for the same calls (all of them, both
+    directions): one rule, not a notebook copy of it."""
+    notebook = {trunk: (hour, int(n)) for trunk, hour, _, n in BUSY_HOUR.findall(cdr_explorer)}
+    sizing = pq.read_table(report_run.output / "trunk_sizing").to_pylist()
+    written = {
+        (r["trunk_id"] or "(no trunk_id)"): (f"{r['busy_hour_start']:%Y-%m-%d %H:00}", r["erlang_b_channels"])
+        for r in sizing
+        if r["day"] is None and r["busy_hour_start"] is not None
+    }
+    assert len(written) >= 2, written  # several trunks: the comparison is per trunk
+    assert notebook == written
 
 
 def test_lake_trends_builds_a_demo_lake_with_the_ingest_job_and_draws_every_chart(tmp_path: Path) -> None:

@@ -36,6 +36,7 @@ def test_the_wheel_carries_the_built_jar_and_declares_the_spark_range(tmp_path: 
         assert "zentrunk_spark/py.typed" in names
         (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
         text = z.read(metadata).decode()
-    assert "Requires-Dist: pyspark<4.3,>=4.0.0" in text
+    assert "Requires-Dist: pyspark<4.2,>=4.0.0" in text
+    assert "Requires-Dist: pandas<3,>=2.2" in text
     # the pom's 0.1.0-SNAPSHOT, as a PEP 440 version
     assert "\nVersion: 0.1.0.dev0\n" in text

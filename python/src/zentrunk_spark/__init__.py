@@ -16,14 +16,28 @@ plans the read (the driver), or from the ``auth_id``/``auth_token`` options.
 from importlib.metadata import PackageNotFoundError
 from importlib.metadata import version as _version
 
+from . import report
 from ._errors import ZentrunkError
 from ._pandas import to_pandas
-from ._read import OptionError, read
-from ._session import configure, jar_path
+from ._read import OptionError, read, read_stream
+from ._session import IcebergUnavailable, configure, iceberg_jar, iceberg_package, jar_path
 
 try:
     __version__ = _version("zentrunk-spark")
 except PackageNotFoundError:  # imported from a source tree, not installed
     __version__ = "unknown"
 
-__all__ = ["OptionError", "ZentrunkError", "__version__", "configure", "jar_path", "read", "to_pandas"]
+__all__ = [
+    "IcebergUnavailable",
+    "OptionError",
+    "ZentrunkError",
+    "__version__",
+    "configure",
+    "iceberg_jar",
+    "iceberg_package",
+    "jar_path",
+    "read",
+    "read_stream",
+    "report",
+    "to_pandas",
+]

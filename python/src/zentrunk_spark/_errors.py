@@ -65,9 +65,18 @@ def _one_line(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def install() -> None:
-    """Wraps py4j's return-value hook (after PySpark's own, which a new SparkSession reinstalls). Idempotent."""
-    import py4j.java_gateway
+    """Wraps py4j's return-value hook, for every session of the process. Idempotent.
 
+    PySpark installs its own hook when a session starts, built over ``py4j.protocol.get_return_value``
+    (``pyspark.errors.exceptions.captured.install_exception_handler``): wrapping that one puts this
+    conversion under PySpark's in every session made later, whatever reads (``spark.read.format``, a
+    SQL view, ``read()``); wrapping the hook in use covers a session that already runs.
+    """
+    import py4j.java_gateway
+    import py4j.protocol
+
+    if not getattr(py4j.protocol.get_return_value, "_zentrunk", False):
+        py4j.protocol.get_return_value = _one_line(py4j.protocol.get_return_value)
     current = py4j.java_gateway.get_return_value
     if not getattr(current, "_zentrunk", False):
         py4j.java_gateway.get_return_value = _one_line(current)

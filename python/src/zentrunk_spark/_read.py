@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+from collections.abc import Callable
 
 from pyspark.errors import IllegalArgumentException
 from pyspark.sql import DataFrame, SparkSession
@@ -10,8 +11,9 @@ from pyspark.sql import DataFrame, SparkSession
 from . import _errors
 
 #: What an option's value may be in Python. Times (``start``, ``end``, ``now``) also take a
-#: ``datetime`` (naive means UTC, as the source's text times) or a ``date`` (its midnight, UTC).
-OptionValue = str | int | bool | _dt.datetime | _dt.date
+#: ``datetime`` (naive means UTC, as the source's text times) or a ``date`` (its midnight, UTC);
+#: durations (``lag``, ``timeout``, ...) a ``timedelta``.
+OptionValue = str | int | bool | _dt.datetime | _dt.date | _dt.timedelta
 
 
 class OptionError(ValueError):
@@ -25,9 +27,23 @@ def _text(value: OptionValue) -> str:
         if value.tzinfo is not None:
             value = value.astimezone(_dt.timezone.utc).replace(tzinfo=None)
         return value.isoformat(sep=" ")
+    if isinstance(value, _dt.timedelta):
+        return _duration(value)
     if isinstance(value, (_dt.date, int, str)):
         return str(value) if not isinstance(value, _dt.date) else value.isoformat()
-    raise TypeError(f"a zentrunk option takes str, int, bool, datetime or date, not {type(value).__name__}")
+    raise TypeError(f"a zentrunk option takes str, int, bool, datetime, date or timedelta, not {type(value).__name__}")
+
+
+def _duration(value: _dt.timedelta) -> str:
+    """A duration as the source's text: "90 seconds", or "1500 milliseconds"/"N microseconds" when not whole.
+
+    The source parses it (and refuses, in one line, a value out of the option's range, e.g. negative)."""
+    micros = value // _dt.timedelta(microseconds=1)
+    if micros % 1_000_000 == 0:
+        return f"{micros // 1_000_000} seconds"
+    if micros % 1000 == 0:
+        return f"{micros // 1000} milliseconds"
+    return f"{micros} microseconds"
 
 
 def read(
@@ -68,8 +84,30 @@ def read(
     text = {k: _text(v) for k, v in given.items() if v is not None}
     if not type(spark).__module__.startswith("pyspark.sql.connect"):
         _errors.install()
+    return _checked(lambda: spark.read.format("zentrunk").options(**text).load())
+
+
+def read_stream(spark: SparkSession, start: OptionValue | None = None, **options: OptionValue) -> DataFrame:
+    """The account's CDRs as a streaming DataFrame: ``spark.readStream.format("zentrunk")``.
+
+    The options of :func:`read` plus the stream's own (README, "Streaming"): ``lag`` (a ``timedelta`` or
+    the source's text, "10 minutes"), ``max_requests_per_trigger``; ``start`` is where a new query
+    begins (default: the last 24 hours). Checked the same way, before any request.
+
+    Raises:
+        OptionError: an unknown option or a bad value, with the jar's one-line message naming it.
+        TypeError: a value of a type no option takes.
+    """
+    given: dict[str, OptionValue | None] = {"start": start, **options}
+    text = {k: _text(v) for k, v in given.items() if v is not None}
+    if not type(spark).__module__.startswith("pyspark.sql.connect"):
+        _errors.install()
+    return _checked(lambda: spark.readStream.format("zentrunk").options(**text).load())
+
+
+def _checked(load: Callable[[], DataFrame]) -> DataFrame:
     try:
-        df = spark.read.format("zentrunk").options(**text).load()
+        df = load()
         # A Spark Connect DataFrame is analysed lazily; its schema makes the server resolve the
         # source now, which parses (and refuses) the options there, still before any request.
         df.schema  # noqa: B018
