@@ -206,8 +206,10 @@ abstract class LakeLock implements AutoCloseable {
         return;
       }
       // Expiry on the store's clock only: the lease's last write (its modification time) against the modification
-      // time of an object written now, both stamped by the store. No two hosts' clocks are compared.
-      long left = seen.getModificationTime() + ttlOf(current).toMillis() - ConditionalWrites.storeNow(fs, file.getParent());
+      // time of an object written now, both stamped by the store. No two hosts' clocks are compared. One second
+      // more, as S3 stamps whole seconds.
+      long left = seen.getModificationTime() + ttlOf(current).toMillis() + 1000
+          - ConditionalWrites.storeNow(fs, file.getParent());
       if (left > 0) {
         throw held(lake, current[2] + ", lease " + file + " valid for " + (left + 999) / 1000
             + " s more by the store's clock");
