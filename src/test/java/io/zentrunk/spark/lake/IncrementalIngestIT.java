@@ -172,4 +172,39 @@ class IncrementalIngestIT {
           1.05 * ((after + 19) / 20 + (read - after + 19) / 20));
     }
   }
+
+  @ParameterizedTest
+  @EnumSource(LakeFormat.class)
+  void aLookbackDayThatLostRowsIsReadAgainInItsOwnWindowWithTheNewDays(LakeFormat format) throws Exception {
+    try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(35).callsPerDay(600)
+        .now(at(D1.plusDays(4))).lateArrival(0.3, 10).rateLimitOff().build())) {
+      String lake = tmp.resolve("lost-" + format).toString();
+      ingest(api, lake, format, D1);
+      // the first lookback day of the next run loses its rows in the lake (a user's delete, a bad copy)
+      LocalDate lost = D1.plusDays(1);
+      if (format == LakeFormat.PARQUET) {
+        ParquetLake p = ParquetLake.open(spark, lake);
+        p.cdrsPath().getFileSystem(spark.sparkContext().hadoopConfiguration()).delete(p.partitionPath(lost), true);
+      } else {
+        IcebergLake l = (IcebergLake) Lakes.open(spark, lake, null, null);
+        org.apache.iceberg.Table t = l.table().orElseThrow();
+        t.newDelete().deleteFromRowFilter(org.apache.iceberg.expressions.Expressions.and(
+            org.apache.iceberg.expressions.Expressions.greaterThanOrEqual("end_time",
+                ApiTime.toMicros(UtcDays.start(lost))),
+            org.apache.iceberg.expressions.Expressions.lessThan("end_time",
+                ApiTime.toMicros(UtcDays.start(lost.plusDays(1)))))).commit();
+      }
+      assertThat(Lakes.open(spark, lake, null, null).read(UtcDays.start(lost), UtcDays.start(lost.plusDays(1)))
+          .count()).isZero();
+      api.setNow(at(D1.plusDays(5)));
+      api.recordListQueries();
+      ingest(api, lake, format, null);
+      Sent sent = Sent.of(api.listQueries());
+      assertThat(sent.countedDays()).containsExactly(lost, D1.plusDays(2), D1.plusDays(3));
+      assertThat(sent.pagesTouch(UtcDays.start(lost), UtcDays.start(lost.plusDays(1)))).isTrue();
+      assertThat(sent.pagesTouch(UtcDays.start(lost.plusDays(1)), UtcDays.start(D1.plusDays(4))))
+          .as("no page of the unchanged days between").isFalse();
+      assertLakeIsTheTruth(api, lake);
+    }
+  }
 }
