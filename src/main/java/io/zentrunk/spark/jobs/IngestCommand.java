@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
     description = {
         "Loads CDRs from the API into a lake: an Apache Iceberg table at LAKE/cdrs (or --table in a catalog), or",
         "with --format parquet LAKE/cdrs/ partitioned by end_date plus LAKE/_zentrunk_state.json. Without --start it",
-        "continues from the lake's state, re-reading --lookback-days days before it, up to today. Each day loaded is",
+        "continues from the lake's state, re-reading those of the --lookback-days days before it whose count in the API",
+        "changed (--verify-days), up to today. Each day loaded is",
         "replaced as a whole (on Iceberg in one atomic commit with the state); re-running is always safe. Reads the",
         "account of PLIVO_AUTH_ID/PLIVO_AUTH_TOKEN, never the built-in emulator unless --emulator is given.",
         "The API keeps 90 days: a lake that falls further behind loses data."})
@@ -41,6 +42,11 @@ public final class IngestCommand extends JobCommand {
   @Option(names = "--lookback-days", paramLabel = "N", defaultValue = "1",
       description = "days before the state to re-read for late CDRs (default: ${DEFAULT-VALUE})")
   int lookbackDays;
+
+  @Option(names = "--verify-days", paramLabel = "counts|full", defaultValue = "counts",
+      description = {"counts: re-read a lookback day only if the API's count for it (one request) differs from the "
+          + "lake's; full: re-read every lookback day whole (default: ${DEFAULT-VALUE})"})
+  String verifyDays;
 
   @Option(names = "--keep-snapshots-days", paramLabel = "N", defaultValue = "7",
       description = "Iceberg: expire snapshots older than N days and delete the files only they used (default: ${DEFAULT-VALUE})")
@@ -72,6 +78,7 @@ public final class IngestCommand extends JobCommand {
     if (lookbackDays < 0) {
       throw new UsageException("--lookback-days must be 0 or more, not " + lookbackDays);
     }
+    IngestJob.VerifyDays verify = IngestJob.VerifyDays.parse(verifyDays);
     if (keepSnapshotsDays < 0) {
       throw new UsageException("--keep-snapshots-days must be 0 or more, not " + keepSnapshotsDays);
     }
@@ -80,7 +87,7 @@ public final class IngestCommand extends JobCommand {
     try (ApiEndpoint api = emulator ? ApiEndpoint.startBuiltIn(System.err) : ApiEndpoint.remote(apiUrl)) {
       Map<String, String> options = sourceOptions(api);
       IngestJob.Args args = new IngestJob.Args(where.lake, where.table, f, s, e, lookbackDays, acceptDataLoss, keepSnapshotsDays,
-          Provenance.of(options, System.getenv(), emulator), changeSource);
+          Provenance.of(options, System.getenv(), emulator), changeSource, verify);
       SparkSession spark = session("zentrunk ingest");
       CdrLake.Result r;
       try (ReadProgressListener progress = new ReadProgressListener(spark, ProgressLines.stderr("ingest"), 10)) {

@@ -56,6 +56,13 @@ public interface CdrLake {
   }
 
   /**
+   * The records the lake holds for each of {@code days} at {@code base}, from its metadata (Iceberg: the record
+   * counts of the data files in the manifests; Parquet: the row counts in the footers), never by reading the
+   * rows; a day the lake cannot count this way is absent from the map (it is then re-read).
+   */
+  Map<LocalDate, Long> recordsHeld(java.util.List<LocalDate> days, Base base);
+
+  /**
    * Replaces the plan's whole days and moves the state as the plan says, on top of {@code base} (what
    * {@link #base()} returned, planned from); {@code beforeCommit} runs just before the data becomes visible (it
    * checks the lock).

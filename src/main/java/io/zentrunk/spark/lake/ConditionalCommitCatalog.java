@@ -32,6 +32,8 @@ import org.apache.iceberg.util.LockManagers;
  */
 public final class ConditionalCommitCatalog extends HadoopCatalog {
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConditionalCommitCatalog.class);
+
   private LockManager lockManager;
 
   @Override
@@ -79,7 +81,13 @@ public final class ConditionalCommitCatalog extends HadoopCatalog {
       if (!ConditionalWrites.createIfAbsent(fs, dst, metadata)) {
         return false; // Iceberg: "Failed to commit changes using rename", a CommitFailedException it retries
       }
-      fs.delete(src, false);
+      // The commit happened: the version file is there. A temporary file left behind is litter, not a failure;
+      // an exception here would reach Iceberg as CommitStateUnknownException for a commit that is known to be done.
+      try {
+        fs.delete(src, false);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("committed {}, but could not delete the temporary file {}: {}", dst.getName(), src, e.toString());
+      }
       return true;
     }
 

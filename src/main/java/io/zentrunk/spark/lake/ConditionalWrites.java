@@ -82,6 +82,26 @@ final class ConditionalWrites {
   }
 
   /**
+   * The store's clock now: the modification time of a fresh object written under {@code dir} (then deleted), as
+   * the store stamps it. Compared with other objects' modification times, it measures ages on one clock only.
+   */
+  static long storeNow(FileSystem fs, Path dir) throws IOException {
+    Path probe = new Path(dir, "_zentrunk_clock_" + UUID.randomUUID());
+    try {
+      try (FSDataOutputStream out = fs.create(probe, true)) {
+        out.write(new byte[] {1});
+      }
+      return fs.getFileStatus(probe).getModificationTime();
+    } finally {
+      try {
+        fs.delete(probe, false);
+      } catch (FileNotFoundException gone) {
+        // nothing to delete
+      }
+    }
+  }
+
+  /**
    * Finds out, with two creates of one fresh key under {@code dir} (then deleted), whether the store honours
    * conditional creates. Three requests; a store that silently ignores the header cannot be told apart otherwise.
    */

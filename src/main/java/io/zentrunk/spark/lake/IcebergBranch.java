@@ -62,16 +62,17 @@ final class IcebergBranch implements AutoCloseable {
    */
   Map<LocalDate, Long> write(Dataset<Row> cdrs, IngestPlan plan, Optional<Instant> state) {
     var write = cdrs.writeTo(sparkIdent)
-        .option("snapshot-property." + IcebergLake.DAYS, plan.readStart() + "/" + plan.readEnd());
+        .option("snapshot-property." + IcebergLake.DAYS, String.join(",",
+            plan.windows().stream().map(w -> w.start() + "/" + w.end()).toList()));
     if (state.isPresent()) {
       write = write.option("snapshot-property." + IcebergLake.COMPLETE_UNTIL, state.get().toString());
     }
     try {
-      write.overwrite(window(plan.readStart(), plan.readEnd()));
+      write.overwrite(window(plan.windows()));
     } catch (NoSuchTableException e) {
       throw new IllegalStateException(e);
     }
-    return LakeDays.countByDay(plan.days(), spark.table(sparkIdent).where(window(plan.readStart(), plan.readEnd())));
+    return LakeDays.countByDay(plan.days(), spark.table(sparkIdent).where(window(plan.windows())));
   }
 
   /**

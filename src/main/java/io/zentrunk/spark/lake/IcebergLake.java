@@ -245,18 +245,69 @@ public final class IcebergLake implements CdrLake {
     return Optional.empty();
   }
 
+  /**
+   * Summed from the record counts of the data files of {@code base}'s snapshot, as the manifests list them (no
+   * data file is opened). Exact because ingest only ever replaces whole files (no delete files); a day with a
+   * delete file, or a file not partitioned by day of {@code end_time}, is left out (re-read).
+   */
+  @Override
+  public Map<LocalDate, Long> recordsHeld(List<LocalDate> days, Base base) {
+    Map<LocalDate, Long> held = new java.util.LinkedHashMap<>();
+    if (days.isEmpty() || base.snapshotId().isEmpty()) {
+      return held;
+    }
+    Table t = table().orElseThrow();
+    days.forEach(d -> held.put(d, 0L));
+    java.util.Set<LocalDate> unknown = new java.util.HashSet<>();
+    long from = UtcDays.start(days.get(0)).getEpochSecond() * 1_000_000L;
+    long to = UtcDays.start(days.get(days.size() - 1).plusDays(1)).getEpochSecond() * 1_000_000L;
+    try (org.apache.iceberg.io.CloseableIterable<org.apache.iceberg.FileScanTask> tasks = t.newScan()
+        .useSnapshot(base.snapshotId().getAsLong())
+        .filter(org.apache.iceberg.expressions.Expressions.and(
+            org.apache.iceberg.expressions.Expressions.greaterThanOrEqual(END_TIME, from),
+            org.apache.iceberg.expressions.Expressions.lessThan(END_TIME, to)))
+        .planFiles()) {
+      for (org.apache.iceberg.FileScanTask task : tasks) {
+        Optional<LocalDate> day = dayOf(t, task.file());
+        if (day.isEmpty() || !task.deletes().isEmpty()) {
+          // not countable from metadata: the day is re-read (if the file's day is unknown, every day is)
+          day.ifPresentOrElse(unknown::add, () -> unknown.addAll(days));
+          continue;
+        }
+        held.computeIfPresent(day.get(), (d, n) -> n + task.file().recordCount());
+      }
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    unknown.forEach(held::remove);
+    return held;
+  }
+
+  /** The UTC day of a data file's partition, if its spec partitions by {@code day(end_time)}. */
+  private static Optional<LocalDate> dayOf(Table t, org.apache.iceberg.DataFile file) {
+    PartitionSpec spec = t.specs().get(file.specId());
+    List<org.apache.iceberg.PartitionField> fields = spec.fields();
+    for (int i = 0; i < fields.size(); i++) {
+      org.apache.iceberg.PartitionField f = fields.get(i);
+      if (f.sourceId() == spec.schema().findField(END_TIME).fieldId() && "day".equals(f.transform().toString())) {
+        Integer epochDay = file.partition().get(i, Integer.class);
+        return epochDay == null ? Optional.empty() : Optional.of(LocalDate.ofEpochDay(epochDay));
+      }
+    }
+    return Optional.empty();
+  }
+
   @Override
   public CdrLake.Result ingest(IngestPlan plan, Base base, CdrInput reader, Consumer<String> progress,
       Runnable beforeCommit) {
     long baseId = base.snapshotId().orElseThrow(() -> new IllegalStateException("base() after prepare() names a snapshot"));
     Table table = table().orElseThrow(() -> new IllegalStateException("prepare() creates the table"));
     Optional<Instant> newState = plan.advanceStateTo().isPresent() ? plan.advanceStateTo() : base.state();
-    progress.accept("reading " + UtcDays.days(plan.days()) + " [" + plan.readStart() + ", " + plan.readEnd() + ")");
+    progress.accept("reading " + plan.describeReads());
     StageMarkers.reach(StageMarkers.READING);
-    // The filter is not optional: a row outside the plan would fail the overwrite's validation.
     // Read once, straight into the write: the per-day counts come from the written branch afterwards (local
     // files), so the rate-limited API is never read twice and nothing is cached.
-    Dataset<Row> cdrs = reader.read(plan.readStart(), plan.readEnd()).where(window(plan.readStart(), plan.readEnd()));
+    Dataset<Row> cdrs = LakeDays.read(reader, plan);
     IcebergTables.evolve(table, cdrs, progress);
     Map<LocalDate, Long> counts;
     try (IcebergBranch branch = IcebergBranch.create(spark, table, name, sparkIdent, baseId, progress)) {

@@ -10,6 +10,24 @@ public final class IngestJob {
 
   public static final int DEFAULT_KEEP_SNAPSHOTS_DAYS = 7;
 
+  /** How a run decides which lookback days to re-read ({@code --verify-days}). */
+  public enum VerifyDays {
+    /** re-read a lookback day only if the API's count for it differs from the lake's ({@link LookbackCheck}) */
+    COUNTS,
+    /** re-read every lookback day whole */
+    FULL;
+
+    /** @throws LakeUsageException naming {@code --verify-days} */
+    public static VerifyDays parse(String s) {
+      for (VerifyDays v : values()) {
+        if (v.name().equalsIgnoreCase(s)) {
+          return v;
+        }
+      }
+      throw new LakeUsageException("--verify-days must be counts or full, not '" + s + "'");
+    }
+  }
+
   private IngestJob() {}
 
   /**
@@ -20,7 +38,13 @@ public final class IngestJob {
    * @param changeSource record {@code source} even if the lake holds another one
    */
   public record Args(String lake, String table, LakeFormat format, Instant start, Instant end, int lookbackDays,
-      boolean acceptDataLoss, int keepSnapshotsDays, Provenance source, boolean changeSource) {
+      boolean acceptDataLoss, int keepSnapshotsDays, Provenance source, boolean changeSource, VerifyDays verifyDays) {
+
+    public Args(String lake, String table, LakeFormat format, Instant start, Instant end, int lookbackDays,
+        boolean acceptDataLoss, int keepSnapshotsDays, Provenance source, boolean changeSource) {
+      this(lake, table, format, start, end, lookbackDays, acceptDataLoss, keepSnapshotsDays, source, changeSource,
+          VerifyDays.COUNTS);
+    }
 
     /** A {@code --lake} run with the defaults of everything else. */
     public static Args lake(String lake, LakeFormat format, Instant start, Instant end, Provenance source) {
@@ -29,15 +53,23 @@ public final class IngestJob {
     }
 
     public Args withLookback(int days, boolean acceptLoss) {
-      return new Args(lake, table, format, start, end, days, acceptLoss, keepSnapshotsDays, source, changeSource);
+      return new Args(lake, table, format, start, end, days, acceptLoss, keepSnapshotsDays, source, changeSource,
+          verifyDays);
     }
 
     public Args withKeepSnapshotsDays(int days) {
-      return new Args(lake, table, format, start, end, lookbackDays, acceptDataLoss, days, source, changeSource);
+      return new Args(lake, table, format, start, end, lookbackDays, acceptDataLoss, days, source, changeSource,
+          verifyDays);
     }
 
     public Args withSource(Provenance s, boolean onPurpose) {
-      return new Args(lake, table, format, start, end, lookbackDays, acceptDataLoss, keepSnapshotsDays, s, onPurpose);
+      return new Args(lake, table, format, start, end, lookbackDays, acceptDataLoss, keepSnapshotsDays, s, onPurpose,
+          verifyDays);
+    }
+
+    public Args withVerifyDays(VerifyDays v) {
+      return new Args(lake, table, format, start, end, lookbackDays, acceptDataLoss, keepSnapshotsDays, source,
+          changeSource, v);
     }
   }
 
@@ -67,6 +99,14 @@ public final class IngestJob {
       IngestPlan plan = IngestPlanner.plan(IngestPlanner.Request.of(base.state().orElse(null), args.start(), args.end(),
           args.lookbackDays(), args.acceptDataLoss(), now));
       plan.notes().forEach(progress);
+      if (args.verifyDays() == VerifyDays.COUNTS && args.start() == null) { // --start: the user asks for those days
+        plan = LookbackCheck.narrow(plan, base, lake, reader, progress);
+      }
+      if (plan.days().isEmpty()) {
+        progress.accept("nothing changed: every day of the window is in the lake as the API lists it");
+        progress.accept("state unchanged: " + base.state().map(Instant::toString).orElse("none"));
+        return new CdrLake.Result(java.util.Map.of(), base.state());
+      }
       CdrLake.Result result = lake.ingest(plan, base, reader, progress, () -> {
         lock.check();
         beforeCommit.run();

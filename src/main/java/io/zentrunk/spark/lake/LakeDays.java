@@ -25,6 +25,34 @@ final class LakeDays {
     return col(END_TIME).geq(lit(start)).and(col(END_TIME).lt(lit(end)));
   }
 
+  /** {@code end_time} in any of {@code windows} (at least one). */
+  static Column window(List<IngestPlan.Window> windows) {
+    Column c = null;
+    for (IngestPlan.Window w : windows) {
+      c = c == null ? window(w.start(), w.end()) : c.or(window(w.start(), w.end()));
+    }
+    if (c == null) {
+      throw new IllegalArgumentException("no window");
+    }
+    return c;
+  }
+
+  /**
+   * The plan's CDRs: one read of each of its windows. The filter is not optional: a row outside the plan would
+   * replace (Parquet) or fail to replace (Iceberg) a whole day that the plan does not cover.
+   */
+  static Dataset<Row> read(CdrInput reader, IngestPlan plan) {
+    Dataset<Row> all = null;
+    for (IngestPlan.Window w : plan.windows()) {
+      Dataset<Row> one = reader.read(w.start(), w.end()).where(window(w.start(), w.end()));
+      all = all == null ? one : all.unionByName(one);
+    }
+    if (all == null) {
+      throw new IllegalArgumentException("a plan without days reads nothing");
+    }
+    return all;
+  }
+
   /**
    * The records of {@code cdrs} per UTC day of {@code end_time}, for every day of {@code days} in their order (0
    * for a day without CDRs); {@code cdrs} holds only those days.

@@ -201,13 +201,32 @@ abstract class LakeLock implements AutoCloseable {
         takeConditionally(); // released between the create and the read: try once more
         return;
       }
-      if (current != null && Instant.parse(current[1]).isAfter(Instant.now())) {
-        throw held(lake, current[2] + ", lease " + file + " valid until " + current[1]);
+      if (current == null) {
+        takeConditionally();
+        return;
+      }
+      // Expiry on the store's clock only: the lease's last write (its modification time) against the modification
+      // time of an object written now, both stamped by the store. No two hosts' clocks are compared. One second
+      // more, as S3 stamps whole seconds.
+      long left = seen.getModificationTime() + ttlOf(current).toMillis() + 1000
+          - ConditionalWrites.storeNow(fs, file.getParent());
+      if (left > 0) {
+        throw held(lake, current[2] + ", lease " + file + " valid for " + (left + 999) / 1000
+            + " s more by the store's clock");
       }
       // expired: replace exactly the version read; of two runs taking over, the store lets one through
       if (!overwriteIf(etagOf(seen))) {
         String[] now = read();
         throw held(lake, (now == null ? "another run" : now[2]) + ", lease " + file + " taken over just now");
+      }
+    }
+
+    /** The holder's time to live, as its lease says (a lease of an older version holds an expiry instead: TTL). */
+    private static Duration ttlOf(String[] lease) {
+      try {
+        return Duration.ofSeconds(Long.parseLong(lease[1].strip()));
+      } catch (NumberFormatException olderLease) {
+        return TTL;
       }
     }
 
@@ -227,7 +246,8 @@ abstract class LakeLock implements AutoCloseable {
     }
 
     private byte[] content() {
-      return (owner + "\n" + Instant.now().plus(ttl) + "\n" + holder + "\n").getBytes(StandardCharsets.UTF_8);
+      // the time to live, not an expiry instant: a taker measures it on the store's clock, not on this host's
+      return (owner + "\n" + ttl.toSeconds() + "\n" + holder + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     private static String etagOf(FileStatus s) throws IOException {
@@ -241,8 +261,13 @@ abstract class LakeLock implements AutoCloseable {
       return etagOf(fs.getFileStatus(file));
     }
 
+    /** Renews the lease if it is still the version this run last wrote; false if someone replaced it. */
+    private synchronized boolean renewIfMine() throws IOException {
+      return overwriteIf(etag);
+    }
+
     /** Replaces the lease if it is still the version {@code expected}; false if someone replaced it. */
-    private boolean overwriteIf(String expected) throws IOException {
+    private synchronized boolean overwriteIf(String expected) throws IOException {
       try (FSDataOutputStream out = (FSDataOutputStream) fs.createFile(file).overwrite(true)
           .must(IF_MATCH, expected).build()) {
         out.write(content());
@@ -265,7 +290,7 @@ abstract class LakeLock implements AutoCloseable {
         in.transferTo(b);
         String[] lines = b.toString(StandardCharsets.UTF_8).split("\n", 3);
         if (lines.length < 3) {
-          return new String[] {"", Instant.EPOCH.toString(), "unreadable lease"};
+          return new String[] {"", "0", "unreadable lease"};
         }
         lines[2] = lines[2].strip();
         return lines;
@@ -294,7 +319,7 @@ abstract class LakeLock implements AutoCloseable {
         }
         try {
           if (conditional) {
-            if (!overwriteIf(etag)) {
+            if (!renewIfMine()) {
               lost.set(true);
               return;
             }
@@ -312,9 +337,22 @@ abstract class LakeLock implements AutoCloseable {
       }
     }
 
+    /**
+     * Where the store has conditional writes, the check is itself a write: a renewal that the store accepts only if
+     * the lease is still the version this run wrote (If-Match), so a run that paused longer than the lease after its
+     * last renewal, and was taken over meanwhile, is refused by the store whatever it believes; and a run that
+     * passes holds the lease for a full time to live from this moment. Elsewhere it is a read of the owner.
+     */
     @Override
     void check() {
-      if (lost.get() || !mine()) {
+      boolean held;
+      try {
+        held = !lost.get() && (conditional ? renewIfMine() : mine());
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot check the lease " + file, e);
+      }
+      if (!held) {
+        lost.set(true);
         throw new LakeConflictException("the lease on " + lake + " was taken over (" + file
             + "); this run committed nothing: run again");
       }

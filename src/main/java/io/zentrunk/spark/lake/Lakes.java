@@ -34,17 +34,26 @@ public final class Lakes {
   public static LakeFormat detect(SparkSession spark, String location) {
     try {
       Path root = new Path(location);
-      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
-      Path cdrs = new Path(root, CdrLake.CDRS);
-      if (fs.exists(new Path(cdrs, "metadata"))) {
-        return LakeFormat.ICEBERG;
-      }
-      if (fs.exists(new Path(root, ParquetLake.STATE_FILE)) || fs.exists(cdrs)) {
-        return LakeFormat.PARQUET;
-      }
-      return null;
+      return detect(root.getFileSystem(spark.sparkContext().hadoopConfiguration()), root);
     } catch (IOException e) {
       throw new LakeUsageException("--lake " + location + ": cannot be read: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * The format at {@code root}. An Iceberg lake is {@code cdrs/metadata/}; a Parquet lake is the state file or
+   * {@code cdrs/} without it. The Parquet signs are looked at first and the Iceberg one last: while another run
+   * creates a new Iceberg lake, {@code cdrs/} appears with {@code cdrs/metadata/}, so a lake seen without its
+   * metadata and then with {@code cdrs/} would be taken for a Parquet one (and refused as "holds something else");
+   * in this order, whatever appears between the checks, an Iceberg lake in the making is seen as Iceberg or as
+   * no lake yet.
+   */
+  static LakeFormat detect(FileSystem fs, Path root) throws IOException {
+    Path cdrs = new Path(root, CdrLake.CDRS);
+    boolean parquetSigns = fs.exists(new Path(root, ParquetLake.STATE_FILE)) || fs.exists(cdrs);
+    if (fs.exists(new Path(cdrs, "metadata"))) {
+      return LakeFormat.ICEBERG;
+    }
+    return parquetSigns ? LakeFormat.PARQUET : null;
   }
 }

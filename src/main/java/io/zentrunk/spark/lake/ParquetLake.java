@@ -58,6 +58,11 @@ public final class ParquetLake implements CdrLake {
   private final Path root;
   private final FileSystem fs;
   private Provenance source;
+  /**
+   * On a store with conditional writes: the ETag of the state file as {@link #base()} read it ("" when there was
+   * none), which the run's commit must still find; null elsewhere.
+   */
+  private String baseEtag;
 
   private ParquetLake(SparkSession spark, String location, Path root, FileSystem fs) {
     this.spark = spark;
@@ -117,12 +122,50 @@ public final class ParquetLake implements CdrLake {
 
   @Override
   public Base base() {
+    baseEtag = null;
+    try {
+      if (fs.hasPathCapability(statePath(), ConditionalWrites.CREATE_IF_ABSENT)) {
+        FileStatus s = fs.getFileStatus(statePath());
+        baseEtag = s instanceof org.apache.hadoop.fs.EtagSource e && e.getEtag() != null ? e.getEtag() : null;
+      }
+    } catch (FileNotFoundException none) {
+      baseEtag = "";
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + statePath(), e);
+    }
     return new Base(readState().map(ParquetLakeState::completeUntil), OptionalLong.empty());
   }
 
   @Override
   public void housekeeping(int keepSnapshotsDays, Consumer<String> progress) {
     // a Parquet lake keeps no old versions
+  }
+
+  /**
+   * Counted from the Parquet footers of the days' partitions (Spark reads no column of a count); a day without a
+   * partition holds 0.
+   */
+  @Override
+  public Map<LocalDate, Long> recordsHeld(List<LocalDate> days, Base base) {
+    Map<LocalDate, Long> held = new LinkedHashMap<>();
+    List<String> present = new ArrayList<>();
+    try {
+      for (LocalDate d : days) {
+        held.put(d, 0L);
+        if (fs.exists(partitionPath(d))) {
+          present.add(partitionPath(d).toString());
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (!present.isEmpty()) {
+      for (Row r : spark.read().option("basePath", cdrsPath().toString()).parquet(present.toArray(new String[0]))
+          .groupBy(col(END_DATE).cast("string")).count().collectAsList()) {
+        held.put(LocalDate.parse(r.getString(0)), r.getLong(1));
+      }
+    }
+    return held;
   }
 
   public Path cdrsPath() {
@@ -188,16 +231,50 @@ public final class ParquetLake implements CdrLake {
   }
 
   /**
+   * The run's commit: the state written (always, with the run's id, so that its ETag is new) on condition that it
+   * is still the version {@link #base()} read: If-Match its ETag, or create-if-absent when there was none. A run
+   * that paused past its lease while another took the lease over and committed is refused here by the store,
+   * whatever its own checks said before. Where the store has no conditional writes, a plain atomic write.
+   *
+   * @throws LakeConflictException in one line when the state changed since {@link #base()}
+   */
+  private void commitState(ParquetLakeState state) throws IOException {
+    if (baseEtag == null) {
+      writeState(state);
+      return;
+    }
+    byte[] bytes = state.toJson(Instant.now(), UUID.randomUUID().toString());
+    boolean done;
+    if (baseEtag.isEmpty()) {
+      done = ConditionalWrites.createIfAbsent(fs, statePath(), bytes);
+    } else {
+      try (OutputStream out = (OutputStream) fs.createFile(statePath()).overwrite(true)
+          .must(LakeLock.IF_MATCH, baseEtag).build()) {
+        out.write(bytes);
+        done = true;
+      } catch (FileNotFoundException gone) {
+        done = false;
+      } catch (IOException | UncheckedIOException e) {
+        if (!ConditionalWrites.preconditionFailed(e)) {
+          throw e;
+        }
+        done = false;
+      }
+    }
+    if (!done) {
+      throw new LakeConflictException("another ingest committed to " + name() + " while this run was writing (its "
+          + "state " + STATE_FILE + " changed); this run's state was not written: run ingest again");
+    }
+  }
+
+  /**
    * Loads the plan's days: one read of the whole window, one write job for all days, then empties the
    * partitions of days that had no CDRs, then moves the state.
    */
   @Override
   public CdrLake.Result ingest(IngestPlan plan, Base base, CdrInput reader, Consumer<String> progress, Runnable beforeCommit) {
-    progress.accept("reading " + UtcDays.days(plan.days()) + " [" + plan.readStart() + ", " + plan.readEnd() + ")");
-    // The filter is not optional: a row outside the plan would replace a whole day that the plan does not cover.
-    Dataset<Row> cdrs = reader.read(plan.readStart(), plan.readEnd())
-        .where(LakeDays.window(plan.readStart(), plan.readEnd()))
-        .withColumn(END_DATE, CdrColumns.endDate());
+    progress.accept("reading " + plan.describeReads());
+    Dataset<Row> cdrs = LakeDays.read(reader, plan).withColumn(END_DATE, CdrColumns.endDate());
     // The source is a rate-limited API: keep what was read for the per-day counts instead of reading it again.
     cdrs.persist(StorageLevel.MEMORY_AND_DISK());
     try {
@@ -213,8 +290,12 @@ public final class ParquetLake implements CdrLake {
         }
       }
       Optional<Instant> advance = plan.advanceStateTo();
+      StageMarkers.reach(StageMarkers.STATE_WRITE);
+      Optional<Instant> after = advance.isPresent() ? advance : base.state();
+      if (after.isPresent()) {
+        commitState(ParquetLakeState.of(after.get(), source));
+      }
       if (advance.isPresent()) {
-        writeState(ParquetLakeState.of(advance.get(), source));
         progress.accept("state: complete until " + advance.get());
       } else {
         progress.accept("state unchanged: " + base.state().map(Instant::toString).orElse("none"));

@@ -25,6 +25,14 @@ public record ParquetLakeState(Instant completeUntil, int schemaVersion, java.ut
   }
 
   byte[] toJson(Instant updatedAt) {
+    return toJson(updatedAt, null);
+  }
+
+  /**
+   * @param run the writing run's id, or null: makes every commit's bytes (and so its ETag) differ from any other's,
+   *     which the next writer's conditional write relies on
+   */
+  byte[] toJson(Instant updatedAt, String run) {
     ObjectNode n = JSON.createObjectNode();
     n.put("format", FORMAT);
     n.put("schema_version", schemaVersion);
@@ -34,6 +42,9 @@ public record ParquetLakeState(Instant completeUntil, int schemaVersion, java.ut
       n.put("api_host", p.apiHost());
     });
     n.put("updated_at", updatedAt.toString());
+    if (run != null) {
+      n.put("run", run);
+    }
     return (n.toString() + "\n").getBytes(StandardCharsets.UTF_8);
   }
 

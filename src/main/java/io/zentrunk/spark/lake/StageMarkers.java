@@ -30,6 +30,8 @@ public final class StageMarkers {
   public static final String FAST_FORWARD = "fast-forward";
   /** a metadata version is about to be created (after every check); inside the fast-forward: "fast-forward-write" */
   public static final String METADATA_WRITE = "metadata-write";
+  /** a Parquet lake's data is written; next is its commit, the conditional write of the state */
+  public static final String STATE_WRITE = "state-write";
   /** the fast-forward is committed */
   public static final String COMMITTED = "committed";
 

@@ -42,7 +42,7 @@ class CommandsTest {
         "--no-fraud-baseline-read");
     Outcome ingest = run("ingest", "--help");
     assertThat(ingest.code()).isZero();
-    assertThat(ingest.out()).contains("--lake=PATH", "--lookback-days=N", "--accept-data-loss", "--api-url=URL");
+    assertThat(ingest.out()).contains("--lake=PATH", "--lookback-days=N", "--verify-days=counts|full", "--accept-data-loss", "--api-url=URL");
   }
 
   @Test
@@ -97,6 +97,8 @@ class CommandsTest {
     assertOneLineError(run("ingest"), "ingest:", "--lake");
     assertOneLineError(run("ingest", "--lake", "/tmp/x", "--lookback-days", "-1"), "--lookback-days");
     assertOneLineError(run("ingest", "--lake", "/tmp/x", "--end", "tomorrow"), "--end: cannot read 'tomorrow'");
+    assertOneLineError(run("ingest", "--lake", "/tmp/x", "--verify-days", "some"),
+        "--verify-days must be counts or full, not 'some'");
     Outcome notANumber = run("ingest", "--lake", "/tmp/x", "--lookback-days", "x");
     assertThat(notANumber.code()).isEqualTo(2);
     assertThat(notANumber.err().trim()).startsWith("ingest: Invalid value for option '--lookback-days'").doesNotContain("\n");

@@ -60,12 +60,12 @@ class IcebergS3WritersIT {
       Process pa = JobRunner.submit(api, tmp.resolve("a.log"), a.jvmArgs(stalledAt), conf, args);
       Process pb = JobRunner.submit(api, tmp.resolve("b.log"), b.jvmArgs(StageMarkers.OPENED), conf, args);
       try {
-        a.await(pa, stalledAt, Duration.ofMinutes(4));
+        a.await(pa, stalledAt, Duration.ofMinutes(4), tmp.resolve("a.log"));
         Stages.signal(pa, "STOP");
         long stalled = System.currentTimeMillis();
         a.go(stalledAt); // it goes on only when resumed
         Thread.sleep((LEASE_SECONDS + 2) * 1000L);
-        b.await(pb, StageMarkers.OPENED, Duration.ofMinutes(2));
+        b.await(pb, StageMarkers.OPENED, Duration.ofMinutes(2), tmp.resolve("b.log"));
         b.go(StageMarkers.OPENED);
         assertThat(pb.waitFor(4, TimeUnit.MINUTES)).isTrue();
         String bLog = Files.readString(tmp.resolve("b.log"));

@@ -47,6 +47,19 @@ final class Stages {
     }
   }
 
+  /**
+   * As {@link #await(Process, String, Duration)}, with the job's log in the failure message: why a job ended
+   * early is in its log, which the test's temporary folder does not outlive.
+   */
+  void await(Process p, String stage, Duration limit, Path log) throws Exception {
+    try {
+      await(p, stage, limit);
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "\n--- its log " + log + ":\n"
+          + (Files.exists(log) ? Files.readString(log) : "(none)"), e);
+    }
+  }
+
   /** Lets a job paused at {@code stage} go on. */
   void go(String stage) throws IOException {
     Files.writeString(dir.resolve(stage + ".go"), "");

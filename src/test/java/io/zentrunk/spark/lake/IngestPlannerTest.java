@@ -45,6 +45,24 @@ class IngestPlannerTest {
   }
 
   @Test
+  void unchangedLookbackDaysAreKeptAndTheRestIsReadInContiguousWindows() {
+    IngestPlan p = plan(t("2026-11-27T00:00:00Z"), null, null, 3, false, NOW);
+    CdrLake.Base base = new CdrLake.Base(Optional.of(t("2026-11-27T00:00:00Z")), java.util.OptionalLong.empty());
+    assertThat(LookbackCheck.lookbackDays(p, base)).containsExactly(d("2026-11-24"), d("2026-11-25"), d("2026-11-26"));
+    IngestPlan all = p.keeping(java.util.Set.of(d("2026-11-24"), d("2026-11-25"), d("2026-11-26")));
+    assertThat(all.days()).containsExactly(d("2026-11-27"), d("2026-11-28"));
+    assertThat(all.kept()).containsExactly(d("2026-11-24"), d("2026-11-25"), d("2026-11-26"));
+    assertThat(all.windows()).containsExactly(new IngestPlan.Window(t("2026-11-27T00:00:00Z"), t("2026-11-29T00:00:00Z")));
+    assertThat(all.advanceStateTo()).isEqualTo(p.advanceStateTo());
+    IngestPlan gap = p.keeping(java.util.Set.of(d("2026-11-24"), d("2026-11-26")));
+    assertThat(gap.windows()).containsExactly(
+        new IngestPlan.Window(t("2026-11-25T00:00:00Z"), t("2026-11-26T00:00:00Z")),
+        new IngestPlan.Window(t("2026-11-27T00:00:00Z"), t("2026-11-29T00:00:00Z")));
+    assertThat(p.windows()).containsExactly(new IngestPlan.Window(t("2026-11-24T00:00:00Z"), t("2026-11-29T00:00:00Z")));
+    assertThat(LookbackCheck.lookbackDays(p, new CdrLake.Base(Optional.empty(), java.util.OptionalLong.empty()))).isEmpty();
+  }
+
+  @Test
   void safetyMarginKeepsYesterdayOpenJustAfterMidnight() {
     IngestPlan p = plan(t("2026-11-26T00:00:00Z"), null, null, 0, false, t("2026-11-28T00:30:00Z"));
     assertThat(p.days()).containsExactly(d("2026-11-26"), d("2026-11-27"), d("2026-11-28"));

@@ -89,6 +89,15 @@ class LakeIT {
       windows.add(start + "/" + end);
       return TestCdrs.df(spark, new ArrayList<>(rows.values()));
     }
+
+    /** A count of a lookback day, recorded apart from the reads. */
+    @Override
+    public long count(Instant start, Instant end) {
+      long n = rows.values().stream().map(r -> (Instant) r.get(10)) // end_time
+          .filter(t -> !t.isBefore(start) && t.isBefore(end)).count();
+      windows.add("count " + start + "/" + end + " = " + n);
+      return n;
+    }
   }
 
   /** Throws in the middle of the write job, at the row whose call_uuid is "boom". */
@@ -154,11 +163,24 @@ class LakeIT {
     assertThat(partitions(lake)).containsExactly("end_date=2026-11-01", "end_date=2026-11-02");
     assertThat(state(lake)).contains(Instant.parse("2026-11-03T00:00:00Z"));
 
-    // 2. incremental run: state day minus one lookback day up to today (partial), one read
+    // 2. incremental run: the lookback day 11-02 counted (unchanged: kept), the state day up to today (partial) read
     add(api, "d1", "2026-11-04T12:00:00Z");
     add(api, "e1", "2026-11-05T06:00:00Z");
     ingest(lake, null, null, "2026-11-05T12:00:00Z", api);
-    assertThat(api.windows).last().isEqualTo("2026-11-02T00:00:00Z/2026-11-06T00:00:00Z");
+    assertThat(api.windows.subList(api.windows.size() - 2, api.windows.size())).containsExactly(
+        "count 2026-11-02T00:00:00Z/2026-11-03T00:00:00Z = 1", "2026-11-03T00:00:00Z/2026-11-06T00:00:00Z");
+
+    // 2b. a late CDR in the lookback day 11-04: that day is read again with the new ones, in one window; and a
+    // CDR gone from it (which the API does not do): its count changed too
+    add(api, "d0", "2026-11-04T20:00:00Z");
+    ingest(lake, null, null, "2026-11-05T12:00:00Z", api);
+    assertThat(api.windows.subList(api.windows.size() - 2, api.windows.size())).containsExactly(
+        "count 2026-11-04T00:00:00Z/2026-11-05T00:00:00Z = 2", "2026-11-04T00:00:00Z/2026-11-06T00:00:00Z");
+    assertThat(uuids(lake)).containsExactly("a1", "a2", "b1", "c1", "c2", "d0", "d1", "e1");
+    api.rows.remove("d0");
+    ingest(lake, null, null, "2026-11-05T12:00:00Z", api);
+    assertThat(api.windows).last().isEqualTo("2026-11-04T00:00:00Z/2026-11-06T00:00:00Z");
+    assertThat(uuids(lake)).containsExactly("a1", "a2", "b1", "c1", "c2", "d1", "e1");
     assertThat(uuids(lake)).containsExactly("a1", "a2", "b1", "c1", "c2", "d1", "e1");
     assertThat(state(lake)).contains(Instant.parse("2026-11-05T00:00:00Z"));
     List<String> afterIncremental = rows(lake);
