@@ -16,7 +16,7 @@ public final class Budgets {
    */
   public static Budget of(ClientConfig config, PermitEndpoint permits) {
     return permits == null
-        ? RequestBudget.shared(config.apiUrl(), config.authId(), config.budgetRequests(), config.budgetWindowMillis())
+        ? RequestBudget.shared(config.apiUrl(), config.budgetAccount(), config.budgetRequests(), config.budgetWindowMillis())
         : PermitClient.shared(permits, config);
   }
 }

@@ -76,7 +76,7 @@ public final class PermitClient implements Budget, AutoCloseable {
   /** The permit client shared in this JVM by every read of the same service and budget. */
   public static PermitClient shared(PermitEndpoint endpoint, ClientConfig config) {
     String key = endpoint.url() + '\n' + endpoint.secret() + '\n' + endpoint.unreachableMillis() + '\n' + config.apiUrl()
-        + '\n' + config.authId() + '\n' + config.budgetRequests() + '\n' + config.budgetWindowMillis() + '\n'
+        + '\n' + config.budgetAccount() + '\n' + config.budgetRequests() + '\n' + config.budgetWindowMillis() + '\n'
         + config.requestTimeoutMillis();
     return SHARED.computeIfAbsent(key, k -> new PermitClient(k, endpoint, config));
   }
@@ -324,7 +324,7 @@ public final class PermitClient implements Budget, AutoCloseable {
         return session;
       }
     }
-    String opened = wire.open(config.apiUrl(), config.authId(), config.budgetRequests(), config.budgetWindowMillis(),
+    String opened = wire.open(config.apiUrl(), config.budgetAccount(), config.budgetRequests(), config.budgetWindowMillis(),
         ttlMillis);
     synchronized (this) {
       session = opened;
