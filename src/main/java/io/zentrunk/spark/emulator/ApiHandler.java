@@ -39,7 +39,8 @@ final class ApiHandler implements MiniHttpServer.Handler {
     this.store = store;
     this.clock = clock;
     this.stats = stats;
-    this.limiter = new RateLimiter(cfg.rateLimit(), cfg.rateWindow().toNanos());
+    this.limiter = new RateLimiter(cfg.rateLimit(), cfg.rateWindow().toNanos(), cfg.fixedRateWindow(),
+        System.currentTimeMillis() * 1_000_000L - cfg.rateClock().getAsLong());
     this.faults = new FaultInjector(cfg.seed(), cfg.faults(), stats);
     this.clockStep = new ClockStep(clock);
     this.expectedAuth =

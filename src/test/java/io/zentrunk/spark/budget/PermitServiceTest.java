@@ -88,7 +88,7 @@ class PermitServiceTest {
   @Test
   void executorsShareOneBudgetAndGiveEverythingBackWhenIdle() throws Exception {
     ClientConfig acct = account(20, 1000);
-    RequestBudget driverBudget = RequestBudget.shared(acct.apiUrl(), acct.authId(), 20, 1000);
+    RequestBudget.Claim driverBudget = RequestBudget.shared(acct.apiUrl(), acct.authId(), 20, 1000);
     // two executor JVMs (two clients of the same service) and the driver itself
     List<Budget> users = List.of(new PermitClient(server.endpoint(), acct), new PermitClient(server.endpoint(), acct),
         driverBudget);
@@ -127,10 +127,10 @@ class PermitServiceTest {
     assertThat(took).isGreaterThan(4_000_000_000L);
     // everything is reported back: nothing stays leased once the executors are idle
     long deadline = System.nanoTime() + 5_000_000_000L;
-    while (driverBudget.inFlight() > 0 && System.nanoTime() < deadline) {
+    while (driverBudget.budget().inFlight() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    assertThat(driverBudget.inFlight()).isZero();
+    assertThat(driverBudget.budget().inFlight()).isZero();
     // and no slot was lost: a window after the last request ended, the whole budget is there at once, and no more
     // (a bound on the test's duration would say the same only on an idle machine)
     Thread.sleep(1_100);
