@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param cachedCalls calls the generated-minute cache holds (about 1.5 KB each with their JSON)
  * @param rateClock the monotonic nanosecond clock of the rate limit and of the request statistics
  *     ({@link System#nanoTime()}; tests move their own to test the limit without depending on the machine's speed)
+ * @param fixedRateWindow the rate limit counts in fixed windows aligned to the clock instead of a sliding window
  */
 public record EmulatorConfig(
     String host,
@@ -39,6 +40,7 @@ public record EmulatorConfig(
     BusyHour busyHour,
     Wangiri wangiri,
     java.util.function.LongSupplier rateClock,
+    boolean fixedRateWindow,
     java.util.List<Account> moreAccounts) {
 
   /**
@@ -246,7 +248,7 @@ public record EmulatorConfig(
   EmulatorConfig forAccount(Account a) {
     return new EmulatorConfig(host, port, a.authId(), a.authToken(), a.seed(), callsPerDay, now, lateShare,
         lateMaxMinutes, a.rateLimit(), rateWindow, retryAfter, latencyMean, latencyJitter, faults, unlistedCodeShare,
-        cachedCalls, burst, busyHour, wangiri, rateClock, java.util.List.of());
+        cachedCalls, burst, busyHour, wangiri, rateClock, fixedRateWindow, java.util.List.of());
   }
 
   /** Late-arrival maximum delay in whole seconds (0 when late arrival is off). */
@@ -271,6 +273,7 @@ public record EmulatorConfig(
     private int lateMaxMinutes;
     private int rateLimit = 300;
     private Duration rateWindow = Duration.ofSeconds(5);
+    private boolean fixedRateWindow;
     private boolean retryAfter = true;
     private Duration latencyMean = Duration.ZERO;
     private Duration latencyJitter = Duration.ZERO;
@@ -357,6 +360,15 @@ public record EmulatorConfig(
       return this;
     }
 
+    /**
+     * Counts the rate limit in fixed windows aligned to the clock (each starts at a multiple of the window since the
+     * epoch; the count starts again at each boundary) instead of the default sliding window.
+     */
+    public Builder fixedRateWindow(boolean fixed) {
+      this.fixedRateWindow = fixed;
+      return this;
+    }
+
     public Builder rateLimitOff() {
       this.rateLimit = 0;
       return this;
@@ -431,7 +443,7 @@ public record EmulatorConfig(
       return new EmulatorConfig(
           host, port, authId, authToken, seed, callsPerDay, now, lateShare, lateMaxMinutes,
           rateLimit, rateWindow, retryAfter, latencyMean, latencyJitter, faults, unlistedCodeShare, cachedCalls,
-          burst, busyHour, wangiri, rateClock, moreAccounts);
+          burst, busyHour, wangiri, rateClock, fixedRateWindow, moreAccounts);
     }
 
     /** The nanosecond clock of the rate limit and the request statistics (default {@link System#nanoTime()}). */

@@ -35,9 +35,13 @@ final class ServedAccount {
   static Map<String, ServedAccount> of(EmulatorConfig cfg) {
     Map<String, ServedAccount> out = new LinkedHashMap<>();
     Map<String, RateLimiter> groups = new HashMap<>();
+    // fixed windows align to the wall clock: its epoch nanoseconds less the monotonic clock's
+    long phase = System.currentTimeMillis() * 1_000_000L - cfg.rateClock().getAsLong();
     for (EmulatorConfig.Account a : cfg.accounts()) {
-      RateLimiter limiter = a.limitGroup() == null ? new RateLimiter(a.rateLimit(), cfg.rateWindow().toNanos())
-          : groups.computeIfAbsent(a.limitGroup(), g -> new RateLimiter(a.rateLimit(), cfg.rateWindow().toNanos()));
+      RateLimiter limiter = a.limitGroup() == null
+          ? new RateLimiter(a.rateLimit(), cfg.rateWindow().toNanos(), cfg.fixedRateWindow(), phase)
+          : groups.computeIfAbsent(a.limitGroup(), g -> new RateLimiter(a.rateLimit(), cfg.rateWindow().toNanos(),
+              cfg.fixedRateWindow(), phase));
       out.put(a.authId(), new ServedAccount(cfg.forAccount(a), limiter));
     }
     return out;

@@ -124,6 +124,10 @@ public final class EmulatorCommand implements Callable<Integer> {
     @Option(names = "--rate-window-seconds", defaultValue = "5", description = "Rate limit window; default ${DEFAULT-VALUE}.")
     int rateWindowSeconds;
 
+    @Option(names = "--fixed-rate-window", description = "Count the rate limit in fixed windows aligned to the clock "
+        + "(default: a sliding window).")
+    boolean fixedRateWindow;
+
     @Option(names = "--no-retry-after", description = "Do not send Retry-After on 429.")
     boolean noRetryAfter;
 
@@ -145,7 +149,7 @@ public final class EmulatorCommand implements Callable<Integer> {
     }
 
     void apply(EmulatorConfig.Builder b) {
-      b.retryAfter(!noRetryAfter).latency(Duration.ofMillis(latencyMs), Duration.ofMillis(jitterMs));
+      b.retryAfter(!noRetryAfter).fixedRateWindow(fixedRateWindow).latency(Duration.ofMillis(latencyMs), Duration.ofMillis(jitterMs));
       if (lateShare > 0) {
         b.lateArrival(lateShare, lateMaxMinutes);
       }

@@ -2,6 +2,7 @@ package io.zentrunk.spark.source;
 
 import static io.zentrunk.spark.source.ReadOptions.*;
 
+import io.zentrunk.spark.budget.BudgetKey;
 import io.zentrunk.spark.budget.Budgets;
 import io.zentrunk.spark.budget.PermitEndpoint;
 import io.zentrunk.spark.client.ApiTime;
@@ -192,7 +193,8 @@ public final class ReadConf implements Serializable {
   /** A client of the {@code account}-th account ({@link #accounts}) under its budget. */
   ZentrunkClient newClient(ReadStats stats, int account) {
     ClientConfig c = accounts.get(account);
-    return new ZentrunkClient(c, Budgets.of(c, permits), stats);
+    // one budget per API host and account, or per group of accounts sharing one limit (shared_budget)
+    return new ZentrunkClient(c, Budgets.of(BudgetKey.of(c.apiUrl(), c.budgetAccount()), c, permits), stats);
   }
 
   /** The auth id of the {@code account}-th account: the {@code account_id} of its rows. */

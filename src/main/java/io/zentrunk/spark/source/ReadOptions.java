@@ -79,11 +79,13 @@ public final class ReadOptions {
   // Tuning
   public static final ReadOption<Integer> REQUEST_BUDGET = ReadOption.of("request_budget", ClientConfig.DEFAULT_BUDGET_REQUESTS,
       integerOrAuto(1, 1_000_000, ClientConfig.AUTO_BUDGET),
-      "requests per budget window for this account, shared by every read of the application (on a cluster the executors "
-          + "lease them from the driver); the account allows 300 per 5 s in all. auto: start at 250 and find the "
-          + "account's limit by probing (raise while no 429, back off on 429), for an account nothing else uses");
+      "requests per budget window for this account; the account has one budget (per API host and auth ID) shared by "
+          + "every read of the application whatever its settings, each read's setting holding while it runs (on a cluster "
+          + "the executors lease them from the driver); the account allows 300 per 5 s in all. auto: start at 300 and "
+          + "find the account's limit by probing (raise while no 429, back off on 429), inside any fixed setting running");
   public static final ReadOption<Integer> BUDGET_WINDOW_MS = ReadOption.of("budget_window_ms", ClientConfig.DEFAULT_BUDGET_WINDOW_MS,
-      integer(100, 3_600_000), "the budget's sliding window");
+      integer(100, 3_600_000), "the budget's sliding window (reads of one account with different windows each hold "
+          + "their own setting)");
   // One partition makes about concurrency / latency requests per second, and reads of fewer
   // than partition_records CDRs (and the last partition of any read) have one: 8 in flight
   // made 65-70 req/s at 100 ms latency (jobs/bench rate --quick), barely above the default
