@@ -107,8 +107,12 @@ public final class ReadConf implements Serializable {
   }
 
   private ReadConf(ReadConf o, PermitEndpoint permits) {
-    this.client = o.client;
-    this.accounts = o.accounts;
+    this(o, permits, o.accounts);
+  }
+
+  private ReadConf(ReadConf o, PermitEndpoint permits, java.util.List<ClientConfig> accounts) {
+    this.accounts = java.util.List.copyOf(accounts);
+    this.client = this.accounts.get(0);
     this.permits = permits;
     this.request = o.request;
     this.nowMicros = o.nowMicros;
@@ -178,6 +182,11 @@ public final class ReadConf implements Serializable {
       throw new IllegalArgumentException("Option '" + option.key() + "' is required (or set the environment variable " + envName + ")");
     }
     return v.trim();
+  }
+
+  /** The same read of some of its accounts only (at least one), each with its budget as before. */
+  ReadConf withAccounts(java.util.List<ClientConfig> some) {
+    return new ReadConf(this, permits, some);
   }
 
   /** The same read, its executors leasing permits from the driver's service. */

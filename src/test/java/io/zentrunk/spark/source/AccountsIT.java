@@ -145,9 +145,16 @@ class AccountsIT {
         .thenComparing(Comparator.comparing(EmulatedCall::callUuid).reversed())).limit(15).map(EmulatedCall::callUuid).toList();
     assertThat(newest).isEqualTo(want);
 
+    // account_id = / IN narrows the read to those accounts (the plan names what is left), and COUNT(*) stays pushed
     String third = IDS.get(2);
-    List<Row> one = df.filter(col("account_id").equalTo(third)).collectAsList();
-    SourceReads.assertExactly(one, truth.get(third), third);
+    Dataset<Row> onlyThird = df.filter(col("account_id").equalTo(third));
+    assertThat(onlyThird.queryExecution().executedPlan().toString()).doesNotContain("Accounts:");
+    SourceReads.assertExactly(onlyThird.collectAsList(), truth.get(third), third);
+    Dataset<Row> two = df.filter(col("account_id").isin(IDS.get(1), IDS.get(3)));
+    assertThat(two.queryExecution().executedPlan().toString()).contains("Accounts: [" + IDS.get(1) + ", " + IDS.get(3) + "]");
+    Dataset<Row> twoCount = two.groupBy().count();
+    assertThat(twoCount.queryExecution().executedPlan().toString()).contains("PushedAggregates: [COUNT(*)]");
+    assertThat(twoCount.first().getLong(0)).isEqualTo(truth.get(IDS.get(1)).size() + truth.get(IDS.get(3)).size());
   }
 
   @Test
