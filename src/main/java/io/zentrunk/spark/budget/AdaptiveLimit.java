@@ -10,19 +10,23 @@ import java.util.function.LongSupplier;
  * the executors' 429s and successes reach it through the permit service.
  *
  * <ul>
- *   <li><b>Start</b> at the default budget (250 per 5 s), paced: at most a fifth of a window's limit may start at
- *       once (one second's worth), then one request every window / limit. Without a pace the first window's 250
- *       requests leave in the first second, and beside a client that takes 100 of the account's 300 the server
- *       refuses the tail of that burst (and of its echo one window later) before the first 429 is even seen.
+ *   <li><b>Start</b> at the account's documented limit (300 per 5 s, in the budget's window; see {@link
+ *       RequestBudget}), paced: at most a fifth of a window's limit may start at once (one second's worth), then
+ *       one request every window / limit. Without a pace the first window's requests leave in the first second,
+ *       and beside a client that takes 100 of the account's 300 the server refuses the tail of that burst (and of
+ *       its echo one window later) before the first 429 is even seen. Starting below the documented limit (250,
+ *       as before) cost a short read most of its speed: a read of 1,000 requests is over in four windows.
  *   <li><b>Grow</b> only while the budget is what holds requests back (a request waited for it within the last
  *       window): a read limited by its latency or its partitions would otherwise raise the limit far above what
- *       it ever sends. Until the first 429, by a tenth of the limit per window (250 to 300 in two windows); after
- *       it, by {@value #INCREASE} requests per window.
+ *       it ever sends. Until the first 429, by {@value #INCREASE} requests in the first window, then twice as many
+ *       each window (at most a tenth of the limit a window): an account sold a higher limit is found in a few
+ *       windows (300 to 1,000 in eight), and an account at the documented limit pays one 429 event, a window or
+ *       two in. After the first 429, by {@value #INCREASE} requests per window.
  *   <li><b>Shrink</b> on a 429, at most once per window (the requests in flight when the first 429 comes back
  *       are refused together: one event), to {@value #DECREASE} of what got through: the successes of the last
  *       window, which is this client's share of the server's full window when a 429 says it is full. Never by
  *       more than half at once. Alone on the account that is about 300 (a cut of 3%); beside a client that takes
- *       20 requests a second, about 200 at the first 429 instead of walking down from 250 by 3% a window.
+ *       20 requests a second, about 200 at the first 429.
  * </ul>
  *
  * <p>The sawtooth between {@value #DECREASE} of the limit and the limit averages above 98% of it; one event every
@@ -33,10 +37,10 @@ import java.util.function.LongSupplier;
  */
 public final class AdaptiveLimit {
 
-  /** Growth per window before the first 429 (slow start), as a share of the limit. */
-  static final double SLOW_START = 0.10;
-  /** Growth per window after the first 429, in requests. */
+  /** Growth per window after the first 429, in requests; the first window's growth before it (then doubling). */
   static final double INCREASE = 2.0;
+  /** The most the growth before the first 429 reaches per window, as a share of the limit. */
+  static final double MAX_STEP = 0.10;
   /** On a 429: the share of the last window's successes the limit drops to. */
   static final double DECREASE = 0.97;
   /** Requests that may start at once ahead of the pace, as a share of the limit (1 s of a 5 s window). */
@@ -49,6 +53,9 @@ public final class AdaptiveLimit {
   private final ArrayDeque<Long> successes = new ArrayDeque<>();
   private double limit;
   private boolean slowStart = true;
+  /** Before the first 429: this window's growth (doubles each window), and when its window began. */
+  private double step = INCREASE;
+  private long stepSince;
   private long lastDecrease;
   private long lastSaturated;
   private boolean saturatedOnce;
@@ -68,6 +75,7 @@ public final class AdaptiveLimit {
     this.windowNanos = windowNanos;
     this.limit = start;
     long now = clock.getAsLong();
+    this.stepSince = now;
     this.lastDecrease = now - windowNanos;
     this.credit = burst();
     this.creditAt = now;
@@ -112,8 +120,12 @@ public final class AdaptiveLimit {
       return;
     }
     refill(now);
+    if (slowStart && now - stepSince >= windowNanos) {
+      step = Math.min(step * 2, Math.max(INCREASE, limit * MAX_STEP));
+      stepSince = now;
+    }
     // about `limit` successes a window: per success, a share of the window's growth
-    limit = Math.min(CEILING, limit + (slowStart ? SLOW_START : INCREASE / limit));
+    limit = Math.min(CEILING, limit + (slowStart ? step : INCREASE) / limit);
   }
 
   /**

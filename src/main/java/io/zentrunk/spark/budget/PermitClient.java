@@ -32,6 +32,7 @@ public final class PermitClient implements Budget, AutoCloseable {
   private static final int SUCCESSES_PER_REPORT = 20;
 
   private final String key;
+  private final BudgetKey account;
   private final ClientConfig config;
   private final long ttlMillis;
   private final PermitWire wire;
@@ -57,11 +58,12 @@ public final class PermitClient implements Budget, AutoCloseable {
 
   /** A client of its own, not shared (tests). */
   PermitClient(PermitEndpoint endpoint, ClientConfig config) {
-    this(null, endpoint, config);
+    this(null, endpoint, BudgetKey.of(config.apiUrl(), config.authId()), config);
   }
 
-  private PermitClient(String key, PermitEndpoint endpoint, ClientConfig config) {
+  private PermitClient(String key, PermitEndpoint endpoint, BudgetKey account, ClientConfig config) {
     this.key = key;
+    this.account = account;
     this.config = config;
     this.wire = new PermitWire(endpoint);
     this.leaserReach = new Reachability(endpoint);
@@ -75,10 +77,18 @@ public final class PermitClient implements Budget, AutoCloseable {
 
   /** The permit client shared in this JVM by every read of the same service and budget. */
   public static PermitClient shared(PermitEndpoint endpoint, ClientConfig config) {
-    String key = endpoint.url() + '\n' + endpoint.secret() + '\n' + endpoint.unreachableMillis() + '\n' + config.apiUrl()
-        + '\n' + config.authId() + '\n' + config.budgetRequests() + '\n' + config.budgetWindowMillis() + '\n'
-        + config.requestTimeoutMillis();
-    return SHARED.computeIfAbsent(key, k -> new PermitClient(k, endpoint, config));
+    return shared(endpoint, BudgetKey.of(config.apiUrl(), config.authId()), config);
+  }
+
+  /**
+   * The permit client shared in this JVM by every read of the same service, account budget and settings: the
+   * driver's session carries the read's settings (its claim on the account's one budget, see {@link RequestBudget}).
+   */
+  public static PermitClient shared(PermitEndpoint endpoint, BudgetKey account, ClientConfig config) {
+    String key = endpoint.url() + '\n' + endpoint.secret() + '\n' + endpoint.unreachableMillis() + '\n'
+        + account.apiHost() + '\n' + account.account() + '\n' + config.budgetRequests() + '\n'
+        + config.budgetWindowMillis() + '\n' + config.requestTimeoutMillis();
+    return SHARED.computeIfAbsent(key, k -> new PermitClient(k, endpoint, account, config));
   }
 
   @Override
@@ -324,8 +334,7 @@ public final class PermitClient implements Budget, AutoCloseable {
         return session;
       }
     }
-    String opened = wire.open(config.apiUrl(), config.authId(), config.budgetRequests(), config.budgetWindowMillis(),
-        ttlMillis);
+    String opened = wire.open(account, config.budgetRequests(), config.budgetWindowMillis(), ttlMillis);
     synchronized (this) {
       session = opened;
       lastOk = System.nanoTime();

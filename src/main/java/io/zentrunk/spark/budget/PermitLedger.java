@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
 
 /**
  * The driver's book of permits leased to executors, over the account's one
- * {@link RequestBudget}.
+ * {@link RequestBudget}: each session leases under the claim (the settings) of the read it serves.
  *
  * <p>A leased permit is a slot of the budget taken as "in flight" on the executor's behalf: it
  * holds its place in the sliding window from the moment it is leased until the executor reports
@@ -37,14 +37,14 @@ final class PermitLedger {
   }
 
   private static final class Session {
-    final RequestBudget budget;
+    final RequestBudget.Claim budget;
     final long ttlNanos;
     final String client;
     long lastContact;
     int held;
     boolean gone;
 
-    Session(RequestBudget budget, long ttlNanos, String client, long now) {
+    Session(RequestBudget.Claim budget, long ttlNanos, String client, long now) {
       this.budget = budget;
       this.ttlNanos = ttlNanos;
       this.client = client;
@@ -66,11 +66,19 @@ final class PermitLedger {
 
   /** Opens a session over {@code budget} that expires after {@code ttlMillis} without contact. */
   synchronized String open(RequestBudget budget, long ttlMillis) {
-    return open(budget, ttlMillis, "unnamed");
+    return open(budget.ownClaim(), ttlMillis, "unnamed");
   }
 
-  /** As above, for the executor JVM named {@code client} (its pid@host: which one stopped reporting). */
+  /** As above, for the executor JVM named {@code client}. */
   synchronized String open(RequestBudget budget, long ttlMillis, String client) {
+    return open(budget.ownClaim(), ttlMillis, client);
+  }
+
+  /**
+   * Opens a session over a read's claim on the account's budget ({@code claim}: its settings, see
+   * {@link RequestBudget}), for the executor JVM named {@code client} (its pid@host: which one stopped reporting).
+   */
+  synchronized String open(RequestBudget.Claim budget, long ttlMillis, String client) {
     byte[] id = new byte[12];
     random.nextBytes(id);
     String s = HexFormat.of().formatHex(id);

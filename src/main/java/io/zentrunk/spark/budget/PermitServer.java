@@ -29,11 +29,15 @@ import org.slf4j.LoggerFactory;
  * the very budget the driver's own planning uses) to executors over HTTP, through a
  * {@link PermitLedger}. See docs/cluster.md.
  *
+ * <p>There is one budget per API host and account ({@link BudgetKey}), whatever the settings of the reads that
+ * open sessions on it: each session brings its read's settings, and every claim in force holds at once (see
+ * {@link RequestBudget}).
+ *
  * <p>Every call must carry the application's secret ({@code Authorization: Bearer ...}, 32
  * random bytes made here; compared in constant time); anything else gets 401 and no detail.
  * One {@code POST} path, form-encoded:
  * <ul>
- *   <li>{@code op=open&api=..&account=..&requests=..&window_ms=..&ttl_ms=..[&client=PID@HOST]}: {@code session=ID}</li>
+ *   <li>{@code op=open&api=HOST:PORT&account=..&requests=..&window_ms=..&ttl_ms=..[&client=PID@HOST]}: {@code session=ID}</li>
  *   <li>{@code op=lease&session=ID&want=N}: waits up to 1 s for a permit, {@code granted=K}</li>
  *   <li>{@code op=report&session=ID&ended=N&ended_ago_ms=MS&returned=N&successes=N[&throttled=RETRY_AFTER_MS]}:
  *       {@code ok}</li>
@@ -161,7 +165,8 @@ public final class PermitServer implements AutoCloseable {
       try {
         answer(x, 200, switch (f.getOrDefault("op", "")) {
           case "open" -> {
-            RequestBudget budget = RequestBudget.shared(required(f, "api"), required(f, "account"),
+            // one budget per API host and account; the session leases under its read's settings (a claim)
+            RequestBudget.Claim budget = RequestBudget.shared(new BudgetKey(required(f, "api"), required(f, "account")),
                 number(f, "requests", ClientConfig.AUTO_BUDGET, 1_000_000), number(f, "window_ms", 1, 3_600_000));
             String client = f.getOrDefault("client", "unnamed");
             yield "session=" + ledger.open(budget, number(f, "ttl_ms", 1_000, 3_600_000),

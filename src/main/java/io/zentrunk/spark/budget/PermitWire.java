@@ -37,10 +37,10 @@ final class PermitWire {
     return endpoint.unreachableMillis();
   }
 
-  /** Opens a session for one account's budget; returns its id. */
-  String open(String apiUrl, String authId, int requests, long windowMillis, long ttlMillis)
+  /** Opens a session on one account's budget, for a read with the settings {@code requests} per {@code windowMillis}; returns its id. */
+  String open(BudgetKey key, int requests, long windowMillis, long ttlMillis)
       throws IOException, InterruptedException, Expired, Refused {
-    String answer = call("op=open&api=" + enc(apiUrl) + "&account=" + enc(authId) + "&requests=" + requests
+    String answer = call("op=open&api=" + enc(key.apiHost()) + "&account=" + enc(key.account()) + "&requests=" + requests
         + "&window_ms=" + windowMillis + "&ttl_ms=" + ttlMillis + "&client=" + enc(CLIENT), Duration.ofSeconds(10));
     return value(answer, "session");
   }

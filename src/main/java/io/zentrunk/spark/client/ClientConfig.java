@@ -37,6 +37,8 @@ public final class ClientConfig implements Serializable {
   private final int maxRetries;
   private final int budgetRequests;
   private final long budgetWindowMillis;
+  /** The account whose request budget this one draws on: null for its own ({@link #authId}), or a group's key. */
+  private final String budgetAccount;
 
   public ClientConfig(String apiUrl, String authId, String authToken, int requestTimeoutMillis,
       int connectTimeoutMillis, int maxRetries, int budgetRequests, long budgetWindowMillis) {
@@ -48,6 +50,32 @@ public final class ClientConfig implements Serializable {
     this.maxRetries = maxRetries;
     this.budgetRequests = budgetRequests;
     this.budgetWindowMillis = budgetWindowMillis;
+    this.budgetAccount = null;
+  }
+
+  private ClientConfig(ClientConfig o, String budgetAccount) {
+    this.apiUrl = o.apiUrl;
+    this.authId = o.authId;
+    this.authToken = o.authToken;
+    this.requestTimeoutMillis = o.requestTimeoutMillis;
+    this.connectTimeoutMillis = o.connectTimeoutMillis;
+    this.maxRetries = o.maxRetries;
+    this.budgetRequests = o.budgetRequests;
+    this.budgetWindowMillis = o.budgetWindowMillis;
+    this.budgetAccount = budgetAccount;
+  }
+
+  /**
+   * The same settings drawing on the budget of {@code key} instead of the account's own: the key of a group of
+   * accounts that share one limit (subaccounts whose limit may be counted with their main account's).
+   */
+  public ClientConfig withBudgetAccount(String key) {
+    return new ClientConfig(this, Objects.requireNonNull(key, "key"));
+  }
+
+  /** The key of the budget this account's requests draw on: its auth ID, or its group's key. */
+  public String budgetAccount() {
+    return budgetAccount != null ? budgetAccount : authId;
   }
 
   /** A config with the connector's defaults for everything but the endpoint and credentials. */
@@ -130,13 +158,15 @@ public final class ClientConfig implements Serializable {
 
   /** The same settings with another budget (for example an executor's share). */
   public ClientConfig withBudget(int requests) {
-    return new ClientConfig(apiUrl, authId, authToken, requestTimeoutMillis, connectTimeoutMillis, maxRetries, requests,
-        budgetWindowMillis);
+    ClientConfig c = new ClientConfig(apiUrl, authId, authToken, requestTimeoutMillis, connectTimeoutMillis, maxRetries,
+        requests, budgetWindowMillis);
+    return budgetAccount == null ? c : c.withBudgetAccount(budgetAccount);
   }
 
   @Override
   public String toString() {
     return "ClientConfig{apiUrl=" + apiUrl + ", authId=" + authId + ", authToken=<hidden>, budget="
+        + (budgetAccount == null ? "" : budgetAccount + " ")
         + (budgetRequests == AUTO_BUDGET ? "auto" : Integer.toString(budgetRequests)) + "/" + budgetWindowMillis + "ms"
         + ", retries=" + maxRetries + "}";
   }

@@ -5,7 +5,6 @@ import io.zentrunk.spark.client.ApiTime;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,29 +23,22 @@ final class ApiHandler implements MiniHttpServer.Handler {
   private static final String ADMIN = "/_emulator/";
 
   private final EmulatorConfig cfg;
-  private final CallStore store;
   private final EmulatorClock clock;
   private final StatsCollector stats;
-  private final RateLimiter limiter;
+  /** The accounts served, by auth ID (the main one first). */
+  private final Map<String, ServedAccount> accounts;
   private final FaultInjector faults;
   private final ClockStep clockStep;
-  private final String expectedAuth;
   private volatile long latencyMeanNanos;
   private volatile long latencyJitterNanos;
 
-  ApiHandler(EmulatorConfig cfg, CallStore store, EmulatorClock clock, StatsCollector stats) {
+  ApiHandler(EmulatorConfig cfg, Map<String, ServedAccount> accounts, EmulatorClock clock, StatsCollector stats) {
     this.cfg = cfg;
-    this.store = store;
+    this.accounts = accounts;
     this.clock = clock;
     this.stats = stats;
-    this.limiter = new RateLimiter(cfg.rateLimit(), cfg.rateWindow().toNanos());
     this.faults = new FaultInjector(cfg.seed(), cfg.faults(), stats);
     this.clockStep = new ClockStep(clock);
-    this.expectedAuth =
-        "Basic "
-            + Base64.getEncoder()
-                .encodeToString(
-                    (cfg.authId() + ":" + cfg.authToken()).getBytes(StandardCharsets.UTF_8));
     setLatency(cfg.latencyMean(), cfg.latencyJitter());
   }
 
@@ -64,8 +56,11 @@ final class ApiHandler implements MiniHttpServer.Handler {
     faults.set(f);
   }
 
+  /** The same limit for every account's limiter (a group's limiter is set once). */
   void setRateLimit(int limit, Duration window) {
-    limiter.set(limit, window.toNanos());
+    for (RateLimiter l : ServedAccount.limiters(accounts)) {
+      l.set(limit, window.toNanos());
+    }
   }
 
   void setLatency(Duration mean, Duration jitter) {
@@ -124,7 +119,8 @@ final class ApiHandler implements MiniHttpServer.Handler {
     } else {
       stats.get();
     }
-    HttpReply refused = refusal(req, path);
+    ServedAccount account = accounts.get(path.account());
+    HttpReply refused = refusal(req, account);
     if (refused != null) {
       return refused;
     }
@@ -135,19 +131,18 @@ final class ApiHandler implements MiniHttpServer.Handler {
     if (fault.reply() != null) {
       return fault.reply();
     }
-    return answer(req, path, fault.truncate());
+    return answer(req, path, account, fault.truncate());
   }
 
-  /** The 405, 401 or 429 that refuses this request, or null if it is admitted (and uses budget). */
-  private HttpReply refusal(MiniHttpServer.Request req, ApiPath path) {
+  /** The 405, 401 or 429 that refuses this request to {@code account} (null: not served), or null if admitted. */
+  private HttpReply refusal(MiniHttpServer.Request req, ServedAccount account) {
     if (!req.method().equals("GET")) {
       return error(405, "method " + req.method() + " not allowed, use GET");
     }
-    String auth = req.headers().get("authorization");
-    if (auth == null || !auth.equals(expectedAuth) || !path.account().equals(cfg.authId())) {
+    if (account == null || !account.accepts(req.headers().get("authorization"))) {
       return error(401, "authentication failed: wrong auth_id or auth_token");
     }
-    long wait = limiter.tryAcquire(cfg.rateClock().getAsLong());
+    long wait = account.limiter.tryAcquire(cfg.rateClock().getAsLong());
     if (wait < 0) {
       return null;
     }
@@ -161,11 +156,11 @@ final class ApiHandler implements MiniHttpServer.Handler {
   }
 
   /** The 200 of a list or get (cut short if the fault draw said so), or its 400/404. */
-  private HttpReply answer(MiniHttpServer.Request req, ApiPath path, boolean truncate) {
+  private HttpReply answer(MiniHttpServer.Request req, ApiPath path, ServedAccount account, boolean truncate) {
     ApiAnswer a;
     try {
       Instant now = clock.now();
-      a = path.isList() ? list(req.rawQuery(), now) : get(path.callUuid(), now);
+      a = path.isList() ? list(account, req.rawQuery(), now) : get(account, path.callUuid(), now);
     } catch (ApiException e) {
       return error(e.status, e.getMessage());
     }
@@ -182,21 +177,22 @@ final class ApiHandler implements MiniHttpServer.Handler {
   /** A 200 and the number of CDRs in it. */
   private record ApiAnswer(HttpReply reply, int rows) {}
 
-  private ApiAnswer list(String rawQuery, Instant now) throws ApiException {
+  private ApiAnswer list(ServedAccount account, String rawQuery, Instant now) throws ApiException {
     ListQuery q = ListQuery.parse(QueryParams.decode(rawQuery), now);
     CallStore.Page p =
-        store.page(q.loSec, q.hiSec, q.filter, now.getEpochSecond(), q.offset, q.limit);
-    String next = (long) q.offset + q.limit < p.total() ? q.pageUrl(cfg.authId(),
+        account.store.page(q.loSec, q.hiSec, q.filter, now.getEpochSecond(), q.offset, q.limit);
+    String id = account.cfg.authId();
+    String next = (long) q.offset + q.limit < p.total() ? q.pageUrl(id,
         q.offset + q.limit) : null;
-    String prev = q.offset > 0 ? q.pageUrl(cfg.authId(), Math.max(0, q.offset - q.limit))
+    String prev = q.offset > 0 ? q.pageUrl(id, Math.max(0, q.offset - q.limit))
         : null;
     return new ApiAnswer(HttpReply.json(200, CdrJson.list(apiId(), q.limit, q.offset, p.total(),
         prev, next, p.buckets(), p.indexes(), p.size())), p.size());
   }
 
-  private ApiAnswer get(String uuid, Instant now) throws ApiException {
+  private ApiAnswer get(ServedAccount account, String uuid, Instant now) throws ApiException {
     long lo = EndTimeRange.ceilSec(now.minus(ApiRules.RETENTION));
-    EmulatedCall c = store.find(cfg.seed(), uuid, lo, now.getEpochSecond() + 1,
+    EmulatedCall c = account.store.find(account.cfg.seed(), uuid, lo, now.getEpochSecond() + 1,
         now.getEpochSecond());
     if (c == null) {
       throw new ApiException(404, "call_uuid " + uuid + " not found");
@@ -238,8 +234,13 @@ final class ApiHandler implements MiniHttpServer.Handler {
         } catch (IllegalArgumentException e) {
           return HttpReply.json(400, CdrJson.error(apiId(), e.getMessage()));
         }
+        // account=AUTH_ID picks one of several accounts; the main one by default
+        ServedAccount account = accounts.get(q.getOrDefault("account", cfg.authId()));
+        if (account == null) {
+          return HttpReply.json(404, CdrJson.error(apiId(), "no account " + q.get("account") + " is served"));
+        }
         Instant now = clock.now();
-        List<EmulatedCall> calls = ZentrunkEmulator.truth(store, now, start, end);
+        List<EmulatedCall> calls = ZentrunkEmulator.truth(account.store, now, start, end);
         StringBuilder sb = new StringBuilder(64 + calls.size() * 40);
         sb.append("{\"count\":").append(calls.size()).append(",\"call_uuids\":[");
         for (int i = 0; i < calls.size(); i++) {

@@ -16,6 +16,7 @@ import java.util.Objects;
  * @param cachedCalls calls the generated-minute cache holds (about 1.5 KB each with their JSON)
  * @param rateClock the monotonic nanosecond clock of the rate limit and of the request statistics
  *     ({@link System#nanoTime()}; tests move their own to test the limit without depending on the machine's speed)
+ * @param fixedRateWindow the rate limit counts in fixed windows aligned to the clock instead of a sliding window
  */
 public record EmulatorConfig(
     String host,
@@ -38,7 +39,38 @@ public record EmulatorConfig(
     Burst burst,
     BusyHour busyHour,
     Wangiri wangiri,
-    java.util.function.LongSupplier rateClock) {
+    java.util.function.LongSupplier rateClock,
+    boolean fixedRateWindow,
+    java.util.List<Account> moreAccounts) {
+
+  /**
+   * One more account the emulator serves beside the main one ({@code authId}): its own auth ID, token, seed (so its
+   * own calls) and sliding-window limit of {@code rateLimit} requests per the main {@code rateWindow} (0: none).
+   * Accounts with the same non-null {@code limitGroup} share one limiter (the group's limit: every member must name
+   * the same), as subaccounts might share their main account's; the main account's group is {@link #MAIN_GROUP}.
+   * Calls per day, late arrivals, injected traffic and latency are the main account's.
+   */
+  public record Account(String authId, String authToken, long seed, int rateLimit, String limitGroup) {
+    public Account {
+      Objects.requireNonNull(authId, "authId");
+      Objects.requireNonNull(authToken, "authToken");
+      if (authId.isEmpty() || !authId.chars().allMatch(Character::isLetterOrDigit)) {
+        throw new IllegalArgumentException("account auth id must be non-empty letters and digits, got " + authId);
+      }
+      if (authToken.isEmpty()) {
+        throw new IllegalArgumentException("account " + authId + " needs a non-empty token");
+      }
+      if (rateLimit < 0) {
+        throw new IllegalArgumentException("account " + authId + " rate limit must be >= 0, got " + rateLimit);
+      }
+      if (limitGroup != null && limitGroup.isEmpty()) {
+        limitGroup = null;
+      }
+    }
+  }
+
+  /** The limit group of the main account, for an {@link Account} that shares the main account's limiter. */
+  public static final String MAIN_GROUP = "main";
 
   /**
    * A toll-fraud (IRSF) burst: {@code calls} extra outbound calls from US numbers to {@code country}, answered
@@ -186,6 +218,37 @@ public record EmulatorConfig(
     if (!(unlistedCodeShare >= 0 && unlistedCodeShare <= 1)) {
       throw new IllegalArgumentException("unlistedCodeShare must be in [0,1], got " + unlistedCodeShare);
     }
+    moreAccounts = moreAccounts == null ? java.util.List.of() : java.util.List.copyOf(moreAccounts);
+    java.util.Map<String, Integer> groupLimits = new java.util.HashMap<>();
+    groupLimits.put(MAIN_GROUP, rateLimit);
+    java.util.Set<String> ids = new java.util.HashSet<>(java.util.List.of(authId));
+    for (Account a : moreAccounts) {
+      if (!ids.add(a.authId())) {
+        throw new IllegalArgumentException("account " + a.authId() + " is served twice");
+      }
+      if (a.limitGroup() != null) {
+        Integer prior = groupLimits.putIfAbsent(a.limitGroup(), a.rateLimit());
+        if (prior != null && prior != a.rateLimit()) {
+          throw new IllegalArgumentException("account " + a.authId() + " has limit " + a.rateLimit() + " but its group "
+              + a.limitGroup() + " has " + prior + ": the accounts of a group share one limit");
+        }
+      }
+    }
+  }
+
+  /** Every account served: the main one first ({@link #MAIN_GROUP}), then {@link #moreAccounts()}. */
+  public java.util.List<Account> accounts() {
+    java.util.List<Account> all = new java.util.ArrayList<>();
+    all.add(new Account(authId, authToken, seed, rateLimit, MAIN_GROUP));
+    all.addAll(moreAccounts);
+    return all;
+  }
+
+  /** This configuration as seen by one account: its id, token, seed and limit, the rest shared. */
+  EmulatorConfig forAccount(Account a) {
+    return new EmulatorConfig(host, port, a.authId(), a.authToken(), a.seed(), callsPerDay, now, lateShare,
+        lateMaxMinutes, a.rateLimit(), rateWindow, retryAfter, latencyMean, latencyJitter, faults, unlistedCodeShare,
+        cachedCalls, burst, busyHour, wangiri, rateClock, fixedRateWindow, java.util.List.of());
   }
 
   /** Late-arrival maximum delay in whole seconds (0 when late arrival is off). */
@@ -210,6 +273,7 @@ public record EmulatorConfig(
     private int lateMaxMinutes;
     private int rateLimit = 300;
     private Duration rateWindow = Duration.ofSeconds(5);
+    private boolean fixedRateWindow;
     private boolean retryAfter = true;
     private Duration latencyMean = Duration.ZERO;
     private Duration latencyJitter = Duration.ZERO;
@@ -220,8 +284,15 @@ public record EmulatorConfig(
     private BusyHour busyHour;
     private Wangiri wangiri;
     private java.util.function.LongSupplier rateClock = System::nanoTime;
+    private final java.util.List<Account> moreAccounts = new java.util.ArrayList<>();
 
     private Builder() {}
+
+    /** Serves one more account (see {@link Account}); default: only the main one. */
+    public Builder account(Account a) {
+      this.moreAccounts.add(Objects.requireNonNull(a, "account"));
+      return this;
+    }
 
     /** Address to bind; default 127.0.0.1. */
     public Builder host(String host) {
@@ -286,6 +357,15 @@ public record EmulatorConfig(
       }
       this.rateLimit = requests;
       this.rateWindow = Objects.requireNonNull(window, "window");
+      return this;
+    }
+
+    /**
+     * Counts the rate limit in fixed windows aligned to the clock (each starts at a multiple of the window since the
+     * epoch; the count starts again at each boundary) instead of the default sliding window.
+     */
+    public Builder fixedRateWindow(boolean fixed) {
+      this.fixedRateWindow = fixed;
       return this;
     }
 
@@ -363,7 +443,7 @@ public record EmulatorConfig(
       return new EmulatorConfig(
           host, port, authId, authToken, seed, callsPerDay, now, lateShare, lateMaxMinutes,
           rateLimit, rateWindow, retryAfter, latencyMean, latencyJitter, faults, unlistedCodeShare, cachedCalls,
-          burst, busyHour, wangiri, rateClock);
+          burst, busyHour, wangiri, rateClock, fixedRateWindow, moreAccounts);
     }
 
     /** The nanosecond clock of the rate limit and the request statistics (default {@link System#nanoTime()}). */

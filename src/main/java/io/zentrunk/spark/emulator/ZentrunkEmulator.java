@@ -14,8 +14,9 @@ import java.util.Objects;
  * {@code zentrunk-api.md} (see {@link ListQuery} for the exact time semantics).
  *
  * <p>Order of results: end_time descending, then call_uuid descending (string order), stable
- * between requests. Rate limit: a sliding window per account over admitted requests; 429s do not
- * use the budget. Admin endpoints (no auth, no rate limit): {@code GET /_emulator/stats} and
+ * between requests. Rate limit: a sliding window per account (or per limit group of accounts) over admitted
+ * requests; 429s do not use the budget. It serves one account, or several ({@link EmulatorConfig.Account}), each
+ * with its own calls, token and limit. Admin endpoints (no auth, no rate limit): {@code GET /_emulator/stats} and
  * {@code GET /_emulator/truth?start=...&end=...}.
  */
 public final class ZentrunkEmulator implements AutoCloseable {
@@ -23,6 +24,8 @@ public final class ZentrunkEmulator implements AutoCloseable {
   private final EmulatorConfig cfg;
   private final EmulatorClock clock;
   private final CallStore store;
+  /** Every account served by auth ID, the main one ({@link #store}) first. */
+  private final java.util.Map<String, ServedAccount> accounts;
   private final StatsCollector stats = new StatsCollector();
   private final ApiHandler handler;
   private final MiniHttpServer server;
@@ -30,8 +33,9 @@ public final class ZentrunkEmulator implements AutoCloseable {
   private ZentrunkEmulator(EmulatorConfig cfg) throws IOException {
     this.cfg = cfg;
     this.clock = new EmulatorClock(cfg.now());
-    this.store = new CallStore(new CallGenerator(cfg), cfg.lateMaxSeconds(), cfg.cachedCalls());
-    this.handler = new ApiHandler(cfg, store, clock, stats);
+    this.accounts = ServedAccount.of(cfg);
+    this.store = accounts.get(cfg.authId()).store;
+    this.handler = new ApiHandler(cfg, accounts, clock, stats);
     this.server = new MiniHttpServer(cfg.host(), cfg.port(), handler, stats::connection);
   }
 
@@ -102,6 +106,27 @@ public final class ZentrunkEmulator implements AutoCloseable {
     return truth(store, clock.now(), fromInclusive, toExclusive);
   }
 
+  /** {@link #groundTruth(Instant, Instant)} of one of the accounts served (see {@link EmulatorConfig.Account}). */
+  public List<EmulatedCall> groundTruth(String authId, Instant fromInclusive, Instant toExclusive) {
+    return truth(account(authId).store, clock.now(), fromInclusive, toExclusive);
+  }
+
+  /**
+   * Answers every later request of the account 401, as Plivo does once a token was changed or the subaccount
+   * disabled (the other accounts are served as before).
+   */
+  public void revokeToken(String authId) {
+    account(authId).revoke();
+  }
+
+  private ServedAccount account(String authId) {
+    ServedAccount a = accounts.get(Objects.requireNonNull(authId, "authId"));
+    if (a == null) {
+      throw new IllegalArgumentException("no account " + authId + " is served");
+    }
+    return a;
+  }
+
   /** {@code groundTruth(from, to).size()}, without generating the calls of settled minutes. */
   public long groundTruthCount(Instant fromInclusive, Instant toExclusive) {
     Instant now = clock.now();
@@ -155,7 +180,7 @@ public final class ZentrunkEmulator implements AutoCloseable {
     handler.setFaults(Objects.requireNonNull(f, "faults"));
   }
 
-  /** A new sliding-window limit; the window's history is cleared. */
+  /** A new sliding-window limit of every account (a limit group's once); the windows' history is cleared. */
   public void setRateLimit(int requests, Duration window) {
     if (requests < 1 || window.isZero() || window.isNegative()) {
       throw new IllegalArgumentException("rate limit needs requests >= 1 and a positive window");

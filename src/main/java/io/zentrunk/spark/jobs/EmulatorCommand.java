@@ -70,6 +70,8 @@ public final class EmulatorCommand implements Callable<Integer> {
 
   @Mixin TrafficOptions traffic = new TrafficOptions();
 
+  @Mixin AccountOptions moreAccounts = new AccountOptions();
+
   @Mixin FaultOptions faults = new FaultOptions();
 
   @Mixin InjectionOptions injected = new InjectionOptions();
@@ -122,6 +124,10 @@ public final class EmulatorCommand implements Callable<Integer> {
     @Option(names = "--rate-window-seconds", defaultValue = "5", description = "Rate limit window; default ${DEFAULT-VALUE}.")
     int rateWindowSeconds;
 
+    @Option(names = "--fixed-rate-window", description = "Count the rate limit in fixed windows aligned to the clock "
+        + "(default: a sliding window).")
+    boolean fixedRateWindow;
+
     @Option(names = "--no-retry-after", description = "Do not send Retry-After on 429.")
     boolean noRetryAfter;
 
@@ -143,7 +149,7 @@ public final class EmulatorCommand implements Callable<Integer> {
     }
 
     void apply(EmulatorConfig.Builder b) {
-      b.retryAfter(!noRetryAfter).latency(Duration.ofMillis(latencyMs), Duration.ofMillis(jitterMs));
+      b.retryAfter(!noRetryAfter).fixedRateWindow(fixedRateWindow).latency(Duration.ofMillis(latencyMs), Duration.ofMillis(jitterMs));
       if (lateShare > 0) {
         b.lateArrival(lateShare, lateMaxMinutes);
       }
@@ -151,6 +157,34 @@ public final class EmulatorCommand implements Callable<Integer> {
         b.rateLimitOff();
       } else {
         b.rateLimit(rateLimit, Duration.ofSeconds(rateWindowSeconds));
+      }
+    }
+  }
+
+  /** More accounts than the main one (--auth-id): each its own token, seed and limit, or a limit shared by a group. */
+  static final class AccountOptions {
+    @Option(names = "--account", paramLabel = "ID:TOKEN:SEED[:LIMIT[:GROUP]]",
+        description = "Serve one more account (repeatable): its auth id, token, seed of its calls, requests per "
+            + "--rate-window-seconds (default --rate-limit; 0 = none) and a limit group: accounts naming the same group "
+            + "share one limit ('main': the --auth-id account's), as subaccounts might share their main account's.")
+    java.util.List<String> accounts = new java.util.ArrayList<>();
+
+    void apply(EmulatorConfig.Builder b, Checks c, int defaultLimit) {
+      for (String spec : accounts) {
+        String[] p = spec.split(":", -1);
+        if (p.length < 3 || p.length > 5) {
+          throw c.bad("--account", "expected ID:TOKEN:SEED[:LIMIT[:GROUP]], got " + p.length + " fields");
+        }
+        long seed;
+        int limit;
+        try {
+          seed = Long.parseLong(p[2]);
+          limit = p.length > 3 && !p[3].isEmpty() ? Integer.parseInt(p[3]) : defaultLimit;
+        } catch (NumberFormatException e) {
+          throw c.bad("--account", "account " + p[0] + ": SEED and LIMIT must be whole numbers");
+        }
+        c.step(m -> "--account", () -> b.account(new EmulatorConfig.Account(p[0], p[1], seed, limit,
+            p.length > 4 ? p[4] : null)));
       }
     }
   }
@@ -298,6 +332,7 @@ public final class EmulatorCommand implements Callable<Integer> {
     EmulatorConfig.Builder b = EmulatorConfig.builder().host(host).port(port).authId(authId)
         .authToken(authToken).seed(seed).callsPerDay(callsPerDay).faults(faults.faults(c));
     traffic.apply(b);
+    moreAccounts.apply(b, c, traffic.rateLimit);
     injected.apply(b, c);
     try {
       if (now != null) {
@@ -305,7 +340,9 @@ public final class EmulatorCommand implements Callable<Integer> {
       }
       return b.build();
     } catch (UsageException | IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
+      // the accounts' checks across accounts (a group's one limit) run when the config is built
+      throw new ParameterException(spec.commandLine(), (e.getMessage().startsWith("account ") ? "--account: " : "")
+          + e.getMessage());
     }
   }
 
@@ -323,6 +360,8 @@ public final class EmulatorCommand implements Callable<Integer> {
       done.countDown();
     }, "emulator-shutdown"));
     System.out.println("Zentrunk emulator serving " + api.baseUrl() + " auth_id=" + cfg.authId()
+        + (cfg.moreAccounts().isEmpty() ? "" : " and " + cfg.moreAccounts().stream()
+            .map(EmulatorConfig.Account::authId).collect(java.util.stream.Collectors.joining(",")))
         + " now=" + (cfg.now() == null ? "live" : cfg.now()) + (rate > 0 ? " clock x" + rate : "") + " (Ctrl-C to stop)");
     System.out.flush();
     done.await();

@@ -356,7 +356,7 @@ public final class IcebergLake implements CdrLake {
     } catch (RuntimeException notCached) {
       // nothing cached to refresh
     }
-    return spark.table(sparkIdent).where(window(start, end));
+    return AccountColumn.fill(spark.table(sparkIdent).where(window(start, end)), t.get().properties().get(AUTH_ID));
   }
 
   /** For messages and tests: the table's location. */

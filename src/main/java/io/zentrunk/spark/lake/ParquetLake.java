@@ -350,9 +350,10 @@ public final class ParquetLake implements CdrLake {
     }
     LocalDate first = UtcDays.day(start);
     LocalDate last = UtcDays.day(end.minusNanos(1));
-    return spark.read().parquet(cdrsPath().toString())
+    Dataset<Row> cdrs = spark.read().schema(AccountColumn.parquetSchema(END_DATE)).parquet(cdrsPath().toString())
         .where(col(END_DATE).geq(lit(first)).and(col(END_DATE).leq(lit(last))))
         .where(LakeDays.window(start, end))
         .drop(END_DATE);
+    return AccountColumn.fill(cdrs, readState().flatMap(ParquetLakeState::source).map(Provenance::authId).orElse(null));
   }
 }

@@ -43,7 +43,9 @@ abstract class BaseZentrunkScan implements Scan, Batch, SupportsReportStatistics
 
   @Override
   public final synchronized String description() {
-    return getClass().getSimpleName() + " " + conf.client.apiUrl() + " [" + spec.describe() + describeMore() + "]";
+    return getClass().getSimpleName() + " " + conf.client.apiUrl() + " [" + (conf.accounts.size() > 1
+        ? "Accounts: " + conf.accounts.stream().map(c -> c.authId()).toList() + ", " : "") + spec.describe()
+        + describeMore() + "]";
   }
 
   @Override
@@ -54,6 +56,9 @@ abstract class BaseZentrunkScan implements Scan, Batch, SupportsReportStatistics
   @Override
   public final synchronized InputPartition[] planInputPartitions() {
     if (partitions == null) {
+      if (!spec.empty() && conf.accounts.size() > 1) {
+        AccountCheck.run(conf, spec.queries().get(0), planningStats);
+      }
       partitions = spec.empty() ? new InputPartition[0] : plan();
     }
     return partitions;

@@ -8,9 +8,15 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
-/** The typed schema of the {@code zentrunk} source: one column per {@link CdrField}. */
+/**
+ * The typed schema of the {@code zentrunk} source: one column per {@link CdrField}, then {@link #ACCOUNT_ID}, the auth
+ * id of the account the CDR was read from (not a field of the API's: the account is in the request's URL).
+ */
 public final class CdrSchema {
   private CdrSchema() {}
+
+  /** The column of the account a CDR was read from (every row has one, also in a read of one account). */
+  public static final String ACCOUNT_ID = "account_id";
 
   public static final StructType SCHEMA = build();
 
@@ -20,6 +26,7 @@ public final class CdrSchema {
       CdrField f = CdrField.at(i);
       fields.add(DataTypes.createStructField(f.jsonName(), sparkType(f), f.nullable()));
     }
+    fields.add(DataTypes.createStructField(ACCOUNT_ID, DataTypes.StringType, false));
     return DataTypes.createStructType(fields);
   }
 

@@ -16,15 +16,23 @@ final class GroupPartition implements InputPartition {
   /** Spark row values: keys in output order, then the count (Java values: UTF8String, Integer, Long). */
   final List<Object[]> probedRows;
   final List<GroupCounter.RowWindow> windows;
+  /** Which of the read's accounts the windows are of. */
+  final int account;
 
   GroupPartition(List<Object[]> probedRows, List<GroupCounter.RowWindow> windows) {
+    this(probedRows, windows, 0);
+  }
+
+  GroupPartition(List<Object[]> probedRows, List<GroupCounter.RowWindow> windows, int account) {
     this.probedRows = List.copyOf(probedRows);
     this.windows = List.copyOf(windows);
+    this.account = account;
   }
 
   @Override
   public boolean equals(Object o) {
-    return o == this || (o instanceof GroupPartition p && p.windows.equals(windows) && p.probedRows.size() == probedRows.size());
+    return o == this || (o instanceof GroupPartition p && p.windows.equals(windows) && p.probedRows.size() == probedRows.size()
+        && p.account == account);
   }
 
   @Override

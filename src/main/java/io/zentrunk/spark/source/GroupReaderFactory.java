@@ -31,6 +31,7 @@ final class GroupReaderFactory implements PartitionReaderFactory {
     private final GroupPushdown grouping;
     private final Iterator<Object[]> probed;
     private final Iterator<GroupCounter.RowWindow> windows;
+    private final int account;
     private WindowReader current;
     private boolean closed;
 
@@ -39,6 +40,7 @@ final class GroupReaderFactory implements PartitionReaderFactory {
       this.grouping = grouping;
       this.probed = p.probedRows.iterator();
       this.windows = p.windows.iterator();
+      this.account = p.account;
     }
 
     @Override
@@ -63,7 +65,7 @@ final class GroupReaderFactory implements PartitionReaderFactory {
           return false;
         }
         GroupCounter.RowWindow w = windows.next();
-        WindowReader.Builder b = conf.windowReader(w.query(), grouping.wanted(), stats);
+        WindowReader.Builder b = conf.windowReader(w.query(), grouping.wanted(), stats, account);
         if (w.firstPage() != null) {
           b.firstPage(w.firstPage());
         }

@@ -2,6 +2,7 @@ package io.zentrunk.spark.source;
 
 import static io.zentrunk.spark.source.ReadOptions.*;
 
+import io.zentrunk.spark.budget.BudgetKey;
 import io.zentrunk.spark.budget.Budgets;
 import io.zentrunk.spark.budget.PermitEndpoint;
 import io.zentrunk.spark.client.ApiTime;
@@ -25,7 +26,10 @@ import java.util.function.Function;
 public final class ReadConf implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** The first account's (the only one's, but for a read of {@code auth_ids}). */
   final ClientConfig client;
+  /** Every account read, in the order of {@code auth_ids} (one for a read of {@code auth_id}). */
+  final java.util.List<ClientConfig> accounts;
   /** The driver's permit service (executors on a cluster), or null: this JVM's own budget. */
   final PermitEndpoint permits;
   /** What the options ask the API for: window bounds (open where not given) and filters. */
@@ -73,14 +77,42 @@ public final class ReadConf implements Serializable {
     this.nowMicros = NOW.get(o);
     this.request = request(o);
     // Credentials last: a wrong option value is the more specific mistake to report.
-    String authId = credential(o, AUTH_ID, env.apply(ENV_AUTH_ID), ENV_AUTH_ID);
-    String token = credential(o, AUTH_TOKEN, env.apply(ENV_AUTH_TOKEN), ENV_AUTH_TOKEN);
-    this.client = new ClientConfig(apiUrl, authId, token, requestTimeout, connectTimeout, maxRetries, budget, budgetWindow);
+    String authIds = AUTH_IDS.get(o);
+    String credentialsFile = CREDENTIALS_FILE.get(o);
+    String sharedBudget = SHARED_BUDGET.get(o);
+    if (authIds != null) {
+      for (ReadOption<String> single : java.util.List.of(AUTH_ID, AUTH_TOKEN)) {
+        if (o.containsKey(single.key())) {
+          throw new IllegalArgumentException("Option '" + single.key() + "' does not go with option '" + AUTH_IDS.key()
+              + "': list every account in " + AUTH_IDS.key() + ", its token in " + ENV_AUTH_TOKEN_PREFIX + "<AUTH_ID> or "
+              + CREDENTIALS_FILE.key());
+        }
+      }
+      ClientConfig base = new ClientConfig(apiUrl, "-", "-", requestTimeout, connectTimeout, maxRetries, budget,
+          budgetWindow);
+      this.accounts = java.util.List.copyOf(Accounts.parse(authIds, credentialsFile, sharedBudget, base, env));
+    } else {
+      for (ReadOption<String> multi : java.util.List.of(CREDENTIALS_FILE, SHARED_BUDGET)) {
+        if (o.containsKey(multi.key())) {
+          throw new IllegalArgumentException("Option '" + multi.key() + "' needs option '" + AUTH_IDS.key() + "'");
+        }
+      }
+      String authId = credential(o, AUTH_ID, env.apply(ENV_AUTH_ID), ENV_AUTH_ID);
+      String token = credential(o, AUTH_TOKEN, env.apply(ENV_AUTH_TOKEN), ENV_AUTH_TOKEN);
+      this.accounts = java.util.List.of(
+          new ClientConfig(apiUrl, authId, token, requestTimeout, connectTimeout, maxRetries, budget, budgetWindow));
+    }
+    this.client = accounts.get(0);
     this.permits = null;
   }
 
   private ReadConf(ReadConf o, PermitEndpoint permits) {
-    this.client = o.client;
+    this(o, permits, o.accounts);
+  }
+
+  private ReadConf(ReadConf o, PermitEndpoint permits, java.util.List<ClientConfig> accounts) {
+    this.accounts = java.util.List.copyOf(accounts);
+    this.client = this.accounts.get(0);
     this.permits = permits;
     this.request = o.request;
     this.nowMicros = o.nowMicros;
@@ -152,6 +184,11 @@ public final class ReadConf implements Serializable {
     return v.trim();
   }
 
+  /** The same read of some of its accounts only (at least one), each with its budget as before. */
+  ReadConf withAccounts(java.util.List<ClientConfig> some) {
+    return new ReadConf(this, permits, some);
+  }
+
   /** The same read, its executors leasing permits from the driver's service. */
   ReadConf withPermits(PermitEndpoint permits) {
     return new ReadConf(this, permits);
@@ -159,12 +196,29 @@ public final class ReadConf implements Serializable {
 
   /** A client of the API for one reader, under the read's budget (this JVM's, or the driver's service). */
   ZentrunkClient newClient(ReadStats stats) {
-    return new ZentrunkClient(client, Budgets.of(client, permits), stats);
+    return newClient(stats, 0);
+  }
+
+  /** A client of the {@code account}-th account ({@link #accounts}) under its budget. */
+  ZentrunkClient newClient(ReadStats stats, int account) {
+    ClientConfig c = accounts.get(account);
+    // one budget per API host and account, or per group of accounts sharing one limit (shared_budget)
+    return new ZentrunkClient(c, Budgets.of(BudgetKey.of(c.apiUrl(), c.budgetAccount()), c, permits), stats);
+  }
+
+  /** The auth id of the {@code account}-th account: the {@code account_id} of its rows. */
+  String accountId(int account) {
+    return accounts.get(account).authId();
   }
 
   /** A reader of one window's CDRs (the {@code wanted} columns) with this read's concurrency and rereads. */
   WindowReader.Builder windowReader(CdrQuery query, boolean[] wanted, ReadStats stats) {
-    return WindowReader.over(newClient(stats), query).columns(wanted).concurrency(concurrency).maxRereads(maxRereads)
+    return windowReader(query, wanted, stats, 0);
+  }
+
+  /** As {@link #windowReader(CdrQuery, boolean[], ReadStats)}, of the {@code account}-th account. */
+  WindowReader.Builder windowReader(CdrQuery query, boolean[] wanted, ReadStats stats, int account) {
+    return WindowReader.over(newClient(stats, account), query).columns(wanted).concurrency(concurrency).maxRereads(maxRereads)
         .stats(stats);
   }
 
@@ -186,6 +240,6 @@ public final class ReadConf implements Serializable {
 
   @Override
   public String toString() {
-    return "ReadConf{" + client + ", " + request + "}";
+    return "ReadConf{" + (accounts.size() == 1 ? client : accounts) + ", " + request + "}";
   }
 }

@@ -228,6 +228,31 @@ public final class ReadOption<T> {
     });
   }
 
+  /** Auth ids separated by commas (at least one; each as {@link #authId()}, none empty). */
+  static Parser<String> authIds() {
+    return new Parser<>(String.class, (what, text) -> {
+      for (String id : text.split(",", -1)) {
+        if (!id.trim().matches("[A-Za-z0-9_-]+")) {
+          throw new IllegalArgumentException(what + " must be auth ids separated by commas (letters, digits, '_' and '-'), "
+              + "not '" + text + "'");
+        }
+      }
+      return text.trim();
+    });
+  }
+
+  /** none, all, or groups of auth ids: {@code ID,ID;ID,ID}. */
+  static Parser<String> sharedBudget() {
+    return new Parser<>(String.class, (what, text) -> {
+      String v = text.trim();
+      if (!v.equalsIgnoreCase("none") && !v.equalsIgnoreCase("all")
+          && !v.matches("[A-Za-z0-9_-]+(\\s*,\\s*[A-Za-z0-9_-]+)*(\\s*;\\s*[A-Za-z0-9_-]+(\\s*,\\s*[A-Za-z0-9_-]+)*)*")) {
+        throw new IllegalArgumentException(what + " must be none, all, or groups of auth ids (ID,ID;ID,ID), not '" + text + "'");
+      }
+      return v;
+    });
+  }
+
   /** Any text, trimmed (a token, or a filter with no fixed set of values). */
   static Parser<String> text() {
     return new Parser<>(String.class, (what, text) -> text.trim());

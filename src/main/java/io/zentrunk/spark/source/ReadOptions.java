@@ -6,6 +6,8 @@ import static io.zentrunk.spark.source.ReadOption.FilterKind.PREFIX;
 import static io.zentrunk.spark.source.ReadOption.FilterKind.RANGE;
 import static io.zentrunk.spark.source.ReadOption.apiUrl;
 import static io.zentrunk.spark.source.ReadOption.authId;
+import static io.zentrunk.spark.source.ReadOption.authIds;
+import static io.zentrunk.spark.source.ReadOption.sharedBudget;
 import static io.zentrunk.spark.source.ReadOption.bool;
 import static io.zentrunk.spark.source.ReadOption.digits;
 import static io.zentrunk.spark.source.ReadOption.duration;
@@ -38,6 +40,16 @@ public final class ReadOptions {
       "the account's auth id");
   public static final ReadOption<String> AUTH_TOKEN = ReadOption.described("auth_token", "env PLIVO_AUTH_TOKEN", text(),
       "the account's auth token (never printed)");
+  public static final ReadOption<String> AUTH_IDS = ReadOption.described("auth_ids", "auth_id alone", authIds(),
+      "several accounts in one read: auth ids separated by commas, each token from the environment variable "
+          + "PLIVO_AUTH_TOKEN_<AUTH_ID> or credentials_file (never an option); every row carries its account_id");
+  public static final ReadOption<String> CREDENTIALS_FILE = ReadOption.described("credentials_file", "none",
+      text(), "tokens of auth_ids: a file of AUTH_ID=TOKEN lines that only its owner may read (refused if its group or "
+          + "others can)");
+  public static final ReadOption<String> SHARED_BUDGET = ReadOption.described("shared_budget",
+      "all if a subaccount (SA...) is listed, else none", sharedBudget(),
+      "which accounts of auth_ids draw on one request budget: none (each its own), all, or groups of auth ids "
+          + "(ID,ID;ID,ID; the others each their own)");
   public static final ReadOption<String> API_URL = ReadOption.of("api_url", ClientConfig.DEFAULT_API_URL, apiUrl(),
       "the API's base URL; plain http:// only for loopback hosts");
   // Window (half-open: start <= end_time < end)
@@ -67,11 +79,13 @@ public final class ReadOptions {
   // Tuning
   public static final ReadOption<Integer> REQUEST_BUDGET = ReadOption.of("request_budget", ClientConfig.DEFAULT_BUDGET_REQUESTS,
       integerOrAuto(1, 1_000_000, ClientConfig.AUTO_BUDGET),
-      "requests per budget window for this account, shared by every read of the application (on a cluster the executors "
-          + "lease them from the driver); the account allows 300 per 5 s in all. auto: start at 250 and find the "
-          + "account's limit by probing (raise while no 429, back off on 429), for an account nothing else uses");
+      "requests per budget window for this account; the account has one budget (per API host and auth ID) shared by "
+          + "every read of the application whatever its settings, each read's setting holding while it runs (on a cluster "
+          + "the executors lease them from the driver); the account allows 300 per 5 s in all. auto: start at 300 and "
+          + "find the account's limit by probing (raise while no 429, back off on 429), inside any fixed setting running");
   public static final ReadOption<Integer> BUDGET_WINDOW_MS = ReadOption.of("budget_window_ms", ClientConfig.DEFAULT_BUDGET_WINDOW_MS,
-      integer(100, 3_600_000), "the budget's sliding window");
+      integer(100, 3_600_000), "the budget's sliding window (reads of one account with different windows each hold "
+          + "their own setting)");
   // One partition makes about concurrency / latency requests per second, and reads of fewer
   // than partition_records CDRs (and the last partition of any read) have one: 8 in flight
   // made 65-70 req/s at 100 ms latency (jobs/bench rate --quick), barely above the default
@@ -114,6 +128,8 @@ public final class ReadOptions {
 
   public static final String ENV_AUTH_ID = "PLIVO_AUTH_ID";
   public static final String ENV_AUTH_TOKEN = "PLIVO_AUTH_TOKEN";
+  /** The token of one of several accounts ({@code auth_ids}): this prefix and the auth id. */
+  public static final String ENV_AUTH_TOKEN_PREFIX = "PLIVO_AUTH_TOKEN_";
 
   /** Every option, by key, in declaration order (the README's order). */
   public static final Map<String, ReadOption<?>> ALL = collect();

@@ -16,12 +16,27 @@ public final class RowConverter {
 
   private final CdrField[] fields;
   private final boolean[] wanted;
+  /** The {@link CdrSchema#ACCOUNT_ID} of every row, or null. */
+  private final UTF8String account;
 
-  /** @param schema columns named after CDR fields (the source's schema or a pruning of it) */
+  /** A converter for a schema without {@link CdrSchema#ACCOUNT_ID}, or whose account_id stays null (benchmarks). */
   public RowConverter(StructType schema) {
+    this(schema, null);
+  }
+
+  /**
+   * @param schema columns named after CDR fields and {@link CdrSchema#ACCOUNT_ID} (the source's schema or a pruning of
+   *     it)
+   * @param accountId the auth id every row's account_id holds
+   */
+  public RowConverter(StructType schema, String accountId) {
     fields = new CdrField[schema.fields().length];
     wanted = new boolean[CdrField.count()];
+    account = accountId == null ? null : UTF8String.fromString(accountId);
     for (int i = 0; i < fields.length; i++) {
+      if (schema.fields()[i].name().equals(CdrSchema.ACCOUNT_ID)) {
+        continue; // fields[i] stays null: the account's column
+      }
       CdrField f = CdrField.byJsonName(schema.fields()[i].name());
       if (f == null) {
         throw new IllegalStateException("column " + schema.fields()[i].name() + " is not a CDR field");
@@ -40,6 +55,10 @@ public final class RowConverter {
     Object[] values = new Object[fields.length];
     for (int i = 0; i < fields.length; i++) {
       CdrField f = fields[i];
+      if (f == null) {
+        values[i] = account;
+        continue;
+      }
       Object v = rec[f.ordinal()];
       if (v != null) {
         switch (f.kind()) {

@@ -63,31 +63,47 @@ final class ZentrunkGroupScan extends BaseZentrunkScan {
   @Override
   protected InputPartition[] plan() {
     long began = System.nanoTime();
-    GroupCounter counter = new GroupCounter(conf.newClient(planningStats), conf.planningConcurrency,
-        grouping.wanted());
     List<CdrQuery> roots = spec.queries();
-    result = counter.count(roots, grouping.dims);
-    List<Object[]> probed = new ArrayList<>();
-    for (GroupCounter.Group g : result.groups()) {
-      probed.add(grouping.fromProbe(g.key(), g.count()));
-    }
     List<InputPartition> out = new ArrayList<>();
-    List<GroupCounter.RowWindow> batch = new ArrayList<>();
-    long inBatch = 0;
-    for (GroupCounter.RowWindow w : result.rows()) {
-      if (!batch.isEmpty() && inBatch + w.count() > conf.partitionRecords) {
-        out.add(new GroupPartition(out.isEmpty() ? probed : List.of(), batch));
-        batch = new ArrayList<>();
-        inBatch = 0;
+    // Several accounts: each counted on its own, under its own budget; Spark adds the accounts' partial counts.
+    for (int a = 0; a < conf.accounts.size(); a++) {
+      GroupCounter counter = new GroupCounter(conf.newClient(planningStats, a), conf.planningConcurrency,
+          grouping.wanted());
+      GroupCounter.Result r = counter.count(roots, grouping.dims);
+      result = result == null ? r : sum(result, r);
+      List<Object[]> probed = new ArrayList<>();
+      for (GroupCounter.Group g : r.groups()) {
+        probed.add(grouping.fromProbe(g.key(), g.count()));
       }
-      batch.add(w);
-      inBatch += w.count();
+      List<GroupCounter.RowWindow> batch = new ArrayList<>();
+      long inBatch = 0;
+      boolean first = true;
+      for (GroupCounter.RowWindow w : r.rows()) {
+        if (!batch.isEmpty() && inBatch + w.count() > conf.partitionRecords) {
+          out.add(new GroupPartition(first ? probed : List.of(), batch, a));
+          first = false;
+          batch = new ArrayList<>();
+          inBatch = 0;
+        }
+        batch.add(w);
+        inBatch += w.count();
+      }
+      out.add(new GroupPartition(first ? probed : List.of(), batch, a));
     }
-    out.add(new GroupPartition(out.isEmpty() ? probed : List.of(), batch));
     LOG.info("Grouped count of {} CDRs: {} groups from {} probes, {} windows ({} CDRs) read as rows, {} did not add up; "
         + "{} ms, {} requests", result.total(), result.groups().size(), result.probes(), result.rows().size(),
         result.rowRecords(), result.unexplained(), (System.nanoTime() - began) / 1_000_000, planningStats.requests.sum());
     return out.toArray(new InputPartition[0]);
+  }
+
+  /** Two accounts' results as one, for the description and the statistics (their groups are not merged by key). */
+  private static GroupCounter.Result sum(GroupCounter.Result x, GroupCounter.Result y) {
+    List<GroupCounter.Group> groups = new ArrayList<>(x.groups());
+    groups.addAll(y.groups());
+    List<GroupCounter.RowWindow> rows = new ArrayList<>(x.rows());
+    rows.addAll(y.rows());
+    return new GroupCounter.Result(groups, rows, x.total() + y.total(), x.readAllPages() + y.readAllPages(),
+        x.probes() + y.probes(), x.unexplained() + y.unexplained());
   }
 
   @Override

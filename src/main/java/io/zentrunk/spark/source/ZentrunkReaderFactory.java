@@ -54,7 +54,7 @@ final class ZentrunkReaderFactory implements PartitionReaderFactory {
     TopNReader(ReadConf conf, ZentrunkInputPartition partition, StructType schema, int n, boolean newest) {
       this.conf = conf;
       this.partition = partition;
-      this.converter = new RowConverter(schema);
+      this.converter = new RowConverter(schema, conf.accountId(partition.account));
       this.n = n;
       this.newest = newest;
     }
@@ -62,7 +62,7 @@ final class ZentrunkReaderFactory implements PartitionReaderFactory {
     @Override
     public boolean next() {
       if (records == null) {
-        records = TopReader.read(conf.newClient(stats),
+        records = TopReader.read(conf.newClient(stats, partition.account),
             partition.query, n, newest, converter.wanted(), conf.maxRereads).iterator();
       }
       if (!records.hasNext()) {
@@ -90,7 +90,7 @@ final class ZentrunkReaderFactory implements PartitionReaderFactory {
       if (done) {
         return false;
       }
-      row = new GenericInternalRow(new Object[] {conf.newClient(stats).count(partition.query)});
+      row = new GenericInternalRow(new Object[] {conf.newClient(stats, partition.account).count(partition.query)});
       done = true;
       return true;
     }
@@ -103,18 +103,19 @@ final class ZentrunkReaderFactory implements PartitionReaderFactory {
     private final Runnable closeReader;
 
     RowReader(ReadConf conf, ZentrunkInputPartition p, StructType schema, Long limit) {
-      converter = new RowConverter(schema);
+      converter = new RowConverter(schema, conf.accountId(p.account));
       // Lazily opened: the first request goes out on the first next().
       if (p.planInTask) {
         // This task counts and splits its part (under the read's budget), then reads each slice.
-        WindowPlanner planner = new WindowPlanner(conf.newClient(stats), conf.partitionRecords, conf.planningConcurrency);
+        WindowPlanner planner = new WindowPlanner(conf.newClient(stats, p.account), conf.partitionRecords,
+            conf.planningConcurrency);
         SplittingReader parts = new SplittingReader(planner, p.query,
-            s -> conf.windowReader(s.query(), converter.wanted(), stats).firstPage(s.inlinePage()).build());
+            s -> conf.windowReader(s.query(), converter.wanted(), stats, p.account).firstPage(s.inlinePage()).build());
         reader = parts;
         closeReader = parts::close;
         return;
       }
-      WindowReader.Builder b = conf.windowReader(p.query, converter.wanted(), stats).firstPage(p.inlinePage);
+      WindowReader.Builder b = conf.windowReader(p.query, converter.wanted(), stats, p.account).firstPage(p.inlinePage);
       if (limit != null) {
         b.limit(limit);
       }

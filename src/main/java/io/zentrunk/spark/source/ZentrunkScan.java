@@ -49,27 +49,44 @@ final class ZentrunkScan extends BaseZentrunkScan {
     if (spec.countOnly() || spec.limit().isPresent()) {
       // A count needs one request per window of at most 90 days; a LIMIT reads the newest
       // pages of the first chunk. Neither needs planning requests.
+      // Several accounts: each query once per account, the accounts interleaved.
       for (CdrQuery q : spec.queries()) {
-        out.add(new ZentrunkInputPartition(q, null, null));
+        for (int a = 0; a < conf.accounts.size(); a++) {
+          out.add(new ZentrunkInputPartition(q, null, null).ofAccount(a));
+        }
       }
       return out.toArray(new InputPartition[0]);
     }
     long began = System.nanoTime();
-    WindowPlanner planner = new WindowPlanner(conf.newClient(planningStats), conf.partitionRecords,
-        conf.planningConcurrency);
     long total = 0;
     int inTasks = 0;
-    for (CdrQuery chunk : spec.queries()) {
-      WindowPlanner.Coarse coarse = planner.planCoarse(chunk);
-      for (WindowPlanner.Slice s : coarse.slices()) {
-        if (s.plannedCount() == WindowPlanner.UNCOUNTED) {
-          out.add(ZentrunkInputPartition.plannedInTask(s.query()));
-          inTasks++;
-        } else {
-          out.add(new ZentrunkInputPartition(s.query(), s.plannedCount(), s.inlinePage()));
+    List<List<InputPartition>> perAccount = new ArrayList<>();
+    for (int a = 0; a < conf.accounts.size(); a++) {
+      List<InputPartition> mine = new ArrayList<>();
+      WindowPlanner planner = new WindowPlanner(conf.newClient(planningStats, a), conf.partitionRecords,
+          conf.planningConcurrency);
+      for (CdrQuery chunk : spec.queries()) {
+        WindowPlanner.Coarse coarse = planner.planCoarse(chunk);
+        for (WindowPlanner.Slice s : coarse.slices()) {
+          if (s.plannedCount() == WindowPlanner.UNCOUNTED) {
+            mine.add(ZentrunkInputPartition.plannedInTask(s.query()).ofAccount(a));
+            inTasks++;
+          } else {
+            mine.add(new ZentrunkInputPartition(s.query(), s.plannedCount(), s.inlinePage()).ofAccount(a));
+          }
+        }
+        total += coarse.totalCount();
+      }
+      perAccount.add(mine);
+    }
+    // Interleaved (a1, b1, c1, a2, ...): Spark starts tasks in partition order, so the accounts read in parallel,
+    // each at its own budget, rather than one after the other.
+    for (int i = 0; perAccount.stream().anyMatch(l -> !l.isEmpty()); i++) {
+      for (List<InputPartition> l : perAccount) {
+        if (!l.isEmpty()) {
+          out.add(l.remove(0));
         }
       }
-      total += coarse.totalCount();
     }
     plannedRows = total;
     LOG.info("Planned {} partitions ({} of them counted and split as needed by their tasks) holding {} CDRs in {} ms"
@@ -102,6 +119,10 @@ final class ZentrunkScan extends BaseZentrunkScan {
   /** A stream whose batches are scans like this one, over the windows between its offsets. */
   @Override
   public org.apache.spark.sql.connector.read.streaming.MicroBatchStream toMicroBatchStream(String checkpointLocation) {
+    if (conf.accounts.size() > 1) {
+      throw new IllegalArgumentException("Option '" + ReadOptions.AUTH_IDS.key() + "': a stream reads one account; "
+          + "start one stream per account (each with its own checkpoint)");
+    }
     return new ZentrunkMicroBatchStream(conf, schema, checkpointLocation);
   }
 

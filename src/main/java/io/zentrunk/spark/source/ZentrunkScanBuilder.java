@@ -34,7 +34,8 @@ import org.apache.spark.sql.types.StructType;
 final class ZentrunkScanBuilder implements ScanBuilder, SupportsPushDownFilters, SupportsPushDownRequiredColumns,
     SupportsPushDownLimit, SupportsPushDownTopN, SupportsPushDownAggregates {
 
-  private final ReadConf conf;
+  /** The read's conf; narrowed to the accounts a pushed {@code account_id = / IN} predicate leaves. */
+  private ReadConf conf;
   private final FilterPushdown pushdown;
   private Filter[] pushedFilters = new Filter[0];
   private StructType schema = CdrSchema.SCHEMA;
@@ -60,6 +61,13 @@ final class ZentrunkScanBuilder implements ScanBuilder, SupportsPushDownFilters,
       if (f instanceof IsNotNull) {
         continue;
       }
+      ReadConf narrowed = accountsOf(f);
+      if (narrowed != null) {
+        conf = narrowed;
+        pushed.add(f);
+        exactlyFiltered.add(CdrSchema.ACCOUNT_ID);
+        continue;
+      }
       switch (pushdown.push(f)) {
         case FULL -> {
           pushed.add(f);
@@ -78,7 +86,8 @@ final class ZentrunkScanBuilder implements ScanBuilder, SupportsPushDownFilters,
     for (Filter f : filters) {
       if (f instanceof IsNotNull n) {
         CdrField field = CdrField.byJsonName(n.attribute());
-        if (exactlyFiltered.contains(n.attribute()) || (field != null && !field.nullable())) {
+        if (exactlyFiltered.contains(n.attribute()) || (field != null && !field.nullable())
+            || n.attribute().equals(CdrSchema.ACCOUNT_ID)) {
           pushed.add(f);
         } else {
           postScan.add(f);
@@ -87,6 +96,24 @@ final class ZentrunkScanBuilder implements ScanBuilder, SupportsPushDownFilters,
     }
     pushedFilters = pushed.toArray(new Filter[0]);
     return postScan.toArray(new Filter[0]);
+  }
+
+  /**
+   * The conf reading only the accounts {@code account_id = 'X'} or {@code account_id IN (...)} keeps, or null when
+   * {@code f} is no such predicate or keeps none of them (Spark then filters the rows, which are none).
+   */
+  private ReadConf accountsOf(Filter f) {
+    java.util.Set<Object> values;
+    if (f instanceof org.apache.spark.sql.sources.EqualTo eq && eq.attribute().equals(CdrSchema.ACCOUNT_ID)) {
+      values = java.util.Set.of(eq.value());
+    } else if (f instanceof org.apache.spark.sql.sources.In in && in.attribute().equals(CdrSchema.ACCOUNT_ID)) {
+      values = new java.util.HashSet<>(Arrays.asList(in.values()));
+    } else {
+      return null;
+    }
+    List<io.zentrunk.spark.client.ClientConfig> kept = conf.accounts.stream()
+        .filter(c -> values.contains(c.authId())).toList();
+    return kept.isEmpty() ? null : conf.withAccounts(kept);
   }
 
   @Override

@@ -43,7 +43,7 @@ final class ScaleModel implements Scenario {
     double efficiency = assumed ? 1.0 : Math.min(1.0, eff);
     double overhead = assumed ? 1.0 : ovh;
     // request_budget=auto alone on the account (scenario auto): its measured rate, requests/s
-    Double autoRate = ctx.measured.get("auto alone.rps");
+    Double autoRate = ctx.measured.get("auto alone/sliding.rps");
     double latency = 0.1;
     int concurrency = 8;
     // default: 300/5 s account limit, connector budget 250/5 s, the 2 task slots of this machine

@@ -13,7 +13,8 @@ class AdaptiveLimitTest {
   static final long WINDOW = 5_000 * MS;
 
   final AtomicLong now = new AtomicLong(1_000_000 * MS);
-  final AdaptiveLimit limit = new AdaptiveLimit(250, WINDOW, now::get);
+  /** Where {@link RequestBudget} starts it: Plivo's documented 300 per 5 s. */
+  final AdaptiveLimit limit = new AdaptiveLimit(300, WINDOW, now::get);
 
   /** {@code n} answered requests spread evenly over {@code nanos}, the budget holding requests back meanwhile. */
   void successes(int n, long nanos, boolean saturated) {
@@ -27,31 +28,39 @@ class AdaptiveLimitTest {
   }
 
   @Test
-  void startsAtTheDefaultAndGrowsATenthPerWindowUntilTheFirst429() {
-    assertThat(limit.limit()).isEqualTo(250);
+  void untilTheFirst429ItsGrowthStartsAtTwoAWindowAndDoublesEachWindow() {
+    assertThat(limit.limit()).isEqualTo(300);
     assertThat(limit.slowStart()).isTrue();
-    successes(250, WINDOW, true);
-    assertThat(limit.limit()).isCloseTo(275, within(0.01));
-    successes(275, WINDOW, true);
-    assertThat(limit.limit()).isCloseTo(302.5, within(0.01));
+    successes(300, WINDOW, true);
+    assertThat(limit.limit()).as("+2, the step doubling on the window's last success").isCloseTo(302, within(0.05));
+    successes(302, WINDOW, true);
+    assertThat(limit.limit()).isCloseTo(306, within(0.1));
+    successes(306, WINDOW, true);
+    assertThat(limit.limit()).isCloseTo(314, within(0.2));
+    for (int w = 0; w < 10; w++) {
+      double before = limit.limit();
+      successes((int) before, WINDOW, true);
+      assertThat(limit.limit() - before).as("window %d: at most a tenth of the limit", w).isLessThanOrEqualTo(before * 0.1 + 1);
+    }
+    assertThat(limit.limit()).as("an account sold 1,000 per 5 s is found within about 14 windows").isGreaterThan(700);
   }
 
   @Test
   void growsOnlyWhileTheBudgetHoldsRequestsBack() {
     successes(500, 2 * WINDOW, false);
-    assertThat(limit.limit()).as("never saturated: a latency-bound read").isEqualTo(250);
+    assertThat(limit.limit()).as("never saturated: a latency-bound read").isEqualTo(300);
     limit.saturated();
     now.addAndGet(WINDOW); // the budget last held a request back one window ago
     successes(500, 2 * WINDOW, false);
-    assertThat(limit.limit()).isEqualTo(250);
+    assertThat(limit.limit()).isEqualTo(300);
     limit.saturated();
     limit.onSuccess();
-    assertThat(limit.limit()).isCloseTo(250.1, within(1e-9));
+    assertThat(limit.limit()).isGreaterThan(300).isLessThan(300.1);
   }
 
   @Test
   void a429CutsToThreePercentBelowWhatGotThroughOncePerWindow() {
-    successes(250, WINDOW, true);
+    successes(300, WINDOW, true);
     now.addAndGet(MS);
     successes(290, WINDOW, true); // the last window: 290 answered
     double before = limit.limit();
@@ -78,7 +87,7 @@ class AdaptiveLimitTest {
 
   @Test
   void afterThe429ItGrowsByTwoRequestsAWindow() {
-    successes(250, WINDOW, true);
+    successes(300, WINDOW, true);
     limit.onThrottled();
     double cut = limit.limit();
     now.addAndGet(WINDOW);
@@ -93,9 +102,9 @@ class AdaptiveLimitTest {
     while (limit.tryStart() == 0) {
       started++;
     }
-    assertThat(started).as("a burst of one second's worth").isEqualTo(50);
+    assertThat(started).as("a burst of one second's worth").isEqualTo(60);
     long wait = limit.tryStart();
-    assertThat(wait).isCloseTo(WINDOW / 250, within(MS / 100));
+    assertThat(wait).isCloseTo(WINDOW / 300, within(MS / 100));
     now.addAndGet(wait);
     assertThat(limit.tryStart()).isZero();
     assertThat(limit.tryStart()).isPositive();
@@ -104,7 +113,7 @@ class AdaptiveLimitTest {
     while (limit.tryStart() == 0) {
       started++;
     }
-    assertThat(started).isEqualTo(50);
+    assertThat(started).isEqualTo(60);
   }
 
   @Test

@@ -88,7 +88,7 @@ class PermitServiceTest {
   @Test
   void executorsShareOneBudgetAndGiveEverythingBackWhenIdle() throws Exception {
     ClientConfig acct = account(20, 1000);
-    RequestBudget driverBudget = RequestBudget.shared(acct.apiUrl(), acct.authId(), 20, 1000);
+    RequestBudget.Claim driverBudget = RequestBudget.shared(acct.apiUrl(), acct.authId(), 20, 1000);
     // two executor JVMs (two clients of the same service) and the driver itself
     List<Budget> users = List.of(new PermitClient(server.endpoint(), acct), new PermitClient(server.endpoint(), acct),
         driverBudget);
@@ -127,10 +127,10 @@ class PermitServiceTest {
     assertThat(took).isGreaterThan(4_000_000_000L);
     // everything is reported back: nothing stays leased once the executors are idle
     long deadline = System.nanoTime() + 5_000_000_000L;
-    while (driverBudget.inFlight() > 0 && System.nanoTime() < deadline) {
+    while (driverBudget.budget().inFlight() > 0 && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
-    assertThat(driverBudget.inFlight()).isZero();
+    assertThat(driverBudget.budget().inFlight()).isZero();
     // and no slot was lost: a window after the last request ended, the whole budget is there at once, and no more
     // (a bound on the test's duration would say the same only on an idle machine)
     Thread.sleep(1_100);
@@ -200,5 +200,71 @@ class PermitServiceTest {
         client.permit().release();
       }
     }).isInstanceOf(ZentrunkApiException.class).hasMessageContaining("unreachable for 1 s");
+  }
+
+  /** Starts of {@code perUser} requests of 20 ms from each of 3 threads per budget; sorted. */
+  private static List<Long> driveTogether(List<Budget> budgets, int perUser) throws Exception {
+    List<Long> starts = Collections.synchronizedList(new ArrayList<>());
+    ExecutorService pool = Executors.newFixedThreadPool(3 * budgets.size());
+    List<Future<?>> done = new ArrayList<>();
+    for (int i = 0; i < 3 * budgets.size(); i++) {
+      Budget b = budgets.get(i % budgets.size());
+      done.add(pool.submit(() -> {
+        for (int k = 0; k < perUser; k++) {
+          Budget.Permit p = b.permit();
+          starts.add(System.nanoTime());
+          Thread.sleep(20); // the request
+          b.onSuccess();
+          p.release();
+        }
+        return null;
+      }));
+    }
+    for (Future<?> f : done) {
+      f.get(60, TimeUnit.SECONDS);
+    }
+    pool.shutdown();
+    List<Long> sorted = new ArrayList<>(starts);
+    Collections.sort(sorted);
+    return sorted;
+  }
+
+  private static int peak(List<Long> sorted, long windowNanos) {
+    int most = 0;
+    for (int i = 0, j = 0; i < sorted.size(); i++) {
+      while (sorted.get(i) - sorted.get(j) >= windowNanos) {
+        j++;
+      }
+      most = Math.max(most, i - j + 1);
+    }
+    return most;
+  }
+
+  @Test
+  void executorsOfReadsWithDifferentSettingsShareTheAccountsOneBudget() throws Exception {
+    ClientConfig fixed = account(20, 1000);
+    // the same account read with request_budget=auto (it would start at 60 per 1 s alone), from another executor
+    ClientConfig auto = new ClientConfig(fixed.apiUrl(), fixed.authId(), "token", 2_000, 1_000, 0,
+        ClientConfig.AUTO_BUDGET, 1000);
+    try (PermitClient a = new PermitClient(server.endpoint(), fixed); PermitClient b = new PermitClient(server.endpoint(), auto)) {
+      List<Long> starts = driveTogether(List.of(a, b), 10);
+      assertThat(starts).hasSize(60);
+      assertThat(peak(starts, 1_000_000_000L)).as("both reads' requests in any second").isLessThanOrEqualTo(20);
+    }
+    RequestBudget account = RequestBudget.of(BudgetKey.of(fixed.apiUrl(), fixed.authId()));
+    assertThat(account.adaptive().limit()).as("auto did not grow past the fixed read's setting").isEqualTo(60);
+  }
+
+  @Test
+  void executorsOfReadsWithDifferentWindowsHoldBothSettings() throws Exception {
+    ClientConfig perSecond = account(20, 1000);
+    ClientConfig perQuarter = new ClientConfig(perSecond.apiUrl(), perSecond.authId(), "token", 2_000, 1_000, 0, 8, 250);
+    try (PermitClient a = new PermitClient(server.endpoint(), perSecond);
+        PermitClient b = new PermitClient(server.endpoint(), perQuarter)) {
+      List<Long> starts = driveTogether(List.of(a, b), 10);
+      assertThat(starts).hasSize(60);
+      assertThat(peak(starts, 1_000_000_000L)).as("in any second").isLessThanOrEqualTo(20);
+      assertThat(peak(starts, 250_000_000L)).as("in any 250 ms").isLessThanOrEqualTo(8);
+    }
   }
 }

@@ -55,31 +55,109 @@ class RequestBudgetTest {
   }
 
   @Test
-  void autoIsTheAdaptiveBudgetSharedPerAccount() {
-    RequestBudget a = RequestBudget.shared("http://127.0.0.1:1", "MAAUTO", ClientConfig.AUTO_BUDGET, 5000);
+  void autoStartsAtTheDocumentedLimitOnTheAccountsOneBudget() {
+    RequestBudget.Claim a = RequestBudget.shared("http://127.0.0.1:1", "MAAUTO", ClientConfig.AUTO_BUDGET, 5000);
     assertThat(a).isSameAs(RequestBudget.shared("http://127.0.0.1:1", "MAAUTO", ClientConfig.AUTO_BUDGET, 5000));
-    assertThat(a).isNotSameAs(RequestBudget.shared("http://127.0.0.1:1", "MAAUTO", 250, 5000));
-    assertThat(a.effective()).as("starts at the default").isEqualTo(250);
+    RequestBudget.Claim fixed = RequestBudget.shared("http://127.0.0.1:1", "MAAUTO", 250, 5000);
+    assertThat(fixed).as("another read's settings: another claim").isNotSameAs(a);
+    assertThat(fixed.budget()).as("on the account's one budget").isSameAs(a.budget());
+    assertThat(a.budget().adaptive().limit()).as("starts at Plivo's 300 per 5 s").isEqualTo(300);
     a.onThrottled(-1); // nothing got through in the last window: at most halved, then 3% below
-    assertThat(a.effective()).isEqualTo(121);
+    assertThat(a.effective()).isEqualTo(145);
+  }
+
+  @Test
+  void oneBudgetPerApiHostAndAccountWhateverTheSettings() {
+    RequestBudget b = RequestBudget.of(BudgetKey.of("http://h.example:81/v1/", "A"));
+    assertThat(RequestBudget.of(BudgetKey.of("HTTP://H.example:81", "A"))).isSameAs(b);
+    assertThat(RequestBudget.shared("http://h.example:81", "A", 100, 1000).budget()).isSameAs(b);
+    assertThat(RequestBudget.shared("http://h.example:81", "A", ClientConfig.AUTO_BUDGET, 60_000).budget()).isSameAs(b);
+    assertThat(RequestBudget.of(BudgetKey.of("http://h.example:81", "B"))).as("another account").isNotSameAs(b);
+    assertThat(RequestBudget.of(BudgetKey.of("http://h.example:82", "A"))).as("another API").isNotSameAs(b);
+    assertThat(BudgetKey.of("https://api.plivo.com", "A")).isEqualTo(new BudgetKey("api.plivo.com:443", "A"));
+  }
+
+  /** Every millisecond of {@code millis}, each claim starts a request if its budget lets it (ended at once). */
+  private static List<Long> drive(FakeClock clock, long millis, RequestBudget.Claim... claims) throws Exception {
+    List<Long> starts = new ArrayList<>();
+    for (long t = 0; t < millis; t++) {
+      for (RequestBudget.Claim c : claims) {
+        if (c.tryAcquire(0)) {
+          starts.add(clock.nanos);
+          c.onSuccess();
+          c.release();
+        }
+      }
+      clock.advanceMillis(1);
+    }
+    return starts;
+  }
+
+  /** The most starts in any window of {@code windowMillis}. */
+  private static int peak(List<Long> starts, long windowMillis) {
+    int most = 0;
+    for (int i = 0, j = 0; i < starts.size(); i++) {
+      while (starts.get(i) - starts.get(j) >= windowMillis * 1_000_000L) {
+        j++;
+      }
+      most = Math.max(most, i - j + 1);
+    }
+    return most;
+  }
+
+  @Test
+  void aFixedReadAndAnAutoReadTogetherHoldTheFixedSettingAndAutoDoesNotGrowPastIt() throws Exception {
+    FakeClock clock = new FakeClock();
+    RequestBudget account = RequestBudget.account(() -> clock.nanos);
+    RequestBudget.Claim fixed = account.claim(250, 5000);
+    RequestBudget.Claim auto = account.claim(ClientConfig.AUTO_BUDGET, 5000);
+    List<Long> starts = drive(clock, 20_000, fixed, auto);
+    assertThat(peak(starts, 5000)).as("requests of both reads in any 5 s").isEqualTo(250);
+    assertThat(starts.size()).as("and they use it: 250 per 5 s for 20 s").isGreaterThanOrEqualTo(4 * 250 - 5);
+    assertThat(account.adaptive().limit()).as("the fixed claim held requests back, not auto's limit").isEqualTo(300);
+    List<Long> alone = drive(clock, 20_000, auto);
+    assertThat(peak(alone, 5000)).as("two windows after the fixed read's last request, auto alone").isGreaterThan(250);
+  }
+
+  @Test
+  void readsWithDifferentWindowsHoldEachTheirOwn() throws Exception {
+    FakeClock clock = new FakeClock();
+    RequestBudget account = RequestBudget.account(() -> clock.nanos);
+    RequestBudget.Claim perFive = account.claim(250, 5000);
+    RequestBudget.Claim perSecond = account.claim(40, 1000);
+    List<Long> starts = drive(clock, 20_000, perFive, perSecond);
+    assertThat(peak(starts, 1000)).as("in any second").isEqualTo(40);
+    assertThat(peak(starts, 5000)).as("in any 5 s").isLessThanOrEqualTo(250);
+    FakeClock clock2 = new FakeClock();
+    RequestBudget account2 = RequestBudget.account(() -> clock2.nanos);
+    List<Long> both = drive(clock2, 20_000, account2.claim(250, 5000), account2.claim(100, 1000));
+    assertThat(peak(both, 5000)).as("100 a second would be 500 per 5 s: 250 holds").isEqualTo(250);
+    assertThat(peak(both, 1000)).isLessThanOrEqualTo(100);
+  }
+
+  @Test
+  void aClaimHoldsUntilTwoOfItsWindowsAfterItsLastRequest() throws Exception {
+    FakeClock clock = new FakeClock();
+    RequestBudget account = RequestBudget.account(() -> clock.nanos);
+    RequestBudget.Claim small = account.claim(10, 1000);
+    RequestBudget.Claim large = account.claim(100, 1000);
+    assertThat(drive(clock, 1000, large)).as("the small read's claim is in force from its start").hasSize(10);
+    clock.advanceMillis(1000);
+    assertThat(drive(clock, 1000, large)).as("two windows after: only the large one's").hasSize(100);
   }
 
   @Test
   void anAdaptiveLimitAboveTheStartHoldsMoreRequestsInItsWindow() throws Exception {
     AtomicLong clock = new AtomicLong();
-    AdaptiveLimit limit = new AdaptiveLimit(250, 60_000_000_000L, clock::get);
+    AdaptiveLimit limit = new AdaptiveLimit(310, 60_000_000_000L, clock::get);
     RequestBudget budget = new RequestBudget(250, 60_000, limit);
-    limit.saturated();
-    for (int i = 0; i < 600; i++) {
-      budget.onSuccess(); // slow start: +0.1 a success
-    }
     assertThat(budget.effective()).isEqualTo(310);
     for (int i = 0; i < 300; i++) {
-      clock.addAndGet(1_000_000_000L); // the pace's credit: 250 a minute, so 4 a second
+      clock.addAndGet(1_000_000_000L); // the pace's credit: 310 a minute, so more than 5 a second
       assertThat(budget.tryAcquire(0)).as("request %d", i).isTrue();
       budget.release();
     }
-    assertThat(budget.endedInWindow()).as("the log grew past its first 250 slots").isEqualTo(300);
+    assertThat(budget.endedInWindow()).as("the log grew past its first slots").isEqualTo(300);
     assertThat(budget.inFlight()).isZero();
   }
 
@@ -153,9 +231,4 @@ class RequestBudgetTest {
     assertThat(budget.tryAcquire(0)).as("a permit returned unused logs no end").isTrue();
   }
 
-  @Test
-  void sharedPerAccountAndSettings() {
-    assertThat(RequestBudget.shared("u", "A", 250, 5000)).isSameAs(RequestBudget.shared("u", "A", 250, 5000));
-    assertThat(RequestBudget.shared("u", "A", 250, 5000)).isNotSameAs(RequestBudget.shared("u", "B", 250, 5000));
-  }
 }

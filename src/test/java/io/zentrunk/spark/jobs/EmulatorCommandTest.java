@@ -117,4 +117,21 @@ class EmulatorCommandTest {
     assertThat(first).contains(option);
     assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("emulator-token");
   }
+
+  @Test
+  void accountsOptionServesMoreAccounts() {
+    EmulatorConfig c = parse("--rate-limit", "200", "--account", "MAONE0000000000000001:tok1:5",
+        "--account", "SATWO0000000000000002:tok2:6:100:resold", "--account", "SATHREE000000000000003:tok3:7:100:resold");
+    assertThat(c.accounts()).extracting(EmulatorConfig.Account::authId).containsExactly(EmulatorConfig.DEFAULT_AUTH_ID,
+        "MAONE0000000000000001", "SATWO0000000000000002", "SATHREE000000000000003");
+    assertThat(c.moreAccounts().get(0)).isEqualTo(new EmulatorConfig.Account("MAONE0000000000000001", "tok1", 5, 200, null));
+    assertThat(c.moreAccounts().get(1).limitGroup()).isEqualTo("resold");
+    assertThat(c.moreAccounts().get(2).rateLimit()).isEqualTo(100);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse("--account", "MAONE:tok"))
+        .hasMessage("--account: expected ID:TOKEN:SEED[:LIMIT[:GROUP]], got 2 fields");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse("--account", "MAONE:tok:x"))
+        .hasMessage("--account: account MAONE: SEED and LIMIT must be whole numbers");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> parse("--account", "SAA:t:1:10:g", "--account", "SAB:t:2:20:g"))
+        .hasMessageStartingWith("--account: account SAB has limit 20 but its group g has 10");
+  }
 }

@@ -277,7 +277,7 @@ class IcebergLakeIT {
     String lake = tmp.resolve("evolve").toUri().toString();
     org.apache.iceberg.Schema full = IcebergLake.schema();
     org.apache.iceberg.Schema older = new org.apache.iceberg.Schema(full.columns().stream()
-        .filter(c -> !c.name().equals("attestation_indicator")).toList());
+        .filter(c -> !c.name().equals("attestation_indicator") && !c.name().equals("account_id")).toList());
     Table created = new HadoopTables(spark.sparkContext().hadoopConfiguration())
         .create(older, IcebergLake.spec(older), Map.of("format-version", "2"), lake + "/cdrs");
     assertThat(created.schema().findField("attestation_indicator")).isNull();
@@ -291,6 +291,10 @@ class IcebergLakeIT {
     long withAttestation = api.groundTruth(FIRST, end).stream().filter(c -> c.attestationIndicator() != null).count();
     assertThat(withAttestation).isPositive();
     assertThat(rowsOf(Target.path(lake)).where("attestation_indicator IS NOT NULL").count()).isEqualTo(withAttestation);
+    // a lake made before the source had account_id gains it too, every row with the account read
+    assertThat(t.schema().findField("account_id")).isNotNull();
+    assertThat(rowsOf(Target.path(lake)).where(org.apache.spark.sql.functions.col("account_id")
+        .equalTo(api.config().authId())).count()).isEqualTo(truth(FIRST, end).size());
   }
 
   private static Instant instant(Object t) { // java.time.Instant with spark.sql.datetime.java8API.enabled

@@ -317,8 +317,8 @@ class LakeIT {
     Instant end = Instant.parse("2026-11-02T12:00:00Z"); // r4 is outside
     Dataset<Row> fromLake = ParquetLake.open(spark, lake).read(start, end);
     assertThat(Arrays.stream(fromLake.schema().fields()).map(f -> f.name() + ":" + f.dataType()))
-        .containsExactlyElementsOf(Arrays.stream(TestCdrs.SCHEMA.fields()).map(f -> f.name() + ":" + f.dataType())
-            .collect(Collectors.toList()));
+        .containsExactlyElementsOf(Arrays.stream(io.zentrunk.spark.source.CdrSchema.SCHEMA.fields())
+            .map(f -> f.name() + ":" + f.dataType()).collect(Collectors.toList()));
     Dataset<Row> expected = TestCdrs.df(spark, List.of(api.rows.get("r1"), api.rows.get("r2"), api.rows.get("r3")));
 
     for (String out : List.of(tmp.resolve("reports").toUri().toString(), "s3a://" + BUCKET + "/reports")) {

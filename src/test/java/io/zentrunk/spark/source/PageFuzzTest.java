@@ -70,6 +70,9 @@ class PageFuzzTest {
       JsonNode sent = objects.get(r);
       for (int i = 0; i < CdrSchema.SCHEMA.fields().length; i++) {
         CdrField f = CdrField.byJsonName(CdrSchema.SCHEMA.fields()[i].name());
+        if (f == null) { // account_id: not in a page, the read's account
+          continue;
+        }
         JsonNode v = sent.get(f.jsonName());
         if (row.isNullAt(i)) {
           assertThat(f.nullable()).as(f.jsonName() + " is required, yet NULL").isTrue();

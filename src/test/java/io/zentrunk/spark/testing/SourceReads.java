@@ -41,10 +41,13 @@ public final class SourceReads {
     return SparkSession.active().read().format("zentrunk").options(o).load();
   }
 
-  /** A row in schema order, typed as the ground truth is typed. */
+  /** A row's CDR fields in schema order (not its account_id), typed as the ground truth is typed. */
   public static List<Object> values(Row r) {
     List<Object> out = new ArrayList<>();
     for (int i = 0; i < r.size(); i++) {
+      if (r.schema() != null && r.schema().fields()[i].name().equals(io.zentrunk.spark.source.CdrSchema.ACCOUNT_ID)) {
+        continue;
+      }
       Object v = r.get(i);
       out.add(v instanceof BigDecimal b ? b.setScale(5) : v);
     }
@@ -64,10 +67,21 @@ public final class SourceReads {
   }
 
   public static void assertExactly(Dataset<Row> df, List<EmulatedCall> truth) {
-    List<Row> rows = df.collectAsList();
+    assertExactly(df.collectAsList(), truth, null);
+  }
+
+  /**
+   * The rows are the ground truth's calls, field for field, and (unless {@code accountId} is null) each row's
+   * account_id is {@code accountId}.
+   */
+  public static void assertExactly(List<Row> rows, List<EmulatedCall> truth, String accountId) {
     Map<String, List<Object>> got = new HashMap<>();
     for (Row r : rows) {
       assertThat(got.put(r.getString(0), values(r))).as("duplicate call_uuid " + r.getString(0)).isNull();
+      if (accountId != null) {
+        assertThat(r.getString(r.fieldIndex(io.zentrunk.spark.source.CdrSchema.ACCOUNT_ID))).as("account_id of "
+            + r.getString(0)).isEqualTo(accountId);
+      }
     }
     Map<String, List<Object>> want = truth.stream().collect(Collectors.toMap(EmulatedCall::callUuid, SourceReads::values));
     assertThat(got.keySet()).isEqualTo(want.keySet());
