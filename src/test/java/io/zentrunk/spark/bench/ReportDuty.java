@@ -26,8 +26,7 @@ import java.util.stream.Stream;
  *       baseline's 7 days before it. Also its wall time against the budget's lower bound: start-up (launch to the
  *       first request: JVM, Spark, the first planning request) + requests / 50 per s.
  *   <li><b>cluster</b>: a standalone master with three one-core workers (each executor its own JVM, leasing
- *       permits from the driver), one day of 20,000 calls at 100 +- 30 ms latency, and its baseline; then the same
- *       report at 60 +- 20 ms (the shape of issue 29's measurements).
+ *       permits from the driver), one day of 20,000 calls at 100 +- 30 ms latency, and its baseline.
  * </ul>
  * Needs the application jar ({@code jobs/bench} builds it). Skipped by {@code --quick}.
  */
@@ -86,20 +85,13 @@ final class ReportDuty implements Scenario {
           String.format(Locale.ROOT, "lower bound %.1f s = start-up + %d requests / 50 per s", bound, r.requests())));
     }
 
-    // cluster: three workers, one day of 20,000 calls (and its baseline), at the bench's 100 +- 30 ms latency and at
-    // the 60 +- 20 ms of the shape issue 29 measured (0.83-0.87 there); one cluster for both reports
-    try (StandaloneCluster cluster = StandaloneCluster.start("bench-duty", 3)) {
+    // cluster: three workers, one day of 20,000 calls, 100 ms latency
+    try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(11).callsPerDay(20_000).now(now)
+            .rateLimit(300, Duration.ofSeconds(5)).latency(Duration.ofMillis(100), Duration.ofMillis(30)).build());
+        StandaloneCluster cluster = StandaloneCluster.start("bench-duty", 3)) {
       Instant start = Instant.parse("2026-10-20T00:00:00Z");
-      for (int[] latency : new int[][] {{100, 30}, {60, 20}}) {
-        try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(11).callsPerDay(20_000).now(now)
-            .rateLimit(300, Duration.ofSeconds(5)).latency(Duration.ofMillis(latency[0]), Duration.ofMillis(latency[1]))
-            .build())) {
-          String sc = latency[0] == 100 ? "duty cluster" : "duty cluster " + latency[0] + " ms";
-          Run r = submit(ctx, api, cluster, jar, cluster.masterUrl(), start, start.plus(Duration.ofDays(1)),
-              work.resolve(latency[0] == 100 ? "cluster" : "cluster-" + latency[0] + "ms"));
-          report(ctx, sc, r);
-        }
-      }
+      Run r = submit(ctx, api, cluster, jar, cluster.masterUrl(), start, start.plus(Duration.ofDays(1)), work.resolve("cluster"));
+      report(ctx, "duty cluster", r);
     }
   }
 
