@@ -24,7 +24,7 @@ public final class ClientConfig implements Serializable {
   public static final int DEFAULT_BUDGET_REQUESTS = 250;
   public static final int DEFAULT_BUDGET_WINDOW_MS = 5_000;
   /**
-   * {@code request_budget=auto} as a budget: start at the default and find the account's limit by probing (the
+   * {@code request_budget=auto} as a budget: start at Plivo's documented limit and find the account's limit by probing (the
    * budget package's adaptive budget).
    */
   public static final int AUTO_BUDGET = 0;

@@ -31,10 +31,9 @@ import org.junit.jupiter.api.Test;
 class AccountBudgetIT {
 
   static final Instant NOW = Instant.parse("2026-11-01T00:00:00Z");
-  /** Two disjoint windows of about 5,000 CDRs each (100,000 calls a day): about 250 list requests per read. */
-  static final Instant A = Instant.parse("2026-10-20T00:00:00Z");
-  static final Duration SPAN = Duration.ofMinutes(72);
-  static final Instant B = A.plus(SPAN);
+  /** Two adjacent windows of at least 5,000 CDRs each: about 250 list requests per read. */
+  static final Instant A = Instant.parse("2026-10-20T12:00:00Z");
+  static final long RECORDS = 5_000;
 
   static SparkSession spark;
 
@@ -48,19 +47,28 @@ class AccountBudgetIT {
     spark.stop();
   }
 
+  /** The first minute from {@code from} on such that [from, it) holds at least {@link #RECORDS} CDRs. */
+  static Instant endFor(ZentrunkEmulator api, Instant from) {
+    Instant to = from.plus(Duration.ofMinutes(10));
+    while (api.groundTruthCount(from, to) < RECORDS) {
+      to = to.plus(Duration.ofMinutes(10));
+    }
+    return to;
+  }
+
   static ZentrunkEmulator account() {
     return ZentrunkEmulator.start(EmulatorConfig.builder().seed(29).callsPerDay(100_000).now(NOW)
         .rateLimit(300, Duration.ofSeconds(5)).latency(Duration.ofMillis(60), Duration.ofMillis(20)).build());
   }
 
-  static Map<String, String> options(ZentrunkEmulator api, Instant from, Map<String, String> budget) {
+  static Map<String, String> options(ZentrunkEmulator api, Instant from, Instant to, Map<String, String> budget) {
     Map<String, String> o = new HashMap<>();
     o.put("api_url", api.baseUrl());
     o.put("auth_id", api.config().authId());
     o.put("auth_token", api.config().authToken());
     o.put("now", NOW.toString());
     o.put("start", from.toString());
-    o.put("end", from.plus(SPAN).toString());
+    o.put("end", to.toString());
     o.putAll(budget);
     return o;
   }
@@ -75,9 +83,11 @@ class AccountBudgetIT {
 
   static Pair together(Map<String, String> first, Map<String, String> second) throws Exception {
     try (ZentrunkEmulator api = account()) {
-      long wantA = api.groundTruthCount(A, B);
-      long wantB = api.groundTruthCount(B, B.plus(SPAN));
-      List<Map<String, String>> reads = List.of(options(api, A, first), options(api, B, second));
+      Instant b = endFor(api, A);
+      Instant c = endFor(api, b);
+      long wantA = api.groundTruthCount(A, b);
+      long wantB = api.groundTruthCount(b, c);
+      List<Map<String, String>> reads = List.of(options(api, A, b, first), options(api, b, c, second));
       long[] begun = new long[2];
       long[] ended = new long[2];
       CyclicBarrier go = new CyclicBarrier(2);
@@ -108,7 +118,8 @@ class AccountBudgetIT {
 
   static EmulatorStats alone(Map<String, String> budget) {
     try (ZentrunkEmulator api = account()) {
-      assertThat(read(options(api, A, budget))).isEqualTo(api.groundTruthCount(A, B));
+      Instant b = endFor(api, A);
+      assertThat(read(options(api, A, b, budget))).isEqualTo(api.groundTruthCount(A, b));
       return api.stats();
     }
   }
