@@ -68,7 +68,17 @@ public final class ReportCommand extends JobCommand {
   boolean noFraudBaselineRead;
 
   @Override
+  void checkOptions() {
+    time(start, "--start");
+    time(end, "--end");
+    fraud.rule();
+    sizing.limits();
+    sizing.wangiri();
+  }
+
+  @Override
   void execute() {
+    checkOptions();
     Instant s = time(required(start, "--start"), "--start");
     Instant e = time(required(end, "--end"), "--end");
     required(output, "--output");

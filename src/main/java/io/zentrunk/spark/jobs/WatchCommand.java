@@ -44,12 +44,12 @@ public final class WatchCommand extends JobCommand {
   @Option(names = "--alerts", paramLabel = "PATH", description = "the alerts folder: Parquet, one folder batch=ID per batch that raised alerts, required")
   String alerts;
 
-  @Option(names = "--every", paramLabel = "DURATION", defaultValue = "1 minute",
-      description = "the trigger: a batch every DURATION ('30 seconds', 'PT1M'; default: ${DEFAULT-VALUE})")
+  @Option(names = "--every", paramLabel = "DURATION", defaultValue = "1m",
+      description = "the trigger: a batch every DURATION ('30s', '5m', '2 minutes', 'PT1M'; default: ${DEFAULT-VALUE})")
   String every;
 
   @Option(names = "--lag", paramLabel = "DURATION",
-      description = "how far behind the API's clock the stream reads (the source's option lag; default: its 10 minutes)")
+      description = "how far behind the API's clock the stream reads ('2m', '10 minutes'; the source's option lag; default: its 10 minutes)")
   String lag;
 
   @Option(names = "--start", paramLabel = "TS",
@@ -94,17 +94,23 @@ public final class WatchCommand extends JobCommand {
   }
 
   long everyMillis() {
-    try {
-      return ApiTime.parseDuration("--every", every, 1_000_000) / 1000;
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
+    return duration(every, "--every", ApiTime.MICROS_PER_SECOND) / 1000;
+  }
+
+  @Override
+  void checkOptions() {
+    required(checkpoint, "--checkpoint");
+    required(alerts, "--alerts");
+    rules();
+    everyMillis();
+    if (lag != null) {
+      duration(lag, "--lag", 0);
     }
   }
 
   @Override
   void execute() throws Exception {
-    required(checkpoint, "--checkpoint");
-    required(alerts, "--alerts");
+    checkOptions();
     AlertRules rules = rules();
     long everyMs = everyMillis();
     Webhook hook;

@@ -112,7 +112,7 @@ class CommandsTest {
     assertOneLineError(run("watch", "--alerts", "/tmp/a"), "watch: missing required option --checkpoint");
     assertOneLineError(run("watch", "--checkpoint", "/tmp/c"), "watch: missing required option --alerts");
     assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--every", "soon"),
-        "--every must be a duration such as '2 minutes'");
+        "--every must be a duration such as '30s', '5m'");
     assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--every", "500 milliseconds"),
         "--every must be at least 1 second");
     assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--ner-below", "1.5"),
