@@ -113,7 +113,7 @@ public final class WatchBatch implements VoidFunction2<Dataset<Row>, Long> {
     for (Row r : raised) {
       out.println("watch: " + Webhook.line(r));
       if (webhook != null) {
-        Webhook.Delivery d = webhook.post(Webhook.body(r), retry);
+        Webhook.Delivery d = webhook.trigger(r, retry);
         if (!d.delivered()) {
           out.println("watch: webhook " + webhook.host() + ": alert " + r.getAs(Alerts.ALERT_ID) + " not delivered after "
               + d.attempts() + " tries (" + d.error() + "); it is in the alerts folder");

@@ -56,8 +56,15 @@ public final class WatchCommand extends JobCommand {
       description = "where a new query begins (default: the source's, the last 24 hours); ignored on a restart")
   String start;
 
-  @Option(names = "--webhook", paramLabel = "URL", description = "POST each alert as JSON to URL (Slack incoming webhook, PagerDuty-style fields)")
+  @Option(names = "--webhook", paramLabel = "URL",
+      description = "POST each alert as JSON to URL, in the format of --webhook-format; only its scheme and host are ever printed")
   String webhook;
+
+  @Option(names = "--webhook-format", paramLabel = "slack|pagerduty|alertmanager",
+      description = "the webhook's body: Slack's text, PagerDuty's Events API v2 (trigger and resolve, the routing key from "
+          + "the environment variable " + Webhook.ENV_PAGERDUTY_ROUTING_KEY + ") or Alertmanager's webhook body (version 4); "
+          + "default: from the URL's host (*.slack.com, *.pagerduty.com, a host naming alertmanager; else slack)")
+  String webhookFormat;
 
   @Option(names = "--api-url", paramLabel = "URL", description = "API base URL (default: the real service)")
   String apiUrl;
@@ -106,6 +113,34 @@ public final class WatchCommand extends JobCommand {
     if (lag != null) {
       duration(lag, "--lag", 0);
     }
+    format();
+  }
+
+  /** --webhook-format, or null to detect it from the URL. */
+  Webhook.Format format() {
+    if (webhookFormat == null) {
+      return null;
+    }
+    if (webhook == null) {
+      throw new UsageException("--webhook-format needs --webhook");
+    }
+    try {
+      return Webhook.Format.of(webhookFormat);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--webhook-format " + e.getMessage());
+    }
+  }
+
+  /** The webhook of --webhook and --webhook-format, PagerDuty's routing key from {@code env}; null without --webhook. */
+  Webhook hook(Map<String, String> env) {
+    if (webhook == null) {
+      return null;
+    }
+    try {
+      return Webhook.of(webhook, format(), env.get(Webhook.ENV_PAGERDUTY_ROUTING_KEY));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--webhook: " + e.getMessage());
+    }
   }
 
   @Override
@@ -113,12 +148,7 @@ public final class WatchCommand extends JobCommand {
     checkOptions();
     AlertRules rules = rules();
     long everyMs = everyMillis();
-    Webhook hook;
-    try {
-      hook = webhook == null ? null : Webhook.of(webhook);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--webhook: " + e.getMessage());
-    }
+    Webhook hook = hook(System.getenv());
     if (lag != null) {
       sourceOption.put(ReadOptions.LAG.key(), lag);
     }
@@ -142,7 +172,7 @@ public final class WatchCommand extends JobCommand {
           .trigger(Trigger.ProcessingTime(everyMs, TimeUnit.MILLISECONDS))
           .foreachBatch(batch).start();
       System.err.println("watch: watching " + (api.emulated() ? "the built-in emulator" : "the API") + ", a batch every "
-          + every + "; alerts go to " + alerts + (hook == null ? "" : " and " + hook.host()));
+          + every + "; alerts go to " + alerts + (hook == null ? "" : " and the " + hook));
       runUntilStopped(q, batch);
     }
   }

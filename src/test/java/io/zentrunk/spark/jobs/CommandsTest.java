@@ -125,6 +125,30 @@ class CommandsTest {
         "--webhook: the webhook must be an http:// or https:// URL");
     assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--lake", "/l", "--table", "c.n.t"),
         "--lake", "--table");
+
+  }
+
+  @Test
+  void watchWebhookErrorsShowTheUrlNoFurtherThanItsHostAndPagerDutyNeedsItsKeyFromTheEnvironment() {
+    String secret = "hooks.slack.com/services/T000/B000/XXXXS3CRET";
+    Outcome noScheme = run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--webhook", secret);
+    assertOneLineError(noScheme, "--webhook: the webhook must be an http:// or https:// URL");
+    assertThat(noScheme.err() + noScheme.out()).doesNotContain("S3CRET", "services");
+    Outcome space = run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--webhook", "https://" + secret + " x");
+    assertOneLineError(space, "--webhook:", "https://hooks.slack.com/...");
+    assertThat(space.err() + space.out()).doesNotContain("S3CRET", "services");
+    assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--webhook", "https://x.example/h",
+        "--webhook-format", "teams"), "--webhook-format must be slack, pagerduty or alertmanager, not 'teams'");
+    assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--webhook-format", "slack"),
+        "--webhook-format needs --webhook");
+    // no key on the command line: there is no option for it, and without the environment variable the job stops
+    // before any Spark or request (this JVM's environment has no PAGERDUTY_ROUTING_KEY)
+    assertThat(System.getenv("PAGERDUTY_ROUTING_KEY")).isNull();
+    assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--webhook",
+        "https://events.pagerduty.com/v2/enqueue"), "--webhook: PagerDuty needs its routing key in the environment variable "
+        + "PAGERDUTY_ROUTING_KEY");
+    assertThat(run("watch", "--help").out()).contains("--webhook-format=slack|pagerduty|alertmanager")
+        .doesNotContain("--routing-key");
   }
 
   @Test
