@@ -1,6 +1,9 @@
 package io.zentrunk.spark.jobs;
 
 import io.zentrunk.spark.alerts.AlertRules;
+import io.zentrunk.spark.alerts.MetricsEndpoint;
+import io.zentrunk.spark.alerts.WatchMetrics;
+import io.zentrunk.spark.alerts.WatchMetricsListener;
 import io.zentrunk.spark.alerts.WatchBatch;
 import io.zentrunk.spark.alerts.Webhook;
 import io.zentrunk.spark.client.ApiTime;
@@ -69,6 +72,16 @@ public final class WatchCommand extends JobCommand {
   @Option(names = "--api-url", paramLabel = "URL", description = "API base URL (default: the real service)")
   String apiUrl;
 
+  @Option(names = "--metrics-port", paramLabel = "PORT",
+      description = "serve Prometheus metrics at http://HOST:PORT/metrics while the job runs (0: a free port, printed; "
+          + "default: no endpoint)")
+  Integer metricsPort;
+
+  @Option(names = "--metrics-host", paramLabel = "HOST", defaultValue = "0.0.0.0",
+      description = "the address the metrics endpoint listens on (default: ${DEFAULT-VALUE}, every interface, for a "
+          + "Prometheus elsewhere; 127.0.0.1 for this machine only)")
+  String metricsHost;
+
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   LakeOptions where = new LakeOptions();
 
@@ -114,6 +127,9 @@ public final class WatchCommand extends JobCommand {
       duration(lag, "--lag", 0);
     }
     format();
+    if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+      throw new UsageException("--metrics-port must be a port from 0 to 65535, not " + metricsPort);
+    }
   }
 
   /** --webhook-format, or null to detect it from the URL. */
@@ -159,7 +175,11 @@ public final class WatchCommand extends JobCommand {
     }
     writable(spark, checkpoint, "--checkpoint");
     writable(spark, alerts, "--alerts");
-    try (ApiEndpoint api = endpoint(apiUrl)) {
+    WatchMetrics metrics = new WatchMetrics();
+    WatchMetricsListener listener = new WatchMetricsListener(metrics);
+    spark.listenerManager().register(listener);
+    spark.streams().addListener(listener);
+    try (ApiEndpoint api = endpoint(apiUrl); MetricsEndpoint served = serveMetrics(metrics)) {
       Map<String, String> options = sourceOptions(api);
       if (start != null) {
         options.put(ReadOptions.START.key(), time(start, "--start").toString());
@@ -174,6 +194,21 @@ public final class WatchCommand extends JobCommand {
       System.err.println("watch: watching " + (api.emulated() ? "the built-in emulator" : "the API") + ", a batch every "
           + every + "; alerts go to " + alerts + (hook == null ? "" : " and the " + hook));
       runUntilStopped(q, batch);
+    }
+  }
+
+  /** The metrics endpoint of --metrics-port, or null. */
+  private MetricsEndpoint serveMetrics(WatchMetrics metrics) {
+    if (metricsPort == null) {
+      return null;
+    }
+    try {
+      MetricsEndpoint e = MetricsEndpoint.start(metricsHost, metricsPort, metrics::exposition);
+      System.err.println("watch: metrics at http://" + metricsHost + ":" + e.port() + "/metrics");
+      return e;
+    } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
+      throw new UsageException("--metrics-port " + metricsPort + " (--metrics-host " + metricsHost + "): "
+          + e.getMessage());
     }
   }
 
