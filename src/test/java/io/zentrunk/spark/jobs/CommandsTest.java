@@ -129,6 +129,16 @@ class CommandsTest {
   }
 
   @Test
+  void theLeastBaselineDaysHeldIsAnOptionOfBothJobsUpToTheBaselinesDays() {
+    assertOneLineError(run("report", "--start", "2026-11-01", "--end", "2026-11-02", "--output", "/tmp/x",
+        "--fraud-min-baseline-days", "8"), "--fraud-min-baseline-days must be from 1 to --fraud-baseline-days (7), not 8");
+    assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--fraud-baseline-days", "2",
+        "--fraud-min-baseline-days", "3"), "--fraud-min-baseline-days must be from 1 to --fraud-baseline-days (2), not 3");
+    assertThat(run("report", "--help").out()).contains("--fraud-min-baseline-days=N");
+    assertThat(run("watch", "--help").out()).contains("--fraud-min-baseline-days=N");
+  }
+
+  @Test
   void watchWebhookErrorsShowTheUrlNoFurtherThanItsHostAndPagerDutyNeedsItsKeyFromTheEnvironment() {
     String secret = "hooks.slack.com/services/T000/B000/XXXXS3CRET";
     Outcome noScheme = run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--webhook", secret);
