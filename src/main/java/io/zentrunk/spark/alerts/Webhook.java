@@ -113,6 +113,21 @@ public final class Webhook {
     }
   }
 
+  /**
+   * The body of an alert's resolve: {@link #body} with {@code event_action} {@code resolve} (the same
+   * {@code dedup_key}) and the text saying so.
+   */
+  public static String resolveBody(Row alert) {
+    try {
+      ObjectNode o = (ObjectNode) JSON.readTree(body(alert));
+      o.put("event_action", "resolve");
+      o.put("text", "RESOLVED " + o.get("text").asText().substring("ALERT ".length()));
+      return JSON.writeValueAsString(o);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the webhook body", e);
+    }
+  }
+
   /** The one line of an alert, for the console and the webhook's text. */
   public static String line(Row alert) {
     return "ALERT " + alert.getAs(Alerts.KIND) + " " + alert.getAs(Alerts.DESTINATION) + " [" + instant(alert.getAs(Alerts.WINDOW_START))

@@ -26,12 +26,12 @@ import picocli.CommandLine.Option;
     name = "watch",
     mixinStandardHelpOptions = true,
     description = {
-        "Watch the account live: a Structured Streaming query over readStream.format(\"zentrunk\") that judges, at the",
-        "end of every batch, IRSF bursts (the report's fraud rule over the last hour against the destination's average",
-        "hour of the baseline days), trunk-limit failures (5180/5190 in the last 5 minutes) and NER drops (the last",
-        "hour), and appends each new alert once to ALERTS (Parquet, partitioned by batch), prints one line per alert",
-        "and POSTs it to --webhook. Runs until stopped; SIGTERM stops it between batches. A restart continues from",
-        "--checkpoint. Times are UTC."})
+        "Watch the account live: a Structured Streaming query over readStream.format(\"zentrunk\") that judges, at",
+        "every minute its batches cover, IRSF bursts (the report's fraud rule over the hour to that minute against the",
+        "destination's average hour of the baseline days), trunk-limit failures (5180/5190 in the 5 minutes to it) and",
+        "NER drops (the hour to it); appends each new alert once to ALERTS, and its resolve once its rule no longer",
+        "holds; prints one line for each and POSTs it to --webhook. Runs until stopped; SIGTERM stops it between",
+        "batches. A restart continues from --checkpoint. Times are UTC."})
 public final class WatchCommand extends JobCommand {
 
   /** Marked once the query is stopped after a SIGTERM (see the lake's StageMarkers). */
@@ -41,7 +41,8 @@ public final class WatchCommand extends JobCommand {
   @Option(names = "--checkpoint", paramLabel = "PATH", description = "the query's checkpoint folder (local, hdfs://, s3a://), required")
   String checkpoint;
 
-  @Option(names = "--alerts", paramLabel = "PATH", description = "the alerts folder: Parquet, one folder batch=ID per batch that raised alerts, required")
+  @Option(names = "--alerts", paramLabel = "PATH", description = "the alert store, required: a folder (Parquet, local, hdfs://, s3a://) or an Iceberg table "
+          + "CATALOG.NAMESPACE.TABLE of a configured catalog; rows are only ever added (keyed by alert id and event)")
   String alerts;
 
   @Option(names = "--every", paramLabel = "DURATION", defaultValue = "1 minute",
@@ -129,7 +130,8 @@ public final class WatchCommand extends JobCommand {
         options.put(ReadOptions.START.key(), time(start, "--start").toString());
       }
       WatchBatch.History history = history(spark, api);
-      WatchBatch batch = new WatchBatch(spark, checkpoint, alerts, rules, history, hook, System.out, StageMarkers::reach);
+      WatchBatch batch = new WatchBatch(spark, checkpoint, alerts, rules, history, hook,
+          java.time.Duration.ofMillis(everyMs), System.out, StageMarkers::reach);
       StreamingQuery q = spark.readStream().format(ZentrunkDataSource.SHORT_NAME).options(options).load()
           .select(WatchBatch.columns())
           .writeStream().queryName("zentrunk-watch").option("checkpointLocation", checkpoint)

@@ -51,7 +51,8 @@ class WebhookTest {
   static Row alert() {
     return new GenericRowWithSchema(new Object[] {"0123456789abcdef", "irsf", "CU",
         Timestamp.from(Instant.parse("2026-11-01T12:00:00Z")), Timestamp.from(Instant.parse("2026-11-01T13:00:00Z")), 12L,
-        new BigDecimal("130.50000"), new BigDecimal("0.00000"), null, "USD 130.50000 to CU"}, Alerts.SCHEMA);
+        new BigDecimal("130.50000"), new BigDecimal("0.00000"), null, "USD 130.50000 to CU", false,
+        Timestamp.from(Instant.parse("2026-11-01T13:01:00Z"))}, Alerts.SCHEMA);
   }
 
   static Webhook fast(URI url) {
@@ -72,6 +73,11 @@ class WebhookTest {
     assertThat(p.get("timestamp").asText()).isEqualTo("2026-11-01T13:00:00Z");
     assertThat(p.get("custom_details").get("amount").asText()).isEqualTo("130.50000");
     assertThat(p.get("custom_details").get("ner").isNull()).isTrue();
+    // its resolve: the same dedup key, event_action resolve
+    JsonNode r = new ObjectMapper().readTree(Webhook.resolveBody(alert()));
+    assertThat(r.get("event_action").asText()).isEqualTo("resolve");
+    assertThat(r.get("dedup_key").asText()).isEqualTo("0123456789abcdef");
+    assertThat(r.get("text").asText()).isEqualTo("RESOLVED " + line.substring("ALERT ".length()));
   }
 
   @Test
