@@ -3,7 +3,6 @@ package io.zentrunk.spark.alerts;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -21,6 +20,7 @@ public final class WatchMetrics {
   public static final String LATE_CDRS = "zentrunk_watch_late_cdrs_total";
   public static final String MINUTES_JUDGED = "zentrunk_watch_minutes_judged_total";
   public static final String ALERTS = "zentrunk_watch_alerts_raised_total";
+  public static final String RESOLVED = "zentrunk_watch_alerts_resolved_total";
   public static final String WEBHOOK_FAILED = "zentrunk_watch_webhook_deliveries_failed_total";
   public static final String WEBHOOK_DELIVERED = "zentrunk_watch_webhook_deliveries_total";
   public static final String BATCHES = "zentrunk_watch_batches_total";
@@ -30,18 +30,18 @@ public final class WatchMetrics {
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong throttled = new AtomicLong();
   private final AtomicLong lateCdrs = new AtomicLong();
-  private final AtomicLong minutesJudged = new AtomicLong();
-  private final Map<String, AtomicLong> alerts = new ConcurrentSkipListMap<>();
-  private final AtomicLong webhookFailed = new AtomicLong();
-  private final AtomicLong webhookDelivered = new AtomicLong();
+  private volatile WatchStats stats = new WatchStats();
+  private volatile Webhook webhook;
   private final AtomicLong batches = new AtomicLong();
   private final AtomicLong lastBatchMillis = new AtomicLong(-1);
 
-  public WatchMetrics() {
-    // every kind has a series from the start, so that a dashboard's rate() has one before the first alert
-    for (String kind : new String[] {AlertRules.IRSF, AlertRules.TRUNK_LIMIT, AlertRules.NER_DROP}) {
-      alerts.put(kind, new AtomicLong());
-    }
+  /** The kinds that have a series from the start, so that a dashboard's rate() has one before the first alert. */
+  static final String[] KINDS = {AlertRules.IRSF, AlertRules.TRUNK_LIMIT, AlertRules.NER_DROP};
+
+  /** The job's own counters: the batch's (minutes judged, alerts raised and resolved) and the webhook's (may be null). */
+  public void watch(WatchStats batchStats, Webhook hook) {
+    this.stats = batchStats;
+    this.webhook = hook;
   }
 
   /** The stream's offset is {@code seconds} behind the API's clock (from its last progress). */
@@ -60,26 +60,10 @@ public final class WatchMetrics {
     lateCdrs.accumulateAndGet(cumulative, Math::max);
   }
 
-  public void minutesJudged(long n) {
-    minutesJudged.addAndGet(n);
-  }
-
-  public void alertRaised(String kind) {
-    alerts.computeIfAbsent(kind, k -> new AtomicLong()).incrementAndGet();
-  }
-
-  public void webhook(boolean delivered) {
-    (delivered ? webhookDelivered : webhookFailed).incrementAndGet();
-  }
-
   /** A micro-batch ended after {@code millis} (its trigger's whole execution). */
   public void batchDone(long millis) {
     batches.incrementAndGet();
     lastBatchMillis.set(millis);
-  }
-
-  public long minutesJudged() {
-    return minutesJudged.get();
   }
 
   /** The text exposition format: HELP and TYPE, then the samples; gauges with no value yet are left out. */
@@ -94,20 +78,33 @@ public final class WatchMetrics {
     family(out, THROTTLED, "counter", "429 answers from the API (each was retried)", Map.of("", (double) throttled.get()));
     family(out, LATE_CDRS, "counter", "CDRs that became visible after their window was read (counted, warned)",
         Map.of("", (double) lateCdrs.get()));
+    WatchStats s = stats;
     family(out, MINUTES_JUDGED, "counter", "minute boundaries at which every rule was judged",
-        Map.of("", (double) minutesJudged.get()));
-    Map<String, Double> byKind = new LinkedHashMap<>();
-    alerts.forEach((k, v) -> byKind.put("kind=\"" + escape(k) + "\"", (double) v.get()));
-    family(out, ALERTS, "counter", "alerts raised, by kind", byKind);
-    family(out, WEBHOOK_FAILED, "counter", "alert events the webhook did not accept after every try",
-        Map.of("", (double) webhookFailed.get()));
-    family(out, WEBHOOK_DELIVERED, "counter", "alert events the webhook accepted", Map.of("", (double) webhookDelivered.get()));
+        Map.of("", (double) s.minutesJudged()));
+    family(out, ALERTS, "counter", "alerts raised, by kind", byKind(s.raised()));
+    family(out, RESOLVED, "counter", "alerts resolved (their rule no longer held), by kind", byKind(s.resolved()));
+    Webhook w = webhook;
+    family(out, WEBHOOK_FAILED, "counter", "alert events (triggers, resolves) the webhook did not accept after every try",
+        Map.of("", w == null ? 0.0 : w.failedDeliveries()));
+    family(out, WEBHOOK_DELIVERED, "counter", "alert events the webhook accepted",
+        Map.of("", w == null ? 0.0 : w.deliveries()));
     family(out, BATCHES, "counter", "micro-batches done", Map.of("", (double) batches.get()));
     if (lastBatchMillis.get() >= 0) {
       family(out, LAST_BATCH_SECONDS, "gauge", "how long the last micro-batch took",
           Map.of("", lastBatchMillis.get() / 1000.0));
     }
     return out.toString();
+  }
+
+  private static Map<String, Double> byKind(Map<String, Long> counts) {
+    Map<String, Long> all = new java.util.TreeMap<>();
+    for (String k : KINDS) {
+      all.put(k, 0L);
+    }
+    all.putAll(counts);
+    Map<String, Double> out = new LinkedHashMap<>();
+    all.forEach((k, v) -> out.put("kind=\"" + escape(k) + "\"", (double) v));
+    return out;
   }
 
   private static void family(StringBuilder out, String name, String type, String help, Map<String, Double> samples) {

@@ -97,6 +97,8 @@ public final class Webhook {
   private final int attempts;
   private final Duration firstBackoff;
   private final Duration timeout;
+  private final java.util.concurrent.atomic.AtomicLong deliveries = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong failedDeliveries = new java.util.concurrent.atomic.AtomicLong();
 
   /**
    * @param routingKey PagerDuty's routing key (required for {@link Format#PAGERDUTY}, ignored otherwise)
@@ -153,6 +155,16 @@ public final class Webhook {
     return "a text that has no scheme:// and host";
   }
 
+  /** POSTs the webhook accepted (2xx), since it was made. */
+  public long deliveries() {
+    return deliveries.get();
+  }
+
+  /** POSTs given up (an answer other than 2xx after the tries, or no answer), since it was made. */
+  public long failedDeliveries() {
+    return failedDeliveries.get();
+  }
+
   public Format format() {
     return format;
   }
@@ -194,9 +206,11 @@ public final class Webhook {
             .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build();
         return http.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
       });
+      (status / 100 == 2 ? deliveries : failedDeliveries).incrementAndGet();
       return status / 100 == 2 ? new Delivery(true, tries.get(), null)
           : new Delivery(false, tries.get(), "HTTP " + status);
     } catch (FailsafeException e) {
+      failedDeliveries.incrementAndGet();
       Throwable c = e.getCause() == null ? e : e.getCause();
       return new Delivery(false, tries.get(), c.getClass().getSimpleName() + ": " + withoutUrl(String.valueOf(c.getMessage())));
     }
@@ -334,9 +348,9 @@ public final class Webhook {
 
   /** The one line of a resolve, for the console and the webhook's text. */
   public static String resolvedLine(Row alert, Instant resolvedAt) {
-    return "RESOLVED " + alert.getAs(Alerts.KIND) + " " + alert.getAs(Alerts.DESTINATION) + ": the rule no longer holds at "
-        + resolvedAt + " (alert " + alert.getAs(Alerts.ALERT_ID) + " of [" + instant(alert.getAs(Alerts.WINDOW_START)) + ", "
-        + instant(alert.getAs(Alerts.WINDOW_END)) + "))";
+    return "RESOLVED " + alert.getAs(Alerts.KIND) + " " + alert.getAs(Alerts.DESTINATION) + ": its rule no longer holds at "
+        + resolvedAt + " (alert " + alert.getAs(Alerts.ALERT_ID) + ", window [" + instant(alert.getAs(Alerts.WINDOW_START))
+        + ", " + instant(alert.getAs(Alerts.WINDOW_END)) + "))";
   }
 
   static String instant(Object t) {

@@ -14,6 +14,7 @@ import io.zentrunk.spark.source.CdrColumns;
 import io.zentrunk.spark.source.Cdrs;
 import io.zentrunk.spark.source.ReadOptions;
 import io.zentrunk.spark.source.ZentrunkDataSource;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -29,12 +30,12 @@ import picocli.CommandLine.Option;
     name = "watch",
     mixinStandardHelpOptions = true,
     description = {
-        "Watch the account live: a Structured Streaming query over readStream.format(\"zentrunk\") that judges, at the",
-        "end of every batch, IRSF bursts (the report's fraud rule over the last hour against the destination's average",
-        "hour of the baseline days), trunk-limit failures (5180/5190 in the last 5 minutes) and NER drops (the last",
-        "hour), and appends each new alert once to ALERTS (Parquet, partitioned by batch), prints one line per alert",
-        "and POSTs it to --webhook. Runs until stopped; SIGTERM stops it between batches. A restart continues from",
-        "--checkpoint. Times are UTC."})
+        "Watch the account live: a Structured Streaming query over readStream.format(\"zentrunk\") that judges, at",
+        "every minute its batches cover, IRSF bursts (the report's fraud rule over the hour to that minute against the",
+        "destination's average hour of the baseline days), trunk-limit failures (5180/5190 in the 5 minutes to it) and",
+        "NER drops (the hour to it); appends each new alert once to ALERTS, and its resolve once its rule no longer",
+        "holds; prints one line for each and POSTs it to --webhook. Runs until stopped; SIGTERM stops it between",
+        "batches. A restart continues from --checkpoint. Times are UTC."})
 public final class WatchCommand extends JobCommand {
 
   /** Marked once the query is stopped after a SIGTERM (see the lake's StageMarkers). */
@@ -44,7 +45,8 @@ public final class WatchCommand extends JobCommand {
   @Option(names = "--checkpoint", paramLabel = "PATH", description = "the query's checkpoint folder (local, hdfs://, s3a://), required")
   String checkpoint;
 
-  @Option(names = "--alerts", paramLabel = "PATH", description = "the alerts folder: Parquet, one folder batch=ID per batch that raised alerts, required")
+  @Option(names = "--alerts", paramLabel = "PATH", description = "the alert store, required: a folder (Parquet, local, hdfs://, s3a://) or an Iceberg table "
+          + "CATALOG.NAMESPACE.TABLE of a configured catalog; rows are only ever added (keyed by alert id and event)")
   String alerts;
 
   @Option(names = "--every", paramLabel = "DURATION", defaultValue = "1m",
@@ -185,7 +187,9 @@ public final class WatchCommand extends JobCommand {
         options.put(ReadOptions.START.key(), time(start, "--start").toString());
       }
       WatchBatch.History history = history(spark, api);
-      WatchBatch batch = new WatchBatch(spark, checkpoint, alerts, rules, history, hook, System.out, StageMarkers::reach);
+      WatchBatch batch = new WatchBatch(spark, checkpoint, alerts, rules, history, hook,
+          java.time.Duration.ofMillis(everyMs), System.out, StageMarkers::reach);
+      metrics.watch(batch.stats(), hook);
       StreamingQuery q = spark.readStream().format(ZentrunkDataSource.SHORT_NAME).options(options).load()
           .select(WatchBatch.columns())
           .writeStream().queryName("zentrunk-watch").option("checkpointLocation", checkpoint)
@@ -245,7 +249,25 @@ public final class WatchCommand extends JobCommand {
         throw new UsageException("--lake " + where.lake + " has no CDRs yet: run ingest first");
       }
       CdrLake lake = Lakes.open(spark, where.lake, where.table, null);
-      return (from, to) -> lake.read(from, to).filter(org.apache.spark.sql.functions.col(CdrColumns.CALL_DIRECTION).equalTo("outbound"));
+      // ingest loads whole UTC days: the lake holds every day from its first CDR's (the last 400 days are looked at)
+      Instant until = now().plus(java.time.Duration.ofDays(1));
+      org.apache.spark.sql.Row first = lake.read(until.minus(java.time.Duration.ofDays(401)), until)
+          .agg(org.apache.spark.sql.functions.min(CdrColumns.END_TIME)).first();
+      java.time.LocalDate heldFrom = first.isNullAt(0) ? null : java.time.LocalDate.ofInstant(first.get(0) instanceof Instant i
+          ? i : ((java.sql.Timestamp) first.get(0)).toInstant(), java.time.ZoneOffset.UTC);
+      System.err.println("watch: the IRSF baseline comes from " + lake.name() + ", which holds CDRs from "
+          + (heldFrom == null ? "no day yet" : heldFrom) + "; " + fraud.rule().heldDaysNote());
+      return new WatchBatch.History() {
+        @Override
+        public org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> outbound(Instant from, Instant to) {
+          return lake.read(from, to).filter(org.apache.spark.sql.functions.col(CdrColumns.CALL_DIRECTION).equalTo("outbound"));
+        }
+
+        @Override
+        public java.time.LocalDate heldFrom(Instant end) {
+          return heldFrom == null ? java.time.LocalDate.ofInstant(end, java.time.ZoneOffset.UTC).plusDays(1) : heldFrom;
+        }
+      };
     }
     Map<String, String> o = sourceOptions(api);
     o.remove(ReadOptions.START.key());

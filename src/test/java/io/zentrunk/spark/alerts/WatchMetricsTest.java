@@ -32,12 +32,18 @@ class WatchMetricsTest {
     m.requests(3, 0);
     m.lateCdrsSeen(2);
     m.lateCdrsSeen(1); // the source's count is cumulative: never goes back
-    m.minutesJudged(10);
-    m.alertRaised(AlertRules.IRSF);
-    m.webhook(false);
-    m.webhook(true);
+    WatchStats stats = new WatchStats();
+    stats.judged(10);
+    stats.raised(AlertRules.IRSF);
+    stats.resolved(AlertRules.IRSF);
     m.batchDone(1500);
-    try (MetricsEndpoint e = MetricsEndpoint.start("127.0.0.1", 0, m::exposition)) {
+    try (MetricsEndpoint e = MetricsEndpoint.start("127.0.0.1", 0, m::exposition);
+        MetricsEndpoint receiver = MetricsEndpoint.start("127.0.0.1", 0, () -> "ok")) {
+      // the webhook's own count: one POST taken (200 from a loopback receiver), one given up (405 to a POST)
+      Webhook hook = new Webhook(URI.create("http://127.0.0.1:" + receiver.port() + "/metrics"), Webhook.Format.SLACK, null,
+          1, java.time.Duration.ofMillis(10), java.time.Duration.ofSeconds(5));
+      assertThat(hook.post("{}", false).delivered()).isFalse();
+      m.watch(stats, hook);
       HttpResponse<String> r = HttpClient.newHttpClient().send(
           HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + e.port() + "/metrics")).GET().build(),
           HttpResponse.BodyHandlers.ofString());
@@ -54,8 +60,9 @@ class WatchMetricsTest {
       assertThat(PrometheusText.sample(f, WatchMetrics.ALERTS, "kind", "irsf").value()).isEqualTo(1);
       assertThat(PrometheusText.sample(f, WatchMetrics.ALERTS, "kind", "trunk_limit").value()).isZero();
       assertThat(PrometheusText.sample(f, WatchMetrics.ALERTS, "kind", "ner_drop").value()).isZero();
+      assertThat(PrometheusText.sample(f, WatchMetrics.RESOLVED, "kind", "irsf").value()).isEqualTo(1);
       assertThat(value(f, WatchMetrics.WEBHOOK_FAILED)).isEqualTo(1);
-      assertThat(value(f, WatchMetrics.WEBHOOK_DELIVERED)).isEqualTo(1);
+      assertThat(value(f, WatchMetrics.WEBHOOK_DELIVERED)).isZero();
       assertThat(value(f, WatchMetrics.BATCHES)).isEqualTo(1);
       assertThat(value(f, WatchMetrics.LAST_BATCH_SECONDS)).isEqualTo(1.5);
       f.values().stream().filter(x -> x.type().equals("counter"))

@@ -51,7 +51,8 @@ class WebhookTest {
   static Row alert() {
     return new GenericRowWithSchema(new Object[] {"0123456789abcdef", "irsf", "CU",
         Timestamp.from(Instant.parse("2026-11-01T12:00:00Z")), Timestamp.from(Instant.parse("2026-11-01T13:00:00Z")), 12L,
-        new BigDecimal("130.50000"), new BigDecimal("0.00000"), null, "USD 130.50000 to CU"}, Alerts.SCHEMA);
+        new BigDecimal("130.50000"), new BigDecimal("0.00000"), null, "USD 130.50000 to CU", false,
+        Timestamp.from(Instant.parse("2026-11-01T13:01:00Z"))}, Alerts.SCHEMA);
   }
 
   static Webhook fast(URI url) {
@@ -73,8 +74,8 @@ class WebhookTest {
     assertThat(b.get("text").asText()).isEqualTo(LINE);
     assertThat(b.size()).isEqualTo(1);
     JsonNode r = new ObjectMapper().readTree(w.resolveBody(alert(), RESOLVED));
-    assertThat(r.get("text").asText()).isEqualTo("RESOLVED irsf CU: the rule no longer holds at 2026-11-01T13:07:00Z "
-        + "(alert 0123456789abcdef of [2026-11-01T12:00:00Z, 2026-11-01T13:00:00Z))");
+    assertThat(r.get("text").asText()).isEqualTo("RESOLVED irsf CU: its rule no longer holds at 2026-11-01T13:07:00Z "
+        + "(alert 0123456789abcdef, window [2026-11-01T12:00:00Z, 2026-11-01T13:00:00Z))");
   }
 
   @Test
