@@ -287,8 +287,9 @@ public final class WatchBatch implements VoidFunction2<Dataset<Row>, Long> {
         : history.outbound(from, to).groupBy(col(TO_COUNTRY)).agg(sum(col(TOTAL_AMOUNT)).as(Alerts.BASELINE_SUM));
     sums.write().mode(SaveMode.Overwrite).parquet(checkpoint.baseline(day));
     checkpoint.baselineDone(day, hours);
-    out.println("watch: the IRSF baseline of " + day + " covers " + from + " to " + to + " (" + held + " days held"
-        + (hours == 0 ? ", fewer than the " + rules.irsf().minBaselineDays() + " needed: IRSF is not judged that day)" : ")"));
+    out.println("watch: the IRSF baseline of " + day + " covers " + from + " to " + to + " (" + (hours > 0 ? hours + " hours)"
+        : held * 24 + " hours: " + held + " days held, fewer than the " + rules.irsf().minBaselineDays()
+            + " needed; IRSF is not judged that day)"));
     return hours;
   }
 }
