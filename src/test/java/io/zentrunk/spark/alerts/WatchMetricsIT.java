@@ -52,7 +52,7 @@ class WatchMetricsIT {
         Path firstDone = tmp.resolve("stages").resolve(WatchBatch.STAGE_BATCH_DONE);
         WatchIT.await("the first batch", Duration.ofMinutes(2), p, log, () -> Files.exists(firstDone));
         api.runClock(WatchIT.RATE);
-        WatchIT.await("the IRSF alert", Duration.ofMinutes(2), p, log, () -> !WatchIT.alerts(tmp).isEmpty());
+        WatchIT.await("the IRSF alert", Duration.ofMinutes(5), p, log, () -> !WatchIT.alerts(tmp).isEmpty());
         AtomicReference<Map<String, PrometheusText.Family>> scraped = new AtomicReference<>();
         WatchIT.await("the alert in the metrics", Duration.ofSeconds(30), p, log, () -> {
           scraped.set(PrometheusText.parse(scrape(url)));
