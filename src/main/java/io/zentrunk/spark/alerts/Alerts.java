@@ -18,18 +18,28 @@ import io.zentrunk.spark.report.ReportColumns;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Duration;
+import java.io.Serializable;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
+import scala.jdk.javaapi.CollectionConverters;
 
 /**
- * The watch job's alerts as pure DataFrame functions of the recent CDRs. Each kind is judged over its window
- * {@code [end - length, end)}, {@code end} being the stream's offset after a batch: the last hour for IRSF and NER
- * drops, the last 5 minutes for trunk limits. One row per alert, in {@link #SCHEMA}.
+ * The watch job's alerts as pure DataFrame functions of the recent CDRs. Each kind is judged at every minute
+ * boundary {@code m} of a range ({@link Minutes}) over its window {@code [m - length, m)}: the hour for IRSF and NER
+ * drops, 5 minutes for trunk limits. All minutes are judged in one pass: each CDR is placed in every sliding window
+ * that holds it ({@code window(end_time, length, '1 minute')}), then grouped by window and destination. A NULL
+ * destination is a destination of its own, named as the report names it ({@link #NO_COUNTRY}, {@link #NO_TRUNK}).
+ * One row per candidate alert, in {@link #CANDIDATE}; {@link #SCHEMA} adds what the batch knows when it raises it.
  */
 public final class Alerts {
 
@@ -43,17 +53,26 @@ public final class Alerts {
   public static final String BASELINE_AMOUNT = "baseline_amount";
   public static final String NER = "ner";
   public static final String REASON = "reason";
-  /** The baseline's columns: a destination's outbound amount over the baseline days. */
+  /** True when the alert's window ended before the batch that raised it was due (a catch-up, the first batch). */
+  public static final String LATE = "late";
+  /** When the job raised the alert (the machine's clock). */
+  public static final String DETECTED_AT = "detected_at";
+  /** The baseline's columns: a destination's outbound amount over the baseline days ... */
   public static final String BASELINE_SUM = "baseline_sum";
-  /** Trunk-limit alerts of calls without a trunk_id name this destination. */
-  public static final String NO_TRUNK = "(no trunk)";
+  /** ... for the judged minutes of this day (days since the epoch, UTC). */
+  public static final String BASELINE_DAY = "baseline_day";
+  /** A NULL trunk_id, named as the report names it. */
+  public static final String NO_TRUNK = "(no trunk_id)";
+  /** A NULL to_country, named as the report names it. */
+  public static final String NO_COUNTRY = "??";
 
   static final DataType MONEY = DataTypes.createDecimalType(18, 5);
 
-  public static final StructType SCHEMA = new StructType()
+  /** A judged rule's row, before the batch decides whether to raise it. */
+  public static final StructType CANDIDATE = new StructType()
       .add(ALERT_ID, DataTypes.StringType, false)
       .add(KIND, DataTypes.StringType, false)
-      .add(DESTINATION, DataTypes.StringType, true)
+      .add(DESTINATION, DataTypes.StringType, false)
       .add(WINDOW_START, DataTypes.TimestampType, false)
       .add(WINDOW_END, DataTypes.TimestampType, false)
       .add(CALLS, DataTypes.LongType, false)
@@ -62,89 +81,167 @@ public final class Alerts {
       .add(NER, DataTypes.DoubleType, true)
       .add(REASON, DataTypes.StringType, false);
 
+  /** An alert as raised. */
+  public static final StructType SCHEMA = CANDIDATE
+      .add(LATE, DataTypes.BooleanType, false)
+      .add(DETECTED_AT, DataTypes.TimestampType, false);
+
+  /**
+   * The minute boundaries {@code m} with {@code after < m <= upTo} whose window starts at or after {@code heldFrom}
+   * (the first CDR the watch holds: a window reaching before it is not judged, it would miss calls).
+   */
+  public record Minutes(Instant after, Instant upTo, Instant heldFrom) implements Serializable {
+
+    /** The one minute boundary {@code end}, all CDRs held. */
+    public static Minutes at(Instant end) {
+      return new Minutes(end.minusSeconds(60), end, Instant.EPOCH);
+    }
+
+    /** How many minute boundaries the range holds (judged by at least the shortest window). */
+    public long count() {
+      return Math.max(0, Math.floorDiv(upTo.getEpochSecond(), 60) - Math.floorDiv(after.getEpochSecond(), 60)
+          - (upTo.getEpochSecond() % 60 == 0 && upTo.getNano() == 0 ? 0 : 0));
+    }
+
+    /** The minute boundaries at which a window of {@code length} is judged, in order. */
+    public List<Instant> judged(Duration length) {
+      List<Instant> out = new ArrayList<>();
+      long first = Math.floorDiv(after.getEpochSecond(), 60) + 1;
+      for (long m = first; m * 60 <= upTo.getEpochSecond(); m++) {
+        Instant at = Instant.ofEpochSecond(m * 60);
+        if (!at.minus(length).isBefore(heldFrom)) {
+          out.add(at);
+        }
+      }
+      return out;
+    }
+  }
+
   private Alerts() {}
 
-  /** The CDRs of {@code [end - length, end)}. */
-  static Dataset<Row> window(Dataset<Row> cdrs, Instant end, Duration length) {
-    return cdrs.filter(col(END_TIME).geq(ts(end.minus(length))).and(col(END_TIME).lt(ts(end))));
+  /**
+   * The CDRs of the windows of {@code length} ending at the judged minutes, each CDR once per window holding it,
+   * with the window's {@link #WINDOW_START} and {@link #WINDOW_END}.
+   */
+  static Dataset<Row> windows(Dataset<Row> cdrs, Duration length, Minutes minutes) {
+    Instant from = minutes.after().minus(length);
+    from = from.isBefore(minutes.heldFrom()) ? minutes.heldFrom() : from;
+    Dataset<Row> held = cdrs.filter(col(END_TIME).geq(ts(from)).and(col(END_TIME).lt(ts(minutes.upTo()))));
+    return held.withColumn("_w", functions.window(col(END_TIME), length.toSeconds() + " seconds", "1 minute"))
+        .withColumn(WINDOW_START, col("_w.start")).withColumn(WINDOW_END, col("_w.end")).drop("_w")
+        .filter(col(WINDOW_END).gt(ts(minutes.after())).and(col(WINDOW_END).leq(ts(minutes.upTo())))
+            .and(col(WINDOW_START).geq(ts(minutes.heldFrom()))));
+  }
+
+  /** The day (since the epoch, UTC) of the last instant of a window ending at {@code end}. */
+  static Column windowDay(Column end) {
+    return functions.floor(functions.unix_micros(end).minus(lit(1L)).divide(lit(86_400_000_000L))).cast(DataTypes.LongType);
+  }
+
+  /** An instant column as the reasons write it: '2026-10-28 13:05:00 UTC' (the job's session time zone is UTC). */
+  static Column hhmm(Column t) {
+    return functions.date_format(t, "yyyy-MM-dd HH:mm:ss 'UTC'");
+  }
+
+  /** The IRSF rule at the single minute {@code end} (the baseline of end's day covering {@code baselineHours}). */
+  public static Dataset<Row> irsf(Dataset<Row> recent, Dataset<Row> baseline, long baselineHours, Instant end,
+      FraudRule rule) {
+    long day = Math.floorDiv(end.minusNanos(1).getEpochSecond(), 86_400);
+    return irsf(recent, baseline.withColumn(BASELINE_DAY, lit(day)), Map.of(day, baselineHours), Minutes.at(end), rule);
   }
 
   /**
-   * IRSF bursts, by the report's {@link FraudRule} per hour: outbound calls of the last hour by destination; flagged
-   * when the amount is at least {@code minAmount} and either the destination has no amount in {@code baseline}
-   * (columns {@code to_country}, {@link #BASELINE_SUM}) or amount x baselineHours >= baseline_sum x ratio, i.e. at
-   * least ratio times its average hour. {@code baselineHours} is 0 when no baseline day is covered: nothing is judged.
+   * IRSF bursts, by the report's {@link FraudRule} per hour: outbound calls of the hour to each judged minute by
+   * destination; flagged when the amount is at least {@code minAmount} and either the destination has no amount in
+   * the baseline of the minute's day ({@code baselines}: columns {@link #BASELINE_DAY}, {@code to_country},
+   * {@link #BASELINE_SUM}) or amount x baselineHours >= baseline_sum x ratio, i.e. at least ratio times its average
+   * hour. A day whose {@code baselineHours} is 0 or missing covers no baseline day: nothing is judged.
    */
-  public static Dataset<Row> irsf(Dataset<Row> recent, Dataset<Row> baseline, long baselineHours, Instant end,
-      FraudRule rule) {
-    Dataset<Row> hour = window(recent, end, AlertRules.IRSF_WINDOW)
-        .filter(col(CALL_DIRECTION).equalTo("outbound"))
-        .groupBy(col(TO_COUNTRY))
+  public static Dataset<Row> irsf(Dataset<Row> recent, Dataset<Row> baselines, Map<Long, Long> baselineHours,
+      Minutes minutes, FraudRule rule) {
+    Dataset<Row> hour = windows(recent.filter(col(CALL_DIRECTION).equalTo("outbound")), AlertRules.IRSF_WINDOW, minutes)
+        .groupBy(col(WINDOW_START), col(WINDOW_END), coalesce(col(TO_COUNTRY), lit(NO_COUNTRY)).as(DESTINATION))
         .agg(count(lit(1)).as(CALLS), coalesce(sum(col(BILL_DURATION)), lit(0L)).as("billed"),
-            sum(col(TOTAL_AMOUNT)).as(AMOUNT));
-    Dataset<Row> joined = hour.join(baseline.select(col(TO_COUNTRY), col(BASELINE_SUM)), TO_COUNTRY, "left")
-        .withColumn(BASELINE_SUM, coalesce(col(BASELINE_SUM), lit(BigDecimal.ZERO)));
+            sum(col(TOTAL_AMOUNT)).as(AMOUNT))
+        .withColumn(BASELINE_DAY, windowDay(col(WINDOW_END)));
+    Column hoursOfDay = lit(0L);
+    for (Map.Entry<Long, Long> e : new TreeMap<>(baselineHours).entrySet()) {
+      hoursOfDay = when(col(BASELINE_DAY).equalTo(e.getKey()), lit(e.getValue())).otherwise(hoursOfDay);
+    }
+    Dataset<Row> joined = hour.join(baselines.select(col(BASELINE_DAY),
+                coalesce(col(TO_COUNTRY), lit(NO_COUNTRY)).as(DESTINATION), col(BASELINE_SUM)),
+            CollectionConverters.asScala(List.of(BASELINE_DAY, DESTINATION)).toSeq(), "left")
+        .withColumn(BASELINE_SUM, coalesce(col(BASELINE_SUM), lit(BigDecimal.ZERO)))
+        .withColumn("hours", hoursOfDay);
     Column amount = col(AMOUNT);
+    Column hours = col("hours");
     Column isNew = col(BASELINE_SUM).equalTo(0);
-    Column flagged = lit(baselineHours > 0).and(amount.geq(lit(rule.minAmount())))
-        .and(isNew.or(amount.multiply(lit(baselineHours)).geq(col(BASELINE_SUM).multiply(lit(rule.ratio())))));
-    Column avgHour = ReportColumns.MONEY_RATIO.apply(col(BASELINE_SUM), lit(1L), lit(baselineHours));
-    long days = baselineHours / 24;
+    Column flagged = hours.gt(0).and(amount.geq(lit(rule.minAmount())))
+        .and(isNew.or(amount.multiply(hours).geq(col(BASELINE_SUM).multiply(lit(rule.ratio())))));
+    Column avgHour = ReportColumns.MONEY_RATIO.apply(col(BASELINE_SUM), lit(1L), hours);
+    Column days = hours.divide(lit(24L)).cast(DataTypes.LongType);
     Column reason = when(isNew, format_string(
             "USD %s to %s in the hour to %s (%d calls, %d billed s); nothing billed to %s in the %d days before",
-            amount.cast(MONEY).cast(DataTypes.StringType), col(TO_COUNTRY), lit(hhmm(end)), col(CALLS), col("billed"),
-            col(TO_COUNTRY), lit(days)))
+            amount.cast(MONEY).cast(DataTypes.StringType), col(DESTINATION), hhmm(col(WINDOW_END)), col(CALLS),
+            col("billed"), col(DESTINATION), days))
         .otherwise(format_string(
             "USD %s to %s in the hour to %s (%d calls, %d billed s): %.1f times its average hour of USD %s over the %d days before",
-            amount.cast(MONEY).cast(DataTypes.StringType), col(TO_COUNTRY), lit(hhmm(end)), col(CALLS), col("billed"),
-            amount.cast(DataTypes.DoubleType).divide(avgHour.cast(DataTypes.DoubleType)),
-            avgHour.cast(DataTypes.StringType), lit(days)));
-    return rows(joined.filter(flagged), AlertRules.IRSF, col(TO_COUNTRY), end, AlertRules.IRSF_WINDOW, col(CALLS),
-        amount, avgHour, lit(null).cast(DataTypes.DoubleType), reason);
+            amount.cast(MONEY).cast(DataTypes.StringType), col(DESTINATION), hhmm(col(WINDOW_END)), col(CALLS),
+            col("billed"), amount.cast(DataTypes.DoubleType).divide(avgHour.cast(DataTypes.DoubleType)),
+            avgHour.cast(DataTypes.StringType), days));
+    return rows(joined.filter(flagged), AlertRules.IRSF, col(CALLS), amount, avgHour,
+        lit(null).cast(DataTypes.DoubleType), reason);
   }
 
-  /** Trunk-limit failures: calls of the last 5 minutes ended 5180 or 5190, by trunk, at least {@code threshold}. */
+  /** Trunk limits at the single minute {@code end}. */
   public static Dataset<Row> trunkLimits(Dataset<Row> recent, Instant end, long threshold) {
-    Dataset<Row> failed = window(recent, end, AlertRules.LIMIT_WINDOW)
-        .filter(col(HANGUP_CAUSE_CODE).isin(5180, 5190))
-        .groupBy(coalesce(col(TRUNK_ID), lit(NO_TRUNK)).as(DESTINATION))
+    return trunkLimits(recent, Minutes.at(end), threshold);
+  }
+
+  /** Trunk-limit failures: calls of the 5 minutes to each judged minute ended 5180 or 5190, by trunk, at least {@code threshold}. */
+  public static Dataset<Row> trunkLimits(Dataset<Row> recent, Minutes minutes, long threshold) {
+    Dataset<Row> failed = windows(recent.filter(col(HANGUP_CAUSE_CODE).isin(5180, 5190)), AlertRules.LIMIT_WINDOW, minutes)
+        .groupBy(col(WINDOW_START), col(WINDOW_END), coalesce(col(TRUNK_ID), lit(NO_TRUNK)).as(DESTINATION))
         .agg(count(lit(1)).as(CALLS), count(when(col(HANGUP_CAUSE_CODE).equalTo(5180), lit(1))).as("cps"))
         .filter(col(CALLS).geq(threshold));
     Column reason = format_string(
         "%d calls ended on the trunk's limits on trunk %s in the 5 minutes to %s (%d cps_limit_reached 5180, "
             + "%d concurrent_call_limit_exceeded 5190); threshold %d",
-        col(CALLS), col(DESTINATION), lit(hhmm(end)), col("cps"), col(CALLS).minus(col("cps")), lit(threshold));
-    return rows(failed, AlertRules.TRUNK_LIMIT, col(DESTINATION), end, AlertRules.LIMIT_WINDOW, col(CALLS),
-        lit(null), lit(null), lit(null).cast(DataTypes.DoubleType), reason);
+        col(CALLS), col(DESTINATION), hhmm(col(WINDOW_END)), col("cps"), col(CALLS).minus(col("cps")), lit(threshold));
+    return rows(failed, AlertRules.TRUNK_LIMIT, col(CALLS), lit(null), lit(null), lit(null).cast(DataTypes.DoubleType),
+        reason);
+  }
+
+  /** NER drops at the single minute {@code end}. */
+  public static Dataset<Row> nerDrops(Dataset<Row> recent, Instant end, double below, long minCalls) {
+    return nerDrops(recent, Minutes.at(end), below, minCalls);
   }
 
   /**
-   * NER drops: outbound calls of the last hour by destination, NER as the report's ({@link Kpis}: answered calls
-   * plus unanswered ones that ended with a user-side code, over all calls) below {@code below} with at least
-   * {@code minCalls} calls.
+   * NER drops: outbound calls of the hour to each judged minute by destination, NER as the report's ({@link Kpis}:
+   * answered calls plus unanswered ones that ended with a user-side code, over all calls) below {@code below} with
+   * at least {@code minCalls} calls.
    */
-  public static Dataset<Row> nerDrops(Dataset<Row> recent, Instant end, double below, long minCalls) {
+  public static Dataset<Row> nerDrops(Dataset<Row> recent, Minutes minutes, double below, long minCalls) {
     Column delivered = col(ANSWER_TIME).isNotNull()
         .or(col(HANGUP_CAUSE_CODE).isin(Kpis.USER_FAILURE_CODES.toArray()));
-    Dataset<Row> hour = window(recent, end, AlertRules.NER_WINDOW)
-        .filter(col(CALL_DIRECTION).equalTo("outbound"))
-        .groupBy(col(TO_COUNTRY))
+    Dataset<Row> hour = windows(recent.filter(col(CALL_DIRECTION).equalTo("outbound")), AlertRules.NER_WINDOW, minutes)
+        .groupBy(col(WINDOW_START), col(WINDOW_END), coalesce(col(TO_COUNTRY), lit(NO_COUNTRY)).as(DESTINATION))
         .agg(count(lit(1)).as(CALLS), count(when(delivered, lit(1))).as("delivered"))
         .withColumn(NER, col("delivered").cast(DataTypes.DoubleType).divide(col(CALLS)))
         .filter(col(CALLS).geq(minCalls).and(col(NER).lt(below)));
     Column reason = format_string(
         "NER %.2f to %s in the hour to %s (%d of %d outbound calls delivered); threshold below %.2f with at least %d calls",
-        col(NER), col(TO_COUNTRY), lit(hhmm(end)), col("delivered"), col(CALLS), lit(below), lit(minCalls));
-    return rows(hour, AlertRules.NER_DROP, col(TO_COUNTRY), end, AlertRules.NER_WINDOW, col(CALLS), lit(null),
-        lit(null), col(NER), reason);
+        col(NER), col(DESTINATION), hhmm(col(WINDOW_END)), col("delivered"), col(CALLS), lit(below), lit(minCalls));
+    return rows(hour, AlertRules.NER_DROP, col(CALLS), lit(null), lit(null), col(NER), reason);
   }
 
-  /** The three kinds at {@code end}, before {@link #notRaisedBefore}. */
-  public static Dataset<Row> candidates(Dataset<Row> recent, Dataset<Row> baseline, long baselineHours, Instant end,
-      AlertRules rules) {
-    return irsf(recent, baseline, baselineHours, end, rules.irsf())
-        .unionByName(trunkLimits(recent, end, rules.limitFailures()))
-        .unionByName(nerDrops(recent, end, rules.nerBelow(), rules.nerMinCalls()));
+  /** The three kinds at every judged minute, before the batch's once-per-window choice ({@link OncePerWindow}). */
+  public static Dataset<Row> candidates(Dataset<Row> recent, Dataset<Row> baselines, Map<Long, Long> baselineHours,
+      Minutes minutes, AlertRules rules) {
+    return irsf(recent, baselines, baselineHours, minutes, rules.irsf())
+        .unionByName(trunkLimits(recent, minutes, rules.limitFailures()))
+        .unionByName(nerDrops(recent, minutes, rules.nerBelow(), rules.nerMinCalls()));
   }
 
   /**
@@ -158,23 +255,18 @@ public final class Alerts {
     return candidates.join(e, overlaps, "left_anti");
   }
 
-  private static Dataset<Row> rows(Dataset<Row> flagged, String kind, Column destination, Instant end, Duration length,
-      Column calls, Column amount, Column baseline, Column ner, Column reason) {
-    Timestamp start = ts(end.minus(length));
+  /** The window's key in an alert id: kind, destination and the window's start in epoch seconds. */
+  private static Dataset<Row> rows(Dataset<Row> flagged, String kind, Column calls, Column amount, Column baseline,
+      Column ner, Column reason) {
+    Column startSeconds = functions.unix_seconds(col(WINDOW_START)).cast(DataTypes.StringType);
     return flagged.select(
-        substring(sha2(concat_ws("|", lit(kind), destination, lit(String.valueOf(start.toInstant().getEpochSecond()))),
-            256), 1, 16).as(ALERT_ID),
-        lit(kind).as(KIND), destination.as(DESTINATION), lit(start).as(WINDOW_START), lit(ts(end)).as(WINDOW_END),
+        substring(sha2(concat_ws("|", lit(kind), col(DESTINATION), startSeconds), 256), 1, 16).as(ALERT_ID),
+        lit(kind).as(KIND), col(DESTINATION).as(DESTINATION), col(WINDOW_START), col(WINDOW_END),
         calls.cast(DataTypes.LongType).as(CALLS), amount.cast(MONEY).as(AMOUNT), baseline.cast(MONEY).as(BASELINE_AMOUNT),
         ner.as(NER), reason.as(REASON));
   }
 
   static Timestamp ts(Instant t) {
     return Timestamp.from(t);
-  }
-
-  /** An instant as the reasons write it: '2026-10-28 13:05:00 UTC'. */
-  static String hhmm(Instant t) {
-    return t.toString().replace('T', ' ').replace("Z", " UTC");
   }
 }

@@ -2,6 +2,8 @@ package io.zentrunk.spark.alerts;
 
 import static io.zentrunk.spark.source.CdrColumns.*;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 
 import java.io.PrintStream;
@@ -10,22 +12,31 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 /**
- * What the watch job does with each micro-batch ({@code foreachBatch}), exactly once per batch id: keeps the
- * CDRs of the last hour (the previous batch's recent CDRs plus the batch's, under the checkpoint), judges the
- * alerts at the batch's end ({@link Alerts}), writes the new ones to {@code ALERTS/batch=ID} (replacing what a
- * crashed attempt of the same batch wrote), then prints one line per alert and POSTs it to the webhook.
+ * What the watch job does with each micro-batch ({@code foreachBatch}): keeps the CDRs the longest window needs
+ * (the previous batch's plus the batch's, under the checkpoint), judges every rule at every minute boundary the
+ * batch covers ({@link Alerts}, one pass; the first batch and catch-ups included), decides what is raised and
+ * resolved ({@link OncePerWindow}) against every alert in the store, appends the new rows to the store
+ * ({@link AlertStore}, keyed by alert id and event: nothing earlier is replaced), then prints one line per alert
+ * and resolve and POSTs those the webhook has not taken yet. A minute that ended more than one trigger before the
+ * batch's end is judged late: its alert says {@code late = true}.
  */
 public final class WatchBatch implements VoidFunction2<Dataset<Row>, Long> {
 
@@ -33,38 +44,63 @@ public final class WatchBatch implements VoidFunction2<Dataset<Row>, Long> {
   public static final String STAGE_BATCH = "watch-batch";
   public static final String STAGE_ALERTS_WRITTEN = "watch-alerts-written";
   public static final String STAGE_BATCH_DONE = "watch-batch-done";
-  /** The alerts folder's partition column: the batch that raised the alert. */
-  public static final String BATCH = "batch";
 
   /** The CDRs of the baseline days, outbound only (from the API or a lake). */
   public interface History {
     Dataset<Row> outbound(Instant from, Instant to);
+
+    /**
+     * The first UTC day the source holds completely when the stream is at {@code end}: the API's first whole day of
+     * its 90 days (the default), a lake's first day. Earlier days are not held, not days without calls (FraudRule).
+     */
+    default LocalDate heldFrom(Instant end) {
+      return retainedFrom(end);
+    }
+  }
+
+  /** The API's first whole day of its 90 days at {@code end} (a minute of margin: the source's clock runs on). */
+  static LocalDate retainedFrom(Instant end) {
+    return LocalDate.ofInstant(end.minus(RETENTION).plusSeconds(60).minusNanos(1), ZoneOffset.UTC).plusDays(1);
   }
 
   static final String[] KEPT = {END_TIME, CALL_DIRECTION, TO_COUNTRY, TRUNK_ID, HANGUP_CAUSE_CODE, ANSWER_TIME,
       TOTAL_AMOUNT, BILL_DURATION};
   static final Duration RETENTION = Duration.ofDays(90);
+  static final Map<String, Duration> WINDOWS = Map.of(AlertRules.IRSF, AlertRules.IRSF_WINDOW,
+      AlertRules.TRUNK_LIMIT, AlertRules.LIMIT_WINDOW, AlertRules.NER_DROP, AlertRules.NER_WINDOW);
 
   private final SparkSession spark;
   private final WatchCheckpoint checkpoint;
-  private final String alerts;
+  private final AlertStore store;
   private final AlertRules rules;
   private final History history;
   private final Webhook webhook;
+  private final Duration every;
   private final PrintStream out;
   private final Consumer<String> stage;
+  private final WatchStats stats = new WatchStats();
   private final ReentrantLock running = new ReentrantLock();
 
+  /**
+   * @param alerts the alert store: a path, or an Iceberg table {@code CATALOG.NAMESPACE.TABLE} ({@link AlertStore})
+   * @param every the trigger interval: a minute that ended more than this before the batch's end is judged late
+   */
   public WatchBatch(SparkSession spark, String checkpoint, String alerts, AlertRules rules, History history,
-      Webhook webhook, PrintStream out, Consumer<String> stage) {
+      Webhook webhook, Duration every, PrintStream out, Consumer<String> stage) {
     this.spark = spark;
     this.checkpoint = new WatchCheckpoint(spark, checkpoint);
-    this.alerts = alerts;
+    this.store = new AlertStore(spark, alerts);
     this.rules = rules;
     this.history = history;
     this.webhook = webhook;
+    this.every = every;
     this.out = out;
     this.stage = stage;
+  }
+
+  /** The job's counters (minutes judged, alerts raised and resolved by kind), for a metrics endpoint. */
+  public WatchStats stats() {
+    return stats;
   }
 
   /** The CDR columns the watch needs (the stream selects them). */
@@ -86,8 +122,10 @@ public final class WatchBatch implements VoidFunction2<Dataset<Row>, Long> {
   public void call(Dataset<Row> batch, Long batchId) throws Exception {
     running.lockInterruptibly();
     try {
+      long t0 = System.nanoTime();
       stage.accept(STAGE_BATCH);
       run(batch, batchId);
+      stats.batchTook((System.nanoTime() - t0) / 1_000_000);
       stage.accept(STAGE_BATCH_DONE);
     } finally {
       running.unlock();
@@ -95,58 +133,144 @@ public final class WatchBatch implements VoidFunction2<Dataset<Row>, Long> {
   }
 
   private void run(Dataset<Row> batch, long id) {
+    Instant heldFrom = checkpoint.streamStart();
+    Instant after = id == 0 ? heldFrom : checkpoint.batchEnd(id - 1);
     Instant end = checkpoint.batchEnd(id);
-    Dataset<Row> recent = recent(batch, id, end);
-    LocalDate day = LocalDate.ofInstant(end.minusNanos(1), ZoneOffset.UTC);
-    long hours = baseline(day, end);
-    Dataset<Row> candidates = Alerts.candidates(recent, spark.read().parquet(checkpoint.baseline(day)), hours, end, rules);
-    List<Row> raised = Alerts.notRaisedBefore(candidates, earlier(id)).orderBy(Alerts.KIND, Alerts.DESTINATION)
-        .collectAsList();
-    String folder = alerts + "/" + BATCH + "=" + id;
-    if (raised.isEmpty()) {
-      checkpoint.delete(folder);
-      return;
+    Alerts.Minutes minutes = new Alerts.Minutes(after, end, heldFrom);
+    Dataset<Row> recent = recent(batch, id, after);
+    Map<String, List<Instant>> judged = new HashMap<>();
+    WINDOWS.forEach((kind, length) -> judged.put(kind, minutes.judged(length)));
+    Map<Long, Long> hours = new TreeMap<>();
+    List<Dataset<Row>> baselines = new ArrayList<>();
+    for (Instant m : judged.get(AlertRules.IRSF)) {
+      LocalDate day = LocalDate.ofInstant(m.minusNanos(1), ZoneOffset.UTC);
+      if (!hours.containsKey(day.toEpochDay())) {
+        hours.put(day.toEpochDay(), baseline(day, end));
+        baselines.add(spark.read().parquet(checkpoint.baseline(day)).withColumn(Alerts.BASELINE_DAY, lit(day.toEpochDay())));
+      }
     }
-    spark.createDataFrame(raised, Alerts.SCHEMA).coalesce(1).write().mode(SaveMode.Overwrite).parquet(folder);
-    stage.accept(STAGE_ALERTS_WRITTEN);
+    Dataset<Row> baseline = baselines.stream().reduce(Dataset::unionByName).orElseGet(() -> spark.createDataFrame(List.of(),
+        new StructType().add(TO_COUNTRY, DataTypes.StringType).add(Alerts.BASELINE_SUM, DataTypes.createDecimalType(28, 5))
+            .add(Alerts.BASELINE_DAY, DataTypes.LongType)));
+    List<Row> candidates = Alerts.candidates(recent, baseline, hours, minutes, rules).collectAsList();
+    long judgedMinutes = judged.get(AlertRules.TRUNK_LIMIT).size();
+    stats.judged(judgedMinutes);
+    if (judgedMinutes > 1) {
+      out.println("watch: batch " + id + " judged " + judgedMinutes + " minutes, " + after + " to " + end);
+    }
+
+    // what earlier batches wrote, of this run or any other over the same store (not an earlier attempt of this batch)
+    String run = checkpoint.runId();
+    Dataset<Row> before = store.read().filter(col(AlertStore.RUN).notEqual(run).or(col(AlertStore.BATCH).lt(id)));
+    Dataset<Row> triggers = before.filter(col(AlertStore.EVENT).equalTo(AlertStore.TRIGGER));
+    Map<String, Instant> lastEnd = new HashMap<>();
+    for (Row r : triggers.groupBy(col(Alerts.KIND), col(Alerts.DESTINATION)).agg(max(col(Alerts.WINDOW_END)).as(Alerts.WINDOW_END))
+        .collectAsList()) {
+      lastEnd.put(OncePerWindow.key(r), OncePerWindow.instant(r, Alerts.WINDOW_END));
+    }
+    List<Row> open = triggers.join(before.filter(col(AlertStore.EVENT).equalTo(AlertStore.RESOLVE)).select(col(Alerts.ALERT_ID)),
+        scala.jdk.javaapi.CollectionConverters.asScala(List.of(Alerts.ALERT_ID)).toSeq(), "left_anti").collectAsList();
+    OncePerWindow.Decision d = OncePerWindow.decide(candidates, lastEnd, open, judged);
+
+    Timestamp now = Timestamp.from(Instant.now());
+    Instant onTime = end.minus(every);
+    List<Row> rows = new ArrayList<>();
+    for (Row c : d.raised()) {
+      Object[] v = new Object[AlertStore.SCHEMA.size()];
+      for (int i = 0; i < Alerts.CANDIDATE.size(); i++) {
+        v[i] = c.get(i);
+      }
+      v[Alerts.CANDIDATE.size()] = !OncePerWindow.instant(c, Alerts.WINDOW_END).isAfter(onTime);
+      v[Alerts.CANDIDATE.size() + 1] = now;
+      fill(v, AlertStore.TRIGGER, null, run, id);
+      rows.add(new GenericRowWithSchema(v, AlertStore.SCHEMA));
+    }
+    for (OncePerWindow.Resolve r : d.resolved()) {
+      Object[] v = new Object[AlertStore.SCHEMA.size()];
+      for (int i = 0; i < Alerts.CANDIDATE.size(); i++) {
+        v[i] = r.alert().getAs(Alerts.CANDIDATE.fieldNames()[i]);
+      }
+      v[Alerts.CANDIDATE.size()] = !r.at().isAfter(onTime);
+      v[Alerts.CANDIDATE.size() + 1] = now;
+      fill(v, AlertStore.RESOLVE, Timestamp.from(r.at()), run, id);
+      rows.add(new GenericRowWithSchema(v, AlertStore.SCHEMA));
+    }
+    List<Row> written = store.appendNew(rows);
+    if (!written.isEmpty()) {
+      stage.accept(STAGE_ALERTS_WRITTEN);
+    }
+    for (Row r : written) {
+      if (r.<String>getAs(AlertStore.EVENT).equals(AlertStore.TRIGGER)) {
+        stats.raised(r.getAs(Alerts.KIND));
+      } else {
+        stats.resolved(r.getAs(Alerts.KIND));
+      }
+    }
     boolean retry = true;
-    for (Row r : raised) {
-      out.println("watch: " + Webhook.line(r));
+    for (Row r : rows) {
+      String event = r.getAs(AlertStore.EVENT);
+      String alertId = r.getAs(Alerts.ALERT_ID);
+      if (checkpoint.delivered(alertId, event)) {
+        continue; // a replayed batch: delivered by the attempt before the crash
+      }
+      boolean trigger = event.equals(AlertStore.TRIGGER);
+      out.println("watch: " + (trigger ? Webhook.line(r) : resolvedLine(r))
+          + (r.<Boolean>getAs(Alerts.LATE) ? " [late: " + (trigger ? "window" : "minute") + " ended before this batch was due]" : ""));
       if (webhook != null) {
-        Webhook.Delivery d = webhook.post(Webhook.body(r), retry);
-        if (!d.delivered()) {
-          out.println("watch: webhook " + webhook.host() + ": alert " + r.getAs(Alerts.ALERT_ID) + " not delivered after "
-              + d.attempts() + " tries (" + d.error() + "); it is in the alerts folder");
+        Webhook.Delivery dl = trigger ? webhook.trigger(r, retry)
+            : webhook.resolve(r, OncePerWindow.instant(r, AlertStore.RESOLVED_AT), retry);
+        if (!dl.delivered()) {
+          out.println("watch: webhook " + webhook.host() + ": " + (trigger ? "alert " : "resolve of alert ") + alertId
+              + " not delivered after " + dl.attempts() + " tries (" + dl.error() + "); it is in the alert store");
           retry = false;
+          continue;
         }
       }
+      checkpoint.markDelivered(alertId, event);
     }
     out.flush();
   }
 
-  /** The CDRs of the last hour at {@code end}: the previous batch's plus this batch's, written once, read back. */
-  private Dataset<Row> recent(Dataset<Row> batch, long id, Instant end) {
+  private static void fill(Object[] v, String event, Timestamp resolvedAt, String run, long id) {
+    int n = Alerts.SCHEMA.size();
+    v[n] = event;
+    v[n + 1] = resolvedAt;
+    v[n + 2] = run;
+    v[n + 3] = id;
+  }
+
+  /** The console line of a resolve. */
+  static String resolvedLine(Row r) {
+    return Webhook.resolvedLine(r, OncePerWindow.instant(r, AlertStore.RESOLVED_AT));
+  }
+
+  /**
+   * The CDRs the batch judges: the longest window before {@code after} (kept by the previous batch) and the batch's
+   * own, written once under the checkpoint and read back (the batch is read from the API once). The next batch
+   * keeps of them only what its own longest window needs.
+   */
+  private Dataset<Row> recent(Dataset<Row> batch, long id, Instant after) {
     Dataset<Row> mine = batch.select(columns());
     Dataset<Row> before;
     if (id == 0) {
       before = spark.createDataFrame(List.of(), mine.schema());
     } else if (checkpoint.exists(checkpoint.recent(id - 1))) {
-      before = spark.read().schema(mine.schema()).parquet(checkpoint.recent(id - 1));
+      before = spark.read().schema(mine.schema()).parquet(checkpoint.recent(id - 1))
+          .filter(col(END_TIME).geq(Timestamp.from(after.minus(AlertRules.LONGEST_WINDOW))));
     } else {
       throw new IllegalStateException("the watch state of batch " + (id - 1) + " is missing under the checkpoint ("
           + checkpoint.recent(id - 1) + "): start a new checkpoint");
     }
-    // the batch is read from the API once: written with the kept rows, then read back from the files
-    before.unionByName(mine).filter(col(END_TIME).geq(Timestamp.from(end.minus(AlertRules.LONGEST_WINDOW))))
-        .write().mode(SaveMode.Overwrite).parquet(checkpoint.recent(id));
+    before.unionByName(mine).write().mode(SaveMode.Overwrite).parquet(checkpoint.recent(id));
     checkpoint.dropOlderThan(id);
     return spark.read().parquet(checkpoint.recent(id));
   }
 
   /**
-   * The IRSF baseline of {@code day}: each destination's outbound amount over the baseline days before the day,
-   * no further back than the API's 90 days from {@code end}; read once a day and kept under the checkpoint.
-   * Returns the hours it covers (0: none, nothing is judged).
+   * The IRSF baseline of {@code day}: each destination's outbound amount over the baseline days before the day that
+   * the source holds ({@link History#heldFrom}: the API's 90 days, a lake's first day), by the report's rule
+   * ({@link io.zentrunk.spark.report.FraudRule#heldDays}); read once a day and kept under the checkpoint. Returns the
+   * hours it covers: 0 (nothing is judged) when fewer than the rule's least baseline days are held.
    */
   private long baseline(LocalDate day, Instant end) {
     long hours = checkpoint.baselineHours(day);
@@ -154,27 +278,18 @@ public final class WatchBatch implements VoidFunction2<Dataset<Row>, Long> {
       return hours;
     }
     Instant to = day.atStartOfDay(ZoneOffset.UTC).toInstant();
-    Instant retained = LocalDate.ofInstant(end.minus(RETENTION).plusSeconds(60).minusNanos(1), ZoneOffset.UTC).plusDays(1)
-        .atStartOfDay(ZoneOffset.UTC).toInstant();
-    Instant from = to.minus(Duration.ofDays(rules.irsf().baselineDays()));
-    from = from.isBefore(retained) ? retained : from;
-    hours = from.isBefore(to) ? Duration.between(from, to).toHours() : 0;
+    long held = rules.irsf().heldDays(day, history.heldFrom(end));
+    Instant from = to.minus(Duration.ofDays(held));
+    hours = rules.irsf().judges(held) ? held * 24 : 0;
     Dataset<Row> sums = hours == 0
         ? spark.createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
             .add(TO_COUNTRY, DataTypes.StringType).add(Alerts.BASELINE_SUM, DataTypes.createDecimalType(28, 5)))
         : history.outbound(from, to).groupBy(col(TO_COUNTRY)).agg(sum(col(TOTAL_AMOUNT)).as(Alerts.BASELINE_SUM));
     sums.write().mode(SaveMode.Overwrite).parquet(checkpoint.baseline(day));
     checkpoint.baselineDone(day, hours);
-    out.println("watch: the IRSF baseline of " + day + " covers " + from + " to " + to + " (" + hours + " hours)");
+    out.println("watch: the IRSF baseline of " + day + " covers " + from + " to " + to + " (" + (hours > 0 ? hours + " hours)"
+        : held * 24 + " hours: " + held + " days held, fewer than the " + rules.irsf().minBaselineDays()
+            + " needed; IRSF is not judged that day)"));
     return hours;
-  }
-
-  /** Alerts raised by earlier batches (not by an earlier attempt of this one). */
-  private Dataset<Row> earlier(long id) {
-    org.apache.spark.sql.types.StructType withBatch = Alerts.SCHEMA.add(BATCH, DataTypes.LongType);
-    if (!checkpoint.exists(alerts)) {
-      return spark.createDataFrame(List.of(), withBatch);
-    }
-    return spark.read().schema(withBatch).option("basePath", alerts).parquet(alerts).filter(col(BATCH).lt(id));
   }
 }

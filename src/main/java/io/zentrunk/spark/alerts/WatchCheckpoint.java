@@ -13,9 +13,11 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The watch job's files under the query's checkpoint: Spark's offset log (read for each batch's end), and the
- * job's own folder {@code watch/} with the recent CDRs after each batch ({@code recent/BATCH}) and the IRSF
- * baseline of each day ({@code baseline/DAY}, complete when {@code baseline/DAY.hours} exists). Everything here
- * is a pure function of the batch id, so a batch replayed after a crash rewrites the same files.
+ * job's own folder {@code watch/} with the CDRs a batch judged ({@code recent/BATCH}: its own and the longest
+ * window's before it), the IRSF baseline of each day ({@code baseline/DAY}, complete when {@code baseline/DAY.hours}
+ * exists), this checkpoint's run id ({@code run}) and the alerts and resolves delivered to the webhook
+ * ({@code delivered/ID.EVENT}). The CDR and baseline files are a pure function of the batch id, so a batch replayed
+ * after a crash rewrites the same files.
  */
 final class WatchCheckpoint {
 
@@ -49,6 +51,55 @@ final class WatchCheckpoint {
       return Instant.parse(offset.get("end_time").asText());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the offset of batch " + batchId + " at " + p, e);
+    }
+  }
+
+  /** Where the stream began: the source's start offset, logged once in its checkpoint folder {@code sources/0}. */
+  Instant streamStart() {
+    Path p = new Path(root, "sources/0/zentrunk-start-offset.json");
+    try (var in = fs.open(p)) {
+      return Instant.parse(Webhook.JSON.readTree(in.readAllBytes()).get("end_time").asText());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the stream's start offset at " + p, e);
+    }
+  }
+
+  /**
+   * This checkpoint's run: a random id written once, so that a replayed batch recognises the alert rows it wrote
+   * before a crash, and a new checkpoint over the same alerts never takes an older run's rows for its own.
+   */
+  String runId() {
+    Path p = new Path(root, "watch/run");
+    try {
+      if (!fs.exists(p)) {
+        try (FSDataOutputStream out = fs.create(p, false)) {
+          out.write(java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8));
+        } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+          // written by an earlier attempt: it wins
+        }
+      }
+      try (var in = fs.open(p)) {
+        return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Path deliveredMark(String alertId, String event) {
+    return new Path(root, "watch/delivered/" + alertId + "." + event);
+  }
+
+  /** Whether the webhook took this alert's event (a replayed batch POSTs only what it had not delivered). */
+  boolean delivered(String alertId, String event) {
+    return exists(deliveredMark(alertId, event).toString());
+  }
+
+  void markDelivered(String alertId, String event) {
+    try {
+      fs.create(deliveredMark(alertId, event), true).close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
@@ -102,15 +153,6 @@ final class WatchCheckpoint {
   void baselineDone(LocalDate day, long hours) {
     try (FSDataOutputStream out = fs.create(new Path(root, "watch/baseline/" + day + ".hours"), true)) {
       out.write(Long.toString(hours).getBytes(StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /** Deletes a folder if it exists (a batch's alerts that a replay of the batch no longer raises). */
-  void delete(String path) {
-    try {
-      fs.delete(new Path(path), true);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

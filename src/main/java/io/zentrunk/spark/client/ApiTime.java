@@ -174,9 +174,19 @@ public final class ApiTime {
     }
   }
 
+  /** What {@link #parseDuration} accepts, for help texts and errors. */
+  public static final String DURATION_FORMS = "'30s', '5m', '1h', '2d', '250ms', '2 minutes' or ISO-8601 'PT2M'";
+
+  /** Spark's time strings ({@code spark.network.timeout=120s}, {@code JavaUtils.timeStringAs}): a number and a unit, one or more. */
+  private static final Pattern COMPACT = Pattern.compile("(\\d+)(us|ms|s|m|min|h|d)");
+  private static final Pattern COMPACTS = Pattern.compile("(\\d+(us|ms|s|m|min|h|d))+");
+
   /**
-   * A duration as Spark writes intervals ({@code '2 minutes'}, {@code 'interval 1 hour 30 minutes'}, as in
-   * {@code withWatermark}) or in ISO-8601 ({@code PT2M}), in microseconds, at least {@code min}.
+   * The one grammar of durations a user gives (every duration option and flag): Spark's time strings
+   * ({@code 250ms}, {@code 30s}, {@code 5m}, {@code 1h}, {@code 2d}, as in {@code spark.network.timeout}; also
+   * joined, {@code 1h30m}), Spark's interval words ({@code '2 minutes'}, {@code 'interval 1 hour 30 minutes'}, as in
+   * {@code withWatermark} and {@code Trigger.ProcessingTime}) or ISO-8601 ({@code PT2M}); in microseconds, at least
+   * {@code min}.
    *
    * @throws IllegalArgumentException one line starting with {@code what}
    */
@@ -188,6 +198,16 @@ public final class ApiTime {
         micros = java.time.Duration.parse(v.toUpperCase(java.util.Locale.ROOT)).toNanos() / 1000;
       } catch (RuntimeException e) {
         throw badDuration(what, text);
+      }
+    } else if (COMPACTS.matcher(v).matches()) {
+      micros = 0;
+      java.util.regex.Matcher m = COMPACT.matcher(v);
+      while (m.find()) {
+        try {
+          micros = Math.addExact(micros, Math.multiplyExact(Long.parseLong(m.group(1)), unitMicros(m.group(2))));
+        } catch (NumberFormatException | ArithmeticException e) {
+          throw badDuration(what, text);
+        }
       }
     } else {
       if (v.startsWith("interval ")) {
@@ -229,9 +249,20 @@ public final class ApiTime {
     return micros;
   }
 
+  private static long unitMicros(String unit) {
+    return switch (unit) {
+      case "us" -> 1;
+      case "ms" -> 1000;
+      case "s" -> MICROS_PER_SECOND;
+      case "m", "min" -> 60 * MICROS_PER_SECOND;
+      case "h" -> 3600 * MICROS_PER_SECOND;
+      case "d" -> MICROS_PER_DAY;
+      default -> throw new IllegalStateException(unit);
+    };
+  }
+
   private static IllegalArgumentException badDuration(String what, String text) {
-    return new IllegalArgumentException(what + " must be a duration such as '2 minutes', '1 hour 30 minutes' or ISO-8601 'PT2M', not '"
-        + text + "'");
+    return new IllegalArgumentException(what + " must be a duration such as " + DURATION_FORMS + ", not '" + text + "'");
   }
 
   /** A duration in Spark's interval words, e.g. "2 minutes", "1 hour 30 minutes", "500 milliseconds". */

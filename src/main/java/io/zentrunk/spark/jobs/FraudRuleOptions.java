@@ -19,6 +19,12 @@ final class FraudRuleOptions {
       description = "fraud signals: the baseline is the average day (report) or hour (watch) of the N days before; read in addition (default: ${DEFAULT-VALUE})")
   int fraudBaselineDays;
 
+  @Option(names = "--fraud-min-baseline-days", paramLabel = "N", defaultValue = "" + FraudRule.DEFAULT_MIN_BASELINE_DAYS,
+      description = "fraud signals: judge a day only when the source holds at least N of its baseline days (days before a "
+          + "lake's first day or past the API's 90 days are not held, not zero; the baseline averages the days held; "
+          + "default: ${DEFAULT-VALUE}, at most --fraud-baseline-days)")
+  int fraudMinBaselineDays;
+
   /** The fraud rule of the options, validated. */
   FraudRule rule() {
     BigDecimal min = decimal(fraudMinAmount, "--fraud-min-amount");
@@ -32,7 +38,11 @@ final class FraudRuleOptions {
     if (fraudBaselineDays < 1 || fraudBaselineDays > 60) {
       throw new UsageException("--fraud-baseline-days must be in [1,60], not " + fraudBaselineDays);
     }
-    return new FraudRule(min, ratio, fraudBaselineDays);
+    if (fraudMinBaselineDays < 1 || fraudMinBaselineDays > fraudBaselineDays) {
+      throw new UsageException("--fraud-min-baseline-days must be from 1 to --fraud-baseline-days (" + fraudBaselineDays
+          + "), not " + fraudMinBaselineDays);
+    }
+    return new FraudRule(min, ratio, fraudBaselineDays, fraudMinBaselineDays);
   }
 
   private static BigDecimal decimal(String value, String option) {

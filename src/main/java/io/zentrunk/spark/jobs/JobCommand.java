@@ -58,6 +58,14 @@ abstract class JobCommand implements Callable<Integer> {
   /** The job; throws {@link UsageException} for anything the user can fix. */
   abstract void execute() throws Exception;
 
+  /**
+   * Checks the options that can be checked without Spark, an endpoint or the environment (durations, thresholds,
+   * choices); {@link #execute} calls it first. The documented command lines are run through it by a test.
+   *
+   * @throws UsageException naming the option
+   */
+  void checkOptions() {}
+
   @Override
   public final Integer call() {
     PrintWriter err = spec.commandLine().getErr();
@@ -106,6 +114,20 @@ abstract class JobCommand implements Callable<Integer> {
       throw new UsageException("missing required option " + option);
     }
     return value;
+  }
+
+  /**
+   * Reads a duration argument in the one grammar of {@link ApiTime#parseDuration} ('30s', '5m', '2 minutes',
+   * 'PT2M'), in microseconds, at least {@code minMicros}.
+   *
+   * @throws UsageException naming {@code option}
+   */
+  static long duration(String value, String option, long minMicros) {
+    try {
+      return ApiTime.parseDuration(option, value, minMicros);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage());
+    }
   }
 
   static Instant time(String value, String option) {

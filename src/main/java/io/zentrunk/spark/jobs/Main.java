@@ -25,10 +25,12 @@ public final class Main {
 
   /** Runs a job and returns its exit code (0 only on success); used by tests without exiting. */
   public static int run(String... args) {
-    return new CommandLine(new Main())
-        .setCaseInsensitiveEnumValuesAllowed(true)
-        .setParameterExceptionHandler(Main::badArguments)
-        .execute(args);
+    return commandLine().setParameterExceptionHandler(Main::badArguments).execute(args);
+  }
+
+  /** The jobs' parser, as {@link #run} uses it (tests parse the documented command lines with it). */
+  static CommandLine commandLine() {
+    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
   }
 
   /** A mistake on the command line: one line naming it, a pointer to --help, exit code 2. */

@@ -68,7 +68,17 @@ public final class ReportCommand extends JobCommand {
   boolean noFraudBaselineRead;
 
   @Override
+  void checkOptions() {
+    time(start, "--start");
+    time(end, "--end");
+    fraud.rule();
+    sizing.limits();
+    sizing.wangiri();
+  }
+
+  @Override
   void execute() {
+    checkOptions();
     Instant s = time(required(start, "--start"), "--start");
     Instant e = time(required(end, "--end"), "--end");
     required(output, "--output");
@@ -111,6 +121,8 @@ public final class ReportCommand extends JobCommand {
           System.err.println("report: note: the API keeps 90 days; the fraud baseline starts at " + from);
         }
       }
+      System.err.println("report: fraud signals: the baseline is read from " + (from.isBefore(s) ? UtcDays.day(from)
+          : UtcDays.ceilDay(s)) + "; " + rule.heldDaysNote());
       ReportJob.Input in = from.isBefore(s)
           ? new ReportJob.Input(cdrs, outbound(Cdrs.window(spark, sourceOptions(api), from, s)), s, e,
               UtcDays.day(from), rule)
@@ -128,7 +140,11 @@ public final class ReportCommand extends JobCommand {
     return cdrs.filter(org.apache.spark.sql.functions.col(CdrColumns.CALL_DIRECTION).equalTo("outbound"));
   }
 
-  /** The report of a lake made by ingest: days it does not hold count as days without calls. */
+  /**
+   * The report of a lake made by ingest. Ingest loads whole UTC days, so the lake holds every day from the day of its
+   * first CDR: the days before it are not held (the fraud baseline averages only the days held, see FraudRule), never
+   * days without calls.
+   */
   private void fromLake(String lake, String table, Instant s, Instant e, Instant baselineFrom, FraudRule rule,
       ReportSettings settings) {
     SparkSession spark = session("zentrunk report");
@@ -139,10 +155,16 @@ public final class ReportCommand extends JobCommand {
     CdrLake l = Lakes.open(spark, lake, table, null);
     l.state().filter(c -> c.isBefore(e)).ifPresent(c -> System.err.println(
         "report: note: the lake is complete only up to " + c + "; later days may be partial or missing"));
-    // the lake holds what ingest wrote: days it does not hold count as days without calls
+    // the first day the lake holds of the baseline and the window (one small aggregate of end_time)
+    Row first = l.read(baselineFrom, e).agg(org.apache.spark.sql.functions.min(CdrColumns.END_TIME)).first();
+    java.time.LocalDate held = first.isNullAt(0) ? UtcDays.ceilDay(s)
+        : UtcDays.day(first.get(0) instanceof Instant i ? i : ((java.sql.Timestamp) first.get(0)).toInstant());
+    java.time.LocalDate coveredFrom = held.isAfter(UtcDays.day(baselineFrom)) ? held : UtcDays.day(baselineFrom);
+    System.err.println("report: fraud signals: the lake holds CDRs from " + held + "; " + rule.heldDaysNote());
     ReportJob.run(spark, baselineFrom.isBefore(s)
-        ? new ReportJob.Input(l.read(s, e), outbound(l.read(baselineFrom, s)), s, e, UtcDays.day(baselineFrom), rule)
-        : ReportJob.Input.windowOnly(l.read(s, e), s, e, rule),
+        ? new ReportJob.Input(l.read(s, e), outbound(l.read(baselineFrom, s)), s, e, coveredFrom, rule)
+        : new ReportJob.Input(l.read(s, e), null, s, e, coveredFrom.isAfter(UtcDays.ceilDay(s)) ? coveredFrom
+            : UtcDays.ceilDay(s), rule),
         settings, output, System.out);
   }
 }

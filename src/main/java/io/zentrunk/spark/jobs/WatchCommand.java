@@ -1,6 +1,9 @@
 package io.zentrunk.spark.jobs;
 
 import io.zentrunk.spark.alerts.AlertRules;
+import io.zentrunk.spark.alerts.MetricsEndpoint;
+import io.zentrunk.spark.alerts.WatchMetrics;
+import io.zentrunk.spark.alerts.WatchMetricsListener;
 import io.zentrunk.spark.alerts.WatchBatch;
 import io.zentrunk.spark.alerts.Webhook;
 import io.zentrunk.spark.client.ApiTime;
@@ -11,6 +14,7 @@ import io.zentrunk.spark.source.CdrColumns;
 import io.zentrunk.spark.source.Cdrs;
 import io.zentrunk.spark.source.ReadOptions;
 import io.zentrunk.spark.source.ZentrunkDataSource;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -26,12 +30,12 @@ import picocli.CommandLine.Option;
     name = "watch",
     mixinStandardHelpOptions = true,
     description = {
-        "Watch the account live: a Structured Streaming query over readStream.format(\"zentrunk\") that judges, at the",
-        "end of every batch, IRSF bursts (the report's fraud rule over the last hour against the destination's average",
-        "hour of the baseline days), trunk-limit failures (5180/5190 in the last 5 minutes) and NER drops (the last",
-        "hour), and appends each new alert once to ALERTS (Parquet, partitioned by batch), prints one line per alert",
-        "and POSTs it to --webhook. Runs until stopped; SIGTERM stops it between batches. A restart continues from",
-        "--checkpoint. Times are UTC."})
+        "Watch the account live: a Structured Streaming query over readStream.format(\"zentrunk\") that judges, at",
+        "every minute its batches cover, IRSF bursts (the report's fraud rule over the hour to that minute against the",
+        "destination's average hour of the baseline days), trunk-limit failures (5180/5190 in the 5 minutes to it) and",
+        "NER drops (the hour to it); appends each new alert once to ALERTS, and its resolve once its rule no longer",
+        "holds; prints one line for each and POSTs it to --webhook. Runs until stopped; SIGTERM stops it between",
+        "batches. A restart continues from --checkpoint. Times are UTC."})
 public final class WatchCommand extends JobCommand {
 
   /** Marked once the query is stopped after a SIGTERM (see the lake's StageMarkers). */
@@ -41,26 +45,44 @@ public final class WatchCommand extends JobCommand {
   @Option(names = "--checkpoint", paramLabel = "PATH", description = "the query's checkpoint folder (local, hdfs://, s3a://), required")
   String checkpoint;
 
-  @Option(names = "--alerts", paramLabel = "PATH", description = "the alerts folder: Parquet, one folder batch=ID per batch that raised alerts, required")
+  @Option(names = "--alerts", paramLabel = "PATH", description = "the alert store, required: a folder (Parquet, local, hdfs://, s3a://) or an Iceberg table "
+          + "CATALOG.NAMESPACE.TABLE of a configured catalog; rows are only ever added (keyed by alert id and event)")
   String alerts;
 
-  @Option(names = "--every", paramLabel = "DURATION", defaultValue = "1 minute",
-      description = "the trigger: a batch every DURATION ('30 seconds', 'PT1M'; default: ${DEFAULT-VALUE})")
+  @Option(names = "--every", paramLabel = "DURATION", defaultValue = "1m",
+      description = "the trigger: a batch every DURATION ('30s', '5m', '2 minutes', 'PT1M'; default: ${DEFAULT-VALUE})")
   String every;
 
   @Option(names = "--lag", paramLabel = "DURATION",
-      description = "how far behind the API's clock the stream reads (the source's option lag; default: its 10 minutes)")
+      description = "how far behind the API's clock the stream reads ('2m', '10 minutes'; the source's option lag; default: its 10 minutes)")
   String lag;
 
   @Option(names = "--start", paramLabel = "TS",
       description = "where a new query begins (default: the source's, the last 24 hours); ignored on a restart")
   String start;
 
-  @Option(names = "--webhook", paramLabel = "URL", description = "POST each alert as JSON to URL (Slack incoming webhook, PagerDuty-style fields)")
+  @Option(names = "--webhook", paramLabel = "URL",
+      description = "POST each alert as JSON to URL, in the format of --webhook-format; only its scheme and host are ever printed")
   String webhook;
+
+  @Option(names = "--webhook-format", paramLabel = "slack|pagerduty|alertmanager",
+      description = "the webhook's body: Slack's text, PagerDuty's Events API v2 (trigger and resolve, the routing key from "
+          + "the environment variable " + Webhook.ENV_PAGERDUTY_ROUTING_KEY + ") or Alertmanager's webhook body (version 4); "
+          + "default: from the URL's host (*.slack.com, *.pagerduty.com, a host naming alertmanager; else slack)")
+  String webhookFormat;
 
   @Option(names = "--api-url", paramLabel = "URL", description = "API base URL (default: the real service)")
   String apiUrl;
+
+  @Option(names = "--metrics-port", paramLabel = "PORT",
+      description = "serve Prometheus metrics at http://HOST:PORT/metrics while the job runs (0: a free port, printed; "
+          + "default: no endpoint)")
+  Integer metricsPort;
+
+  @Option(names = "--metrics-host", paramLabel = "HOST", defaultValue = "0.0.0.0",
+      description = "the address the metrics endpoint listens on (default: ${DEFAULT-VALUE}, every interface, for a "
+          + "Prometheus elsewhere; 127.0.0.1 for this machine only)")
+  String metricsHost;
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
   LakeOptions where = new LakeOptions();
@@ -94,25 +116,57 @@ public final class WatchCommand extends JobCommand {
   }
 
   long everyMillis() {
+    return duration(every, "--every", ApiTime.MICROS_PER_SECOND) / 1000;
+  }
+
+  @Override
+  void checkOptions() {
+    required(checkpoint, "--checkpoint");
+    required(alerts, "--alerts");
+    rules();
+    everyMillis();
+    if (lag != null) {
+      duration(lag, "--lag", 0);
+    }
+    format();
+    if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
+      throw new UsageException("--metrics-port must be a port from 0 to 65535, not " + metricsPort);
+    }
+  }
+
+  /** --webhook-format, or null to detect it from the URL. */
+  Webhook.Format format() {
+    if (webhookFormat == null) {
+      return null;
+    }
+    if (webhook == null) {
+      throw new UsageException("--webhook-format needs --webhook");
+    }
     try {
-      return ApiTime.parseDuration("--every", every, 1_000_000) / 1000;
+      return Webhook.Format.of(webhookFormat);
     } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
+      throw new UsageException("--webhook-format " + e.getMessage());
+    }
+  }
+
+  /** The webhook of --webhook and --webhook-format, PagerDuty's routing key from {@code env}; null without --webhook. */
+  Webhook hook(Map<String, String> env) {
+    if (webhook == null) {
+      return null;
+    }
+    try {
+      return Webhook.of(webhook, format(), env.get(Webhook.ENV_PAGERDUTY_ROUTING_KEY));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--webhook: " + e.getMessage());
     }
   }
 
   @Override
   void execute() throws Exception {
-    required(checkpoint, "--checkpoint");
-    required(alerts, "--alerts");
+    checkOptions();
     AlertRules rules = rules();
     long everyMs = everyMillis();
-    Webhook hook;
-    try {
-      hook = webhook == null ? null : Webhook.of(webhook);
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--webhook: " + e.getMessage());
-    }
+    Webhook hook = hook(System.getenv());
     if (lag != null) {
       sourceOption.put(ReadOptions.LAG.key(), lag);
     }
@@ -123,21 +177,42 @@ public final class WatchCommand extends JobCommand {
     }
     writable(spark, checkpoint, "--checkpoint");
     writable(spark, alerts, "--alerts");
-    try (ApiEndpoint api = endpoint(apiUrl)) {
+    WatchMetrics metrics = new WatchMetrics();
+    WatchMetricsListener listener = new WatchMetricsListener(metrics);
+    spark.listenerManager().register(listener);
+    spark.streams().addListener(listener);
+    try (ApiEndpoint api = endpoint(apiUrl); MetricsEndpoint served = serveMetrics(metrics)) {
       Map<String, String> options = sourceOptions(api);
       if (start != null) {
         options.put(ReadOptions.START.key(), time(start, "--start").toString());
       }
       WatchBatch.History history = history(spark, api);
-      WatchBatch batch = new WatchBatch(spark, checkpoint, alerts, rules, history, hook, System.out, StageMarkers::reach);
+      WatchBatch batch = new WatchBatch(spark, checkpoint, alerts, rules, history, hook,
+          java.time.Duration.ofMillis(everyMs), System.out, StageMarkers::reach);
+      metrics.watch(batch.stats(), hook);
       StreamingQuery q = spark.readStream().format(ZentrunkDataSource.SHORT_NAME).options(options).load()
           .select(WatchBatch.columns())
           .writeStream().queryName("zentrunk-watch").option("checkpointLocation", checkpoint)
           .trigger(Trigger.ProcessingTime(everyMs, TimeUnit.MILLISECONDS))
           .foreachBatch(batch).start();
       System.err.println("watch: watching " + (api.emulated() ? "the built-in emulator" : "the API") + ", a batch every "
-          + every + "; alerts go to " + alerts + (hook == null ? "" : " and " + hook.host()));
+          + every + "; alerts go to " + alerts + (hook == null ? "" : " and the " + hook));
       runUntilStopped(q, batch);
+    }
+  }
+
+  /** The metrics endpoint of --metrics-port, or null. */
+  private MetricsEndpoint serveMetrics(WatchMetrics metrics) {
+    if (metricsPort == null) {
+      return null;
+    }
+    try {
+      MetricsEndpoint e = MetricsEndpoint.start(metricsHost, metricsPort, metrics::exposition);
+      System.err.println("watch: metrics at http://" + metricsHost + ":" + e.port() + "/metrics");
+      return e;
+    } catch (java.io.UncheckedIOException | IllegalArgumentException e) {
+      throw new UsageException("--metrics-port " + metricsPort + " (--metrics-host " + metricsHost + "): "
+          + e.getMessage());
     }
   }
 
@@ -174,7 +249,25 @@ public final class WatchCommand extends JobCommand {
         throw new UsageException("--lake " + where.lake + " has no CDRs yet: run ingest first");
       }
       CdrLake lake = Lakes.open(spark, where.lake, where.table, null);
-      return (from, to) -> lake.read(from, to).filter(org.apache.spark.sql.functions.col(CdrColumns.CALL_DIRECTION).equalTo("outbound"));
+      // ingest loads whole UTC days: the lake holds every day from its first CDR's (the last 400 days are looked at)
+      Instant until = now().plus(java.time.Duration.ofDays(1));
+      org.apache.spark.sql.Row first = lake.read(until.minus(java.time.Duration.ofDays(401)), until)
+          .agg(org.apache.spark.sql.functions.min(CdrColumns.END_TIME)).first();
+      java.time.LocalDate heldFrom = first.isNullAt(0) ? null : java.time.LocalDate.ofInstant(first.get(0) instanceof Instant i
+          ? i : ((java.sql.Timestamp) first.get(0)).toInstant(), java.time.ZoneOffset.UTC);
+      System.err.println("watch: the IRSF baseline comes from " + lake.name() + ", which holds CDRs from "
+          + (heldFrom == null ? "no day yet" : heldFrom) + "; " + fraud.rule().heldDaysNote());
+      return new WatchBatch.History() {
+        @Override
+        public org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> outbound(Instant from, Instant to) {
+          return lake.read(from, to).filter(org.apache.spark.sql.functions.col(CdrColumns.CALL_DIRECTION).equalTo("outbound"));
+        }
+
+        @Override
+        public java.time.LocalDate heldFrom(Instant end) {
+          return heldFrom == null ? java.time.LocalDate.ofInstant(end, java.time.ZoneOffset.UTC).plusDays(1) : heldFrom;
+        }
+      };
     }
     Map<String, String> o = sourceOptions(api);
     o.remove(ReadOptions.START.key());

@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.format_string;
 import static org.apache.spark.sql.functions.greatest;
-import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.max;
 
 import java.math.BigDecimal;
@@ -27,12 +26,13 @@ public final class FraudSignals {
   /**
    * Fraud signals of the days {@code firstDay} onwards: one row per flagged {@code end_date} and destination, by
    * {@link FraudRule}. {@code cdrs} holds the window's calls and the baseline days' calls (only outbound calls
-   * are looked at); {@code coveredFrom} is the first day the data covers completely. {@code score} is
+   * are looked at); {@code coveredFrom} is the first day the source holds completely: the days before it are not
+   * held (not zero), so the baseline averages only the held days ({@link FraudRule#heldDays}) and a day with fewer
+   * than the rule's least held days is not judged. {@code score} is
    * amount / max(baseline_amount, minAmount); {@code baseline_amount} is HALF_UP to 5 places.
    */
   public static Dataset<Row> of(Dataset<Row> cdrs, LocalDate firstDay, LocalDate coveredFrom, FraudRule rule) {
     int first = (int) firstDay.toEpochDay();
-    int covered = (int) coveredFrom.toEpochDay();
     Column day = expr("unix_date(" + END_DATE + ")");
     Dataset<Row> daily = withEndDate(cdrs.filter(col(CALL_DIRECTION).equalTo("outbound")))
         .groupBy(col(END_DATE), col(TO_COUNTRY))
@@ -44,8 +44,8 @@ public final class FraudSignals {
             sum(col(AMOUNT)).over(Window.partitionBy(col(TO_COUNTRY)).orderBy(col("day"))
                 .rangeBetween(-rule.baselineDays(), -1)),
             lit(BigDecimal.ZERO)))
-        .withColumn("baseline_n", least(lit(rule.baselineDays()), col("day").minus(lit(covered))).cast(DataTypes.LongType))
-        .filter(col("day").geq(first).and(col("baseline_n").gt(0)));
+        .withColumn("baseline_n", rule.heldDays(col("day"), coveredFrom))
+        .filter(col("day").geq(first).and(rule.judges(col("baseline_n"))));
     Column amount = col(AMOUNT);
     Column isNew = col("baseline_sum").equalTo(0);
     Column flagged = amount.geq(lit(rule.minAmount()))

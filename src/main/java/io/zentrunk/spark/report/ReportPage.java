@@ -148,18 +148,23 @@ public final class ReportPage {
       h.raw("<tr><td colspan=\"6\">none</td></tr>\n");
     }
     h.end();
-    List<Row> w = wangiri.orderBy(col("flagged").desc(), col("numbers_reached").desc(), col("end_date"), col("calling_prefix"))
-        .limit(20).collectAsList();
-    h.table("wangiri", "Wangiri: one-ring calls by day and calling prefix, flagged first (up to 20)",
-        List.of("Day", "Prefix", "Country", "One-ring calls", "Numbers reached", "Callbacks", "Callback cost (USD)", "Flagged"));
+    // the flagged prefixes only: the account's own one-ring calls (a ring from a random number) are counted, not listed
+    List<Row> w = wangiri.filter(col("flagged")).orderBy(col("numbers_reached").desc(), col("end_date"), col("calling_prefix"))
+        .limit(50).collectAsList();
+    long rest = wangiri.filter(col("flagged").equalTo(false)).count();
+    h.table("wangiri", "Wangiri: flagged calling prefixes by day (up to 50)",
+        List.of("Day", "Prefix", "Country", "One-ring calls", "Numbers reached", "Callbacks", "Callback cost (USD)"));
     for (Row r : w) {
       h.row(r.getAs("end_date").toString(), r.getAs("calling_prefix"), r.getAs("from_country"),
           String.valueOf((Long) r.getAs("one_ring_calls")), String.valueOf((Long) r.getAs("numbers_reached")),
-          String.valueOf((Long) r.getAs("callbacks")), money(r.getAs("callback_amount")),
-          (Boolean) r.getAs("flagged") ? "yes" : "no");
+          String.valueOf((Long) r.getAs("callbacks")), money(r.getAs("callback_amount")));
     }
     if (w.isEmpty()) {
-      h.raw("<tr><td colspan=\"8\">none</td></tr>\n");
+      h.raw("<tr><td colspan=\"7\">none flagged</td></tr>\n");
+    }
+    if (rest > 0) {
+      h.raw("<tr><td colspan=\"7\">" + rest + " more " + (rest == 1 ? "prefix-day" : "prefix-days")
+          + " with one-ring calls below the thresholds (in wangiri_signals)</td></tr>\n");
     }
     h.end();
   }

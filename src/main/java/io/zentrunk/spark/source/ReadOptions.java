@@ -120,8 +120,8 @@ public final class ReadOptions {
   // 10 minutes reads every one of them; a later one is counted again and reported, never lost silently.
   public static final long DEFAULT_LAG_MICROS = 600_000_000L;
   public static final ReadOption<Long> LAG = ReadOption.described("lag", "10 minutes", duration(0, 90L * 86_400_000_000L),
-      "streams: the offset stays this far behind the API's clock, as CDRs become visible after they end: '10 minutes', "
-          + "'1 hour 30 minutes' or ISO-8601 'PT10M'");
+      "streams: the offset stays this far behind the API's clock, as CDRs become visible after they end: '10m', '90s', "
+          + "'10 minutes' or ISO-8601 'PT10M'");
   public static final ReadOption<Integer> MAX_REQUESTS_PER_TRIGGER = ReadOption.described("max_requests_per_trigger", "no cap",
       integer(1, 1_000_000), "streams: a batch reads a window of at most this many pages of records (20 each), so a query "
           + "that was down catches up in bounded batches");

@@ -89,7 +89,7 @@ class AlertsTest {
     rows.add(cdr("b6").end("2026-11-01T12:58:00Z").unanswered().cause(5010, "port_limit_reached", "zentrunk").trunk("t2").row());
     Dataset<Row> got = Alerts.trunkLimits(TestCdrs.df(spark, rows), END, 5).orderBy(Alerts.DESTINATION);
     assertThat(TestSpark.lines(got.select(Alerts.KIND, Alerts.DESTINATION, Alerts.WINDOW_START, Alerts.CALLS)))
-        .containsExactly("trunk_limit|(no trunk)|2026-11-01T12:55:00Z|5", "trunk_limit|t1|2026-11-01T12:55:00Z|5");
+        .containsExactly("trunk_limit|(no trunk_id)|2026-11-01T12:55:00Z|5", "trunk_limit|t1|2026-11-01T12:55:00Z|5");
     assertThat(got.collectAsList().get(1).getAs(Alerts.REASON).toString()).isEqualTo(
         "5 calls ended on the trunk's limits on trunk t1 in the 5 minutes to 2026-11-01 13:00:00 UTC "
             + "(3 cps_limit_reached 5180, 2 concurrent_call_limit_exceeded 5190); threshold 5");
@@ -135,7 +135,7 @@ class AlertsTest {
     assertThat(Alerts.notRaisedBefore(now, earlier).count()).isEqualTo(1);
     Dataset<Row> overlapping = Alerts.irsf(TestCdrs.df(spark, List.of(
         cdr("c0").end("2026-11-01T11:10:01Z").countries("US", "CU").amount("40.00000").row())), baseline(), 168,
-        Instant.parse("2026-11-01T12:00:01Z"), RULE);
+        Instant.parse("2026-11-01T12:01:00Z"), RULE);
     assertThat(Alerts.notRaisedBefore(now, overlapping).count()).isZero();
     // another kind or destination does not hold it back
     Dataset<Row> otherKind = overlapping.withColumn(Alerts.KIND, org.apache.spark.sql.functions.lit(AlertRules.NER_DROP));

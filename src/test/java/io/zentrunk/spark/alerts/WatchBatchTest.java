@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,9 +24,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The watch job's per-batch step on hand-made batches and a hand-written offset log: the last hour kept across
- * batches, the baseline read once a day, an alert raised once per window, and a batch replayed after a crash
- * rewriting the same alerts.
+ * The watch job's per-batch step on hand-made batches and a hand-written offset log: every minute of a batch
+ * judged, the longest window kept across batches, the baseline read once a day, an alert raised once per window
+ * and resolved once its rule no longer holds, NULL destinations judged as their own, a batch replayed after a crash
+ * and a new checkpoint over the same store leaving every earlier row as it was, with nothing printed twice.
  */
 class WatchBatchTest {
 
@@ -41,12 +43,63 @@ class WatchBatchTest {
     Files.writeString(chk.resolve("offsets/" + id), "v1\n{\"batchWatermarkMs\":0}\n{\"version\":1,\"end_time\":\"" + end + "\"}");
   }
 
+  /** The stream's start, as the source logs it in its checkpoint folder. */
+  static void start(Path chk, String start) throws Exception {
+    Files.createDirectories(chk.resolve("sources/0"));
+    Files.writeString(chk.resolve("sources/0/zentrunk-start-offset.json"), "{\"version\":1,\"end_time\":\"" + start + "\"}");
+  }
+
+  /** An outbound call to CU and one without to_country, at the same time and amount. */
   static Dataset<Row> cu(String id, String end, String amount) {
-    return TestCdrs.df(spark, List.of(cdr(id).end(end).countries("US", "CU").amount(amount).row()));
+    return TestCdrs.df(spark, List.of(cdr(id).end(end).countries("US", "CU").amount(amount).row(),
+        cdr(id + "-null").end(end).countries("US", null).amount(amount).row()));
+  }
+
+  static WatchBatch watch(Path chk, String alerts, WatchBatch.History history, ByteArrayOutputStream console,
+      List<String> stages) {
+    return new WatchBatch(spark, chk.toString(), alerts, AlertRules.defaults(), history, null, Duration.ofMinutes(1),
+        new PrintStream(console, true, StandardCharsets.UTF_8), stages::add);
+  }
+
+  static List<String> store(String alerts) {
+    return TestSpark.lines(spark.read().parquet(alerts)
+        .orderBy(org.apache.spark.sql.functions.col("window_end"), org.apache.spark.sql.functions.col("event").desc(),
+            org.apache.spark.sql.functions.col("destination"))
+        .select("event", "kind", "destination", "window_start", "window_end", "calls", "amount", "late", "resolved_at", "batch"));
   }
 
   @Test
-  void anAlertIsWrittenOncePerWindowAndAReplayedBatchRewritesTheSameRows(@TempDir Path tmp) throws Exception {
+  void everyMinuteOfABatchIsJudgedOnceAndAnAlertResolvesAtTheFirstMinuteItsRuleNoLongerHolds(@TempDir Path tmp)
+      throws Exception {
+    Path chk = tmp.resolve("chk");
+    String alerts = tmp.resolve("alerts").toString();
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      rows.add(cdr("f" + i).end("2026-10-28T12:02:00Z").unanswered().cause(5190, "concurrent_call_limit_exceeded", "zentrunk")
+          .trunk("t1").row());
+    }
+    ByteArrayOutputStream console = new ByteArrayOutputStream();
+    WatchBatch w = watch(chk, alerts, (from, to) -> TestCdrs.df(spark, List.of()), console, new ArrayList<>());
+    start(chk, "2026-10-28T12:00:00Z");
+    offset(chk, 0, "2026-10-28T12:10:00Z");
+    w.call(TestCdrs.df(spark, rows), 0L);
+    // the 5-minute windows ending 12:05, 12:06, 12:07 hold the 30 calls: one alert, for the first; at 12:08 the
+    // rule no longer holds: resolved there
+    assertThat(store(alerts)).containsExactly(
+        "trigger|trunk_limit|t1|2026-10-28T12:00:00Z|2026-10-28T12:05:00Z|30|null|true|null|0",
+        "resolve|trunk_limit|t1|2026-10-28T12:00:00Z|2026-10-28T12:05:00Z|30|null|true|2026-10-28T12:08:00Z|0");
+    // minutes 12:05 to 12:10: the first whose 5-minute window the stream holds, to the batch's end
+    assertThat(w.stats().minutesJudged()).isEqualTo(6);
+    assertThat(w.stats().raised()).containsEntry(AlertRules.TRUNK_LIMIT, 1L);
+    String out = console.toString(StandardCharsets.UTF_8);
+    assertThat(out.lines().filter(l -> l.startsWith("watch: ALERT trunk_limit t1"))).hasSize(1);
+    assertThat(out).contains("watch: RESOLVED trunk_limit t1: its rule no longer holds at 2026-10-28T12:08:00Z",
+        "watch: batch 0 judged 6 minutes");
+  }
+
+  @Test
+  void anAlertIsWrittenOncePerWindowAndNeitherAReplayNorANewCheckpointRewritesOrReprintsIt(@TempDir Path tmp)
+      throws Exception {
     Path chk = tmp.resolve("chk");
     String alerts = tmp.resolve("alerts").toString();
     AtomicInteger historyReads = new AtomicInteger();
@@ -59,51 +112,68 @@ class WatchBatchTest {
     };
     List<String> stages = new ArrayList<>();
     ByteArrayOutputStream console = new ByteArrayOutputStream();
-    WatchBatch w = new WatchBatch(spark, chk.toString(), alerts, AlertRules.defaults(), history, null,
-        new PrintStream(console, true, StandardCharsets.UTF_8), stages::add);
+    WatchBatch w = watch(chk, alerts, history, console, stages);
 
+    start(chk, "2026-10-28T11:00:00Z");
     offset(chk, 0, "2026-10-28T12:00:00Z");
     w.call(cu("a", "2026-10-28T11:10:00Z", "40.00000").unionByName(TestCdrs.df(spark, List.of(
         cdr("g").end("2026-10-28T11:20:00Z").countries("US", "GB").amount("4.99999").row()))), 0L);
-    List<Row> first = spark.read().parquet(alerts).collectAsList();
-    assertThat(first).hasSize(1);
-    assertThat(first.get(0).<String>getAs("destination")).isEqualTo("CU");
+    assertThat(store(alerts)).containsExactly(
+        "trigger|irsf|??|2026-10-28T11:00:00Z|2026-10-28T12:00:00Z|1|40.00000|false|null|0",
+        "trigger|irsf|CU|2026-10-28T11:00:00Z|2026-10-28T12:00:00Z|1|40.00000|false|null|0");
     assertThat(stages).containsExactly(WatchBatch.STAGE_BATCH, WatchBatch.STAGE_ALERTS_WRITTEN, WatchBatch.STAGE_BATCH_DONE);
     assertThat(historyWindows.get(0)).containsExactly(Instant.parse("2026-10-21T00:00:00Z"), Instant.parse("2026-10-28T00:00:00Z"));
 
-    // the burst goes on: the hour to 12:30 overlaps the alert's hour, nothing new
+    // [12:01, 12:10]: the 11:10 calls still in the hour, the same alert's window overlaps: nothing new; from 12:11 the
+    // hour holds nothing: resolved at 12:11; from 12:21 the 12:20 calls are flagged, overlapping [11:00, 12:00): not raised
     offset(chk, 1, "2026-10-28T12:30:00Z");
     w.call(cu("b", "2026-10-28T12:20:00Z", "40.00000"), 1L);
-    // replayed after a crash: the same window, the same outcome, and batch 0's alert is not raised twice
+    // replayed after a crash: the same decisions, nothing written or printed twice
     w.call(cu("b", "2026-10-28T12:20:00Z", "40.00000"), 1L);
     w.call(cu("a", "2026-10-28T11:10:00Z", "40.00000"), 0L);
-    // the recent CDRs after batch 1: those of the hour to 12:30 only (11:10 and 11:20 have left it)
-    assertThat(TestSpark.lines(spark.read().parquet(chk.resolve("watch/recent/1").toString()).select("end_time")))
-        .containsExactly("2026-10-28T12:20:00Z");
-    assertThat(spark.read().parquet(alerts).count()).isEqualTo(1);
 
-    // at 13:10 the hour [12:10, 13:10) no longer overlaps [11:00, 12:00)... but overlaps nothing raised since: raised
+    // the hour to 13:00 holds 12:20 and 12:50 and does not overlap [11:00, 12:00): raised, late (a trigger after 13:09)
     offset(chk, 2, "2026-10-28T13:10:00Z");
     w.call(cu("c", "2026-10-28T12:50:00Z", "0.00001"), 2L);
-    List<Row> all = spark.read().parquet(alerts).orderBy("batch").collectAsList();
-    assertThat(TestSpark.lines(spark.read().parquet(alerts).orderBy("batch")
-        .select("batch", "kind", "destination", "window_start", "window_end", "calls", "amount")))
-        .containsExactly("0|irsf|CU|2026-10-28T11:00:00Z|2026-10-28T12:00:00Z|1|40.00000",
-            "2|irsf|CU|2026-10-28T12:10:00Z|2026-10-28T13:10:00Z|2|40.00001");
-    assertThat(all.get(0).<String>getAs("alert_id")).isNotEqualTo(all.get(1).<String>getAs("alert_id"));
+    List<String> expected = List.of(
+        "trigger|irsf|??|2026-10-28T11:00:00Z|2026-10-28T12:00:00Z|1|40.00000|false|null|0",
+        "trigger|irsf|CU|2026-10-28T11:00:00Z|2026-10-28T12:00:00Z|1|40.00000|false|null|0",
+        "resolve|irsf|??|2026-10-28T11:00:00Z|2026-10-28T12:00:00Z|1|40.00000|true|2026-10-28T12:11:00Z|1",
+        "resolve|irsf|CU|2026-10-28T11:00:00Z|2026-10-28T12:00:00Z|1|40.00000|true|2026-10-28T12:11:00Z|1",
+        "trigger|irsf|??|2026-10-28T12:00:00Z|2026-10-28T13:00:00Z|2|40.00001|true|null|2",
+        "trigger|irsf|CU|2026-10-28T12:00:00Z|2026-10-28T13:00:00Z|2|40.00001|true|null|2");
+    assertThat(store(alerts)).containsExactlyElementsOf(expected);
+    // the recent CDRs after batch 2: the hour before 12:30 and the batch's own
+    assertThat(TestSpark.lines(spark.read().parquet(chk.resolve("watch/recent/2").toString()).select("end_time").distinct()
+        .orderBy("end_time"))).containsExactly("2026-10-28T12:20:00Z", "2026-10-28T12:50:00Z");
     // the baseline was read once for the day
     assertThat(historyReads).hasValue(1);
     String out = console.toString(StandardCharsets.UTF_8);
     assertThat(out).contains("the IRSF baseline of 2026-10-28 covers 2026-10-21T00:00:00Z to 2026-10-28T00:00:00Z (168 hours)");
-    // batch 0 printed twice (run and replay), batch 2 once
-    assertThat(out.lines().filter(l -> l.startsWith("watch: ALERT irsf CU"))).hasSize(3);
+    assertThat(out.lines().filter(l -> l.startsWith("watch: ALERT irsf CU"))).hasSize(2);
+    assertThat(out.lines().filter(l -> l.startsWith("watch: ALERT irsf ??"))).hasSize(2);
+    assertThat(out.lines().filter(l -> l.startsWith("watch: RESOLVED irsf CU"))).hasSize(1);
+
+    // a new checkpoint over the same store, starting at 11:00 again: every earlier row stays, nothing is raised again
+    Path chk2 = tmp.resolve("chk2");
+    ByteArrayOutputStream console2 = new ByteArrayOutputStream();
+    WatchBatch w2 = watch(chk2, alerts, history, console2, new ArrayList<>());
+    start(chk2, "2026-10-28T11:00:00Z");
+    offset(chk2, 0, "2026-10-28T12:00:00Z");
+    w2.call(cu("a", "2026-10-28T11:10:00Z", "40.00000"), 0L);
+    offset(chk2, 1, "2026-10-28T13:10:00Z");
+    w2.call(cu("b", "2026-10-28T12:20:00Z", "40.00000").unionByName(cu("c", "2026-10-28T12:50:00Z", "0.00001")), 1L);
+    assertThat(store(alerts)).containsExactlyElementsOf(expected);
+    assertThat(console2.toString(StandardCharsets.UTF_8)).doesNotContain("watch: ALERT", "watch: RESOLVED");
   }
 
   @Test
   void aMissingStateOfThePreviousBatchIsAClearError(@TempDir Path tmp) throws Exception {
     Path chk = tmp.resolve("chk");
-    WatchBatch w = new WatchBatch(spark, chk.toString(), tmp.resolve("alerts").toString(), AlertRules.defaults(),
-        (from, to) -> TestCdrs.df(spark, List.of()), null, new PrintStream(new ByteArrayOutputStream()), s -> { });
+    WatchBatch w = watch(chk, tmp.resolve("alerts").toString(), (from, to) -> TestCdrs.df(spark, List.of()),
+        new ByteArrayOutputStream(), new ArrayList<>());
+    start(chk, "2026-10-28T11:00:00Z");
+    offset(chk, 4, "2026-10-28T11:50:00Z");
     offset(chk, 5, "2026-10-28T12:00:00Z");
     assertThatThrownBy(() -> w.call(cu("a", "2026-10-28T11:10:00Z", "1.00000"), 5L))
         .hasMessageContaining("the watch state of batch 4 is missing under the checkpoint");

@@ -59,4 +59,26 @@ class ApiTimeTest {
     assertThat(ApiTime.formatFilter(t + 7)).isEqualTo("2026-10-01 12:34:56.000007");
     assertThat(ApiTime.toInstant(t + 7)).isEqualTo(Instant.parse("2026-10-01T12:34:56.000007Z"));
   }
+
+  @Test
+  void durationsAsSparkWritesThemBesideIntervalWordsAndIso8601() {
+    assertThat(ApiTime.parseDuration("--every", "250ms", 0)).isEqualTo(250_000L);
+    assertThat(ApiTime.parseDuration("--every", "30s", 0)).isEqualTo(30_000_000L);
+    assertThat(ApiTime.parseDuration("--every", "5m", 0)).isEqualTo(300_000_000L);
+    assertThat(ApiTime.parseDuration("--every", "5min", 0)).isEqualTo(300_000_000L);
+    assertThat(ApiTime.parseDuration("--every", "1h", 0)).isEqualTo(3_600_000_000L);
+    assertThat(ApiTime.parseDuration("--every", "2d", 0)).isEqualTo(2 * ApiTime.MICROS_PER_DAY);
+    assertThat(ApiTime.parseDuration("--every", " 1H30M ", 0)).isEqualTo(5_400_000_000L);
+    assertThat(ApiTime.parseDuration("--every", "750us", 0)).isEqualTo(750L);
+    assertThat(ApiTime.parseDuration("--every", "2 minutes", 0)).isEqualTo(120_000_000L);
+    assertThat(ApiTime.parseDuration("--every", "PT2M", 0)).isEqualTo(120_000_000L);
+    // a bare number has no unit to take (Spark's configs default to one per key; a job flag does not guess)
+    for (String bad : new String[] {"30", "1.5h", "5 m", "m5", "30sec", "", "-5m", "99999999999999999999d"}) {
+      assertThatThrownBy(() -> ApiTime.parseDuration("--every", bad, 0))
+          .hasMessage("--every must be a duration such as '30s', '5m', '1h', '2d', '250ms', '2 minutes' or ISO-8601 'PT2M', not '"
+              + bad + "'");
+    }
+    assertThatThrownBy(() -> ApiTime.parseDuration("--every", "500ms", 1_000_000))
+        .hasMessage("--every must be at least 1 second, not '500ms'");
+  }
 }

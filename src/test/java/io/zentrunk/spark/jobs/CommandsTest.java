@@ -114,7 +114,7 @@ class CommandsTest {
     assertOneLineError(run("watch", "--alerts", "/tmp/a"), "watch: missing required option --checkpoint");
     assertOneLineError(run("watch", "--checkpoint", "/tmp/c"), "watch: missing required option --alerts");
     assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--every", "soon"),
-        "--every must be a duration such as '2 minutes'");
+        "--every must be a duration such as '30s', '5m'");
     assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--every", "500 milliseconds"),
         "--every must be at least 1 second");
     assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--ner-below", "1.5"),
@@ -127,6 +127,40 @@ class CommandsTest {
         "--webhook: the webhook must be an http:// or https:// URL");
     assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--lake", "/l", "--table", "c.n.t"),
         "--lake", "--table");
+
+  }
+
+  @Test
+  void theLeastBaselineDaysHeldIsAnOptionOfBothJobsUpToTheBaselinesDays() {
+    assertOneLineError(run("report", "--start", "2026-11-01", "--end", "2026-11-02", "--output", "/tmp/x",
+        "--fraud-min-baseline-days", "8"), "--fraud-min-baseline-days must be from 1 to --fraud-baseline-days (7), not 8");
+    assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--fraud-baseline-days", "2",
+        "--fraud-min-baseline-days", "3"), "--fraud-min-baseline-days must be from 1 to --fraud-baseline-days (2), not 3");
+    assertThat(run("report", "--help").out()).contains("--fraud-min-baseline-days=N");
+    assertThat(run("watch", "--help").out()).contains("--fraud-min-baseline-days=N");
+  }
+
+  @Test
+  void watchWebhookErrorsShowTheUrlNoFurtherThanItsHostAndPagerDutyNeedsItsKeyFromTheEnvironment() {
+    String secret = "hooks.slack.com/services/T000/B000/XXXXS3CRET";
+    Outcome noScheme = run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--webhook", secret);
+    assertOneLineError(noScheme, "--webhook: the webhook must be an http:// or https:// URL");
+    assertThat(noScheme.err() + noScheme.out()).doesNotContain("S3CRET", "services");
+    Outcome space = run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--webhook", "https://" + secret + " x");
+    assertOneLineError(space, "--webhook:", "https://hooks.slack.com/...");
+    assertThat(space.err() + space.out()).doesNotContain("S3CRET", "services");
+    assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--webhook", "https://x.example/h",
+        "--webhook-format", "teams"), "--webhook-format must be slack, pagerduty or alertmanager, not 'teams'");
+    assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--webhook-format", "slack"),
+        "--webhook-format needs --webhook");
+    // no key on the command line: there is no option for it, and without the environment variable the job stops
+    // before any Spark or request (this JVM's environment has no PAGERDUTY_ROUTING_KEY)
+    assertThat(System.getenv("PAGERDUTY_ROUTING_KEY")).isNull();
+    assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--webhook",
+        "https://events.pagerduty.com/v2/enqueue"), "--webhook: PagerDuty needs its routing key in the environment variable "
+        + "PAGERDUTY_ROUTING_KEY");
+    assertThat(run("watch", "--help").out()).contains("--webhook-format=slack|pagerduty|alertmanager")
+        .doesNotContain("--routing-key");
   }
 
   @Test

@@ -172,6 +172,30 @@ class ReportsKpisTest {
   }
 
   @Test
+  void aDayIsJudgedOnlyWhenTheSourceHoldsTheLeastBaselineDaysAndTheBaselineAveragesTheDaysHeld() {
+    // the source holds days from 11-05: 11-07 has 2 held baseline days, 11-08 three
+    Dataset<Row> cdrs = TestCdrs.df(spark, List.of(
+        out("de5", "2026-11-05", "DE", "1.00000"),
+        out("de6", "2026-11-06", "DE", "2.00000"),
+        out("de7", "2026-11-07", "DE", "30.00000"), // 30 >= 5 x (3 / 2), but only 2 days held
+        out("de8", "2026-11-08", "DE", "40.00000"))); // baseline (1 + 2 + 30) / 3 = 11.00000: not 5 times
+    FraudRule three = new FraudRule(new BigDecimal("5.00"), new BigDecimal("5"), 7, 3);
+    assertThat(FraudSignals.of(cdrs, LocalDate.parse("2026-11-05"), LocalDate.parse("2026-11-05"), three).count()).isZero();
+    FraudRule two = new FraudRule(new BigDecimal("5.00"), new BigDecimal("5"), 7, 2);
+    assertThat(TestSpark.lines(FraudSignals.of(cdrs, LocalDate.parse("2026-11-05"), LocalDate.parse("2026-11-05"), two)))
+        .containsExactly("2026-11-07|DE|irsf|1|60|30.00000|1.50000|6.0|USD 30.00000 to DE in 1 calls (60 billed s): 20.0 "
+            + "times its daily average of USD 1.50000 over the 2 days before");
+    assertThat(three.heldDays(LocalDate.parse("2026-11-08"), LocalDate.parse("2026-11-05"))).isEqualTo(3);
+    assertThat(three.heldDays(LocalDate.parse("2026-11-20"), LocalDate.parse("2026-11-05"))).isEqualTo(7);
+    assertThat(three.heldDays(LocalDate.parse("2026-11-01"), LocalDate.parse("2026-11-05"))).isZero();
+    assertThat(three.judges(2)).isFalse();
+    assertThat(three.judges(3)).isTrue();
+    assertThat(FraudRule.defaults().minBaselineDays()).isEqualTo(3);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new FraudRule(BigDecimal.ONE, BigDecimal.TEN, 7, 8))
+        .hasMessageContaining("from 1 to the baseline's 7 days, not 8");
+  }
+
+  @Test
   void operationsSummaryNamesTheWorstNerDestinationsThePeaksAndTheSignals() {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
@@ -188,7 +212,8 @@ class ReportsKpisTest {
     Dataset<Row> cdrs = TestCdrs.df(spark, rows);
     Instant start = Instant.parse("2026-11-01T09:00:00Z");
     Instant end = Instant.parse("2026-11-01T11:00:00Z");
-    FraudRule rule = new FraudRule(new BigDecimal("0.10"), new BigDecimal("5"), 7);
+    // the day after the first held day: judged with one held baseline day (the least allowed)
+    FraudRule rule = new FraudRule(new BigDecimal("0.10"), new BigDecimal("5"), 7, 1);
     String text = ReportSummary.operations(Kpis.of(cdrs), Capacity.of(cdrs, start, end),
         FraudSignals.of(cdrs, LocalDate.parse("2026-11-01"), LocalDate.parse("2026-10-31"), rule));
     // all 41 calls end at 10:00:00; the 30 answered ones start at 09:58:55 (60 s talk + 5 s ringing), the 11

@@ -228,7 +228,7 @@ class StreamIT {
     try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().now(T1).rateLimitOff().build())) {
       Map<String, String> o = options(api, T1.minus(Duration.ofHours(1)), "soon");
       assertThatThrownBy(() -> spark.readStream().format("zentrunk").options(o).load())
-          .hasMessageContaining("Option 'lag' must be a duration such as '2 minutes'")
+          .hasMessageContaining("Option 'lag' must be a duration such as '30s'")
           .hasMessageNotContaining("\n");
       o.put("lag", "2 minutes");
       o.put("max_requests_per_trigger", "0");

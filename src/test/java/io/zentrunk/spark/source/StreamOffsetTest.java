@@ -46,7 +46,7 @@ class StreamOffsetTest {
     assertThat(ApiTime.parseDuration("x", "pt1h30m", 0)).isEqualTo(5_400_000_000L);
     assertThat(ApiTime.formatDuration(5_400_000_000L)).isEqualTo("1 hour 30 minutes");
     assertThatThrownBy(() -> ApiTime.parseDuration("Option 'lag'", "2 fortnights", 0))
-        .hasMessage("Option 'lag' must be a duration such as '2 minutes', '1 hour 30 minutes' or ISO-8601 'PT2M', not '2 fortnights'");
+        .hasMessage("Option 'lag' must be a duration such as '30s', '5m', '1h', '2d', '250ms', '2 minutes' or ISO-8601 'PT2M', not '2 fortnights'");
     assertThatThrownBy(() -> ApiTime.parseDuration("Option 'lag'", "-PT1M", 0))
         .hasMessage("Option 'lag' must be at least 0 seconds, not '-PT1M'");
   }
