@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param unlistedCodeShare share of calls ending with {@link HangupCodes#UNLISTED}, a code the
  *     reference table does not list (0, the default: none)
  * @param cachedCalls calls the generated-minute cache holds (about 1.5 KB each with their JSON)
+ * @param noToCountryShare share of calls whose CDR leaves {@code to_country} out (0, the default: none)
  * @param rateClock the monotonic nanosecond clock of the rate limit and of the request statistics
  *     ({@link System#nanoTime()}; tests move their own to test the limit without depending on the machine's speed)
  */
@@ -38,7 +39,8 @@ public record EmulatorConfig(
     Burst burst,
     BusyHour busyHour,
     Wangiri wangiri,
-    java.util.function.LongSupplier rateClock) {
+    java.util.function.LongSupplier rateClock,
+    double noToCountryShare) {
 
   /**
    * A toll-fraud (IRSF) burst: {@code calls} extra outbound calls from US numbers to {@code country}, answered
@@ -183,6 +185,9 @@ public record EmulatorConfig(
     if (cachedCalls < 1_000) {
       throw new IllegalArgumentException("cachedCalls must be >= 1000, got " + cachedCalls);
     }
+    if (!(noToCountryShare >= 0 && noToCountryShare <= 1)) {
+      throw new IllegalArgumentException("noToCountryShare must be in [0,1], got " + noToCountryShare);
+    }
     if (!(unlistedCodeShare >= 0 && unlistedCodeShare <= 1)) {
       throw new IllegalArgumentException("unlistedCodeShare must be in [0,1], got " + unlistedCodeShare);
     }
@@ -215,6 +220,7 @@ public record EmulatorConfig(
     private Duration latencyJitter = Duration.ZERO;
     private Faults faults = Faults.NONE;
     private double unlistedCodeShare;
+    private double noToCountryShare;
     private long cachedCalls = 60_000;
     private Burst burst;
     private BusyHour busyHour;
@@ -324,6 +330,16 @@ public record EmulatorConfig(
     }
 
     /**
+     * A share of calls (the account's and injected ones) whose CDR leaves {@code to_country} out, as the API's
+     * nullable field allows. Chosen per call from its own random stream: every other field stays as without it.
+     * Default: 0 (off).
+     */
+    public Builder noToCountry(double share) {
+      this.noToCountryShare = share;
+      return this;
+    }
+
+    /**
      * Calls the cache of generated minutes holds; default 60,000 (about 90 MB). A filtered count
      * over a window holding more calls generates the window's calls again for every new filter
      * (0.4 s for 150,000 calls on a loaded 2-core machine): benchmarks that probe 30 days of an
@@ -363,7 +379,7 @@ public record EmulatorConfig(
       return new EmulatorConfig(
           host, port, authId, authToken, seed, callsPerDay, now, lateShare, lateMaxMinutes,
           rateLimit, rateWindow, retryAfter, latencyMean, latencyJitter, faults, unlistedCodeShare, cachedCalls,
-          burst, busyHour, wangiri, rateClock);
+          burst, busyHour, wangiri, rateClock, noToCountryShare);
     }
 
     /** The nanosecond clock of the rate limit and the request statistics (default {@link System#nanoTime()}). */
