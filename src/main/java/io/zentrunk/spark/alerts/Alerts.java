@@ -87,31 +87,22 @@ public final class Alerts {
       .add(DETECTED_AT, DataTypes.TimestampType, false);
 
   /**
-   * The minute boundaries {@code m} with {@code after < m <= upTo} whose window starts at or after {@code heldFrom}
-   * (the first CDR the watch holds: a window reaching before it is not judged, it would miss calls).
+   * The minute boundaries {@code m} with {@code after < m <= upTo}. A window reaching before the stream's start is
+   * judged over the CDRs held (fewer calls and a smaller amount than the full window's: the first hour after a start
+   * can miss an alert, never raise a false one from missing calls, but for NER, whose least calls guard it).
    */
-  public record Minutes(Instant after, Instant upTo, Instant heldFrom) implements Serializable {
+  public record Minutes(Instant after, Instant upTo) implements Serializable {
 
-    /** The one minute boundary {@code end}, all CDRs held. */
+    /** The one minute boundary {@code end}. */
     public static Minutes at(Instant end) {
-      return new Minutes(end.minusSeconds(60), end, Instant.EPOCH);
+      return new Minutes(end.minusSeconds(60), end);
     }
 
-    /** How many minute boundaries the range holds (judged by at least the shortest window). */
-    public long count() {
-      return Math.max(0, Math.floorDiv(upTo.getEpochSecond(), 60) - Math.floorDiv(after.getEpochSecond(), 60)
-          - (upTo.getEpochSecond() % 60 == 0 && upTo.getNano() == 0 ? 0 : 0));
-    }
-
-    /** The minute boundaries at which a window of {@code length} is judged, in order. */
-    public List<Instant> judged(Duration length) {
+    /** The minute boundaries, in order. */
+    public List<Instant> all() {
       List<Instant> out = new ArrayList<>();
-      long first = Math.floorDiv(after.getEpochSecond(), 60) + 1;
-      for (long m = first; m * 60 <= upTo.getEpochSecond(); m++) {
-        Instant at = Instant.ofEpochSecond(m * 60);
-        if (!at.minus(length).isBefore(heldFrom)) {
-          out.add(at);
-        }
+      for (long m = Math.floorDiv(after.getEpochSecond(), 60) + 1; m * 60 <= upTo.getEpochSecond(); m++) {
+        out.add(Instant.ofEpochSecond(m * 60));
       }
       return out;
     }
@@ -125,12 +116,10 @@ public final class Alerts {
    */
   static Dataset<Row> windows(Dataset<Row> cdrs, Duration length, Minutes minutes) {
     Instant from = minutes.after().minus(length);
-    from = from.isBefore(minutes.heldFrom()) ? minutes.heldFrom() : from;
     Dataset<Row> held = cdrs.filter(col(END_TIME).geq(ts(from)).and(col(END_TIME).lt(ts(minutes.upTo()))));
     return held.withColumn("_w", functions.window(col(END_TIME), length.toSeconds() + " seconds", "1 minute"))
         .withColumn(WINDOW_START, col("_w.start")).withColumn(WINDOW_END, col("_w.end")).drop("_w")
-        .filter(col(WINDOW_END).gt(ts(minutes.after())).and(col(WINDOW_END).leq(ts(minutes.upTo())))
-            .and(col(WINDOW_START).geq(ts(minutes.heldFrom()))));
+        .filter(col(WINDOW_END).gt(ts(minutes.after())).and(col(WINDOW_END).leq(ts(minutes.upTo()))));
   }
 
   /** The day (since the epoch, UTC) of the last instant of a window ending at {@code end}. */

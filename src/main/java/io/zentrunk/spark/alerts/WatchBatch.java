@@ -133,13 +133,13 @@ public final class WatchBatch implements VoidFunction2<Dataset<Row>, Long> {
   }
 
   private void run(Dataset<Row> batch, long id) {
-    Instant heldFrom = checkpoint.streamStart();
-    Instant after = id == 0 ? heldFrom : checkpoint.batchEnd(id - 1);
+    Instant after = id == 0 ? checkpoint.streamStart() : checkpoint.batchEnd(id - 1);
     Instant end = checkpoint.batchEnd(id);
-    Alerts.Minutes minutes = new Alerts.Minutes(after, end, heldFrom);
+    Alerts.Minutes minutes = new Alerts.Minutes(after, end);
     Dataset<Row> recent = recent(batch, id, after);
+    List<Instant> all = minutes.all();
     Map<String, List<Instant>> judged = new HashMap<>();
-    WINDOWS.forEach((kind, length) -> judged.put(kind, minutes.judged(length)));
+    WINDOWS.keySet().forEach(kind -> judged.put(kind, all));
     Map<Long, Long> hours = new TreeMap<>();
     List<Dataset<Row>> baselines = new ArrayList<>();
     for (Instant m : judged.get(AlertRules.IRSF)) {
@@ -153,7 +153,7 @@ public final class WatchBatch implements VoidFunction2<Dataset<Row>, Long> {
         new StructType().add(TO_COUNTRY, DataTypes.StringType).add(Alerts.BASELINE_SUM, DataTypes.createDecimalType(28, 5))
             .add(Alerts.BASELINE_DAY, DataTypes.LongType)));
     List<Row> candidates = Alerts.candidates(recent, baseline, hours, minutes, rules).collectAsList();
-    long judgedMinutes = judged.get(AlertRules.TRUNK_LIMIT).size();
+    long judgedMinutes = all.size();
     stats.judged(judgedMinutes);
     if (judgedMinutes > 1) {
       out.println("watch: batch " + id + " judged " + judgedMinutes + " minutes, " + after + " to " + end);

@@ -17,6 +17,7 @@ final class CallGenerator {
   private final long seed;
   private final double perMinute;
   private final double lateShare;
+  private final double noToCountryShare;
   private final int lateMaxSeconds;
   private final EmulatorConfig.Burst burst;
   private final EmulatorConfig.BusyHour busy;
@@ -28,6 +29,7 @@ final class CallGenerator {
     this.seed = cfg.seed();
     this.perMinute = cfg.callsPerDay() / 1440.0;
     this.lateShare = cfg.lateShare();
+    this.noToCountryShare = cfg.noToCountryShare();
     this.lateMaxSeconds = (int) cfg.lateMaxSeconds();
     this.burst = cfg.burst();
     this.busy = cfg.busyHour();
@@ -155,6 +157,13 @@ final class CallGenerator {
 
   /** The full record of one call of minute {@code m}; a pure function of its arguments. */
   EmulatedCall call(long m, int ordinal, long endSec, long uuidHi, long uuidLo) {
+    EmulatedCall c = drawCall(m, ordinal, endSec, uuidHi, uuidLo);
+    // drawn from its own stream (keyed by the call): every other field is the same with it on or off
+    return noToCountryShare > 0 && Seeds.rng(seed, c.callUuid().hashCode(), 13).nextDouble() < noToCountryShare
+        ? c.withoutToCountry() : c;
+  }
+
+  private EmulatedCall drawCall(long m, int ordinal, long endSec, long uuidHi, long uuidLo) {
     SplittableRandom r = Seeds.rng(seed, (m << 24) | ordinal, 3);
     String uuid = new java.util.UUID(uuidHi, uuidLo).toString();
     if (burst != null || busy != null || wangiri != null) {

@@ -39,7 +39,9 @@ final class CdrJson {
     }
     str(sb, "trunk_domain", c.trunkDomain()).append(',');
     str(sb, "from_country", c.fromCountry()).append(',');
-    str(sb, "to_country", c.toCountry()).append(',');
+    if (c.toCountry() != null) { // left out, as the API may
+      str(sb, "to_country", c.toCountry()).append(',');
+    }
     str(sb, "transport_protocol", c.transportProtocol()).append(',');
     bool(sb, "srtp", c.srtp()).append(',');
     num(sb, "hangup_cause_code", c.hangupCauseCode()).append(',');

@@ -38,4 +38,13 @@ public record EmulatedCall(
     String stirVerification,
     String attestationIndicator,
     boolean cnamLookup,
-    BigDecimal cnamLookupRate) {}
+    BigDecimal cnamLookupRate) {
+
+  /** The same call, its CDR without {@code to_country}. */
+  EmulatedCall withoutToCountry() {
+    return new EmulatedCall(callUuid, callId, fromNumber, toNumber, callDirection, callDuration, billDuration,
+        billedDuration, initiationTime, answerTime, endTime, hangupCauseCode, hangupCauseName, hangupSource, totalRate,
+        totalAmount, secureTrunkingRate, trunkDomain, trunkId, fromCountry, null, transportProtocol, srtp,
+        secureTrunking, stirVerification, attestationIndicator, cnamLookup, cnamLookupRate);
+  }
+}

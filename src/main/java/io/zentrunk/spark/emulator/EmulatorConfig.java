@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param unlistedCodeShare share of calls ending with {@link HangupCodes#UNLISTED}, a code the
  *     reference table does not list (0, the default: none)
  * @param cachedCalls calls the generated-minute cache holds (about 1.5 KB each with their JSON)
+ * @param noToCountryShare share of calls whose CDR leaves {@code to_country} out (0, the default: none)
  * @param rateClock the monotonic nanosecond clock of the rate limit and of the request statistics
  *     ({@link System#nanoTime()}; tests move their own to test the limit without depending on the machine's speed)
  * @param fixedRateWindow the rate limit counts in fixed windows aligned to the clock instead of a sliding window
@@ -41,7 +42,8 @@ public record EmulatorConfig(
     Wangiri wangiri,
     java.util.function.LongSupplier rateClock,
     boolean fixedRateWindow,
-    java.util.List<Account> moreAccounts) {
+    java.util.List<Account> moreAccounts,
+    double noToCountryShare) {
 
   /**
    * One more account the emulator serves beside the main one ({@code authId}): its own auth ID, token, seed (so its
@@ -215,6 +217,9 @@ public record EmulatorConfig(
     if (cachedCalls < 1_000) {
       throw new IllegalArgumentException("cachedCalls must be >= 1000, got " + cachedCalls);
     }
+    if (!(noToCountryShare >= 0 && noToCountryShare <= 1)) {
+      throw new IllegalArgumentException("noToCountryShare must be in [0,1], got " + noToCountryShare);
+    }
     if (!(unlistedCodeShare >= 0 && unlistedCodeShare <= 1)) {
       throw new IllegalArgumentException("unlistedCodeShare must be in [0,1], got " + unlistedCodeShare);
     }
@@ -248,7 +253,7 @@ public record EmulatorConfig(
   EmulatorConfig forAccount(Account a) {
     return new EmulatorConfig(host, port, a.authId(), a.authToken(), a.seed(), callsPerDay, now, lateShare,
         lateMaxMinutes, a.rateLimit(), rateWindow, retryAfter, latencyMean, latencyJitter, faults, unlistedCodeShare,
-        cachedCalls, burst, busyHour, wangiri, rateClock, fixedRateWindow, java.util.List.of());
+        cachedCalls, burst, busyHour, wangiri, rateClock, fixedRateWindow, java.util.List.of(), noToCountryShare);
   }
 
   /** Late-arrival maximum delay in whole seconds (0 when late arrival is off). */
@@ -279,6 +284,7 @@ public record EmulatorConfig(
     private Duration latencyJitter = Duration.ZERO;
     private Faults faults = Faults.NONE;
     private double unlistedCodeShare;
+    private double noToCountryShare;
     private long cachedCalls = 60_000;
     private Burst burst;
     private BusyHour busyHour;
@@ -404,6 +410,16 @@ public record EmulatorConfig(
     }
 
     /**
+     * A share of calls (the account's and injected ones) whose CDR leaves {@code to_country} out, as the API's
+     * nullable field allows. Chosen per call from its own random stream: every other field stays as without it.
+     * Default: 0 (off).
+     */
+    public Builder noToCountry(double share) {
+      this.noToCountryShare = share;
+      return this;
+    }
+
+    /**
      * Calls the cache of generated minutes holds; default 60,000 (about 90 MB). A filtered count
      * over a window holding more calls generates the window's calls again for every new filter
      * (0.4 s for 150,000 calls on a loaded 2-core machine): benchmarks that probe 30 days of an
@@ -443,7 +459,7 @@ public record EmulatorConfig(
       return new EmulatorConfig(
           host, port, authId, authToken, seed, callsPerDay, now, lateShare, lateMaxMinutes,
           rateLimit, rateWindow, retryAfter, latencyMean, latencyJitter, faults, unlistedCodeShare, cachedCalls,
-          burst, busyHour, wangiri, rateClock, fixedRateWindow, moreAccounts);
+          burst, busyHour, wangiri, rateClock, fixedRateWindow, moreAccounts, noToCountryShare);
     }
 
     /** The nanosecond clock of the rate limit and the request statistics (default {@link System#nanoTime()}). */

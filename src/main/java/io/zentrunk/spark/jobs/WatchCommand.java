@@ -232,7 +232,8 @@ public final class WatchCommand extends JobCommand {
       });
       StageMarkers.reach(STAGE_STOPPED);
       System.err.println("watch: stopped between batches; last batch " + (q.lastProgress() == null ? "none"
-          : q.lastProgress().batchId()) + "; restart with the same --checkpoint to continue");
+          : q.lastProgress().batchId()) + "; " + batch.stats().minutesJudged()
+          + " minutes judged since the job started; restart with the same --checkpoint to continue");
       System.err.flush();
       stopped.countDown();
     }, 100, 120, TimeUnit.SECONDS);

@@ -184,10 +184,9 @@ final class LateArrivalChecks {
       try (OutputStream out = fs.create(tmp, true)) {
         out.write(JSON.writeValueAsString(root).getBytes(StandardCharsets.UTF_8));
       }
-      fs.delete(p, false);
-      if (!fs.rename(tmp, p)) {
-        throw new IOException("rename failed");
-      }
+      // one atomic rename over the old file: a crash leaves the old state or the new one, never none
+      org.apache.hadoop.fs.FileContext.getFileContext(fs.getUri(), hadoopConf.get())
+          .rename(tmp, p, org.apache.hadoop.fs.Options.Rename.OVERWRITE);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write the stream's late-arrival checks in " + checkpoint, e);
     }

@@ -196,7 +196,10 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
       return startOffset;
     }
     if (limit instanceof ReadMaxRows max) {
-      target = capped(start, target, max.maxRows());
+      // a start past the retention (a long outage) is clamped, or refused naming clamp_to_retention, before the
+      // capped window is counted: counting from it would span more than the API's 90 days
+      long from = conf.request.withWindow(start, target).resolve(now, conf.clampToRetention).from().micros();
+      target = Math.max(capped(from, target, max.maxRows()), from + ApiTime.MICROS_PER_SECOND);
     }
     return new EndTimeOffset(target);
   }
@@ -287,6 +290,12 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
     }
     long now = apiNowMicros != Long.MIN_VALUE ? apiNowMicros : Math.max(to, conf.now());
     ReadRequest request = conf.request.withWindow(from, to).resolve(now, conf.clampToRetention);
+    if (request.from().origin() == ReadRequest.Origin.CLAMPED && request.from().micros() > from) {
+      LOG.warn("The stream's offset {} is past the API's 90-day retention (it was stopped that long): option '{}' resumes "
+              + "it at {}; the CDRs that ended in [{}, {}) expired unread and are lost", instant(from),
+          ReadOptions.CLAMP_TO_RETENTION.key(), instant(request.from().micros()), instant(from),
+          instant(request.from().micros()));
+    }
     ZentrunkScan scan = new ZentrunkScan(conf, new ScanSpec(request, OptionalLong.empty(), false, List.of()), schema);
     InputPartition[] parts = scan.planInputPartitions();
     lastBatchRows = scan.plannedRows();

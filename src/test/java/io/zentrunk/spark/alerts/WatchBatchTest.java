@@ -75,7 +75,8 @@ class WatchBatchTest {
     String alerts = tmp.resolve("alerts").toString();
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
-      rows.add(cdr("f" + i).end("2026-10-28T12:02:00Z").unanswered().cause(5190, "concurrent_call_limit_exceeded", "zentrunk")
+      // inbound: the limits count calls of either direction, and no outbound NER is at stake here
+      rows.add(cdr("f" + i).direction("inbound").end("2026-10-28T12:02:00Z").unanswered().cause(5190, "concurrent_call_limit_exceeded", "zentrunk")
           .trunk("t1").row());
     }
     ByteArrayOutputStream console = new ByteArrayOutputStream();
@@ -83,18 +84,18 @@ class WatchBatchTest {
     start(chk, "2026-10-28T12:00:00Z");
     offset(chk, 0, "2026-10-28T12:10:00Z");
     w.call(TestCdrs.df(spark, rows), 0L);
-    // the 5-minute windows ending 12:05, 12:06, 12:07 hold the 30 calls: one alert, for the first; at 12:08 the
-    // rule no longer holds: resolved there
+    // the 5-minute windows ending 12:03 to 12:07 hold the 30 calls: one alert, for the first; at 12:08 the rule no
+    // longer holds: resolved there
     assertThat(store(alerts)).containsExactly(
-        "trigger|trunk_limit|t1|2026-10-28T12:00:00Z|2026-10-28T12:05:00Z|30|null|true|null|0",
-        "resolve|trunk_limit|t1|2026-10-28T12:00:00Z|2026-10-28T12:05:00Z|30|null|true|2026-10-28T12:08:00Z|0");
-    // minutes 12:05 to 12:10: the first whose 5-minute window the stream holds, to the batch's end
-    assertThat(w.stats().minutesJudged()).isEqualTo(6);
+        "trigger|trunk_limit|t1|2026-10-28T11:58:00Z|2026-10-28T12:03:00Z|30|null|true|null|0",
+        "resolve|trunk_limit|t1|2026-10-28T11:58:00Z|2026-10-28T12:03:00Z|30|null|true|2026-10-28T12:08:00Z|0");
+    // minutes 12:01 to 12:10
+    assertThat(w.stats().minutesJudged()).isEqualTo(10);
     assertThat(w.stats().raised()).containsEntry(AlertRules.TRUNK_LIMIT, 1L);
     String out = console.toString(StandardCharsets.UTF_8);
     assertThat(out.lines().filter(l -> l.startsWith("watch: ALERT trunk_limit t1"))).hasSize(1);
     assertThat(out).contains("watch: RESOLVED trunk_limit t1: its rule no longer holds at 2026-10-28T12:08:00Z",
-        "watch: batch 0 judged 6 minutes");
+        "watch: batch 0 judged 10 minutes");
   }
 
   @Test
@@ -118,34 +119,38 @@ class WatchBatchTest {
     offset(chk, 0, "2026-10-28T12:00:00Z");
     w.call(cu("a", "2026-10-28T11:10:00Z", "40.00000").unionByName(TestCdrs.df(spark, List.of(
         cdr("g").end("2026-10-28T11:20:00Z").countries("US", "GB").amount("4.99999").row()))), 0L);
+    // the hours to 11:11 .. 12:00 hold the 11:10 calls: raised at 11:11 (the stream started at 11:00: the hour to
+    // 11:11 is judged over what it holds)
     assertThat(store(alerts)).containsExactly(
-        "trigger|irsf|??|2026-10-28T11:00:00Z|2026-10-28T12:00:00Z|1|40.00000|false|null|0",
-        "trigger|irsf|CU|2026-10-28T11:00:00Z|2026-10-28T12:00:00Z|1|40.00000|false|null|0");
+        "trigger|irsf|??|2026-10-28T10:11:00Z|2026-10-28T11:11:00Z|1|40.00000|true|null|0",
+        "trigger|irsf|CU|2026-10-28T10:11:00Z|2026-10-28T11:11:00Z|1|40.00000|true|null|0");
     assertThat(stages).containsExactly(WatchBatch.STAGE_BATCH, WatchBatch.STAGE_ALERTS_WRITTEN, WatchBatch.STAGE_BATCH_DONE);
     assertThat(historyWindows.get(0)).containsExactly(Instant.parse("2026-10-21T00:00:00Z"), Instant.parse("2026-10-28T00:00:00Z"));
 
-    // [12:01, 12:10]: the 11:10 calls still in the hour, the same alert's window overlaps: nothing new; from 12:11 the
-    // hour holds nothing: resolved at 12:11; from 12:21 the 12:20 calls are flagged, overlapping [11:00, 12:00): not raised
-    offset(chk, 1, "2026-10-28T12:30:00Z");
+    // to 12:10 the hour holds the 11:10 calls (the alert stays open); at 12:11 nothing: resolved; from 12:21 the
+    // 12:20 calls are flagged, and the hour to 12:21 no longer overlaps [10:11, 11:11): raised, on time (batch 1
+    // ends at 12:21)
+    offset(chk, 1, "2026-10-28T12:21:00Z");
     w.call(cu("b", "2026-10-28T12:20:00Z", "40.00000"), 1L);
     // replayed after a crash: the same decisions, nothing written or printed twice
     w.call(cu("b", "2026-10-28T12:20:00Z", "40.00000"), 1L);
     w.call(cu("a", "2026-10-28T11:10:00Z", "40.00000"), 0L);
 
-    // the hour to 13:00 holds 12:20 and 12:50 and does not overlap [11:00, 12:00): raised, late (a trigger after 13:09)
+    // to 13:10 the hours hold 12:20 (and 12:50): the rule holds, its window overlaps [11:21, 12:21): nothing new
     offset(chk, 2, "2026-10-28T13:10:00Z");
     w.call(cu("c", "2026-10-28T12:50:00Z", "0.00001"), 2L);
     List<String> expected = List.of(
-        "trigger|irsf|??|2026-10-28T11:00:00Z|2026-10-28T12:00:00Z|1|40.00000|false|null|0",
-        "trigger|irsf|CU|2026-10-28T11:00:00Z|2026-10-28T12:00:00Z|1|40.00000|false|null|0",
-        "resolve|irsf|??|2026-10-28T11:00:00Z|2026-10-28T12:00:00Z|1|40.00000|true|2026-10-28T12:11:00Z|1",
-        "resolve|irsf|CU|2026-10-28T11:00:00Z|2026-10-28T12:00:00Z|1|40.00000|true|2026-10-28T12:11:00Z|1",
-        "trigger|irsf|??|2026-10-28T12:00:00Z|2026-10-28T13:00:00Z|2|40.00001|true|null|2",
-        "trigger|irsf|CU|2026-10-28T12:00:00Z|2026-10-28T13:00:00Z|2|40.00001|true|null|2");
+        "trigger|irsf|??|2026-10-28T10:11:00Z|2026-10-28T11:11:00Z|1|40.00000|true|null|0",
+        "trigger|irsf|CU|2026-10-28T10:11:00Z|2026-10-28T11:11:00Z|1|40.00000|true|null|0",
+        "resolve|irsf|??|2026-10-28T10:11:00Z|2026-10-28T11:11:00Z|1|40.00000|true|2026-10-28T12:11:00Z|1",
+        "resolve|irsf|CU|2026-10-28T10:11:00Z|2026-10-28T11:11:00Z|1|40.00000|true|2026-10-28T12:11:00Z|1",
+        "trigger|irsf|??|2026-10-28T11:21:00Z|2026-10-28T12:21:00Z|1|40.00000|false|null|1",
+        "trigger|irsf|CU|2026-10-28T11:21:00Z|2026-10-28T12:21:00Z|1|40.00000|false|null|1");
     assertThat(store(alerts)).containsExactlyElementsOf(expected);
-    // the recent CDRs after batch 2: the hour before 12:30 and the batch's own
+    // the CDRs batch 2 judged: the hour before 12:21 and the batch's own
     assertThat(TestSpark.lines(spark.read().parquet(chk.resolve("watch/recent/2").toString()).select("end_time").distinct()
         .orderBy("end_time"))).containsExactly("2026-10-28T12:20:00Z", "2026-10-28T12:50:00Z");
+    assertThat(w.stats().minutesJudged()).isEqualTo(60 + 21 + 21 + 60 + 49); // replays judge again
     // the baseline was read once for the day
     assertThat(historyReads).hasValue(1);
     String out = console.toString(StandardCharsets.UTF_8);

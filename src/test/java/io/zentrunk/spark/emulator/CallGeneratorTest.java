@@ -172,4 +172,28 @@ class CallGeneratorTest {
     assertThat(unlisted).isBetween(1L, 15L);
     assertThat(new CallStore(new CallGenerator(on), 0, 10_000).all(wed, wed + 3600, Long.MAX_VALUE)).isEqualTo(with);
   }
+
+  @Test
+  void callsWithoutToCountryAreOffByDefaultAndLeaveTheFieldOutOfTheirCdrOnly() {
+    assertThat(week).allMatch(c -> c.toCountry() != null);
+    EmulatorConfig on = EmulatorConfig.builder().seed(9).callsPerDay(10_000).now(CFG.now()).noToCountry(0.25).build();
+    long wed = Instant.parse("2026-10-21T00:00:00Z").getEpochSecond();
+    List<EmulatedCall> off = store.all(wed, wed + 3600, Long.MAX_VALUE);
+    List<EmulatedCall> with = new CallStore(new CallGenerator(on), 0, 10_000).all(wed, wed + 3600, Long.MAX_VALUE);
+    assertThat(with).hasSameSizeAs(off);
+    long without = 0;
+    for (int i = 0; i < off.size(); i++) {
+      EmulatedCall a = off.get(i);
+      EmulatedCall b = with.get(i);
+      if (b.toCountry() == null) {
+        without++;
+        assertThat(b).isEqualTo(a.withoutToCountry());
+        assertThat(new String(CdrJson.call(b), java.nio.charset.StandardCharsets.UTF_8)).doesNotContain("to_country").contains("\"from_country\"");
+      } else {
+        assertThat(b).isEqualTo(a);
+      }
+    }
+    // about a quarter of some 400 calls
+    assertThat((double) without / off.size()).isBetween(0.15, 0.35);
+  }
 }

@@ -161,7 +161,14 @@ class StreamIT {
       StreamingQuery q = spark.readStream().format("zentrunk").options(options(api, start, "2 minutes")).load()
           .writeStream().format("parquet").option("checkpointLocation", tmp.resolve("chk").toString())
           .trigger(Trigger.ProcessingTime("1 second")).start(tmp.resolve("out").toString());
-      Thread.sleep(12_000);
+      // until the offset is 6 emulated minutes past the clock's start after at least 3 batches with rows: observed
+      // in the query's progress, not slept for
+      long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+      while (!(rowBatches(q) >= 3 && lastEnd(q).isAfter(T1.plus(Duration.ofMinutes(6))))) {
+        assertThat(q.exception().isEmpty()).as("the query failed: " + q.exception()).isTrue();
+        assertThat(System.nanoTime()).as("3 batches past " + T1.plus(Duration.ofMinutes(6)) + " within 2 minutes").isLessThan(deadline);
+        Thread.sleep(50);
+      }
       q.stop();
       api.runClock(0);
       StreamingQueryProgress last = java.util.Arrays.stream(q.recentProgress()).filter(p -> p.numInputRows() > 0)
@@ -177,6 +184,18 @@ class StreamIT {
       assertThat(new HashSet<>(got)).isEqualTo(truth(api, start, end));
       assertRequestsPerTrigger(q, api.listQueries(), batches);
     }
+  }
+
+  static long rowBatches(StreamingQuery q) {
+    return java.util.Arrays.stream(q.recentProgress()).filter(p -> p.numInputRows() > 0).count();
+  }
+
+  /** The end offset of the query's latest batch with rows (the epoch before any). */
+  static Instant lastEnd(StreamingQuery q) throws Exception {
+    StreamingQueryProgress last = java.util.Arrays.stream(q.recentProgress()).filter(p -> p.numInputRows() > 0)
+        .reduce((a, b) -> b).orElse(null);
+    return last == null ? Instant.EPOCH : Instant.parse(new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(last.sources()[0].endOffset()).get("end_time").asText());
   }
 
   /**

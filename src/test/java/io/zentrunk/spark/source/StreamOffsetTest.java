@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.Test;
@@ -81,6 +82,41 @@ class StreamOffsetTest {
       Path other = chk.resolveSibling(chk.getFileName() + "-new");
       assertThat(new ZentrunkMicroBatchStream(ReadConf.parse(opts), CdrSchema.SCHEMA, other.toString(), Configuration::new)
           .initialOffset().json()).as("a new query starts from the moved clock").isEqualTo("{\"version\":1,\"end_time\":\"2026-10-31T15:00:00Z\"}");
+    }
+  }
+
+  @Test
+  void aStreamDownMoreThan90DaysWithACapResumesAtTheRetentionWithClampAndStopsNamingTheOptionWithout(@TempDir Path tmp)
+      throws Exception {
+    Instant t = Instant.parse("2026-11-01T12:00:00Z");
+    try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(3).callsPerDay(100).now(t)
+        .rateLimitOff().build())) {
+      Map<String, String> base = Map.of("api_url", api.baseUrl(), "auth_id", api.config().authId(),
+          "auth_token", api.config().authToken(), "max_requests_per_trigger", "5");
+      Map<String, String> clamped = new java.util.HashMap<>(base);
+      clamped.put("clamp_to_retention", "true");
+      ZentrunkMicroBatchStream s = new ZentrunkMicroBatchStream(ReadConf.parse(clamped), CdrSchema.SCHEMA,
+          tmp.resolve("a").toString(), Configuration::new);
+      ZentrunkMicroBatchStream.EndTimeOffset start = (ZentrunkMicroBatchStream.EndTimeOffset) s.initialOffset();
+      api.setNow(t.plus(Duration.ofDays(91)));
+      // with clamp_to_retention: the capped batch starts inside the retention and is planned
+      long retentionStart = ApiTime.toMicros(t.plus(Duration.ofDays(1)));
+      ZentrunkMicroBatchStream.EndTimeOffset end = ZentrunkMicroBatchStream.EndTimeOffset.parse(
+          s.latestOffset(start, s.getDefaultReadLimit()).json());
+      assertThat(end.micros).isGreaterThan(retentionStart);
+      assertThat(s.planInputPartitions(start, end)).isNotNull();
+
+      // without it: one line naming the option, capped or not
+      for (Map<String, String> o : List.of(base, Map.of("api_url", api.baseUrl(), "auth_id", api.config().authId(),
+          "auth_token", api.config().authToken()))) {
+        ZentrunkMicroBatchStream n = new ZentrunkMicroBatchStream(ReadConf.parse(o), CdrSchema.SCHEMA,
+            tmp.resolve("b" + o.size()).toString(), Configuration::new);
+        assertThatThrownBy(() -> n.planInputPartitions(start, n.latestOffset(start, n.getDefaultReadLimit())))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("The stream's offset (its CDRs expired while the query was stopped)")
+            .hasMessageContaining("set option 'clamp_to_retention' to true")
+            .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+      }
     }
   }
 }
