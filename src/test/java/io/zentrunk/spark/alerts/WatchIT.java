@@ -111,7 +111,7 @@ class WatchIT {
     return Long.parseLong(m.group(1));
   }
 
-  /** A loopback webhook receiver that counts the POSTs it takes, by their event_action. */
+  /** A loopback webhook receiver that counts the POSTs it takes, by their status. */
   static final class Receiver implements AutoCloseable {
     final HttpServer server;
     final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
@@ -130,9 +130,16 @@ class WatchIT {
       return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }
 
+    /** The webhook flags that make the job POST here in Alertmanager's format, which {@link #triggers()} reads. */
+    List<String> flags() {
+      return List.of("--webhook", url(), "--webhook-format", "alertmanager");
+    }
+
+    /** "kind destination" of every firing alert POSTed, sorted. */
     List<String> triggers() {
-      return bodies.stream().filter(b -> b.get("event_action").asText().equals("trigger"))
-          .map(b -> b.get("payload").get("class").asText() + " " + b.get("payload").get("component").asText()).sorted().toList();
+      return bodies.stream().filter(b -> b.get("status").asText().equals("firing"))
+          .map(b -> b.get("alerts").get(0).get("labels"))
+          .map(l -> l.get("alertname").asText() + " " + l.get("destination").asText()).sorted().toList();
     }
 
     @Override
@@ -375,7 +382,7 @@ class WatchIT {
     EmulatorConfig.Builder b = EmulatorConfig.builder().seed(21).callsPerDay(2_000).now(T.minus(Duration.ofMinutes(5)))
         .rateLimitOff().burst(T, BURST_MINUTES, "CU", 100).noToCountry(0.3);
     try (ZentrunkEmulator api = ZentrunkEmulator.start(b.build()); Receiver hook = new Receiver()) {
-      Process p = watch(api, tmp, "watch1.log", List.of(), "--webhook", hook.url());
+      Process p = watch(api, tmp, "watch1.log", List.of(), hook.flags().toArray(String[]::new));
       try {
         await("the first batch", Duration.ofMinutes(2), p, tmp.resolve("watch1.log"),
             () -> Files.exists(tmp.resolve("stages").resolve(WatchBatch.STAGE_BATCH_DONE)));
@@ -389,7 +396,7 @@ class WatchIT {
       // down 20 minutes: the burst [T, T + 10 min) happens meanwhile
       api.setNow(T.minus(Duration.ofMinutes(5)).plus(Duration.ofMinutes(20)));
       Instant until = api.now().minus(LAG);
-      Process q = watch(api, tmp, "watch2.log", List.of(), "--webhook", hook.url());
+      Process q = watch(api, tmp, "watch2.log", List.of(), hook.flags().toArray(String[]::new));
       try {
         await("the catch-up batch", Duration.ofMinutes(3), q, tmp.resolve("watch2.log"), () -> {
           try {
@@ -430,7 +437,7 @@ class WatchIT {
           List.of("-D" + StageMarkers.DIR_PROPERTY + "=" + Files.createDirectories(tmp.resolve("stages3"))), List.of(),
           "watch", "--api-url", api.baseUrl(), "--checkpoint", tmp.resolve("chk3").toString(), "--alerts",
           tmp.resolve("alerts").toString(), "--every", EVERY_SECONDS + " seconds", "--lag", "2 minutes", "--start",
-          T.minus(Duration.ofMinutes(70)).toString(), "--webhook", hook.url());
+          T.minus(Duration.ofMinutes(70)).toString(), "--webhook", hook.url(), "--webhook-format", "alertmanager");
       try {
         await("the new checkpoint's first batch", Duration.ofMinutes(3), r, tmp.resolve("watch3.log"),
             () -> Files.exists(tmp.resolve("stages3").resolve(WatchBatch.STAGE_BATCH_DONE)));
