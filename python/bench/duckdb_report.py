@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the reference SQL keeps its clauses on one line each, as the report's columns read)
 """A reference for jobs/bench compute: DuckDB computing the report's main datasets from a lake's Parquet files.
 
     python duckdb_report.py CDRS_FOLDER START END OUT_FOLDER
@@ -6,11 +7,12 @@ The same groupings as the report job (hangup causes, countries, attestation per 
 each written to OUT_FOLDER as Parquet, over the CDRs with START <= end_time < END. DuckDB is a yardstick of the
 bench only, not a dependency of zentrunk-spark. Prints the seconds per dataset and in all as JSON.
 """
+
 import json
 import sys
 import time
 
-import duckdb
+import duckdb  # type: ignore[import-not-found]  # the bench's venv has it, the tests' does not
 
 cdrs, start, end, out = sys.argv[1:5]
 con = duckdb.connect()
