@@ -14,7 +14,6 @@ import static org.apache.spark.sql.functions.when;
 
 import io.zentrunk.spark.report.FraudRule;
 import io.zentrunk.spark.report.Kpis;
-import io.zentrunk.spark.report.ReportColumns;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -164,10 +163,10 @@ public final class Alerts {
         .withColumn("hours", hoursOfDay);
     Column amount = col(AMOUNT);
     Column hours = col("hours");
-    Column isNew = col(BASELINE_SUM).equalTo(0);
-    Column flagged = hours.gt(0).and(amount.geq(lit(rule.minAmount())))
-        .and(isNew.or(amount.multiply(hours).geq(col(BASELINE_SUM).multiply(lit(rule.ratio())))));
-    Column avgHour = ReportColumns.MONEY_RATIO.apply(col(BASELINE_SUM), lit(1L), hours);
+    Column isNew = FraudRule.isNew(col(BASELINE_SUM));
+    // the report's predicate, with hours for days: the hour against its average hour over the held days
+    Column flagged = hours.gt(0).and(rule.flagged(amount, col(BASELINE_SUM), hours));
+    Column avgHour = FraudRule.average(col(BASELINE_SUM), hours);
     Column days = hours.divide(lit(24L)).cast(DataTypes.LongType);
     Column reason = when(isNew, format_string(
             "USD %s to %s in the hour to %s (%d calls, %d billed s); nothing billed to %s in the %d days before",
@@ -212,12 +211,10 @@ public final class Alerts {
    * at least {@code minCalls} calls.
    */
   public static Dataset<Row> nerDrops(Dataset<Row> recent, Minutes minutes, double below, long minCalls) {
-    Column delivered = col(ANSWER_TIME).isNotNull()
-        .or(col(HANGUP_CAUSE_CODE).isin(Kpis.USER_FAILURE_CODES.toArray()));
     Dataset<Row> hour = windows(recent.filter(col(CALL_DIRECTION).equalTo("outbound")), AlertRules.NER_WINDOW, minutes)
         .groupBy(col(WINDOW_START), col(WINDOW_END), coalesce(col(TO_COUNTRY), lit(NO_COUNTRY)).as(DESTINATION))
-        .agg(count(lit(1)).as(CALLS), count(when(delivered, lit(1))).as("delivered"))
-        .withColumn(NER, col("delivered").cast(DataTypes.DoubleType).divide(col(CALLS)))
+        .agg(count(lit(1)).as(CALLS), count(when(Kpis.delivered(), lit(1))).as("delivered"))
+        .withColumn(NER, Kpis.ner(col("delivered"), col(CALLS)))
         .filter(col(CALLS).geq(minCalls).and(col(NER).lt(below)));
     Column reason = format_string(
         "NER %.2f to %s in the hour to %s (%d of %d outbound calls delivered); threshold below %.2f with at least %d calls",

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.sum;
 
 import java.io.PrintStream;
+import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,8 @@ import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.catalyst.expressions.GenericRowWithSchema;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
@@ -44,6 +47,8 @@ public final class WatchBatch implements VoidFunction2<Dataset<Row>, Long> {
   public static final String STAGE_BATCH = "watch-batch";
   public static final String STAGE_ALERTS_WRITTEN = "watch-alerts-written";
   public static final String STAGE_BATCH_DONE = "watch-batch-done";
+  /** Reached when baseline days were read from the history, before their sums are kept under the checkpoint. */
+  public static final String STAGE_BASELINE_READ = "watch-baseline-read";
 
   /** The CDRs of the baseline days, outbound only (from the API or a lake). */
   public interface History {
@@ -150,8 +155,7 @@ public final class WatchBatch implements VoidFunction2<Dataset<Row>, Long> {
       }
     }
     Dataset<Row> baseline = baselines.stream().reduce(Dataset::unionByName).orElseGet(() -> spark.createDataFrame(List.of(),
-        new StructType().add(TO_COUNTRY, DataTypes.StringType).add(Alerts.BASELINE_SUM, DataTypes.createDecimalType(28, 5))
-            .add(Alerts.BASELINE_DAY, DataTypes.LongType)));
+        BASELINE_SCHEMA.add(Alerts.BASELINE_DAY, DataTypes.LongType)));
     List<Row> candidates = Alerts.candidates(recent, baseline, hours, minutes, rules).collectAsList();
     long judgedMinutes = all.size();
     stats.judged(judgedMinutes);
@@ -269,7 +273,10 @@ public final class WatchBatch implements VoidFunction2<Dataset<Row>, Long> {
   /**
    * The IRSF baseline of {@code day}: each destination's outbound amount over the baseline days before the day that
    * the source holds ({@link History#heldFrom}: the API's 90 days, a lake's first day), by the report's rule
-   * ({@link io.zentrunk.spark.report.FraudRule#heldDays}); read once a day and kept under the checkpoint. Returns the
+   * ({@link io.zentrunk.spark.report.FraudRule#heldDays}); made once a day and kept under the checkpoint. Each held
+   * day's amounts are read from the history once, when a baseline first needs the day, and kept under the checkpoint
+   * ({@link WatchCheckpoint#daySums}): a day's baseline reads only the days not kept yet (the day before, on a
+   * watch that ran the day before), the missing days of a run in one read. Days not held are not read. Returns the
    * hours it covers: 0 (nothing is judged) when fewer than the rule's least baseline days are held.
    */
   private long baseline(LocalDate day, Instant end) {
@@ -281,15 +288,72 @@ public final class WatchBatch implements VoidFunction2<Dataset<Row>, Long> {
     long held = rules.irsf().heldDays(day, history.heldFrom(end));
     Instant from = to.minus(Duration.ofDays(held));
     hours = rules.irsf().judges(held) ? held * 24 : 0;
-    Dataset<Row> sums = hours == 0
-        ? spark.createDataFrame(List.of(), new org.apache.spark.sql.types.StructType()
-            .add(TO_COUNTRY, DataTypes.StringType).add(Alerts.BASELINE_SUM, DataTypes.createDecimalType(28, 5)))
-        : history.outbound(from, to).groupBy(col(TO_COUNTRY)).agg(sum(col(TOTAL_AMOUNT)).as(Alerts.BASELINE_SUM));
-    sums.write().mode(SaveMode.Overwrite).parquet(checkpoint.baseline(day));
+    List<Row> sums = new ArrayList<>();
+    String read = "";
+    if (hours > 0) {
+      Map<LocalDate, Map<String, BigDecimal>> days = new TreeMap<>();
+      List<LocalDate> missing = new ArrayList<>();
+      for (LocalDate d : day.minusDays(held).datesUntil(day).toList()) {
+        Map<String, BigDecimal> kept = checkpoint.daySums(d);
+        if (kept == null) {
+          missing.add(d);
+        } else {
+          days.put(d, kept);
+        }
+      }
+      days.putAll(readDays(missing));
+      Map<String, BigDecimal> total = new HashMap<>();
+      days.values().forEach(m -> m.forEach((country, amount) -> total.merge(country, amount, BigDecimal::add)));
+      total.forEach((country, amount) -> sums.add(RowFactory.create(country, amount)));
+      checkpoint.dropDaySumsBefore(day.minusDays(rules.irsf().baselineDays()));
+      read = "; " + (missing.isEmpty() ? "every day kept under the checkpoint"
+          : missing.size() + " day(s) read (" + missing.get(0) + " to " + missing.get(missing.size() - 1) + "), "
+              + (held - missing.size()) + " kept under the checkpoint");
+    }
+    spark.createDataFrame(sums, BASELINE_SCHEMA).coalesce(1).write().mode(SaveMode.Overwrite).parquet(checkpoint.baseline(day));
     checkpoint.baselineDone(day, hours);
     out.println("watch: the IRSF baseline of " + day + " covers " + from + " to " + to + " (" + (hours > 0 ? hours + " hours)"
         : held * 24 + " hours: " + held + " days held, fewer than the " + rules.irsf().minBaselineDays()
-            + " needed; IRSF is not judged that day)"));
+            + " needed; IRSF is not judged that day)") + read);
     return hours;
+  }
+
+  static final StructType BASELINE_SCHEMA = new StructType().add(TO_COUNTRY, DataTypes.StringType)
+      .add(Alerts.BASELINE_SUM, DataTypes.createDecimalType(28, 5));
+
+  /**
+   * Reads the outbound amounts of {@code days} by day and destination, one history read per run of consecutive days,
+   * and keeps each day's under the checkpoint (a day without outbound calls too). A kill before a day's sums are
+   * kept reads that day again at the restart; one after finds it kept: no day is counted twice or lost.
+   */
+  private Map<LocalDate, Map<String, BigDecimal>> readDays(List<LocalDate> days) {
+    Map<LocalDate, Map<String, BigDecimal>> read = new TreeMap<>();
+    int i = 0;
+    while (i < days.size()) {
+      int j = i;
+      while (j + 1 < days.size() && days.get(j + 1).equals(days.get(j).plusDays(1))) {
+        j++;
+      }
+      LocalDate first = days.get(i);
+      LocalDate last = days.get(j);
+      Map<LocalDate, Map<String, BigDecimal>> run = new TreeMap<>();
+      first.datesUntil(last.plusDays(1)).forEach(d -> run.put(d, new HashMap<>()));
+      Column epochDay = functions.floor(functions.unix_seconds(col(END_TIME)).divide(lit(86_400L))).cast(DataTypes.LongType);
+      List<Row> rows = history.outbound(first.atStartOfDay(ZoneOffset.UTC).toInstant(),
+              last.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant())
+          .groupBy(epochDay.as("_day"), col(TO_COUNTRY)).agg(sum(col(TOTAL_AMOUNT)).as(Alerts.BASELINE_SUM))
+          .collectAsList();
+      stage.accept(STAGE_BASELINE_READ);
+      for (Row r : rows) {
+        Map<String, BigDecimal> m = run.get(LocalDate.ofEpochDay(r.getLong(0)));
+        if (m != null && !r.isNullAt(2)) {
+          m.merge(r.isNullAt(1) ? null : r.getString(1), r.getDecimal(2), BigDecimal::add);
+        }
+      }
+      run.forEach(checkpoint::saveDaySums);
+      read.putAll(run);
+      i = j + 1;
+    }
+    return read;
   }
 }

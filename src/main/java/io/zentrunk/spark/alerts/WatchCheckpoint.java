@@ -1,13 +1,20 @@
 package io.zentrunk.spark.alerts;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 
@@ -15,7 +22,8 @@ import org.apache.spark.sql.SparkSession;
  * The watch job's files under the query's checkpoint: Spark's offset log (read for each batch's end), and the
  * job's own folder {@code watch/} with the CDRs a batch judged ({@code recent/BATCH}: its own and the longest
  * window's before it), the IRSF baseline of each day ({@code baseline/DAY}, complete when {@code baseline/DAY.hours}
- * exists), this checkpoint's run id ({@code run}) and the alerts and resolves delivered to the webhook
+ * exists), the outbound amount by destination of each held day read for it ({@code baseline-days/DAY.json}, written
+ * atomically: a baseline reads from the history only the days not kept there), this checkpoint's run id ({@code run}) and the alerts and resolves delivered to the webhook
  * ({@code delivered/ID.EVENT}). The CDR and baseline files are a pure function of the batch id, so a batch replayed
  * after a crash rewrites the same files.
  */
@@ -143,6 +151,74 @@ final class WatchCheckpoint {
       }
       try (var in = fs.open(p)) {
         return Long.parseLong(new String(in.readAllBytes(), StandardCharsets.UTF_8).strip());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private Path daySumsPath(LocalDate day) {
+    return new Path(root, "watch/baseline-days/" + day + ".json");
+  }
+
+  /**
+   * The outbound amount of one held UTC day by destination ({@code to_country}, null a key of its own), as read once
+   * from the history; null when the day has not been read (or its file was never completed). A day without outbound
+   * calls is an empty map, not a missing day.
+   */
+  Map<String, BigDecimal> daySums(LocalDate day) {
+    Path p = daySumsPath(day);
+    try {
+      if (!fs.exists(p)) {
+        return null;
+      }
+      try (var in = fs.open(p)) {
+        JsonNode root = Webhook.JSON.readTree(in.readAllBytes());
+        Map<String, BigDecimal> sums = new LinkedHashMap<>();
+        for (JsonNode n : root.get("sums")) {
+          sums.put(n.get("to_country").isNull() ? null : n.get("to_country").asText(), new BigDecimal(n.get("amount").asText()));
+        }
+        return sums;
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the IRSF baseline's sums of " + day + " at " + p, e);
+    }
+  }
+
+  /**
+   * Keeps the day's sums: written beside, then one atomic rename over the final name, so that a kill leaves the day
+   * either read (whole) or not read (and read again), never half of it or counted twice.
+   */
+  void saveDaySums(LocalDate day, Map<String, BigDecimal> sums) {
+    ObjectNode root = Webhook.JSON.createObjectNode();
+    root.put("version", 1);
+    root.put("day", day.toString());
+    ArrayNode arr = root.putArray("sums");
+    sums.forEach((country, amount) -> arr.addObject().put("to_country", country).put("amount", amount.toPlainString()));
+    Path p = daySumsPath(day);
+    Path tmp = new Path(p.getParent(), "." + p.getName() + ".tmp");
+    try {
+      try (FSDataOutputStream out = fs.create(tmp, true)) {
+        out.write(Webhook.JSON.writeValueAsBytes(root));
+      }
+      FileContext.getFileContext(fs.getUri(), fs.getConf()).rename(tmp, p, Options.Rename.OVERWRITE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write the IRSF baseline's sums of " + day + " at " + p, e);
+    }
+  }
+
+  /** Deletes the kept day sums of days before {@code first} (no baseline to come reaches them). */
+  void dropDaySumsBefore(LocalDate first) {
+    try {
+      Path dir = new Path(root, "watch/baseline-days");
+      if (!fs.exists(dir)) {
+        return;
+      }
+      for (var s : fs.listStatus(dir)) {
+        String name = s.getPath().getName();
+        if (name.matches("\\d{4}-\\d{2}-\\d{2}\\.json") && LocalDate.parse(name.substring(0, 10)).isBefore(first)) {
+          fs.delete(s.getPath(), false);
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

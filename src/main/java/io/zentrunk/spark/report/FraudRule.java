@@ -75,6 +75,27 @@ public record FraudRule(BigDecimal minAmount, BigDecimal ratio, int baselineDays
     return held.geq(lit((long) minBaselineDays));
   }
 
+  /**
+   * The rule's one predicate, for the report's days and the watch's hours alike: an {@code amount} of one period (a
+   * day, an hour) is flagged when it is at least {@code minAmount} and either the destination has nothing in its
+   * baseline ({@link #isNew}) or the amount is at least {@code ratio} times its average period over the baseline,
+   * {@code amount x periods >= baselineSum x ratio} ({@code periods}: the baseline's held days for a day, its held
+   * hours for an hour; exact in decimals, no division).
+   */
+  public Column flagged(Column amount, Column baselineSum, Column periods) {
+    return amount.geq(lit(minAmount)).and(isNew(baselineSum).or(amount.multiply(periods).geq(baselineSum.multiply(lit(ratio)))));
+  }
+
+  /** A destination with nothing billed in its baseline days. */
+  public static Column isNew(Column baselineSum) {
+    return baselineSum.equalTo(0);
+  }
+
+  /** The baseline's average period (day or hour): {@code baselineSum / periods}, HALF_UP to 5 places. */
+  public static Column average(Column baselineSum, Column periods) {
+    return ReportColumns.MONEY_RATIO.apply(baselineSum, lit(1L), periods);
+  }
+
   /** The sentence the outputs say it in. */
   public String heldDaysNote() {
     return "a day is judged against the average of its " + baselineDays + " baseline days that the source holds, when it "

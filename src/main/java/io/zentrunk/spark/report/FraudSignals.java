@@ -47,10 +47,9 @@ public final class FraudSignals {
         .withColumn("baseline_n", rule.heldDays(col("day"), coveredFrom))
         .filter(col("day").geq(first).and(rule.judges(col("baseline_n"))));
     Column amount = col(AMOUNT);
-    Column isNew = col("baseline_sum").equalTo(0);
-    Column flagged = amount.geq(lit(rule.minAmount()))
-        .and(isNew.or(amount.multiply(col("baseline_n")).geq(col("baseline_sum").multiply(lit(rule.ratio())))));
-    Column baseline = MONEY_RATIO.apply(col("baseline_sum"), lit(1L), col("baseline_n"));
+    Column isNew = FraudRule.isNew(col("baseline_sum"));
+    Column flagged = rule.flagged(amount, col("baseline_sum"), col("baseline_n"));
+    Column baseline = FraudRule.average(col("baseline_sum"), col("baseline_n"));
     return judged
         .filter(flagged)
         .withColumn(BASELINE_AMOUNT, baseline)

@@ -22,6 +22,21 @@ public final class Kpis {
    */
   public static final List<Integer> USER_FAILURE_CODES = List.of(4410, 4550, 6000, 6030);
 
+  /** An unanswered call that ended with a user-side code of {@link #USER_FAILURE_CODES}. */
+  public static Column userFailure() {
+    return col(ANSWER_TIME).isNull().and(col(HANGUP_CAUSE_CODE).isin(USER_FAILURE_CODES.toArray()));
+  }
+
+  /** A call the network delivered to the user (E.425): answered, or a {@link #userFailure}. */
+  public static Column delivered() {
+    return col(ANSWER_TIME).isNotNull().or(userFailure());
+  }
+
+  /** NER: calls delivered over all calls (the report's per day, the watch's per hour). */
+  public static Column ner(Column delivered, Column calls) {
+    return delivered.cast(DataTypes.DoubleType).divide(calls);
+  }
+
   /** Answered calls shorter than this many talked seconds are short calls. */
   public static final int SHORT_CALL_SECONDS = 6;
 
@@ -34,7 +49,7 @@ public final class Kpis {
    */
   public static Dataset<Row> of(Dataset<Row> cdrs) {
     Column answered = col(ANSWER_TIME).isNotNull();
-    Column userFailure = col(ANSWER_TIME).isNull().and(col(HANGUP_CAUSE_CODE).isin(USER_FAILURE_CODES.toArray()));
+    Column userFailure = userFailure();
     return withEndDate(cdrs)
         .groupBy(col(END_DATE), col(CALL_DIRECTION), col(TO_COUNTRY))
         .agg(calls(), count(col(ANSWER_TIME)).as(ANSWERED_CALLS),
@@ -44,7 +59,7 @@ public final class Kpis {
         .select(
             col(END_DATE), col(CALL_DIRECTION), col(TO_COUNTRY), col(CALLS), col(ANSWERED_CALLS),
             col(ANSWERED_CALLS).cast(DataTypes.DoubleType).divide(col(CALLS)).as(ASR),
-            col(ANSWERED_CALLS).plus(col("user_failures")).cast(DataTypes.DoubleType).divide(col(CALLS)).as(NER),
+            ner(col(ANSWERED_CALLS).plus(col("user_failures")), col(CALLS)).as(NER),
             col(SHORT_CALLS),
             when(col(ANSWERED_CALLS).gt(0), col(SHORT_CALLS).cast(DataTypes.DoubleType).divide(col(ANSWERED_CALLS)))
                 .as(SHORT_CALL_RATIO),

@@ -124,7 +124,8 @@ class WatchBatchTest {
     assertThat(store(alerts)).containsExactly(
         "trigger|irsf|??|2026-10-28T10:11:00Z|2026-10-28T11:11:00Z|1|40.00000|true|null|0",
         "trigger|irsf|CU|2026-10-28T10:11:00Z|2026-10-28T11:11:00Z|1|40.00000|true|null|0");
-    assertThat(stages).containsExactly(WatchBatch.STAGE_BATCH, WatchBatch.STAGE_ALERTS_WRITTEN, WatchBatch.STAGE_BATCH_DONE);
+    assertThat(stages).containsExactly(WatchBatch.STAGE_BATCH, WatchBatch.STAGE_BASELINE_READ,
+        WatchBatch.STAGE_ALERTS_WRITTEN, WatchBatch.STAGE_BATCH_DONE);
     assertThat(historyWindows.get(0)).containsExactly(Instant.parse("2026-10-21T00:00:00Z"), Instant.parse("2026-10-28T00:00:00Z"));
 
     // to 12:10 the hour holds the 11:10 calls (the alert stays open); at 12:11 nothing: resolved; from 12:21 the
