@@ -1,5 +1,6 @@
 package io.zentrunk.spark.jobs;
 
+import io.zentrunk.spark.report.ReportSource;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -30,7 +31,11 @@ public final class Main {
 
   /** The jobs' parser, as {@link #run} uses it (tests parse the documented command lines with it). */
   static CommandLine commandLine() {
-    return new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    CommandLine line = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true);
+    CommandLine.IVersionProvider version = () -> new String[] {"zentrunk-spark " + ReportSource.projectVersion()};
+    line.getCommandSpec().versionProvider(version);
+    line.getSubcommands().values().forEach(job -> job.getCommandSpec().versionProvider(version));
+    return line;
   }
 
   /** A mistake on the command line: one line naming it, a pointer to --help, exit code 2. */

@@ -85,7 +85,7 @@ public record ReportSource(String kind, String authId, String apiHost, String la
   }
 
   /** This project's version, from the build (a filtered resource). */
-  static String projectVersion() {
+  public static String projectVersion() {
     try (InputStream in = ReportSource.class.getResourceAsStream("version.properties")) {
       if (in == null) {
         return "unknown";
