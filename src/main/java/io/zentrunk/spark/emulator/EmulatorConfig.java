@@ -335,6 +335,9 @@ public record EmulatorConfig(
      * default {@link #DEFAULT_MISSING_METRIC_SHARE}: every metric can be missing, as the API does not promise them.
      */
     public Builder missingMetrics(double share) {
+      if (!(share >= 0 && share <= 1)) {
+        throw new IllegalArgumentException("missing metric share must be in [0,1], got " + share);
+      }
       this.missingMetricShare = share;
       return this;
     }
@@ -344,6 +347,9 @@ public record EmulatorConfig(
      * loss of 140, a negative round-trip time, or no {@code to} (see {@link EmulatedInsights#oddity()}); default 0.
      */
     public Builder hostileInsights(double share) {
+      if (!(share >= 0 && share <= 1)) {
+        throw new IllegalArgumentException("hostile insights share must be in [0,1], got " + share);
+      }
       this.hostileInsightsShare = share;
       return this;
     }
