@@ -46,7 +46,7 @@ class InsightsOptionsTest {
         {"sample", "0", "Option 'sample' must be a fraction above 0 and at most 1"},
         {"sample", "1.5", "Option 'sample' must be a fraction above 0 and at most 1"},
         {"sample", "half", "Option 'sample' must be a fraction above 0 and at most 1"},
-        {"max_requests", "0", "Option 'max_requests' must be a whole number from 1"},
+        {"max_requests", "0", "Option 'max_requests' must be from 1 to 2147483647, not 0"},
     };
     for (String[] c : cases) {
       Map<String, String> o = base();
