@@ -89,6 +89,28 @@ class InsightsEmulatorTest {
   }
 
   @Test
+  void theAdminEndpointServesTheGroundTruth() throws Exception {
+    Instant to = FROM.plus(Duration.ofMinutes(30));
+    JsonNode j = Http.JSON.readTree(Http.get(api, "/_emulator/insights?start=2026-10-20&end="
+        + java.net.URLEncoder.encode("2026-10-20 00:30:00", java.nio.charset.StandardCharsets.UTF_8)).body());
+    List<EmulatedCall> window = api.groundTruth(FROM, to);
+    assertThat(j.get("count").asInt()).isEqualTo(window.size());
+    for (int k = 0; k < window.size(); k++) {
+      JsonNode c = j.get("calls").get(k);
+      EmulatedInsights t = api.insightsTruth(window.get(k));
+      assertThat(c.get("call_uuid").asText()).isEqualTo(window.get(k).callUuid());
+      if (t == null) {
+        assertThat(c.get("status").asText()).isEqualTo("no_insights");
+        assertThat(c.has("rtt_ms")).isFalse();
+      } else {
+        assertThat(c.get("to_carrier").isNull() ? null : c.get("to_carrier").asText()).isEqualTo(t.toCarrier());
+        assertThat(c.get("quality_score").isNull() ? null : c.get("quality_score").asDouble()).isEqualTo(t.qualityScore());
+        assertThat(c.get("rtt_ms").isNull() ? null : c.get("rtt_ms").asDouble()).isEqualTo(t.rttMs());
+      }
+    }
+  }
+
+  @Test
   void aCallOfNoAccountAndAnUnknownCallAre404() {
     assertThat(Http.get(api, path("00000000-0000-4000-8000-000000000000")).status()).isEqualTo(404);
   }
