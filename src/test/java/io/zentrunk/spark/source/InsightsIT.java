@@ -239,6 +239,44 @@ class InsightsIT {
   }
 
   @Test
+  void insightsRequestsAreRetriedLikePagesAndSpentRetriesFailInOneLine() {
+    Instant from = FROM;
+    Instant to = FROM.plus(Duration.ofMinutes(10));
+    try (ZentrunkEmulator faulty = ZentrunkEmulator.start(EmulatorConfig.builder().seed(42).callsPerDay(20_000).now(NOW)
+        .rateLimitOff().hostileInsights(0.05).faults(io.zentrunk.spark.emulator.Faults.builder().http500(0.05)
+            .truncatedBody(0.05).build()).build())) {
+      Map<String, String> o = SourceReads.options(faulty, from, to);
+      o.put("table", "call_insights");
+      Dataset<Row> df = SourceReads.read(o);
+      List<EmulatedCall> truth = faulty.groundTruth(from, to);
+      Map<String, List<Object>> want = new HashMap<>();
+      for (EmulatedCall c : truth) {
+        want.put(c.callUuid(), expected(c, api.insightsTruth(c)));
+      }
+      // the same account (seed) as the shared emulator's: its ground truth is the faulty one's
+      want.values().forEach(v -> v.set(19, faulty.config().authId()));
+      faulty.resetStats();
+      assertThat(rows(df)).isEqualTo(want);
+      System.out.printf("faults: %d calls, %d Insights requests, by status %s%n", truth.size(),
+          faulty.stats().insightsRequests(), faulty.stats().byStatus());
+      assertThat(faulty.stats().insightsRequests()).as("failed Insights requests were retried")
+          .isGreaterThan(truth.size());
+
+      o.put("max_retries", "0");
+      faulty.setFaults(io.zentrunk.spark.emulator.Faults.builder().http500(0.5).build());
+      assertThatThrownBy(() -> SourceReads.read(o).collectAsList()).satisfies(e -> {
+        Throwable t = e;
+        while (!(t instanceof io.zentrunk.spark.client.ZentrunkApiException) && t.getCause() != null) {
+          t = t.getCause();
+        }
+        assertThat(t).isInstanceOf(io.zentrunk.spark.client.ZentrunkApiException.class);
+        assertThat(t.getMessage()).doesNotContain("\n").doesNotContain(faulty.config().authToken())
+            .contains("gave up after 1 attempts (option max_retries): server error 500");
+      });
+    }
+  }
+
+  @Test
   void theCatalogServesCallInsights() {
     String cat = "ztinsights";
     spark.conf().set("spark.sql.catalog." + cat, ZentrunkCatalog.class.getName());
