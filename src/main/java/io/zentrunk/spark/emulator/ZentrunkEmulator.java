@@ -17,7 +17,8 @@ import java.util.Objects;
  * between requests. Rate limit: a sliding window per account (or per limit group of accounts) over admitted
  * requests; 429s do not use the budget. It serves one account, or several ({@link EmulatorConfig.Account}), each
  * with its own calls, token and limit. Admin endpoints (no auth, no rate limit): {@code GET /_emulator/stats} and
- * {@code GET /_emulator/truth?start=...&end=...}.
+ * {@code GET /_emulator/truth?start=...&end=...}, and {@code GET /_emulator/insights?start=...&end=...} (each call's
+ * Insights as a correct decoder reads them).
  */
 public final class ZentrunkEmulator implements AutoCloseable {
 
@@ -109,6 +110,14 @@ public final class ZentrunkEmulator implements AutoCloseable {
   /** {@link #groundTruth(Instant, Instant)} of one of the accounts served (see {@link EmulatorConfig.Account}). */
   public List<EmulatedCall> groundTruth(String authId, Instant fromInclusive, Instant toExclusive) {
     return truth(account(authId).store, clock.now(), fromInclusive, toExclusive);
+  }
+
+  /**
+   * The Insights the emulator serves for {@code call} of the main account (what a correct decoder makes of the body),
+   * or null when the call has none: the API answers 404 (a call without media, see {@link InsightsGenerator}).
+   */
+  public EmulatedInsights insightsTruth(EmulatedCall call) {
+    return store == null ? null : accounts.get(cfg.authId()).insights.of(call);
   }
 
   /**
