@@ -477,6 +477,16 @@ public final class IcebergLake implements CdrLake {
   }
 
   @Override
+  public List<String> accounts() {
+    Optional<Table> t = table();
+    if (t.isEmpty() || !byAccount(t.get())) {
+      return List.of();
+    }
+    String recorded = t.get().properties().get(AUTH_ID);
+    return recorded == null ? List.of() : List.of(recorded.split(","));
+  }
+
+  @Override
   public Dataset<Row> read(Instant start, Instant end) {
     Optional<Table> t = table();
     if (t.isEmpty() || t.get().currentSnapshot() == null) {

@@ -27,19 +27,26 @@ import java.util.stream.Collectors;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.hadoop.HadoopTables;
+import io.zentrunk.spark.report.ReportJob;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import static org.apache.spark.sql.functions.col;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The ingest job over four accounts of 5,000 calls a day ({@code --source-option auth_ids=...}, tokens from a
+ * The report and ingest jobs over four accounts of 5,000 calls a day ({@code --source-option auth_ids=...}, tokens from a
  * credentials file) into one Iceberg lake, run in this JVM as users run it: twice, each run exact per account against
  * the emulator's ground truth, one state per account, one commit per run, the table partitioned by account; then a
  * revoked token for one account fails the run in one line naming the account, and nothing of it is written.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AccountsIngestIT {
 
   static final LocalDate D1 = LocalDate.parse("2026-11-01");
@@ -85,6 +92,10 @@ class AccountsIngestIT {
         "--now", api.now().toString(), "--source-option", "auth_ids=" + String.join(",", IDS),
         "--source-option", "credentials_file=" + credentials));
     args.addAll(List.of(more));
+    return run(args);
+  }
+
+  static Run run(List<String> args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     PrintStream oldOut = System.out;
@@ -124,7 +135,63 @@ class AccountsIngestIT {
     }
   }
 
+  /**
+   * The report of four accounts: every dataset has account_id as its last column, each account's rows are exactly
+   * that account's own report (a read of it alone, whose datasets keep their columns, without account_id), and the
+   * page and the summary have a part per account. Runs first: the ingest test revokes a token.
+   */
   @Test
+  @Order(1)
+  void aReportOfFourAccountsIsEachAccountsOwnReportWithItsAccountId() throws Exception {
+    Path all = dir.resolve("report-all");
+    Path alone = dir.resolve("report-alone");
+    String id = IDS.get(1);
+    Run r = run(report(all, String.join(",", IDS)));
+    assertThat(r.code()).as(r.err()).isZero();
+    Run single = run(report(alone, id));
+    assertThat(single.code()).as(single.err()).isZero();
+    for (String name : List.of(ReportJob.HANGUP_CAUSES, ReportJob.COUNTRIES, ReportJob.ATTESTATION, ReportJob.KPIS,
+        ReportJob.CAPACITY, ReportJob.FRAUD_SIGNALS, ReportJob.TRUNK_HOURS, ReportJob.TRUNK_SIZING,
+        ReportJob.WANGIRI_SIGNALS)) {
+      Dataset<Row> mine = spark.read().parquet(all.resolve(name).toString());
+      Dataset<Row> own = spark.read().parquet(alone.resolve(name).toString());
+      assertThat(own.columns()).as(name + " of one account").doesNotContain(CdrSchema.ACCOUNT_ID);
+      assertThat(mine.columns()).as(name).endsWith(CdrSchema.ACCOUNT_ID);
+      if (!name.equals(ReportJob.FRAUD_SIGNALS) && !name.equals(ReportJob.WANGIRI_SIGNALS)) {
+        assertThat(mine.select(CdrSchema.ACCOUNT_ID).distinct().count()).as(name + ": accounts").isEqualTo(IDS.size());
+      }
+      List<String> ofId = lines(mine.filter(col(CdrSchema.ACCOUNT_ID).equalTo(id)).drop(CdrSchema.ACCOUNT_ID));
+      assertThat(ofId).as(name + " of " + id).containsExactlyInAnyOrderElementsOf(lines(own));
+    }
+    String page = Files.readString(all.resolve("report.html"));
+    for (String a : IDS) {
+      assertThat(page).contains("<h2 class=\"account\" id=\"account-" + a + "\">Account " + a + "</h2>")
+          .contains("id=\"" + a + "-days\"");
+      assertThat(r.out()).contains("Account " + a + "\n");
+    }
+    assertThat(Files.readString(alone.resolve("report.html"))).doesNotContain("class=\"account\"");
+  }
+
+  static List<String> report(Path out, String authIds) {
+    return List.of("report", "--api-url", api.baseUrl(), "--now", api.now().toString(), "--start", D1.toString(),
+        "--end", D1.plusDays(1).toString(), "--no-fraud-baseline-read", "--output", out.toString(),
+        "--source-option", "auth_ids=" + authIds, "--source-option", "credentials_file=" + credentials);
+  }
+
+  /** A dataset's rows as lines, doubles to 12 significant digits (sums in another order differ in the last bits). */
+  static List<String> lines(Dataset<Row> df) {
+    return df.collectAsList().stream().map(row -> {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < row.length(); i++) {
+        Object v = row.get(i);
+        b.append(v instanceof Double d ? String.format(java.util.Locale.ROOT, "%.12g", d) : String.valueOf(v)).append('|');
+      }
+      return b.toString();
+    }).toList();
+  }
+
+  @Test
+  @Order(2)
   void twiceOverFourAccountsExactWithAStatePerAccountInOneCommitPerRunThenARevokedTokenWritesNothing() {
     Path lake = dir.resolve("lake");
     Run first = ingest(lake, "--start", D1.toString());
@@ -162,6 +229,7 @@ class AccountsIngestIT {
   }
 
   @Test
+  @Order(3)
   void aParquetLakeHoldsOneAccountAndIsRefusedInOneLine() {
     Run r = ingest(dir.resolve("parquet-lake"), "--format", "parquet", "--start", D1.toString());
     assertThat(r.code()).as(r.err()).isEqualTo(JobCommand.USAGE);
