@@ -178,6 +178,22 @@ final class ReportDuty implements Scenario {
       }
     }
     ctx.out.printf(Locale.ROOT, "  5-s windows under 90%% of %d:%s%n", BUDGET, low.length() == 0 ? " none" : low);
+    // the start-up: the driver's planning requests, then nothing until a task's first page request (the executors'
+    // first task: broadcast, class loading, code generation); the longest gap of the first 30 s ends it
+    int after = 0;
+    long longest = 0;
+    for (int i = 1; i < t.length && t[i - 1] - t[0] < 30_000_000_000L; i++) {
+      if (t[i] - t[i - 1] > longest) {
+        longest = t[i] - t[i - 1];
+        after = i;
+      }
+    }
+    if (after > 0 && after < t.length - 1) {
+      double span = (t[t.length - 1] - t[after]) / 1e9;
+      ctx.out.printf(Locale.ROOT, "  start-up: %d planning requests, then %.1f s without a request until the first task's"
+          + " first; from there %,d requests in %.1f s: duty %.3f%n", after, longest / 1e9, t.length - after, span,
+          (t.length - after) / (BUDGET / 5.0) / span);
+    }
     return new Run(t.length, api.stats().rateLimited(), t[0], t[t.length - 1], launch, exit, gaps);
   }
 

@@ -63,8 +63,9 @@ public final class ClusterReadsApp {
       phase("concurrent", false);
       // two reads of the account at once with different settings share its one budget (the permit service keys
       // budgets by account): the default beside request_budget=auto, then beside 60 per 1000 ms
-      pair(spark, "pair-auto", day, java.util.Map.of("request_budget", "auto"));
-      pair(spark, "pair-window", day.plus(Duration.ofHours(8)), java.util.Map.of("request_budget", "60",
+      // (the day's busiest hours: a pair needs more requests than one 5-s window of the account's limit holds)
+      pair(spark, "pair-auto", day.plus(Duration.ofHours(10)), java.util.Map.of("request_budget", "auto"));
+      pair(spark, "pair-window", day.plus(Duration.ofHours(10)), java.util.Map.of("request_budget", "60",
           "budget_window_ms", "1000"));
       // the whole-scan figure: one read alone, the budget's window empty when it starts
       Thread.sleep(6_000);
@@ -81,15 +82,15 @@ public final class ClusterReadsApp {
 
   /**
    * Phase {@code name}: after the budget's window has emptied, a read at the default budget ({@code name-a}) and one
-   * with {@code other} settings ({@code name-b}) at once, four hours each from {@code from}.
+   * with {@code other} settings ({@code name-b}) at once, two hours each from {@code from}.
    */
   static void pair(SparkSession spark, String name, Instant from, java.util.Map<String, String> other) throws Exception {
     Thread.sleep(5_500);
     phase(name, true);
     ExecutorService two = Executors.newFixedThreadPool(2);
-    Instant mid = from.plus(Duration.ofHours(4));
+    Instant mid = from.plus(Duration.ofHours(2));
     Future<?> a = two.submit(() -> read(spark, name + "-a", from, mid, 500, java.util.Map.of()));
-    Future<?> b = two.submit(() -> read(spark, name + "-b", mid, mid.plus(Duration.ofHours(4)), 500, other));
+    Future<?> b = two.submit(() -> read(spark, name + "-b", mid, mid.plus(Duration.ofHours(2)), 500, other));
     a.get();
     b.get();
     two.shutdown();
