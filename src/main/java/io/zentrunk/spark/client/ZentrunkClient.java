@@ -228,7 +228,9 @@ public final class ZentrunkClient {
       throw new ZentrunkApiException(status, apiId, "server error " + status + apiError + where, true, null, null);
     }
     String hint = switch (status) {
-      case 401, 403 -> " - check auth_id and auth_token (or PLIVO_AUTH_ID / PLIVO_AUTH_TOKEN)";
+      // the account named (its auth id is not a secret): a read of several accounts fails on one of them
+      case 401, 403 -> " - check auth_id and auth_token of account " + config.authId() + " (or PLIVO_AUTH_ID / "
+          + "PLIVO_AUTH_TOKEN; with auth_ids PLIVO_AUTH_TOKEN_" + config.authId() + " or its line in credentials_file)";
       case 404 -> " - check api_url and auth_id";
       default -> "";
     };

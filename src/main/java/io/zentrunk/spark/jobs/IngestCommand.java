@@ -23,6 +23,8 @@ import picocli.CommandLine.Option;
         "changed (--verify-days), up to today. Each day loaded is",
         "replaced as a whole (on Iceberg in one atomic commit with the state); re-running is always safe. Reads the",
         "account of PLIVO_AUTH_ID/PLIVO_AUTH_TOKEN, never the built-in emulator unless --emulator is given.",
+        "With --source-option auth_ids=A,B,... it reads several accounts into one Iceberg lake partitioned by",
+        "account, one state per account, all committed together.",
         "The API keeps 90 days: a lake that falls further behind loses data."})
 public final class IngestCommand extends JobCommand {
 
@@ -82,13 +84,30 @@ public final class IngestCommand extends JobCommand {
     if (keepSnapshotsDays < 0) {
       throw new UsageException("--keep-snapshots-days must be 0 or more, not " + keepSnapshotsDays);
     }
-    checkCredentials(emulator, apiUrl, System.getenv());
+    boolean several = !Provenance.accounts(sourceOption).isEmpty();
+    if (!several) { // the tokens of auth_ids are the source's to check, in one line naming the account
+      checkCredentials(emulator, apiUrl, System.getenv());
+    } else if (emulator) {
+      throw new UsageException("--emulator serves one account: --source-option auth_ids needs --api-url");
+    }
     // nothing exists yet: no lake folder, no Spark session, no request
     try (ApiEndpoint api = emulator ? ApiEndpoint.startBuiltIn(System.err) : ApiEndpoint.remote(apiUrl)) {
       Map<String, String> options = sourceOptions(api);
       IngestJob.Args args = new IngestJob.Args(where.lake, where.table, f, s, e, lookbackDays, acceptDataLoss, keepSnapshotsDays,
-          Provenance.of(options, System.getenv(), emulator), changeSource, verify);
+          Provenance.of(options, System.getenv(), emulator), changeSource, verify)
+          .withAccounts(Provenance.accounts(options));
       SparkSession spark = session("zentrunk ingest");
+      if (several) {
+        Map<String, CdrLake.Result> byAccount;
+        try (ReadProgressListener progress = new ReadProgressListener(spark, ProgressLines.stderr("ingest"), 10)) {
+          byAccount = IngestJob.runAccounts(spark, args, now(), (from, to) -> Cdrs.window(spark, options, from, to),
+              ProgressLines.stderr("ingest")::line, () -> {});
+        }
+        byAccount.forEach((account, r) -> System.out.println(String.format(Locale.ROOT,
+            "ingested %,d CDRs of account %s in %d days into %s; complete until %s", r.records(), account,
+            r.recordsByDay().size(), where.named(), r.state().map(Instant::toString).orElse("(no state)"))));
+        return;
+      }
       CdrLake.Result r;
       try (ReadProgressListener progress = new ReadProgressListener(spark, ProgressLines.stderr("ingest"), 10)) {
         r = IngestJob.run(spark, args, now(), (from, to) -> Cdrs.window(spark, options, from, to),

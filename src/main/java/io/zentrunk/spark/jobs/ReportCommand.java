@@ -130,7 +130,8 @@ public final class ReportCommand extends JobCommand {
       try (ReadProgressListener progress = new ReadProgressListener(spark, ProgressLines.stderr("report"), 10)) {
         Provenance p = Provenance.of(sourceOptions(api), System.getenv(), api.emulated());
         ReportSource where = api.emulated() ? ReportSource.builtInEmulator(s, e) : ReportSource.api(p.authId(), p.apiHost(), s, e);
-        ReportJob.run(spark, in, new ReportSettings(limits, wangiri, where), output, System.out);
+        ReportJob.run(spark, in, new ReportSettings(limits, wangiri, where).withAccounts(
+            Provenance.accounts(sourceOptions(api))), output, System.out);
       }
     }
   }
@@ -165,6 +166,6 @@ public final class ReportCommand extends JobCommand {
         ? new ReportJob.Input(l.read(s, e), outbound(l.read(baselineFrom, s)), s, e, coveredFrom, rule)
         : new ReportJob.Input(l.read(s, e), null, s, e, coveredFrom.isAfter(UtcDays.ceilDay(s)) ? coveredFrom
             : UtcDays.ceilDay(s), rule),
-        settings, output, System.out);
+        settings.withAccounts(l.accounts()), output, System.out);
   }
 }

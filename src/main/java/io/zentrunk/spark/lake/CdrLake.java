@@ -72,6 +72,11 @@ public interface CdrLake {
   /** After a successful ingest: expires what the lake no longer needs. */
   void housekeeping(int keepSnapshotsDays, Consumer<String> progress);
 
+  /** The accounts the lake holds when it holds several (ingest with auth_ids), in the recorded order; else none. */
+  default java.util.List<String> accounts() {
+    return java.util.List.of();
+  }
+
   /** CDRs with {@code start <= end_time < end}, with the source's columns. */
   Dataset<Row> read(Instant start, Instant end);
 }

@@ -61,18 +61,29 @@ final class IcebergBranch implements AutoCloseable {
    * the records written per day, counted from the branch (local files: the API is not read twice).
    */
   Map<LocalDate, Long> write(Dataset<Row> cdrs, IngestPlan plan, Optional<Instant> state) {
-    var write = cdrs.writeTo(sparkIdent)
-        .option("snapshot-property." + IcebergLake.DAYS, String.join(",",
-            plan.windows().stream().map(w -> w.start() + "/" + w.end()).toList()));
-    if (state.isPresent()) {
-      write = write.option("snapshot-property." + IcebergLake.COMPLETE_UNTIL, state.get().toString());
+    Map<String, String> properties = new java.util.LinkedHashMap<>();
+    properties.put(IcebergLake.DAYS, String.join(",", plan.windows().stream().map(w -> w.start() + "/" + w.end()).toList()));
+    state.ifPresent(s -> properties.put(IcebergLake.COMPLETE_UNTIL, s.toString()));
+    overwrite(cdrs, window(plan.windows()), properties);
+    return LakeDays.countByDay(plan.days(), rows().where(window(plan.windows())));
+  }
+
+  /** Replaces the branch's rows that {@code replaced} selects by {@code cdrs}, with {@code properties} in the snapshot. */
+  void overwrite(Dataset<Row> cdrs, org.apache.spark.sql.Column replaced, Map<String, String> properties) {
+    var write = cdrs.writeTo(sparkIdent);
+    for (Map.Entry<String, String> p : properties.entrySet()) {
+      write = write.option("snapshot-property." + p.getKey(), p.getValue());
     }
     try {
-      write.overwrite(window(plan.windows()));
+      write.overwrite(replaced);
     } catch (NoSuchTableException e) {
       throw new IllegalStateException(e);
     }
-    return LakeDays.countByDay(plan.days(), spark.table(sparkIdent).where(window(plan.windows())));
+  }
+
+  /** The branch's rows (local files). */
+  Dataset<Row> rows() {
+    return spark.table(sparkIdent);
   }
 
   /**

@@ -192,8 +192,34 @@ public final class IcebergLake implements CdrLake {
     return PartitionSpec.builderFor(schema).day(END_TIME).build();
   }
 
+  /** A lake of several accounts: partitioned by account, then by day, so each account's day is its own files. */
+  static PartitionSpec specByAccount(Schema schema) {
+    return PartitionSpec.builderFor(schema).identity(CdrSchema.ACCOUNT_ID).day(END_TIME).build();
+  }
+
+  /** Whether the table's current spec partitions by account (a lake of several accounts). */
+  static boolean byAccount(Table t) {
+    int accountField = t.schema().findField(CdrSchema.ACCOUNT_ID) == null ? -1
+        : t.schema().findField(CdrSchema.ACCOUNT_ID).fieldId();
+    return t.spec().fields().stream()
+        .anyMatch(f -> f.sourceId() == accountField && "identity".equals(f.transform().toString()));
+  }
+
+  /**
+   * The snapshot-summary key of one account's state in a lake of several accounts: {@code zentrunk.complete-until.}
+   * and the auth id in lower case (Spark passes write options, and so snapshot properties, with lower-case keys).
+   */
+  public static String completeUntil(String account) {
+    return COMPLETE_UNTIL + "." + account.toLowerCase(java.util.Locale.ROOT);
+  }
+
   @Override
   public void prepare(Provenance source, boolean changeOnPurpose, Consumer<String> progress) {
+    prepare(source, changeOnPurpose, progress, false);
+  }
+
+  /** As {@link #prepare(Provenance, boolean, Consumer)}; a new table is partitioned by account when {@code byAccount}. */
+  void prepare(Provenance source, boolean changeOnPurpose, Consumer<String> progress, boolean byAccount) {
     Optional<Table> existing = table();
     Table t;
     if (existing.isPresent()) {
@@ -205,7 +231,7 @@ public final class IcebergLake implements CdrLake {
         progress.accept("source recorded: " + source + recorded.map(r -> " (was " + r + ")").orElse(""));
       }
     } else {
-      t = IcebergTables.create(catalog(), ident, name, source);
+      t = IcebergTables.create(catalog(), ident, name, source, byAccount);
       progress.accept("created the Iceberg table " + t.name() + " at " + t.location() + " for " + source);
     }
     if (t.currentSnapshot() == null) {
@@ -236,8 +262,13 @@ public final class IcebergLake implements CdrLake {
    * ancestor that has one (a compaction or other maintenance commit carries none).
    */
   static Optional<Instant> stateAt(Table table, Snapshot snapshot) {
+    return stateAt(table, snapshot, COMPLETE_UNTIL);
+  }
+
+  /** The state under {@code key} (one account's, {@link #completeUntil}) in force at {@code snapshot}. */
+  static Optional<Instant> stateAt(Table table, Snapshot snapshot, String key) {
     for (Snapshot s = snapshot; s != null; s = s.parentId() == null ? null : table.snapshot(s.parentId())) {
-      String v = s.summary().get(COMPLETE_UNTIL);
+      String v = s.summary().get(key);
       if (v != null) {
         return Optional.of(Instant.parse(v));
       }
@@ -252,6 +283,14 @@ public final class IcebergLake implements CdrLake {
    */
   @Override
   public Map<LocalDate, Long> recordsHeld(List<LocalDate> days, Base base) {
+    return recordsHeld(days, base, null);
+  }
+
+  /**
+   * As {@link #recordsHeld(List, Base)}, of one account's files only ({@code account} null: every file); in a lake
+   * of several accounts each file holds one account's day (the table is partitioned by account).
+   */
+  Map<LocalDate, Long> recordsHeld(List<LocalDate> days, Base base, String account) {
     Map<LocalDate, Long> held = new java.util.LinkedHashMap<>();
     if (days.isEmpty() || base.snapshotId().isEmpty()) {
       return held;
@@ -261,13 +300,23 @@ public final class IcebergLake implements CdrLake {
     java.util.Set<LocalDate> unknown = new java.util.HashSet<>();
     long from = UtcDays.start(days.get(0)).getEpochSecond() * 1_000_000L;
     long to = UtcDays.start(days.get(days.size() - 1).plusDays(1)).getEpochSecond() * 1_000_000L;
+    org.apache.iceberg.expressions.Expression window = org.apache.iceberg.expressions.Expressions.and(
+        org.apache.iceberg.expressions.Expressions.greaterThanOrEqual(END_TIME, from),
+        org.apache.iceberg.expressions.Expressions.lessThan(END_TIME, to));
+    if (account != null) {
+      window = org.apache.iceberg.expressions.Expressions.and(window,
+          org.apache.iceberg.expressions.Expressions.equal(CdrSchema.ACCOUNT_ID, account));
+    }
     try (org.apache.iceberg.io.CloseableIterable<org.apache.iceberg.FileScanTask> tasks = t.newScan()
         .useSnapshot(base.snapshotId().getAsLong())
-        .filter(org.apache.iceberg.expressions.Expressions.and(
-            org.apache.iceberg.expressions.Expressions.greaterThanOrEqual(END_TIME, from),
-            org.apache.iceberg.expressions.Expressions.lessThan(END_TIME, to)))
+        .filter(window)
         .planFiles()) {
       for (org.apache.iceberg.FileScanTask task : tasks) {
+        if (account != null && !account.equals(accountOf(t, task.file()).orElse(null))) {
+          // not one account's file: the days it may hold are re-read
+          unknown.addAll(days);
+          continue;
+        }
         Optional<LocalDate> day = dayOf(t, task.file());
         if (day.isEmpty() || !task.deletes().isEmpty()) {
           // not countable from metadata: the day is re-read (if the file's day is unknown, every day is)
@@ -295,6 +344,88 @@ public final class IcebergLake implements CdrLake {
       }
     }
     return Optional.empty();
+  }
+
+  /** The account of a data file's partition, if its spec partitions by account. */
+  private static Optional<String> accountOf(Table t, org.apache.iceberg.DataFile file) {
+    PartitionSpec spec = t.specs().get(file.specId());
+    List<org.apache.iceberg.PartitionField> fields = spec.fields();
+    for (int i = 0; i < fields.size(); i++) {
+      org.apache.iceberg.PartitionField f = fields.get(i);
+      if (f.sourceId() == spec.schema().findField(CdrSchema.ACCOUNT_ID).fieldId()
+          && "identity".equals(f.transform().toString())) {
+        return Optional.ofNullable(file.partition().get(i, String.class));
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** Each account's state at {@code base}'s snapshot, in a lake of several accounts. */
+  Map<String, Optional<Instant>> accountStates(List<String> accounts, Base base) {
+    Map<String, Optional<Instant>> out = new java.util.LinkedHashMap<>();
+    Table t = table().orElseThrow(() -> new IllegalStateException("prepare() creates the table"));
+    Snapshot s = base.snapshotId().isPresent() ? t.snapshot(base.snapshotId().getAsLong()) : null;
+    for (String a : accounts) {
+      out.put(a, s == null ? Optional.empty() : stateAt(t, s, completeUntil(a)));
+    }
+    return out;
+  }
+
+  /**
+   * A run over several accounts: replaces each account's planned days by its rows of {@code cdrs} and records every
+   * account's state ({@link #completeUntil}), all in one snapshot on top of {@code base}, as {@link #ingest} does for
+   * one account.
+   *
+   * @param states each account's state at {@code base}: kept where its plan does not move it
+   * @return the records written per account and day
+   */
+  Map<String, Map<LocalDate, Long>> ingestAccounts(Map<String, IngestPlan> plans, Base base,
+      Map<String, Optional<Instant>> states, Dataset<Row> cdrs, Consumer<String> progress, Runnable beforeCommit) {
+    long baseId = base.snapshotId().orElseThrow(() -> new IllegalStateException("base() after prepare() names a snapshot"));
+    Table table = table().orElseThrow(() -> new IllegalStateException("prepare() creates the table"));
+    Map<String, String> properties = new java.util.LinkedHashMap<>();
+    org.apache.spark.sql.Column replaced = null;
+    for (Map.Entry<String, IngestPlan> e : plans.entrySet()) {
+      String account = e.getKey();
+      IngestPlan plan = e.getValue();
+      Optional<Instant> state = plan.advanceStateTo().isPresent() ? plan.advanceStateTo() : states.get(account);
+      state.ifPresent(s -> properties.put(completeUntil(account), s.toString()));
+      if (!plan.days().isEmpty()) {
+        properties.put(DAYS + "." + account.toLowerCase(java.util.Locale.ROOT), String.join(",",
+            plan.windows().stream().map(w -> w.start() + "/" + w.end()).toList()));
+        org.apache.spark.sql.Column mine = org.apache.spark.sql.functions.col(CdrSchema.ACCOUNT_ID).equalTo(account)
+            .and(window(plan.windows()));
+        replaced = replaced == null ? mine : replaced.or(mine);
+        progress.accept(account + ": reading " + plan.describeReads());
+      }
+    }
+    if (replaced == null) {
+      throw new IllegalArgumentException("no account's plan has a day to read");
+    }
+    StageMarkers.reach(StageMarkers.READING);
+    IcebergTables.evolve(table, cdrs, progress);
+    Map<String, Map<LocalDate, Long>> counts = new java.util.LinkedHashMap<>();
+    try (IcebergBranch branch = IcebergBranch.create(spark, table, name, sparkIdent, baseId, progress)) {
+      branch.overwrite(cdrs, replaced, properties);
+      plans.forEach((account, plan) -> {
+        if (!plan.days().isEmpty()) {
+          counts.put(account, LakeDays.countByDay(plan.days(), branch.rows()
+              .where(org.apache.spark.sql.functions.col(CdrSchema.ACCOUNT_ID).equalTo(account))
+              .where(window(plan.windows()))));
+        }
+      });
+      beforeCommit.run();
+      StageMarkers.during(StageMarkers.FAST_FORWARD, () -> {
+        branch.fastForwardMain();
+        return null;
+      });
+      StageMarkers.reach(StageMarkers.COMMITTED);
+    }
+    counts.forEach((account, days) -> days.forEach((day, n) -> progress.accept(account + ": " + LakeDays.records(day, n))));
+    table.refresh();
+    progress.accept("committed snapshot " + table.currentSnapshot().snapshotId() + " to " + table.location()
+        + " with the state of each account");
+    return counts;
   }
 
   @Override
@@ -346,6 +477,16 @@ public final class IcebergLake implements CdrLake {
   }
 
   @Override
+  public List<String> accounts() {
+    Optional<Table> t = table();
+    if (t.isEmpty() || !byAccount(t.get())) {
+      return List.of();
+    }
+    String recorded = t.get().properties().get(AUTH_ID);
+    return recorded == null ? List.of() : List.of(recorded.split(","));
+  }
+
+  @Override
   public Dataset<Row> read(Instant start, Instant end) {
     Optional<Table> t = table();
     if (t.isEmpty() || t.get().currentSnapshot() == null) {
@@ -356,7 +497,10 @@ public final class IcebergLake implements CdrLake {
     } catch (RuntimeException notCached) {
       // nothing cached to refresh
     }
-    return AccountColumn.fill(spark.table(sparkIdent).where(window(start, end)), t.get().properties().get(AUTH_ID));
+    String recorded = t.get().properties().get(AUTH_ID);
+    // a lake of several accounts records them all ("A,B"): each of its rows carries its own account_id
+    return AccountColumn.fill(spark.table(sparkIdent).where(window(start, end)),
+        recorded == null || recorded.contains(",") ? null : recorded);
   }
 
   /** For messages and tests: the table's location. */

@@ -28,10 +28,11 @@ final class IcebergTables {
   private IcebergTables() {}
 
   /**
-   * Creates the lake's table in {@code catalog} (and its namespace), recording {@code source}; if another run
-   * created it meanwhile, checks that one's source instead.
+   * Creates the lake's table in {@code catalog} (and its namespace), recording {@code source}, partitioned by
+   * account too when {@code byAccount} (a lake of several accounts); if another run created it meanwhile, checks
+   * that one's source instead.
    */
-  static Table create(Catalog catalog, TableIdentifier ident, String name, Provenance source) {
+  static Table create(Catalog catalog, TableIdentifier ident, String name, Provenance source, boolean byAccount) {
     if (catalog instanceof SupportsNamespaces ns && !ident.namespace().isEmpty()
         && !ns.namespaceExists(ident.namespace())) {
       try {
@@ -53,7 +54,7 @@ final class IcebergTables {
     props.put(IcebergLake.API_HOST, source.apiHost());
     try {
       return catalog.buildTable(ident, schema)
-          .withPartitionSpec(IcebergLake.spec(schema))
+          .withPartitionSpec(byAccount ? IcebergLake.specByAccount(schema) : IcebergLake.spec(schema))
           .withSortOrder(SortOrder.builderFor(schema).asc(END_TIME).build())
           .withProperties(props)
           .create();

@@ -1,6 +1,8 @@
 package io.zentrunk.spark.lake;
 
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.function.Consumer;
 import org.apache.spark.sql.SparkSession;
@@ -38,7 +40,18 @@ public final class IngestJob {
    * @param changeSource record {@code source} even if the lake holds another one
    */
   public record Args(String lake, String table, LakeFormat format, Instant start, Instant end, int lookbackDays,
-      boolean acceptDataLoss, int keepSnapshotsDays, Provenance source, boolean changeSource, VerifyDays verifyDays) {
+      boolean acceptDataLoss, int keepSnapshotsDays, Provenance source, boolean changeSource, VerifyDays verifyDays,
+      List<String> accounts) {
+
+    public Args {
+      accounts = accounts == null ? List.of() : List.copyOf(accounts);
+    }
+
+    public Args(String lake, String table, LakeFormat format, Instant start, Instant end, int lookbackDays,
+        boolean acceptDataLoss, int keepSnapshotsDays, Provenance source, boolean changeSource, VerifyDays verifyDays) {
+      this(lake, table, format, start, end, lookbackDays, acceptDataLoss, keepSnapshotsDays, source, changeSource,
+          verifyDays, List.of());
+    }
 
     public Args(String lake, String table, LakeFormat format, Instant start, Instant end, int lookbackDays,
         boolean acceptDataLoss, int keepSnapshotsDays, Provenance source, boolean changeSource) {
@@ -54,22 +67,31 @@ public final class IngestJob {
 
     public Args withLookback(int days, boolean acceptLoss) {
       return new Args(lake, table, format, start, end, days, acceptLoss, keepSnapshotsDays, source, changeSource,
-          verifyDays);
+          verifyDays, accounts);
     }
 
     public Args withKeepSnapshotsDays(int days) {
       return new Args(lake, table, format, start, end, lookbackDays, acceptDataLoss, days, source, changeSource,
-          verifyDays);
+          verifyDays, accounts);
     }
 
     public Args withSource(Provenance s, boolean onPurpose) {
       return new Args(lake, table, format, start, end, lookbackDays, acceptDataLoss, keepSnapshotsDays, s, onPurpose,
-          verifyDays);
+          verifyDays, accounts);
     }
 
     public Args withVerifyDays(VerifyDays v) {
       return new Args(lake, table, format, start, end, lookbackDays, acceptDataLoss, keepSnapshotsDays, source,
-          changeSource, v);
+          changeSource, v, accounts);
+    }
+
+    /**
+     * A run over several accounts ({@code auth_ids}): one state per account, all in the same commit, in an Iceberg
+     * lake partitioned by account ({@link AccountsIngest}).
+     */
+    public Args withAccounts(List<String> ids) {
+      return new Args(lake, table, format, start, end, lookbackDays, acceptDataLoss, keepSnapshotsDays, source,
+          changeSource, verifyDays, ids);
     }
   }
 
@@ -82,12 +104,32 @@ public final class IngestJob {
   }
 
   /**
+   * A run over the accounts of {@code args} ({@link Args#withAccounts}): each account planned from its own state,
+   * all read at once and committed with every account's state in one snapshot.
+   *
+   * @param reader the CDRs of every account (the source's {@code auth_ids}); each account's rows are taken by
+   *     {@code account_id}
+   * @return each account's result, in the order of {@code args.accounts()}
+   */
+  public static Map<String, CdrLake.Result> runAccounts(SparkSession spark, Args args, Instant now, CdrInput reader,
+      Consumer<String> progress, Runnable beforeCommit) {
+    return AccountsIngest.run(spark, args, now, reader, progress, beforeCommit);
+  }
+
+  /**
    * As {@link #run(SparkSession, Args, Instant, CdrInput, Consumer)}, with {@code beforeCommit} run after the lock
    * check, just before the run's data becomes visible: where tests hold two runs to make them overlap.
    */
   public static CdrLake.Result run(SparkSession spark, Args args, Instant now, CdrInput reader, Consumer<String> progress,
       Runnable beforeCommit) {
+    if (!args.accounts().isEmpty()) {
+      throw new IllegalArgumentException("a run over several accounts is runAccounts'");
+    }
     CdrLake lake = Lakes.open(spark, args.lake(), args.table(), args.format());
+    if (lake instanceof IcebergLake i && i.table().map(IcebergLake::byAccount).orElse(false)) {
+      throw new LakeUsageException(lake.name() + " holds the CDRs of several accounts (partitioned by account): "
+          + "ingest it with the source option auth_ids listing them");
+    }
     StageMarkers.reach(StageMarkers.OPENED);
     try (LakeLock lock = lake.lock()) {
       StageMarkers.reach(StageMarkers.LOCKED);

@@ -35,11 +35,18 @@ final class LookbackCheck {
 
   /** {@code plan} without its lookback days whose counts are equal in the lake and in the API. */
   static IngestPlan narrow(IngestPlan plan, CdrLake.Base base, CdrLake lake, CdrInput api, Consumer<String> progress) {
+    return narrow(plan, base, days -> lake.recordsHeld(days, base), api, progress);
+  }
+
+  /** As above, with the lake's counts from {@code recordsHeld} (one account's, in a lake of several). */
+  static IngestPlan narrow(IngestPlan plan, CdrLake.Base base,
+      java.util.function.Function<List<LocalDate>, Map<LocalDate, Long>> recordsHeld, CdrInput api,
+      Consumer<String> progress) {
     List<LocalDate> lookback = lookbackDays(plan, base);
     if (lookback.isEmpty()) {
       return plan;
     }
-    Map<LocalDate, Long> held = lake.recordsHeld(lookback, base);
+    Map<LocalDate, Long> held = recordsHeld.apply(lookback);
     Set<LocalDate> unchanged = new HashSet<>();
     for (LocalDate d : lookback) {
       long listed = api.count(UtcDays.start(d), UtcDays.start(d.plusDays(1)));

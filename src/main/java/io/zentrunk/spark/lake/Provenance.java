@@ -21,11 +21,30 @@ public record Provenance(String authId, String apiHost) {
    * {@code api_url} (with its port when it has one), else the real service's.
    */
   public static Provenance of(Map<String, String> sourceOptions, Map<String, String> env, boolean builtInEmulator) {
-    String authId = sourceOptions.getOrDefault(ReadOptions.AUTH_ID.key(), env.get("PLIVO_AUTH_ID"));
+    java.util.List<String> accounts = accounts(sourceOptions);
+    String authId = !accounts.isEmpty() ? String.join(",", accounts)
+        : sourceOptions.getOrDefault(ReadOptions.AUTH_ID.key(), env.get("PLIVO_AUTH_ID"));
     if (builtInEmulator) {
       return new Provenance(authId, BUILT_IN_EMULATOR);
     }
     return new Provenance(authId, host(sourceOptions.getOrDefault(ReadOptions.API_URL.key(), ClientConfig.DEFAULT_API_URL)));
+  }
+
+  /**
+   * The accounts of the source option {@code auth_ids} (in its order, blanks dropped), or none: a lake of several
+   * accounts records them all, as {@code A,B,C}.
+   */
+  public static java.util.List<String> accounts(Map<String, String> sourceOptions) {
+    String ids = null;
+    for (Map.Entry<String, String> e : sourceOptions.entrySet()) {
+      if (e.getKey().equalsIgnoreCase(ReadOptions.AUTH_IDS.key())) {
+        ids = e.getValue();
+      }
+    }
+    if (ids == null) {
+      return java.util.List.of();
+    }
+    return java.util.Arrays.stream(ids.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
   }
 
   public static String host(String url) {

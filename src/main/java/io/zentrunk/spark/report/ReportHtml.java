@@ -7,6 +7,8 @@ final class ReportHtml {
 
   private final StringBuilder sb = new StringBuilder(64 * 1024);
   private boolean inSection;
+  /** Put before every id: the account's, in a page of several accounts (ids stay unique on the page). */
+  private String idPrefix = "";
 
   ReportHtml raw(String s) {
     sb.append(s);
@@ -36,8 +38,23 @@ final class ReportHtml {
     return o.toString();
   }
 
+  /**
+   * Closes the open section, if any, and starts the part of the page of one account (a page of several): its
+   * heading, then its sections, whose ids carry the account's.
+   */
+  void account(String account) {
+    if (inSection) {
+      sb.append("</section>\n");
+      inSection = false;
+    }
+    idPrefix = account + "-";
+    sb.append("<h2 class=\"account\" id=\"account-").append(escape(account)).append("\">Account ")
+        .append(escape(account)).append("</h2>\n");
+  }
+
   /** Closes the open section, if any, and opens one with its heading. */
-  void section(String id, String title) {
+  void section(String sectionId, String title) {
+    String id = escape(idPrefix + sectionId);
     if (inSection) {
       sb.append("</section>\n");
     }
@@ -46,7 +63,8 @@ final class ReportHtml {
     inSection = true;
   }
 
-  void table(String id, String caption, List<String> headers) {
+  void table(String tableId, String caption, List<String> headers) {
+    String id = escape(idPrefix + tableId);
     sb.append("<table id=\"").append(id).append("\"><caption>").append(escape(caption)).append("</caption>\n<thead><tr>");
     for (String hd : headers) {
       sb.append("<th scope=\"col\">").append(escape(hd)).append("</th>");

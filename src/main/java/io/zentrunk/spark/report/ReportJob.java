@@ -3,9 +3,11 @@ package io.zentrunk.spark.report;
 import io.zentrunk.spark.client.CdrField;
 import io.zentrunk.spark.client.UtcDays;
 import io.zentrunk.spark.source.CdrColumns;
+import io.zentrunk.spark.source.CdrSchema;
 import io.zentrunk.spark.storage.S3aSettings;
 import io.zentrunk.spark.storage.SessionConf;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.min;
 
@@ -108,7 +110,10 @@ public final class ReportJob {
         // the sizing reads the written per-trunk hours back: one small row per trunk and hour, the sweep is not
         // computed twice
         Function<String, Dataset<Row>> read = name -> spark.read().schema(reports.get(name).schema()).parquet(base + "/" + name);
-        Dataset<Row> sizing = TrunkSizing.sizing(read.apply(TRUNK_HOURS), settings.limits());
+        Dataset<Row> sizing = settings.perAccount()
+            ? perAccount(settings.accounts(), a -> TrunkSizing.sizing(ofAccount(read.apply(TRUNK_HOURS), a)
+                .drop(CdrSchema.ACCOUNT_ID), settings.limits()))
+            : TrunkSizing.sizing(read.apply(TRUNK_HOURS), settings.limits());
         write(sizing, base + "/" + TRUNK_SIZING, s3a);
         reports.put(TRUNK_SIZING, sizing);
         ReportFiles.write(spark, base + "/" + SOURCE_FILE, settings.source().json());
@@ -120,11 +125,16 @@ public final class ReportJob {
             TRUNK_SIZING)) {
           rows.put(name, read.apply(name).collectAsList());
         }
-        summary = settings.source().line() + "\n"
-            + ReportSummary.calls(rows.get(HANGUP_CAUSES), rows.get(COUNTRIES), rows.get(ATTESTATION))
-            + ReportSummary.operations(rows.get(KPIS), rows.get(CAPACITY), rows.get(FRAUD_SIGNALS))
-            + TrunkSizing.summary(rows.get(TRUNK_SIZING))
-            + Wangiri.summary(read.apply(WANGIRI_SIGNALS));
+        if (settings.perAccount()) {
+          StringBuilder parts = new StringBuilder(settings.source().line() + "\n");
+          for (String a : settings.accounts()) {
+            parts.append("Account ").append(a).append('\n')
+                .append(summary(ofAccount(rows, a), ofAccount(read.apply(WANGIRI_SIGNALS), a)));
+          }
+          summary = parts.toString();
+        } else {
+          summary = settings.source().line() + "\n" + summary(rows, read.apply(WANGIRI_SIGNALS));
+        }
         ReportPage.write(spark, base, settings, rows, read);
       }
       out.print(summary);
@@ -133,12 +143,65 @@ public final class ReportJob {
     }
   }
 
+  /** The summary's lines of the datasets' rows (one account's, or the report's of one account). */
+  private static String summary(Map<String, List<Row>> rows, Dataset<Row> wangiri) {
+    return ReportSummary.calls(rows.get(HANGUP_CAUSES), rows.get(COUNTRIES), rows.get(ATTESTATION))
+        + ReportSummary.operations(rows.get(KPIS), rows.get(CAPACITY), rows.get(FRAUD_SIGNALS))
+        + TrunkSizing.summary(rows.get(TRUNK_SIZING))
+        + Wangiri.summary(wangiri);
+  }
+
+  /**
+   * The datasets of the report; of several accounts ({@link ReportSettings#perAccount()}), each computed per account
+   * from that account's CDRs alone (a KPI, a peak or a baseline is never mixed across accounts) with
+   * {@code account_id} as its last column.
+   */
+  private static Map<String, Dataset<Row>> datasets(Input in, ReportSettings settings, Dataset<Row> window,
+      Dataset<Row> baseline) {
+    if (!settings.perAccount()) {
+      return datasetsOf(in, settings, window, baseline);
+    }
+    Map<String, Dataset<Row>> d = new LinkedHashMap<>();
+    for (String a : settings.accounts()) {
+      datasetsOf(in, settings, ofAccount(window, a), baseline == null ? null : ofAccount(baseline, a))
+          .forEach((name, ds) -> d.merge(name, tagged(ds, a), Dataset::unionByName));
+    }
+    return d;
+  }
+
+  /** One account's rows of {@code ds} (CDRs or a dataset with account_id). */
+  static Dataset<Row> ofAccount(Dataset<Row> ds, String account) {
+    return ds.filter(col(CdrSchema.ACCOUNT_ID).equalTo(account));
+  }
+
+  /** Each dataset's rows of one account (rows read back from datasets with account_id). */
+  static Map<String, List<Row>> ofAccount(Map<String, List<Row>> rows, String account) {
+    Map<String, List<Row>> out = new HashMap<>();
+    rows.forEach((name, list) -> out.put(name, list.stream()
+        .filter(r -> account.equals(r.getString(r.fieldIndex(CdrSchema.ACCOUNT_ID)))).toList()));
+    return out;
+  }
+
+  private static Dataset<Row> tagged(Dataset<Row> ds, String account) {
+    return ds.withColumn(CdrSchema.ACCOUNT_ID, lit(account));
+  }
+
+  /** The union of {@code f}'s dataset of each account, each with its account_id. */
+  private static Dataset<Row> perAccount(List<String> accounts, Function<String, Dataset<Row>> f) {
+    Dataset<Row> all = null;
+    for (String a : accounts) {
+      Dataset<Row> one = tagged(f.apply(a), a);
+      all = all == null ? one : all.unionByName(one);
+    }
+    return all;
+  }
+
   /**
    * The datasets the report writes, in order: the folder name and the pure DataFrame function that computes it
    * from the window and the baseline days (both read and cached by the caller). A new dataset is one line here
    * and its function. ({@code trunk_sizing} is computed from the written {@code trunk_hours}, after them.)
    */
-  private static Map<String, Dataset<Row>> datasets(Input in, ReportSettings settings, Dataset<Row> window,
+  private static Map<String, Dataset<Row>> datasetsOf(Input in, ReportSettings settings, Dataset<Row> window,
       Dataset<Row> baseline) {
     Dataset<Row> withBaseline = baseline == null ? window : baseline.unionByName(window);
     Map<String, Dataset<Row>> d = new LinkedHashMap<>();

@@ -57,14 +57,26 @@ public final class ReportPage {
     h.raw("<header><h1>Zentrunk CDR report</h1>\n<p class=\"banner\" id=\"source\" role=\"note\"><strong>Source:</strong> ")
         .text(src.origin()).raw("<br><strong>Window:</strong> ").text(src.window()).raw("<br><strong>Version:</strong> ")
         .text("zentrunk-spark " + src.version()).raw("</p></header>\n<main>\n");
+    if (settings.perAccount()) {
+      for (String account : settings.accounts()) {
+        h.account(account);
+        sections(h, ReportJob.ofAccount(rows, account), name -> ReportJob.ofAccount(read.apply(name), account));
+      }
+    } else {
+      sections(h, rows, read);
+    }
+    h.raw("</main></body></html>\n");
+    return h.toString();
+  }
+
+  /** The sections of one account's report (or of the whole report of one account). */
+  private static void sections(ReportHtml h, Map<String, List<Row>> rows, Function<String, Dataset<Row>> read) {
     days(h, rows.get(ReportJob.KPIS));
     causes(h, rows.get(ReportJob.HANGUP_CAUSES));
     destinations(h, rows.get(ReportJob.COUNTRIES));
     attestation(h, rows.get(ReportJob.ATTESTATION));
     TrunkSection.write(h, rows.get(ReportJob.TRUNK_SIZING), rows.get(ReportJob.TRUNK_HOURS));
     fraud(h, read.apply(ReportJob.FRAUD_SIGNALS), read.apply(ReportJob.WANGIRI_SIGNALS));
-    h.raw("</main></body></html>\n");
-    return h.toString();
   }
 
   // ---- sections -------------------------------------------------------------------------------------------

@@ -249,7 +249,8 @@ class ClusterIT {
         }
       }
       assertThat(results.keySet()).as(tail(out, 40)).containsExactlyInAnyOrder("ten-0", "ten-1", "ten-2", "ten-3", "ten-4",
-          "ten-5", "ten-6", "ten-7", "ten-8", "ten-9", "concurrent-a", "concurrent-b", "scan", "kill");
+          "ten-5", "ten-6", "ten-7", "ten-8", "ten-9", "concurrent-a", "concurrent-b", "pair-auto-a", "pair-auto-b",
+          "pair-window-a", "pair-window-b", "scan", "kill");
       for (String[] f : results.values()) {
         String expected = ClusterFixture.truthLine(api, Instant.parse(f[2]), Instant.parse(f[3]));
         assertThat(f[4] + " " + f[5] + " " + f[6]).as("read %s: count, distinct call_uuids, sum of total_amount", f[1])
@@ -263,7 +264,7 @@ class ClusterIT {
       StringBuilder perRead = new StringBuilder();
       Map<String, Integer> peaks = new HashMap<>();
       for (String name : List.of("ten-0", "ten-1", "ten-2", "ten-3", "ten-4", "ten-5", "ten-6", "ten-7", "ten-8", "ten-9",
-          "concurrent", "scan", "kill")) {
+          "concurrent", "pair-auto", "pair-window", "scan", "kill")) {
         long[] span = phases.get(name);
         // the phase and the 5 s before it: a window straddling the boundary with the previous read counts too
         long[] a = between(arrivals, epochToNanos(span[0] - 5_000), epochToNanos(span[1] + 50));
@@ -291,6 +292,16 @@ class ClusterIT {
       for (int i = 0; i < 10; i++) {
         // each read in a row sends more requests than its budget of 100 and none of its windows holds more
         assertThat(peaks.get("ten-" + i)).as("ten-%d: %s", i, summary).isLessThanOrEqualTo(ClusterReadsApp.TEN_BUDGET);
+      }
+      // two reads of different settings at once (the default beside auto, beside 60 per 1000 ms): one budget for
+      // the account across the cluster, never above the account's limit (300) nor the smaller fixed budget (250);
+      // no 429 (asserted above for the whole application, as for every read alone)
+      for (String pair : List.of("pair-auto", "pair-window")) {
+        assertThat(peaks.get(pair)).as("%s: %s", pair, summary).isLessThanOrEqualTo(BUDGET);
+        long[] span = phases.get(pair);
+        assertThat(between(arrivals, epochToNanos(span[0]), epochToNanos(span[1] + 50)).length)
+            .as("%s: more requests than one budget window holds, so separate budgets would pass it: %s", pair, summary)
+            .isGreaterThan(300);
       }
       // the executors did register at different times: one (or none yet) when the reads began, two later
       assertThat(executorsAtStart.get("ten-0")).as(summary).isLessThanOrEqualTo(1);

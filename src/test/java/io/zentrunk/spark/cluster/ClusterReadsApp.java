@@ -61,6 +61,12 @@ public final class ClusterReadsApp {
       b.get();
       two.shutdown();
       phase("concurrent", false);
+      // two reads of the account at once with different settings share its one budget (the permit service keys
+      // budgets by account): the default beside request_budget=auto, then beside 60 per 1000 ms
+      // (the day's busiest hours: a pair needs more requests than one 5-s window of the account's limit holds)
+      pair(spark, "pair-auto", day.plus(Duration.ofHours(10)), java.util.Map.of("request_budget", "auto"));
+      pair(spark, "pair-window", day.plus(Duration.ofHours(10)), java.util.Map.of("request_budget", "60",
+          "budget_window_ms", "1000"));
       // the whole-scan figure: one read alone, the budget's window empty when it starts
       Thread.sleep(6_000);
       read(spark, "scan", day, day.plus(Duration.ofDays(1)), 1000);
@@ -73,6 +79,23 @@ public final class ClusterReadsApp {
   }
 
   static SparkSession session;
+
+  /**
+   * Phase {@code name}: after the budget's window has emptied, a read at the default budget ({@code name-a}) and one
+   * with {@code other} settings ({@code name-b}) at once, two hours each from {@code from}.
+   */
+  static void pair(SparkSession spark, String name, Instant from, java.util.Map<String, String> other) throws Exception {
+    Thread.sleep(5_500);
+    phase(name, true);
+    ExecutorService two = Executors.newFixedThreadPool(2);
+    Instant mid = from.plus(Duration.ofHours(2));
+    Future<?> a = two.submit(() -> read(spark, name + "-a", from, mid, 500, java.util.Map.of()));
+    Future<?> b = two.submit(() -> read(spark, name + "-b", mid, mid.plus(Duration.ofHours(2)), 500, other));
+    a.get();
+    b.get();
+    two.shutdown();
+    phase(name, false);
+  }
 
   static void phase(String name, boolean start) {
     System.out.println("PHASE " + name + (start ? " START " : " END ") + System.currentTimeMillis() + " executors="
@@ -88,9 +111,14 @@ public final class ClusterReadsApp {
   }
 
   static Void read(SparkSession spark, String name, Instant from, Instant to, int partitionRecords, int budget) {
+    return read(spark, name, from, to, partitionRecords, java.util.Map.of("request_budget", String.valueOf(budget)));
+  }
+
+  static Void read(SparkSession spark, String name, Instant from, Instant to, int partitionRecords,
+      java.util.Map<String, String> options) {
     phase(name, true);
     Row r = spark.read().format("zentrunk").option("api_url", api).option("now", now)
-        .option("request_budget", String.valueOf(budget))
+        .options(options)
         .option("start", from.toString()).option("end", to.toString())
         .option("partition_records", String.valueOf(partitionRecords)).load()
         .agg(count(lit(1)), countDistinct(col("call_uuid")), sum(col("total_amount"))).first();

@@ -222,4 +222,23 @@ class AccountsIT {
       assertThat(new ArrayList<>(List.of(df.columns()))).endsWith("account_id");
     }
   }
+
+  @Test
+  void aStreamOfSeveralAccountsIsRefusedInOneLineNamingTheOptionBeforeAnyRequest() throws Exception {
+    Map<String, String> o = options(api, credentials, IDS);
+    o.remove("end");
+    api.resetStats();
+    Dataset<Row> stream = spark.readStream().format("zentrunk").options(o).load();
+    assertThatThrownBy(() -> stream.writeStream().format("noop")
+            .option("checkpointLocation", dir.resolve("stream-checkpoint").toString()).start().processAllAvailable())
+        .satisfies(e -> {
+          Throwable t = e;
+          while (t.getCause() != null && !(t instanceof IllegalArgumentException)) {
+            t = t.getCause();
+          }
+          assertThat(t.getMessage()).isEqualTo("Option 'auth_ids': a stream reads one account; start one stream per "
+              + "account (each with its own checkpoint)");
+        });
+    assertThat(api.stats().requests()).as("no request sent").isZero();
+  }
 }
