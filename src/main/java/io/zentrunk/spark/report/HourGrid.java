@@ -5,7 +5,10 @@ import static io.zentrunk.spark.source.CdrColumns.END_TIME;
 import static io.zentrunk.spark.source.CdrColumns.HANGUP_CAUSE_CODE;
 import static io.zentrunk.spark.source.CdrColumns.INITIATION_TIME;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sequence;
 import static org.apache.spark.sql.functions.unix_seconds;
 
 import java.time.Instant;
@@ -29,7 +32,18 @@ final class HourGrid {
   static Dataset<Row> hours(SparkSession spark, Instant start, Instant end) {
     long firstHour = Math.floorDiv(start.getEpochSecond(), 3600) * 3600;
     long endSec = end.getEpochSecond() + (end.getNano() > 0 ? 1 : 0);
-    return spark.range(firstHour, endSec, 3600).toDF(HOUR_SEC);
+    // one partition: a few thousand rows at most, and a one-partition report's plans stay without a shuffle
+    return spark.range(firstHour, endSec, 3600, 1).toDF(HOUR_SEC);
+  }
+
+  /**
+   * The rows of {@link #hours} as a generator column: {@code hour_sec}, one output row per hour for each input row.
+   */
+  static Column hourColumn(Instant start, Instant end) {
+    long firstHour = Math.floorDiv(start.getEpochSecond(), 3600) * 3600;
+    long endSec = end.getEpochSecond() + (end.getNano() > 0 ? 1 : 0);
+    long lastHour = firstHour + Math.max(0, Math.floorDiv(endSec - 1 - firstHour, 3600)) * 3600;
+    return explode(sequence(lit(firstHour), lit(lastHour), lit(3600L))).as(HOUR_SEC);
   }
 
   /**

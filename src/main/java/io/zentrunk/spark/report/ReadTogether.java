@@ -26,6 +26,7 @@ import org.apache.spark.storage.StorageLevel;
 final class ReadTogether implements AutoCloseable {
 
   private final List<Dataset<Row>> cached = new ArrayList<>();
+  private long rows;
 
   /**
    * Persists {@code reads} (nulls are skipped) and reads them all with one action: a count over their union,
@@ -43,9 +44,14 @@ final class ReadTogether implements AutoCloseable {
       }
     }
     if (all != null) {
-      all.count();
+      t.rows = all.count();
     }
     return t;
+  }
+
+  /** How many rows the reads hold together (what the action counted). */
+  long rows() {
+    return rows;
   }
 
   /** The {@code i}-th read given (nulls not counted), cached. */

@@ -99,21 +99,28 @@ public final class ReportJob {
     // what is cached is what the reports compute on: the CDR columns no report reads are left out (a third of a
     // row), so that the cache is built, held and scanned faster (the API's pages and the lake's files are the same)
     try (ReadTogether reads = ReadTogether.read(narrow(in.window()), in.baseline() == null ? null : narrow(in.baseline()))) {
-      Dataset<Row> input = reads.get(0);
-      Dataset<Row> baseline = in.baseline() == null ? null : reads.get(1);
-      Map<String, Dataset<Row>> reports = datasets(in, settings, input, baseline);
+      // small inputs are computed on one partition (see ONE_PARTITION_ROWS): no shuffle, one stage per dataset
+      boolean onePartition = reads.rows() <= ONE_PARTITION_ROWS;
+      Dataset<Row> input = onePartition ? reads.get(0).coalesce(1) : reads.get(0);
+      Dataset<Row> baseline = in.baseline() == null ? null : onePartition ? reads.get(1).coalesce(1) : reads.get(1);
+      Map<String, Dataset<Row>> reports = datasets(in, settings, input, baseline, onePartition);
       String base = outputPath.endsWith("/") ? outputPath.substring(0, outputPath.length() - 1) : outputPath;
       boolean s3a = S3aSettings.isS3a(base);
+      Map<String, String> conf = new HashMap<>(s3a ? S3aSettings.SESSION : Map.of());
+      if (onePartition) {
+        conf.putAll(ONE_PARTITION_CONF);
+      }
       String summary;
-      try (SessionConf ignored = SessionConf.set(spark, s3a ? S3aSettings.SESSION : Map.of())) {
+      try (SessionConf ignored = SessionConf.set(spark, conf)) {
         writeAll(reports, base, s3a);
         // the sizing reads the written per-trunk hours back: one small row per trunk and hour, the sweep is not
         // computed twice
         Function<String, Dataset<Row>> read = name -> spark.read().schema(reports.get(name).schema()).parquet(base + "/" + name);
+        Dataset<Row> hours = read.apply(TRUNK_HOURS);
         Dataset<Row> sizing = settings.perAccount()
-            ? perAccount(settings.accounts(), a -> TrunkSizing.sizing(ofAccount(read.apply(TRUNK_HOURS), a)
+            ? perAccount(settings.accounts(), a -> TrunkSizing.sizing(ofAccount(hours, a)
                 .drop(CdrSchema.ACCOUNT_ID), settings.limits()))
-            : TrunkSizing.sizing(read.apply(TRUNK_HOURS), settings.limits());
+            : TrunkSizing.sizing(onePartition ? hours.coalesce(1) : hours, settings.limits());
         write(sizing, base + "/" + TRUNK_SIZING, s3a);
         reports.put(TRUNK_SIZING, sizing);
         ReportFiles.write(spark, base + "/" + SOURCE_FILE, settings.source().json());
@@ -122,20 +129,19 @@ public final class ReportJob {
         // job infers them from the files
         Map<String, List<Row>> rows = new HashMap<>();
         for (String name : List.of(HANGUP_CAUSES, COUNTRIES, ATTESTATION, KPIS, CAPACITY, FRAUD_SIGNALS, TRUNK_HOURS,
-            TRUNK_SIZING)) {
+            TRUNK_SIZING, WANGIRI_SIGNALS)) {
           rows.put(name, read.apply(name).collectAsList());
         }
         if (settings.perAccount()) {
           StringBuilder parts = new StringBuilder(settings.source().line() + "\n");
           for (String a : settings.accounts()) {
-            parts.append("Account ").append(a).append('\n')
-                .append(summary(ofAccount(rows, a), ofAccount(read.apply(WANGIRI_SIGNALS), a)));
+            parts.append("Account ").append(a).append('\n').append(summary(ofAccount(rows, a)));
           }
           summary = parts.toString();
         } else {
-          summary = settings.source().line() + "\n" + summary(rows, read.apply(WANGIRI_SIGNALS));
+          summary = settings.source().line() + "\n" + summary(rows);
         }
-        ReportPage.write(spark, base, settings, rows, read);
+        ReportPage.write(spark, base, settings, rows);
       }
       out.print(summary);
       out.flush();
@@ -144,11 +150,11 @@ public final class ReportJob {
   }
 
   /** The summary's lines of the datasets' rows (one account's, or the report's of one account). */
-  private static String summary(Map<String, List<Row>> rows, Dataset<Row> wangiri) {
+  private static String summary(Map<String, List<Row>> rows) {
     return ReportSummary.calls(rows.get(HANGUP_CAUSES), rows.get(COUNTRIES), rows.get(ATTESTATION))
         + ReportSummary.operations(rows.get(KPIS), rows.get(CAPACITY), rows.get(FRAUD_SIGNALS))
         + TrunkSizing.summary(rows.get(TRUNK_SIZING))
-        + Wangiri.summary(wangiri);
+        + Wangiri.summary(rows.get(WANGIRI_SIGNALS));
   }
 
   /**
@@ -156,14 +162,14 @@ public final class ReportJob {
    * from that account's CDRs alone (a KPI, a peak or a baseline is never mixed across accounts) with
    * {@code account_id} as its last column.
    */
-  private static Map<String, Dataset<Row>> datasets(Input in, ReportSettings settings, Dataset<Row> window,
-      Dataset<Row> baseline) {
+  static Map<String, Dataset<Row>> datasets(Input in, ReportSettings settings, Dataset<Row> window,
+      Dataset<Row> baseline, boolean onePartition) {
     if (!settings.perAccount()) {
-      return datasetsOf(in, settings, window, baseline);
+      return datasetsOf(in, settings, window, baseline, onePartition);
     }
     Map<String, Dataset<Row>> d = new LinkedHashMap<>();
     for (String a : settings.accounts()) {
-      datasetsOf(in, settings, ofAccount(window, a), baseline == null ? null : ofAccount(baseline, a))
+      datasetsOf(in, settings, ofAccount(window, a), baseline == null ? null : ofAccount(baseline, a), onePartition)
           .forEach((name, ds) -> d.merge(name, tagged(ds, a), Dataset::unionByName));
     }
     return d;
@@ -202,8 +208,9 @@ public final class ReportJob {
    * and its function. ({@code trunk_sizing} is computed from the written {@code trunk_hours}, after them.)
    */
   private static Map<String, Dataset<Row>> datasetsOf(Input in, ReportSettings settings, Dataset<Row> window,
-      Dataset<Row> baseline) {
-    Dataset<Row> withBaseline = baseline == null ? window : baseline.unionByName(window);
+      Dataset<Row> baseline, boolean onePartition) {
+    Dataset<Row> withBaseline = baseline == null ? window
+        : onePartition ? baseline.unionByName(window).coalesce(1) : baseline.unionByName(window);
     Map<String, Dataset<Row>> d = new LinkedHashMap<>();
     d.put(HANGUP_CAUSES, CallReports.hangupCauses(window));
     d.put(COUNTRIES, CallReports.countries(window));
@@ -215,6 +222,26 @@ public final class ReportJob {
     d.put(WANGIRI_SIGNALS, Wangiri.signals(window, settings.wangiri()));
     return d;
   }
+
+  /**
+   * Up to this many CDRs (the window's and the baseline's together) the datasets are computed on one partition of
+   * the cached reads, in one task each, without broadcast joins: every aggregation, window, join and sort is then
+   * satisfied by its input's partitioning, so that no shuffle is planned and a dataset's write is one job of one
+   * stage. Measured on the quick start's rows (56,000 CDRs, 2 cores, jobs/bench compute): each shuffle is a stage
+   * of its own that adaptive execution runs as a job of its own, and the report's 53 jobs took ~1 s each on the
+   * loaded machine, almost all of it scheduling, planning and task start-up, not rows: 24 jobs remain. On the
+   * 60-day lake (1.2 million CDRs) launch to exit went from 299 s to 163 s on the same loaded machine, and its
+   * time is now the sweeps' rows in one task each (trunk_hours 59 s). The bound is a judgement, not a
+   * measured optimum: beyond it, the plan is Spark's usual one over the reads' partitions.
+   */
+  static final long ONE_PARTITION_ROWS = 2_000_000;
+
+  /**
+   * The session confs of a one-partition report: joins sort-merged within the one partition (a broadcast is a job
+   * of its own), and whatever exchange is left has one partition.
+   */
+  static final Map<String, String> ONE_PARTITION_CONF = Map.of("spark.sql.autoBroadcastJoinThreshold", "-1",
+      "spark.sql.shuffle.partitions", "1");
 
   /** The CDR columns that no report reads. */
   static final List<String> UNREAD = List.of(CdrField.CALL_ID, CdrField.BILLED_DURATION, CdrField.TOTAL_RATE,

@@ -1,7 +1,6 @@
 package io.zentrunk.spark.report;
 
 import static io.zentrunk.spark.report.LocalRows.keys;
-import static org.apache.spark.sql.functions.col;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -10,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Locale;
 import java.util.function.Function;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
@@ -29,25 +27,23 @@ public final class ReportPage {
 
   /** Renders the page of the reports written under {@code base} and writes it to {@code base/report.html}. */
   public static void write(SparkSession spark, String base, ReportSettings settings) {
-    Function<String, Dataset<Row>> read = name -> spark.read().parquet(base + "/" + name);
     Map<String, List<Row>> rows = new HashMap<>();
     for (String name : List.of(ReportJob.KPIS, ReportJob.HANGUP_CAUSES, ReportJob.COUNTRIES, ReportJob.ATTESTATION,
-        ReportJob.TRUNK_SIZING, ReportJob.TRUNK_HOURS)) {
-      rows.put(name, read.apply(name).collectAsList());
+        ReportJob.TRUNK_SIZING, ReportJob.TRUNK_HOURS, ReportJob.FRAUD_SIGNALS, ReportJob.WANGIRI_SIGNALS)) {
+      rows.put(name, spark.read().parquet(base + "/" + name).collectAsList());
     }
-    write(spark, base, settings, rows, read);
+    write(spark, base, settings, rows);
   }
 
   /**
    * As {@link #write(SparkSession, String, ReportSettings)}, from the rows of the written datasets already
-   * collected (each read once, by the caller); the fraud and Wangiri tables read their datasets with {@code read}.
+   * collected (each read once, by the caller): no Spark job.
    */
-  static void write(SparkSession spark, String base, ReportSettings settings, Map<String, List<Row>> rows,
-      Function<String, Dataset<Row>> read) {
-    ReportFiles.write(spark, base + "/" + FILE, render(settings, rows, read));
+  static void write(SparkSession spark, String base, ReportSettings settings, Map<String, List<Row>> rows) {
+    ReportFiles.write(spark, base + "/" + FILE, render(settings, rows));
   }
 
-  static String render(ReportSettings settings, Map<String, List<Row>> rows, Function<String, Dataset<Row>> read) {
+  static String render(ReportSettings settings, Map<String, List<Row>> rows) {
     ReportSource src = settings.source();
     ReportHtml h = new ReportHtml();
     h.raw("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
@@ -60,23 +56,23 @@ public final class ReportPage {
     if (settings.perAccount()) {
       for (String account : settings.accounts()) {
         h.account(account);
-        sections(h, ReportJob.ofAccount(rows, account), name -> ReportJob.ofAccount(read.apply(name), account));
+        sections(h, ReportJob.ofAccount(rows, account));
       }
     } else {
-      sections(h, rows, read);
+      sections(h, rows);
     }
     h.raw("</main></body></html>\n");
     return h.toString();
   }
 
   /** The sections of one account's report (or of the whole report of one account). */
-  private static void sections(ReportHtml h, Map<String, List<Row>> rows, Function<String, Dataset<Row>> read) {
+  private static void sections(ReportHtml h, Map<String, List<Row>> rows) {
     days(h, rows.get(ReportJob.KPIS));
     causes(h, rows.get(ReportJob.HANGUP_CAUSES));
     destinations(h, rows.get(ReportJob.COUNTRIES));
     attestation(h, rows.get(ReportJob.ATTESTATION));
     TrunkSection.write(h, rows.get(ReportJob.TRUNK_SIZING), rows.get(ReportJob.TRUNK_HOURS));
-    fraud(h, read.apply(ReportJob.FRAUD_SIGNALS), read.apply(ReportJob.WANGIRI_SIGNALS));
+    fraud(h, rows.get(ReportJob.FRAUD_SIGNALS), rows.get(ReportJob.WANGIRI_SIGNALS));
   }
 
   // ---- sections -------------------------------------------------------------------------------------------
@@ -147,9 +143,10 @@ public final class ReportPage {
     h.end();
   }
 
-  private static void fraud(ReportHtml h, Dataset<Row> fraud, Dataset<Row> wangiri) {
+  private static void fraud(ReportHtml h, List<Row> fraud, List<Row> wangiri) {
     h.section("fraud", "Fraud and Wangiri signals");
-    List<Row> f = fraud.orderBy(col("score").desc(), col("end_date"), col("to_country")).limit(50).collectAsList();
+    List<Row> f = LocalRows.sorted(fraud,
+        LocalRows.desc("score").thenComparing(LocalRows.asc("end_date")).thenComparing(LocalRows.asc("to_country")), 50);
     h.table("fraud", "IRSF signals: days and destinations whose outbound spend jumped (up to 50)",
         List.of("Day", "Destination", "Calls", "Amount (USD)", "Baseline (USD/day)", "Reason"));
     for (Row r : f) {
@@ -161,9 +158,8 @@ public final class ReportPage {
     }
     h.end();
     // the flagged prefixes only: the account's own one-ring calls (a ring from a random number) are counted, not listed
-    List<Row> w = wangiri.filter(col("flagged")).orderBy(col("numbers_reached").desc(), col("end_date"), col("calling_prefix"))
-        .limit(50).collectAsList();
-    long rest = wangiri.filter(col("flagged").equalTo(false)).count();
+    List<Row> w = Wangiri.flagged(wangiri, 50);
+    long rest = wangiri.stream().filter(r -> !r.isNullAt(r.fieldIndex("flagged")) && !r.<Boolean>getAs("flagged")).count();
     h.table("wangiri", "Wangiri: flagged calling prefixes by day (up to 50)",
         List.of("Day", "Prefix", "Country", "One-ring calls", "Numbers reached", "Callbacks", "Callback cost (USD)"));
     for (Row r : w) {

@@ -58,9 +58,10 @@ public final class TrunkHours {
    * Nothing is collected.
    */
   public static Dataset<Row> of(Dataset<Row> cdrs, Instant start, Instant end) {
-    Dataset<Row> hours = HourGrid.hours(cdrs.sparkSession(), start, end);
     Dataset<Row> timed = HourGrid.timed(cdrs, col(TRUNK_ID));
-    Dataset<Row> grid = timed.select(col(TRUNK_ID)).distinct().crossJoin(hours);
+    // every trunk's hours: a generator over the distinct trunks keeps their partitioning (a cross join would not,
+    // nor be planned without a broadcast, a job of its own)
+    Dataset<Row> grid = timed.select(col(TRUNK_ID)).distinct().select(col(TRUNK_ID), HourGrid.hourColumn(start, end));
     Column r5180 = when(col(HANGUP_CAUSE_CODE).equalTo(CPS_LIMIT_CODE), lit(1L)).otherwise(lit(0L));
     Column r5190 = when(col(HANGUP_CAUSE_CODE).equalTo(CHANNEL_LIMIT_CODE), lit(1L)).otherwise(lit(0L));
     Dataset<Row> offered = timed

@@ -14,10 +14,11 @@ import static io.zentrunk.spark.source.CdrColumns.endDate;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.countDistinct;
+import static org.apache.spark.sql.functions.collect_set;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
+import static org.apache.spark.sql.functions.size;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.unix_seconds;
 
@@ -122,7 +123,7 @@ public final class Wangiri {
     Dataset<Row> perPrefix = oneRing
         .groupBy(col(END_DATE), col(CALLING_PREFIX))
         .agg(max(col(FROM_COUNTRY)).as(FROM_COUNTRY), count(lit(1)).as(ONE_RING_CALLS),
-            countDistinct(col(FROM_NUMBER)).as(CALLING_NUMBERS), countDistinct(col(TO_NUMBER)).as(NUMBERS_REACHED));
+            distinctCount(col(FROM_NUMBER)).as(CALLING_NUMBERS), distinctCount(col(TO_NUMBER)).as(NUMBERS_REACHED));
 
     // callbacks: outbound calls to a number that rang, initiated in [ring end, ring end + hours), once per
     // (day, prefix, call)
@@ -138,7 +139,7 @@ public final class Wangiri {
             .and(col("cb_init").lt(col("ring_end").plus((long) rule.callbackHours() * 3600))))
         .dropDuplicates(END_DATE, CALLING_PREFIX, CALL_UUID)
         .groupBy(col(END_DATE), col(CALLING_PREFIX))
-        .agg(count(lit(1)).as(CALLBACKS), countDistinct(col("called")).as(CALLBACK_NUMBERS),
+        .agg(count(lit(1)).as(CALLBACKS), distinctCount(col("called")).as(CALLBACK_NUMBERS),
             coalesce(sum(col(BILL_DURATION)), lit(0L)).as(CALLBACK_BILLED_SECONDS),
             sum(col(TOTAL_AMOUNT)).as(CALLBACK_AMOUNT));
 
@@ -159,20 +160,43 @@ public final class Wangiri {
         .orderBy(col(END_DATE), col(CALLING_PREFIX));
   }
 
+  /**
+   * {@code count(DISTINCT c)}, as the size of the set of its non-NULL values: an aggregation like any other, where
+   * Spark plans {@code count(DISTINCT)} as an expansion of the rows with shuffles of its own, which a one-partition
+   * report (see {@link ReportJob#ONE_PARTITION_ROWS}) has none of. The sets are small: the numbers of a calling
+   * prefix on one day.
+   */
+  private static Column distinctCount(Column c) {
+    return size(collect_set(c)).cast(DataTypes.LongType);
+  }
+
   /** The console lines: the flagged prefixes (up to 20) and how many prefix-days had one-ring calls. */
   public static String summary(Dataset<Row> signals) {
-    List<Row> flagged = signals.filter(col(FLAGGED))
-        .orderBy(col(NUMBERS_REACHED).desc(), col(END_DATE), col(CALLING_PREFIX)).limit(20)
-        .select(col(END_DATE), col(CALLING_PREFIX), col(FROM_COUNTRY), col(ONE_RING_CALLS), col(NUMBERS_REACHED),
-            col(CALLBACKS), col(CALLBACK_AMOUNT))
-        .collectAsList();
-    long n = flagged.size() < 20 ? flagged.size() : signals.filter(col(FLAGGED)).count();
+    return summary(signals.collectAsList());
+  }
+
+  /** As {@link #summary(Dataset)}, over the signals' rows collected (no Spark job). */
+  static String summary(List<Row> signals) {
+    List<Row> flagged = flagged(signals, 20);
+    long n = flagged.size() < 20 ? flagged.size() : flagged(signals, -1).size();
     StringBuilder out = new StringBuilder("Wangiri signals: ").append(n).append('\n');
     for (Row r : flagged) {
       out.append(String.format(Locale.ROOT, "  %s %s (%s): %d one-ring calls to %d numbers, %d callbacks, USD %s%n",
-          r.get(0), r.getString(1), r.isNullAt(2) ? "??" : r.getString(2), r.getLong(3), r.getLong(4), r.getLong(5),
-          r.getDecimal(6).toPlainString()));
+          r.getAs(END_DATE), r.<String>getAs(CALLING_PREFIX), r.isNullAt(r.fieldIndex(FROM_COUNTRY)) ? "??"
+              : r.<String>getAs(FROM_COUNTRY), r.<Long>getAs(ONE_RING_CALLS), r.<Long>getAs(NUMBERS_REACHED),
+          r.<Long>getAs(CALLBACKS), r.<BigDecimal>getAs(CALLBACK_AMOUNT).toPlainString()));
     }
     return out.toString();
+  }
+
+  /**
+   * The flagged rows of {@code signals} by numbers reached (most first), then day and prefix, as the summary and
+   * the page list them: the first {@code limit} (negative: all).
+   */
+  static List<Row> flagged(List<Row> signals, int limit) {
+    List<Row> flagged = signals.stream().filter(r -> !r.isNullAt(r.fieldIndex(FLAGGED)) && r.<Boolean>getAs(FLAGGED))
+        .toList();
+    return LocalRows.sorted(flagged, LocalRows.desc(NUMBERS_REACHED).thenComparing(LocalRows.asc(END_DATE))
+        .thenComparing(LocalRows.asc(CALLING_PREFIX)), limit);
   }
 }

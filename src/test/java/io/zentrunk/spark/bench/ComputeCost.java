@@ -48,8 +48,9 @@ import org.apache.spark.sql.types.StructField;
  */
 final class ComputeCost implements Scenario {
 
-  static final int LAKE_DAYS = 60;
-  static final int LAKE_CALLS_PER_DAY = 20_000;
+  // -Dbench.lake.days / -Dbench.lake.calls: a smaller lake for a quick look (the targets are for 60 x 20,000)
+  static final int LAKE_DAYS = Integer.getInteger("bench.lake.days", 60);
+  static final int LAKE_CALLS_PER_DAY = Integer.getInteger("bench.lake.calls", 20_000);
   static final long LAKE_SEED = 34;
 
   @Override
@@ -88,7 +89,7 @@ final class ComputeCost implements Scenario {
     try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(42).callsPerDay(5_000).now(now).build())) {
       Instant end = now.minus(Duration.ofDays(1)).truncatedTo(ChronoUnit.DAYS);
       Instant start = end.minus(Duration.ofDays(7));
-      ReportDuty.Run r = ReportDuty.submit(ctx, api, null, jar, "local[2]", start, end, work.resolve("quick"),
+      ReportDuty.Run r = ReportDuty.submit(ctx, api, null, jar, "local[2]", start, end, work.resolve(outName("quick")),
           eventLog(events));
       double startup = (r.firstNanos() - r.launchNanos()) / 1e9;
       double wall = (r.exitNanos() - r.launchNanos()) / 1e9;
@@ -120,7 +121,7 @@ final class ComputeCost implements Scenario {
       ctx.out.println("  lake reused: " + lake);
     }
     Path events = fresh(work.resolve("events-lake"));
-    Path out = work.resolve("lake-report");
+    Path out = work.resolve(outName("lake-report"));
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx2g");
@@ -161,6 +162,15 @@ final class ComputeCost implements Scenario {
     }
   }
 
+  /**
+   * The folder name of a report's output: {@code name}, or {@code name-TAG} with {@code -Dbench.out=TAG}, which
+   * keeps the output of a run (e.g. of the build before a change) for {@code python/bench/compare_reports.py}.
+   */
+  private static String outName(String name) {
+    String tag = System.getProperty("bench.out");
+    return tag == null || tag.isBlank() ? name : name + "-" + tag;
+  }
+
   /** Spark's event log, uncompressed, into {@code dir}. */
   static List<String> eventLog(Path dir) {
     return List.of("--conf", "spark.eventLog.enabled=true", "--conf", "spark.eventLog.dir=" + dir.toUri(),
@@ -196,21 +206,21 @@ final class ComputeCost implements Scenario {
       for (Instant s = start; s.isBefore(end); s = s.plus(Duration.ofDays(10))) {
         Instant e = s.plus(Duration.ofDays(10)).isBefore(end) ? s.plus(Duration.ofDays(10)) : end;
         IngestJob.run(ctx.spark, IngestJob.Args.lake(lake.toString(), LakeFormat.PARQUET, s, e, source).withLookback(0, false),
-            BenchContext.NOW, (a, b) -> ctx.spark.createDataFrame(rows(api.groundTruth(a, b)), CdrSchema.SCHEMA), m -> { });
+            BenchContext.NOW, (a, b) -> ctx.spark.createDataFrame(rows(api.groundTruth(a, b), api.config().authId()), CdrSchema.SCHEMA), m -> { });
       }
     }
     Files.writeString(marker, start + " " + end + " seed " + LAKE_SEED + "\n");
     return true;
   }
 
-  /** The emulator's calls as the source's rows (what the connector decodes from their JSON). */
-  static List<Row> rows(List<EmulatedCall> calls) {
+  /** The emulator's calls of account {@code accountId} as the source's rows (what the connector decodes from their JSON). */
+  static List<Row> rows(List<EmulatedCall> calls, String accountId) {
     List<Row> rows = new ArrayList<>(calls.size());
     StructField[] fields = CdrSchema.SCHEMA.fields();
     for (EmulatedCall c : calls) {
       Object[] v = new Object[fields.length];
       for (int i = 0; i < fields.length; i++) {
-        v[i] = value(c, fields[i].name());
+        v[i] = fields[i].name().equals(CdrSchema.ACCOUNT_ID) ? accountId : value(c, fields[i].name());
       }
       rows.add(RowFactory.create(v));
     }

@@ -51,6 +51,7 @@ class ReadTogetherTest {
         assertThat(w.count()).isEqualTo(windowTruth.size());
         assertThat(uuids(b)).isEqualTo(baselineTruth.stream().map(EmulatedCall::callUuid).collect(Collectors.toSet()));
         assertThat(b.count()).isEqualTo(baselineTruth.size());
+        assertThat(reads.rows()).as("the rows the action counted").isEqualTo(windowTruth.size() + baselineTruth.size());
         assertThat(CallReports.hangupCauses(w).count()).isPositive();
         assertThat(b.unionByName(w).groupBy("to_country").count().count()).isPositive();
         assertThat(api.stats().listRequests()).as("requests after the reads were fetched").isEqualTo(requests);
