@@ -8,9 +8,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileContext;
@@ -27,8 +27,8 @@ import org.apache.spark.util.SerializableConfiguration;
 
 /**
  * The rows a stream's tasks actually emitted, window by window, for the late-arrival checks. Each task that reads a
- * partition of a batch to its end writes, into the source's checkpoint folder, the {@code call_uuid} of every row it
- * emitted ({@code zentrunk-emitted/FROM-TO/part-N}, one file per partition, replaced by one atomic rename). The file is
+ * partition of a batch to its end writes, into the source's checkpoint folder, the {@code call_uuid} and
+ * {@code end_time} of every row it emitted ({@code zentrunk-emitted/FROM-TO/part-N}, one file per partition, replaced by one atomic rename). The file is
  * written before the task ends, so before Spark commits the batch: what a re-count compares with survives a crash
  * at any point, and a re-run task (or a re-planned batch after a restart) replaces it instead of adding to it. A CDR
  * that became visible between the batch's planning and the task's read is therefore counted as emitted, not as late.
@@ -43,8 +43,21 @@ final class EmittedRows {
     return new Path(new Path(checkpoint, DIR), from + "-" + to);
   }
 
-  /** What the tasks of one window emitted: the number of rows and, when the schema held it, their call_uuids. */
-  record Window(long rows, Set<String> uuids) {}
+  /**
+   * What the tasks of one window emitted: the number of rows and, when the schema held it, their call_uuids, each with
+   * its end_time in microseconds ({@link Long#MIN_VALUE} when the schema did not hold it).
+   */
+  record Window(long rows, Map<String, Long> uuids) {
+    /** True when every emitted row's end_time is known: the window can be narrowed by time. */
+    boolean timed() {
+      return uuids != null && !uuids.containsValue(Long.MIN_VALUE);
+    }
+
+    /** The emitted rows that ended in {@code [from, to)} (needs {@link #timed()}). */
+    long rows(long from, long to) {
+      return uuids.values().stream().filter(e -> e >= from && e < to).count();
+    }
+  }
 
   /**
    * The rows emitted for {@code [from, to)} by its {@code partitions} tasks, or null when a partition's file is missing
@@ -53,7 +66,7 @@ final class EmittedRows {
   static Window read(String checkpoint, long from, long to, int partitions, Configuration conf) {
     Path dir = windowDir(checkpoint, from, to);
     long rows = 0;
-    Set<String> uuids = new HashSet<>();
+    Map<String, Long> uuids = new HashMap<>();
     boolean named = true;
     try {
       FileSystem fs = dir.getFileSystem(conf);
@@ -67,7 +80,8 @@ final class EmittedRows {
           rows += Long.parseLong(head.substring(head.indexOf(' ') + 1));
           named &= head.startsWith("uuids ");
           for (String line = in.readLine(); line != null; line = in.readLine()) {
-            uuids.add(line);
+            int sp = line.indexOf(' ');
+            uuids.put(sp < 0 ? line : line.substring(0, sp), sp < 0 ? Long.MIN_VALUE : Long.parseLong(line.substring(sp + 1)));
           }
         }
       }
@@ -122,17 +136,20 @@ final class EmittedRows {
     private final PartitionReaderFactory inner;
     private final SerializableConfiguration hadoop;
     private final int uuidField;
+    private final int endField;
 
     Factory(PartitionReaderFactory inner, StructType schema, Supplier<Configuration> hadoopConf) {
       this.inner = inner;
       this.hadoop = new SerializableConfiguration(hadoopConf.get());
       this.uuidField = Arrays.asList(schema.fieldNames()).indexOf(CdrColumns.CALL_UUID);
+      this.endField = Arrays.asList(schema.fieldNames()).indexOf(CdrColumns.END_TIME);
     }
 
     @Override
     public PartitionReader<InternalRow> createReader(InputPartition partition) {
       if (partition instanceof Part p) {
-        return new Reader(inner.createReader(p.inner), new Path(p.dir, "part-" + p.index), uuidField, hadoop.value());
+        return new Reader(inner.createReader(p.inner), new Path(p.dir, "part-" + p.index), uuidField, endField,
+            hadoop.value());
       }
       return inner.createReader(partition);
     }
@@ -143,15 +160,17 @@ final class EmittedRows {
     private final PartitionReader<InternalRow> inner;
     private final Path file;
     private final int uuidField;
+    private final int endField;
     private final Configuration conf;
-    private final List<String> uuids = new ArrayList<>();
+    private final StringBuilder uuids = new StringBuilder();
     private long rows;
     private boolean written;
 
-    Reader(PartitionReader<InternalRow> inner, Path file, int uuidField, Configuration conf) {
+    Reader(PartitionReader<InternalRow> inner, Path file, int uuidField, int endField, Configuration conf) {
       this.inner = inner;
       this.file = file;
       this.uuidField = uuidField;
+      this.endField = endField;
       this.conf = conf;
     }
 
@@ -160,7 +179,12 @@ final class EmittedRows {
       if (inner.next()) {
         rows++;
         if (uuidField >= 0) {
-          uuids.add(inner.get().getUTF8String(uuidField).toString());
+          InternalRow r = inner.get();
+          uuids.append(r.getUTF8String(uuidField).toString());
+          if (endField >= 0) {
+            uuids.append(' ').append(r.getLong(endField));
+          }
+          uuids.append('\n');
         }
         return true;
       }
@@ -172,10 +196,7 @@ final class EmittedRows {
     }
 
     private void write() throws IOException {
-      StringBuilder s = new StringBuilder(uuidField >= 0 ? "uuids " : "rows ").append(rows).append('\n');
-      for (String u : uuids) {
-        s.append(u).append('\n');
-      }
+      StringBuilder s = new StringBuilder(uuidField >= 0 ? "uuids " : "rows ").append(rows).append('\n').append(uuids);
       FileSystem fs = file.getFileSystem(conf);
       Path tmp = new Path(file.getParent(), "." + file.getName() + ".tmp");
       try (OutputStream out = fs.create(tmp, true)) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.zentrunk.spark.client.ApiRules;
 import io.zentrunk.spark.client.ApiTime;
 import io.zentrunk.spark.client.CdrQuery;
 import java.io.IOException;
@@ -13,10 +14,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.apache.hadoop.conf.Configuration;
@@ -52,9 +52,12 @@ final class LateArrivalChecks {
     long count(long from, long to);
   }
 
-  /** Lists the records of {@code [from, to)}: each as {call_uuid, end_time}; a page per 20 records. */
+  /** A CDR listed by the API: its call_uuid and end_time (microseconds). */
+  record Listed(String uuid, long end) {}
+
+  /** Lists the records of {@code [from, to)}: a page per 20 records. */
   interface Lister {
-    List<String[]> list(long from, long to);
+    List<Listed> list(long from, long to);
   }
 
   /** One window read by a batch: its end, the driver's planned count, its partitions, what was known at the last check. */
@@ -64,8 +67,8 @@ final class LateArrivalChecks {
     final int parts;
     /** Emitted rows plus the late CDRs found so far; -1 before the first check. */
     long known = -1;
-    /** The late CDRs of this window named so far. */
-    final Set<String> late = new LinkedHashSet<>();
+    /** The late CDRs of this window named so far: call_uuid -> end_time. */
+    final Map<String, Long> late = new LinkedHashMap<>();
 
     Window(long to, long planned, int parts) {
       this.to = to;
@@ -149,7 +152,7 @@ final class LateArrivalChecks {
       run.add(w);
     }
     recount(run, counter, requests, gains);
-    report(now, gains, lister);
+    report(now, gains, lister, counter, requests);
     // the windows past the horizon had their last check: forgotten, with what their tasks emitted
     while (!windows().isEmpty() && windows().firstEntry().getValue().to <= past) {
       Map.Entry<Long, Window> w = windows().pollFirstEntry();
@@ -201,7 +204,7 @@ final class LateArrivalChecks {
   }
 
   /** Names the CDRs the windows gained (a listing of each, against what its tasks emitted), in one warning line. */
-  private void report(long now, List<Gain> gains, Lister lister) {
+  private void report(long now, List<Gain> gains, Lister lister, Counter counter, int[] requests) {
     if (gains.isEmpty()) {
       return;
     }
@@ -218,9 +221,18 @@ final class LateArrivalChecks {
       EmittedRows.Window e = w.parts > 0 ? EmittedRows.read(checkpoint, g.from(), w.to, w.parts, hadoopConf.get()) : null;
       int before = named.size();
       if (e != null && e.uuids() != null) {
-        for (String[] cdr : lister.list(g.from(), w.to)) {
-          if (!e.uuids().contains(cdr[0]) && w.late.add(cdr[0])) {
-            named.add(cdr[0] + " (end_time " + cdr[1] + ")");
+        List<long[]> ranges = new ArrayList<>();
+        if (e.timed()) {
+          narrow(g.from(), w.to, g.count(), e, w, counter, requests, ranges);
+        } else {
+          ranges.add(new long[] {g.from(), w.to});
+        }
+        for (long[] r : ranges) {
+          for (Listed cdr : lister.list(r[0], r[1])) {
+            if (!e.uuids().containsKey(cdr.uuid()) && !w.late.containsKey(cdr.uuid())) {
+              w.late.put(cdr.uuid(), cdr.end());
+              named.add(cdr.uuid() + " (end_time " + ApiTime.toInstant(cdr.end()) + ")");
+            }
           }
         }
       }
@@ -235,6 +247,28 @@ final class LateArrivalChecks {
         ApiTime.toInstant(now), String.join(" ", windowsGained), names,
         unnamed > 0 ? "; " + unnamed + " not named (what the tasks emitted is not known for their window)" : "",
         ReadOptions.LAG.key());
+  }
+
+  /**
+   * The parts of {@code [lo, hi)} (which counts {@code n} now) that gained over what was emitted and named there, each
+   * small enough to list in one page, found by counting halves of the time: a day-long window of a catch-up is not
+   * listed whole to name one CDR.
+   */
+  private static void narrow(long lo, long hi, long n, EmittedRows.Window e, Window w, Counter counter, int[] requests,
+      List<long[]> out) {
+    long known = e.rows(lo, hi) + w.late.values().stream().filter(t -> t >= lo && t < hi).count();
+    if (n <= known) {
+      return;
+    }
+    long mid = lo + Math.floorDiv((hi - lo) / 2, ApiTime.MICROS_PER_SECOND) * ApiTime.MICROS_PER_SECOND;
+    if (n <= ApiRules.PAGE_LIMIT || mid <= lo) {
+      out.add(new long[] {lo, hi});
+      return;
+    }
+    long left = counter.count(lo, mid);
+    requests[0]++;
+    narrow(lo, mid, left, e, w, counter, requests, out);
+    narrow(mid, hi, n - left, e, w, counter, requests, out);
   }
 
   /** CDRs found by re-counts that the stream did not emit. */
@@ -286,7 +320,8 @@ final class LateArrivalChecks {
           Window win = new Window(ApiTime.toMicros(Instant.parse(w.get("to").asText())),
               w.has("planned") ? w.get("planned").asLong() : w.path("read").asLong(), w.path("parts").asInt(0));
           win.known = w.path("known").asLong(-1);
-          w.path("late").forEach(u -> win.late.add(u.asText()));
+          w.path("late").forEach(u -> win.late.put(u.get("call_uuid").asText(),
+              ApiTime.toMicros(Instant.parse(u.get("end_time").asText()))));
           out.put(ApiTime.toMicros(Instant.parse(w.get("from").asText())), win);
         }
       }
@@ -309,7 +344,7 @@ final class LateArrivalChecks {
           .put("known", w.known);
       if (!w.late.isEmpty()) {
         ArrayNode late = o.putArray("late");
-        w.late.forEach(late::add);
+        w.late.forEach((uuid, end) -> late.addObject().put("call_uuid", uuid).put("end_time", ApiTime.toInstant(end).toString()));
       }
     });
     try {

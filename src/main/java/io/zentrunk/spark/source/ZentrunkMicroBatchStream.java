@@ -251,17 +251,16 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
   }
 
   /** The CDRs of {@code [from, to)} as {call_uuid, end_time}: a page per 20 (naming late CDRs). */
-  private List<String[]> list(long from, long to) {
+  private List<LateArrivalChecks.Listed> list(long from, long to) {
     CdrQuery q = new CdrQuery(from, to, conf.request.apiFilters());
     boolean[] wanted = new boolean[CdrField.count()];
     wanted[CdrField.CALL_UUID.ordinal()] = true;
     wanted[CdrField.END_TIME.ordinal()] = true;
-    List<String[]> out = new ArrayList<>();
+    List<LateArrivalChecks.Listed> out = new ArrayList<>();
     for (int offset = 0; ; offset += ApiRules.PAGE_LIMIT) {
       CdrPage page = probes.page(q, offset, ApiRules.PAGE_LIMIT, wanted);
       for (Object[] r : page.records()) {
-        out.add(new String[] {(String) r[CdrField.CALL_UUID.ordinal()],
-            ApiTime.toInstant((Long) r[CdrField.END_TIME.ordinal()]).toString()});
+        out.add(new LateArrivalChecks.Listed((String) r[CdrField.CALL_UUID.ordinal()], (Long) r[CdrField.END_TIME.ordinal()]));
       }
       if (page.records().size() < ApiRules.PAGE_LIMIT || offset + ApiRules.PAGE_LIMIT >= page.totalCount()) {
         return out;

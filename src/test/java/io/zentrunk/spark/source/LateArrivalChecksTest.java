@@ -33,6 +33,7 @@ class LateArrivalChecksTest {
   static final class Api implements LateArrivalChecks.Counter, LateArrivalChecks.Lister {
     final List<long[]> asked = new ArrayList<>();
     final Map<Long, String> late = new HashMap<>();
+    final List<long[]> listed = new ArrayList<>();
     int listings;
 
     @Override
@@ -42,19 +43,20 @@ class LateArrivalChecksTest {
     }
 
     @Override
-    public List<String[]> list(long from, long to) {
+    public List<LateArrivalChecks.Listed> list(long from, long to) {
       listings++;
+      listed.add(new long[] {from, to});
       return list(from, to, true);
     }
 
-    private List<String[]> list(long from, long to, boolean named) {
-      List<String[]> out = new ArrayList<>();
-      for (long t = from; t < to; t += MIN) {
-        out.add(new String[] {"m-" + (t - T) / MIN, ApiTime.toInstant(t).toString()});
+    private List<LateArrivalChecks.Listed> list(long from, long to, boolean named) {
+      List<LateArrivalChecks.Listed> out = new ArrayList<>();
+      for (long t = T + Math.floorDiv(from - T + MIN - 1, MIN) * MIN; t < to; t += MIN) {
+        out.add(new LateArrivalChecks.Listed("m-" + (t - T) / MIN, t));
       }
       late.forEach((end, uuid) -> {
         if (end >= from && end < to) {
-          out.add(new String[] {uuid, ApiTime.toInstant(end).toString()});
+          out.add(new LateArrivalChecks.Listed(uuid, end));
         }
       });
       return out;
@@ -67,17 +69,19 @@ class LateArrivalChecksTest {
 
   /** What a task that read {@code [from, to)} to its end reports: one CDR a minute, as the {@link Api} holds. */
   static void emitted(Path dir, long from, long to, String... extra) throws Exception {
-    List<String> uuids = new ArrayList<>();
+    Map<String, Long> uuids = new java.util.LinkedHashMap<>();
     for (long t = from; t < to; t += MIN) {
-      uuids.add("m-" + (t - T) / MIN);
+      uuids.put("m-" + (t - T) / MIN, t);
     }
-    uuids.addAll(List.of(extra));
+    for (String x : extra) {
+      uuids.put(x, from + 5 * MIN);
+    }
     emit(dir, from, to, 0, uuids);
   }
 
   /** Writes a partition's file the way a task does: through {@link EmittedRows.Reader}. */
-  static void emit(Path dir, long from, long to, int part, List<String> uuids) throws Exception {
-    java.util.Iterator<String> it = uuids.iterator();
+  static void emit(Path dir, long from, long to, int part, Map<String, Long> uuids) throws Exception {
+    java.util.Iterator<Map.Entry<String, Long>> it = uuids.entrySet().iterator();
     PartitionReader<InternalRow> rows = new PartitionReader<>() {
       InternalRow row;
 
@@ -86,7 +90,8 @@ class LateArrivalChecksTest {
         if (!it.hasNext()) {
           return false;
         }
-        row = new GenericInternalRow(new Object[] {UTF8String.fromString(it.next())});
+        Map.Entry<String, Long> e = it.next();
+        row = new GenericInternalRow(new Object[] {UTF8String.fromString(e.getKey()), e.getValue()});
         return true;
       }
 
@@ -99,7 +104,7 @@ class LateArrivalChecksTest {
       public void close() {}
     };
     org.apache.hadoop.fs.Path file = new org.apache.hadoop.fs.Path(EmittedRows.windowDir(dir.toString(), from, to), "part-" + part);
-    try (EmittedRows.Reader r = new EmittedRows.Reader(rows, file, 0, new Configuration())) {
+    try (EmittedRows.Reader r = new EmittedRows.Reader(rows, file, 0, 1, new Configuration())) {
       while (r.next()) {
         r.get();
       }
@@ -167,8 +172,8 @@ class LateArrivalChecksTest {
     LateArrivalChecks c = checks(dir);
     for (int i = 0; i < 8; i++) {
       c.remember(T + i * MIN, T + (i + 1) * MIN, 1, 2);
-      emit(dir, T + i * MIN, T + (i + 1) * MIN, 0, List.of("m-" + i));
-      emit(dir, T + i * MIN, T + (i + 1) * MIN, 1, List.of());
+      emit(dir, T + i * MIN, T + (i + 1) * MIN, 0, Map.of("m-" + i, T + i * MIN));
+      emit(dir, T + i * MIN, T + (i + 1) * MIN, 1, Map.of());
     }
     Api api = new Api();
     api.late.put(T + 6 * MIN + 30 * ApiTime.MICROS_PER_SECOND, "late-6");
@@ -178,6 +183,21 @@ class LateArrivalChecksTest {
     assertThat(c.lateCdrs()).isEqualTo(1);
     assertThat(c.lastNamed()).singleElement().asString().startsWith("late-6 ");
     assertThat(api.listings).isEqualTo(1);
+  }
+
+  @Test
+  void aLongWindowIsNarrowedByTimeAndOnlyAPageOfItIsListed(@TempDir Path dir) throws Exception {
+    LateArrivalChecks c = checks(dir);
+    c.remember(T, T + 2 * HOUR, 120, 1); // a catch-up's one window: 120 CDRs, 6 pages
+    emitted(dir, T, T + 2 * HOUR);
+    Api api = new Api();
+    api.late.put(T + 100 * MIN + ApiTime.MICROS_PER_SECOND, "late-100");
+    c.check(due(T + 2 * HOUR), api, api);
+    assertThat(c.lastNamed()).singleElement().asString().startsWith("late-100 ");
+    assertThat(api.listed).hasSize(1);
+    long[] r = api.listed.get(0);
+    assertThat(api.list(r[0], r[1], false)).as("one page listed, not the window's 121 CDRs").hasSizeLessThanOrEqualTo(20);
+    assertThat(api.asked).as("the window's count, then a half each time: 60, 30, 15 minutes").hasSize(4);
   }
 
   @Test
