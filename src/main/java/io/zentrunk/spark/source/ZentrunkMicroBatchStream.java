@@ -364,6 +364,7 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
     m.put("lateCdrs", Long.toString(lateChecks.lateCdrs()));
     m.put("lateCheckedWindows", Long.toString(lateChecks.checkedWindows()));
     m.put("probeRequests", Long.toString(probeStats.requests.sum()));
+    m.put("probeThrottled", Long.toString(probeStats.throttled.sum()));
     m.put("lastBatchPlannedCdrs", Long.toString(lastBatchRows));
     m.put("lastBatchPlanningRequests", Long.toString(lastBatchPlanningRequests));
     latestConsumedOffset.ifPresent(o -> {
