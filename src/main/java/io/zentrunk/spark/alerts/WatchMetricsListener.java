@@ -33,6 +33,7 @@ public final class WatchMetricsListener extends StreamingQueryListener implement
   /** The last value counted of each scan metric (by its accumulator id): a plan run twice is counted once. */
   private final Map<Long, Long> counted = new ConcurrentHashMap<>();
   private long lastProbeRequests;
+  private long lastProbeThrottled;
 
   public WatchMetricsListener(WatchMetrics metrics) {
     this.metrics = metrics;
@@ -114,20 +115,32 @@ public final class WatchMetricsListener extends StreamingQueryListener implement
       if (m == null) {
         continue;
       }
-      figure(m, "offsetBehindApiClockSeconds", metrics::behind);
-      figure(m, "lateCdrs", metrics::lateCdrsSeen);
-      figure(m, "probeRequests", probes -> {
-        synchronized (this) {
-          // the stream's clock probes and late re-counts, made on the driver outside any query's scan
-          metrics.requests(probes >= lastProbeRequests ? probes - lastProbeRequests : probes, 0);
-          lastProbeRequests = probes;
-        }
-      });
+      sourceFigures(m);
     }
     Long took = p.durationMs().get("triggerExecution");
     if (took != null) {
       metrics.batchDone(took);
     }
+  }
+
+  /** A source's figures from one progress: its cumulative counters become the deltas the job's counters add. */
+  void sourceFigures(Map<String, String> m) {
+    figure(m, "offsetBehindApiClockSeconds", metrics::behind);
+    figure(m, "lateCdrs", metrics::lateCdrsSeen);
+    figure(m, "probeRequests", probes -> {
+      synchronized (this) {
+        // the stream's clock probes and late re-counts, made on the driver outside any query's scan
+        metrics.requests(probes >= lastProbeRequests ? probes - lastProbeRequests : probes, 0);
+        lastProbeRequests = probes;
+      }
+    });
+    figure(m, "probeThrottled", throttled -> {
+      synchronized (this) {
+        // their 429 answers (each retried); a restarted stream counts from 0 again
+        metrics.requests(0, throttled >= lastProbeThrottled ? throttled - lastProbeThrottled : throttled);
+        lastProbeThrottled = throttled;
+      }
+    });
   }
 
   @Override

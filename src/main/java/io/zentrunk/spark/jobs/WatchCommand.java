@@ -57,6 +57,11 @@ public final class WatchCommand extends JobCommand {
       description = "how far behind the API's clock the stream reads ('2m', '10 minutes'; the source's option lag; default: its 10 minutes)")
   String lag;
 
+  @Option(names = "--late-check-horizon", paramLabel = "DURATION",
+      description = "how long each window read is counted again (hourly) for CDRs that became visible later than --lag, "
+          + "which are named in a warning and counted ('24h', '2d'; the source's option late_check_horizon; default: its 24 hours)")
+  String lateCheckHorizon;
+
   @Option(names = "--start", paramLabel = "TS",
       description = "where a new query begins (default: the source's, the last 24 hours); ignored on a restart")
   String start;
@@ -128,6 +133,13 @@ public final class WatchCommand extends JobCommand {
     if (lag != null) {
       duration(lag, "--lag", 0);
     }
+    if (lateCheckHorizon != null) {
+      try {
+        ReadOptions.LATE_CHECK_HORIZON.parse("--late-check-horizon", lateCheckHorizon);
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
     format();
     if (metricsPort != null && (metricsPort < 0 || metricsPort > 65535)) {
       throw new UsageException("--metrics-port must be a port from 0 to 65535, not " + metricsPort);
@@ -169,6 +181,9 @@ public final class WatchCommand extends JobCommand {
     Webhook hook = hook(System.getenv());
     if (lag != null) {
       sourceOption.put(ReadOptions.LAG.key(), lag);
+    }
+    if (lateCheckHorizon != null) {
+      sourceOption.put(ReadOptions.LATE_CHECK_HORIZON.key(), lateCheckHorizon);
     }
     SparkSession spark = session("zentrunk watch");
     if (!spark.conf().contains(STOP_TIMEOUT)) {

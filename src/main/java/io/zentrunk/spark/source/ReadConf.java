@@ -46,6 +46,8 @@ public final class ReadConf implements Serializable {
   final boolean pushdownGroupCount;
   /** Streams: how far the offset stays behind the API's clock. */
   final long lagMicros;
+  /** Streams: how long after the offset passed a window its CDRs are still counted again. */
+  final long lateCheckHorizonMicros;
   /** Streams: pages of records one batch may read, or null. */
   final Integer maxRequestsPerTrigger;
   /** The table read: {@code calls} or {@code call_insights} ({@code insights} is read as it). */
@@ -77,6 +79,8 @@ public final class ReadConf implements Serializable {
     this.pushdownGroupCount = PUSHDOWN_GROUP_COUNT.get(o);
     Long lag = LAG.get(o);
     this.lagMicros = lag != null ? lag : DEFAULT_LAG_MICROS;
+    Long horizon = LATE_CHECK_HORIZON.get(o);
+    this.lateCheckHorizonMicros = horizon != null ? horizon : DEFAULT_LATE_CHECK_HORIZON_MICROS;
     this.maxRequestsPerTrigger = MAX_REQUESTS_PER_TRIGGER.get(o);
     this.table = TABLE.get(o).equals("insights") ? INSIGHTS_TABLE : TABLE.get(o);
     this.maxRequests = MAX_REQUESTS.get(o);
@@ -143,6 +147,7 @@ public final class ReadConf implements Serializable {
     this.pushdownAggregate = o.pushdownAggregate;
     this.pushdownGroupCount = o.pushdownGroupCount;
     this.lagMicros = o.lagMicros;
+    this.lateCheckHorizonMicros = o.lateCheckHorizonMicros;
     this.maxRequestsPerTrigger = o.maxRequestsPerTrigger;
     this.table = o.table;
     this.maxRequests = o.maxRequests;

@@ -107,7 +107,7 @@ public final class ReadOption<T> {
   }
 
   /** Parses one value; the error names {@code what} (for example "Option 'start'"). */
-  T parse(String what, String text) {
+  public T parse(String what, String text) {
     return parser.parse().apply(what, text);
   }
 

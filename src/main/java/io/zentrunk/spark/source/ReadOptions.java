@@ -131,9 +131,15 @@ public final class ReadOptions {
   // The emulator's late CDRs become visible 1 to --late-max-minutes (default 10) minutes after they end: a lag of
   // 10 minutes reads every one of them; a later one is counted again and reported, never lost silently.
   public static final long DEFAULT_LAG_MICROS = 600_000_000L;
+  /** Streams: the default of option late_check_horizon, 24 hours. */
+  public static final long DEFAULT_LATE_CHECK_HORIZON_MICROS = 86_400_000_000L;
   public static final ReadOption<Long> LAG = ReadOption.described("lag", "10 minutes", duration(0, 90L * 86_400_000_000L),
       "streams: the offset stays this far behind the API's clock, as CDRs become visible after they end: '10m', '90s', "
           + "'10 minutes' or ISO-8601 'PT10M'");
+  public static final ReadOption<Long> LATE_CHECK_HORIZON = ReadOption.described("late_check_horizon", "24 hours",
+      duration(3600L * 1_000_000L, 89L * 86_400_000_000L), "streams: each window read is counted again every hour until "
+          + "this long after the offset passed it, and the CDRs it gained (visible later than lag) are named and counted "
+          + "as lateCdrs: '24h', '2d' (at least 1 hour)");
   public static final ReadOption<Integer> MAX_REQUESTS_PER_TRIGGER = ReadOption.described("max_requests_per_trigger", "no cap",
       integer(1, 1_000_000), "streams: a batch reads a window of at most this many pages of records (20 each), so a query "
           + "that was down catches up in bounded batches");

@@ -2,12 +2,16 @@ package io.zentrunk.spark.source;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.zentrunk.spark.client.ApiRules;
 import io.zentrunk.spark.client.ApiTime;
+import io.zentrunk.spark.client.CdrField;
+import io.zentrunk.spark.client.CdrPage;
 import io.zentrunk.spark.client.CdrQuery;
 import io.zentrunk.spark.client.ReadStats;
 import io.zentrunk.spark.client.ZentrunkClient;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,8 +43,9 @@ import org.slf4j.LoggerFactory;
  * option {@code now} when given): visibility follows the API's clock, not this machine's.
  *
  * <p>A CDR that became visible more than {@code lag} after it ended can have been missed: every window this
- * query read is counted again ({@code total_count}) once an hour more has passed, and what it gained is
- * reported as the metric {@code lateCdrs} and a warning. The windows to check live in the source's checkpoint
+ * query read is counted again ({@code total_count}) every hour until option {@code late_check_horizon} has passed,
+ * against the rows its tasks emitted ({@link EmittedRows}); what it gained is named in a warning and counted in the
+ * metric {@code lateCdrs}. The windows to check live in the source's checkpoint
  * folder, so a restarted query checks the windows of the run before it.
  */
 final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTriggerAvailableNow, ReportsSourceMetrics {
@@ -59,6 +64,7 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
   private final ZentrunkClient probes;
   private final LateArrivalChecks lateChecks;
   private final StartOffsetLog startLog;
+  private final Supplier<Configuration> hadoopConf;
 
   private Long availableNowTarget;
   private EndTimeOffset initial;
@@ -86,7 +92,8 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
     this.lagMicros = conf.lagMicros;
     this.maxRequestsPerTrigger = conf.maxRequestsPerTrigger;
     this.probes = conf.newClient(probeStats);
-    this.lateChecks = new LateArrivalChecks(checkpointLocation, lagMicros, hadoopConf);
+    this.lateChecks = new LateArrivalChecks(checkpointLocation, lagMicros, conf.lateCheckHorizonMicros, hadoopConf);
+    this.hadoopConf = hadoopConf;
     this.startLog = new StartOffsetLog(checkpointLocation, hadoopConf);
   }
 
@@ -237,10 +244,28 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
    * at most one trigger later than the hour they wait for, and cost nothing beyond the trigger's one request.
    */
   private long clock(long start) {
-    if (apiNowMicros != Long.MIN_VALUE && lateChecks.check(apiNowMicros, this::count) > 0) {
+    if (apiNowMicros != Long.MIN_VALUE && lateChecks.check(apiNowMicros, this::count, this::list) > 0) {
       return readClock();
     }
     return apiNow(start);
+  }
+
+  /** The CDRs of {@code [from, to)} as {call_uuid, end_time}: a page per 20 (naming late CDRs). */
+  private List<LateArrivalChecks.Listed> list(long from, long to) {
+    CdrQuery q = new CdrQuery(from, to, conf.request.apiFilters());
+    boolean[] wanted = new boolean[CdrField.count()];
+    wanted[CdrField.CALL_UUID.ordinal()] = true;
+    wanted[CdrField.END_TIME.ordinal()] = true;
+    List<LateArrivalChecks.Listed> out = new ArrayList<>();
+    for (int offset = 0; ; offset += ApiRules.PAGE_LIMIT) {
+      CdrPage page = probes.page(q, offset, ApiRules.PAGE_LIMIT, wanted);
+      for (Object[] r : page.records()) {
+        out.add(new LateArrivalChecks.Listed((String) r[CdrField.CALL_UUID.ordinal()], (Long) r[CdrField.END_TIME.ordinal()]));
+      }
+      if (page.records().size() < ApiRules.PAGE_LIMIT || offset + ApiRules.PAGE_LIMIT >= page.totalCount()) {
+        return out;
+      }
+    }
   }
 
   /**
@@ -301,7 +326,11 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
     lastBatchRows = scan.plannedRows();
     lastBatchPlanningRequests = scan.planningRequests();
     if (!request.empty()) {
-      lateChecks.remember(request.from().micros(), request.to().micros(), scan.plannedRows());
+      lateChecks.remember(request.from().micros(), request.to().micros(), scan.plannedRows(), parts.length);
+      if (lateChecks.enabled()) {
+        // each task reports the rows it emitted: what the re-counts compare with
+        parts = EmittedRows.wrap(parts, lateChecks.checkpoint(), request.from().micros(), request.to().micros());
+      }
     }
     plannedFrom = from;
     plannedTo = to;
@@ -312,7 +341,9 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
   @Override
   public PartitionReaderFactory createReaderFactory() {
     ReadRequest any = conf.request.withWindow(0, 1);
-    return new ZentrunkScan(conf, new ScanSpec(any, OptionalLong.empty(), false, List.of()), schema).createReaderFactory();
+    PartitionReaderFactory factory =
+        new ZentrunkScan(conf, new ScanSpec(any, OptionalLong.empty(), false, List.of()), schema).createReaderFactory();
+    return lateChecks.enabled() ? new EmittedRows.Factory(factory, schema, hadoopConf) : factory;
   }
 
   @Override
@@ -333,6 +364,7 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
     m.put("lateCdrs", Long.toString(lateChecks.lateCdrs()));
     m.put("lateCheckedWindows", Long.toString(lateChecks.checkedWindows()));
     m.put("probeRequests", Long.toString(probeStats.requests.sum()));
+    m.put("probeThrottled", Long.toString(probeStats.throttled.sum()));
     m.put("lastBatchPlannedCdrs", Long.toString(lastBatchRows));
     m.put("lastBatchPlanningRequests", Long.toString(lastBatchPlanningRequests));
     latestConsumedOffset.ifPresent(o -> {

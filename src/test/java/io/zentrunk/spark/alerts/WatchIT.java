@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -56,13 +57,18 @@ class WatchIT {
 
   static Process watch(ZentrunkEmulator api, Path tmp, String log, int every, List<String> jvm, String... more)
       throws Exception {
+    return watch(api, tmp, log, every, jvm, Map.of(), more);
+  }
+
+  static Process watch(ZentrunkEmulator api, Path tmp, String log, int every, List<String> jvm, Map<String, String> env,
+      String... more) throws Exception {
     List<String> args = new ArrayList<>(List.of("watch", "--api-url", api.baseUrl(), "--checkpoint", tmp.resolve("chk").toString(),
         "--alerts", tmp.resolve("alerts").toString(), "--every", every + " seconds", "--lag", "2 minutes",
         "--start", api.now().minus(Duration.ofMinutes(10)).toString()));
     args.addAll(List.of(more));
     List<String> j = new ArrayList<>(List.of("-D" + StageMarkers.DIR_PROPERTY + "=" + Files.createDirectories(tmp.resolve("stages"))));
     j.addAll(jvm);
-    return JobRunner.submit(api, tmp.resolve(log), j, List.of(), args.toArray(String[]::new));
+    return JobRunner.submit(api, tmp.resolve(log), j, List.of(), env, args.toArray(String[]::new));
   }
 
   static void await(String what, Duration max, Process p, Path log, BooleanSupplier done) throws Exception {
@@ -115,10 +121,12 @@ class WatchIT {
   static final class Receiver implements AutoCloseable {
     final HttpServer server;
     final List<JsonNode> bodies = new CopyOnWriteArrayList<>();
+    final List<String> paths = new CopyOnWriteArrayList<>();
 
     Receiver() throws Exception {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
       server.createContext("/hook", ex -> {
+        paths.add(ex.getRequestURI().getPath());
         bodies.add(new ObjectMapper().readTree(ex.getRequestBody().readAllBytes()));
         ex.sendResponseHeaders(200, -1);
         ex.close();
@@ -324,11 +332,19 @@ class WatchIT {
     }
   }
 
+  /** A PagerDuty routing key and a secret URL path: neither may appear in any output of the job. */
+  static final String ROUTING_KEY = "R0UTINGKEY0123456789abcdefabcdef";
+  static final String SECRET_PATH = "s3cr3t-path-0123456789";
+
   @Test
-  void killedRightAfterWritingAnAlertAndRestartedTheAlertIsThereExactlyOnce(@TempDir Path tmp) throws Exception {
-    try (ZentrunkEmulator api = emulator(2_000, true, T.minus(Duration.ofMinutes(5)))) {
+  void killedRightAfterWritingAnAlertAndRestartedTheAlertIsThereExactlyOnceAndPagerDutyGetsTriggerThenResolve(
+      @TempDir Path tmp) throws Exception {
+    try (ZentrunkEmulator api = emulator(2_000, true, T.minus(Duration.ofMinutes(5))); Receiver hook = new Receiver()) {
       Path stages = tmp.resolve("stages");
-      Process p = watch(api, tmp, "watch1.log", List.of("-D" + StageMarkers.PAUSE_PROPERTY + "=" + WatchBatch.STAGE_ALERTS_WRITTEN));
+      Map<String, String> env = Map.of(Webhook.ENV_PAGERDUTY_ROUTING_KEY, ROUTING_KEY);
+      String[] pagerDuty = {"--webhook", hook.url() + "/" + SECRET_PATH, "--webhook-format", "pagerduty"};
+      Process p = watch(api, tmp, "watch1.log", EVERY_SECONDS,
+          List.of("-D" + StageMarkers.PAUSE_PROPERTY + "=" + WatchBatch.STAGE_ALERTS_WRITTEN), env, pagerDuty);
       long killedBatch;
       try {
         await("the first batch", Duration.ofMinutes(2), p, tmp.resolve("watch1.log"),
@@ -348,7 +364,8 @@ class WatchIT {
       assertThat(alerts(tmp)).hasSize(1);
       assertThat(Files.readString(tmp.resolve("watch1.log"))).doesNotContain("watch: ALERT");
 
-      Process q = watch(api, tmp, "watch2.log", List.of());
+      assertThat(hook.bodies).as("killed before its POST").isEmpty();
+      Process q = watch(api, tmp, "watch2.log", EVERY_SECONDS, List.of(), env, pagerDuty);
       try {
         Instant until = api.now().plus(Duration.ofMinutes(10));
         await("10 more emulated minutes", Duration.ofMinutes(2), q, tmp.resolve("watch2.log"), () -> {
@@ -358,20 +375,59 @@ class WatchIT {
             throw new IllegalStateException(e);
           }
         });
+        // the burst leaves the IRSF rule's hour: the first judged minute after the alert's window where it no longer
+        // holds resolves it (an emulated hour at 60 emulated seconds a real second)
+        api.runClock(60);
+        await("PagerDuty's resolves", Duration.ofMinutes(3), q, tmp.resolve("watch2.log"), () -> {
+          long resolves = hook.bodies.stream().filter(b -> b.path("event_action").asText().equals("resolve")).count();
+          return resolves > 0 && resolves == hook.bodies.size() - resolves;
+        });
+        api.runClock(0);
         q.destroy();
         assertThat(q.waitFor(2, TimeUnit.MINUTES)).isTrue();
       } finally {
         q.destroyForcibly();
       }
       List<Row> got = alerts(tmp);
-      assertThat(got).hasSize(1);
-      Row a = got.get(0);
-      assertThat(a.<String>getAs("kind") + " " + a.getAs("destination") + " " + a.getAs("batch"))
-          .isEqualTo("irsf CU " + killedBatch);
+      // the clock ran on through the burst's hour: the next hour's window, which no longer overlaps the first alert's,
+      // raised a second one; the killed batch's alert is there once
+      assertThat(got.stream().map(r -> r.<String>getAs("alert_id")).distinct().count()).isEqualTo(got.size());
+      List<Row> killed = got.stream().filter(r -> ((Number) r.getAs("batch")).longValue() == killedBatch).toList();
+      assertThat(killed).hasSize(1);
+      Row a = killed.get(0);
+      assertThat(a.<String>getAs("kind") + " " + a.getAs("destination")).isEqualTo("irsf CU");
       matchesGroundTruth(api, a);
-      // the replayed batch raised it again (same id, same folder) and printed it, once
-      assertThat(Files.readString(tmp.resolve("watch2.log"))).containsOnlyOnce("watch: ALERT irsf CU")
-          .contains(a.<String>getAs("alert_id"));
+      // the replayed batch raised it again (same id, same folder) and printed it, once: one line per alert in the store
+      String log2 = Files.readString(tmp.resolve("watch2.log"));
+      assertThat(log2.split("watch: ALERT irsf CU", -1).length - 1).isEqualTo(got.size());
+      assertThat(log2).contains(a.<String>getAs("alert_id"));
+
+      // PagerDuty, through the job: one trigger, then one resolve, one dedup_key (the alert's id), the routing key from
+      // the environment
+      // the routing key from the environment; for each alert one trigger, then one resolve with its dedup_key
+      Map<String, List<String>> actions = new java.util.LinkedHashMap<>();
+      for (JsonNode b : hook.bodies) {
+        assertThat(b.get("routing_key").asText()).isEqualTo(ROUTING_KEY);
+        actions.computeIfAbsent(b.get("dedup_key").asText(), k -> new ArrayList<>()).add(b.get("event_action").asText());
+      }
+      assertThat(actions.keySet()).containsExactlyInAnyOrderElementsOf(got.stream().map(r -> r.<String>getAs("alert_id")).toList());
+      assertThat(actions.values()).allSatisfy(l -> assertThat(l).containsExactly("trigger", "resolve"));
+      assertThat(actions.keySet().iterator().next()).as("the replayed alert's trigger came first").isEqualTo(a.<String>getAs("alert_id"));
+      JsonNode trigger = hook.bodies.get(0);
+      assertThat(trigger.get("payload").get("class").asText()).isEqualTo("irsf");
+      assertThat(trigger.get("payload").get("component").asText()).isEqualTo("CU");
+      assertThat(hook.paths).allMatch(path -> path.equals("/hook/" + SECRET_PATH));
+      assertThat(events(tmp, AlertStore.RESOLVE)).hasSize(got.size());
+      // neither the routing key nor the URL's path in any output: the logs, the checkpoint, the alert store
+      List<Path> files;
+      try (var walk = Files.walk(tmp)) {
+        files = walk.filter(Files::isRegularFile).toList();
+      }
+      assertThat(files).extracting(f -> f.getFileName().toString()).contains("watch1.log", "watch2.log");
+      for (Path f : files) {
+        String text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+        assertThat(text).as(tmp.relativize(f).toString()).doesNotContain(ROUTING_KEY, SECRET_PATH);
+      }
     }
   }
 

@@ -75,6 +75,23 @@ class WatchMetricsTest {
   }
 
   @Test
+  void theStreamsClockProbesAndTheir429sAreCountedOnceFromItsCumulativeFigures() {
+    WatchMetrics m = new WatchMetrics();
+    WatchMetricsListener l = new WatchMetricsListener(m);
+    l.sourceFigures(Map.of("probeRequests", "5", "probeThrottled", "2", "lateCdrs", "0"));
+    l.sourceFigures(Map.of("probeRequests", "7", "probeThrottled", "3", "lateCdrs", "4"));
+    l.sourceFigures(Map.of("probeRequests", "7", "probeThrottled", "3", "lateCdrs", "4")); // the same progress again
+    Map<String, PrometheusText.Family> f = PrometheusText.parse(m.exposition());
+    assertThat(PrometheusText.sample(f, WatchMetrics.REQUESTS).value()).isEqualTo(7);
+    assertThat(PrometheusText.sample(f, WatchMetrics.THROTTLED).value()).isEqualTo(3);
+    // a restarted stream counts from 0 again: its figures are added
+    l.sourceFigures(Map.of("probeRequests", "1", "probeThrottled", "1"));
+    f = PrometheusText.parse(m.exposition());
+    assertThat(PrometheusText.sample(f, WatchMetrics.REQUESTS).value()).isEqualTo(8);
+    assertThat(PrometheusText.sample(f, WatchMetrics.THROTTLED).value()).isEqualTo(4);
+  }
+
+  @Test
   void theParserRefusesWhatPrometheusRefuses() {
     assertThatThrownBy(() -> PrometheusText.parse("a b\n")).hasMessageContaining("not a number");
     assertThatThrownBy(() -> PrometheusText.parse("a{x=\"1} 2\n")).hasMessageContaining("unterminated");

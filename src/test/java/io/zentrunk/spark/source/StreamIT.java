@@ -151,6 +151,101 @@ class StreamIT {
     }
   }
 
+  /** The warnings of the late-arrival checks while it runs (the log's own lines, as an operator reads them). */
+  static final class LateWarnings implements AutoCloseable {
+    final List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+    private final org.apache.logging.log4j.core.Logger logger =
+        (org.apache.logging.log4j.core.Logger) org.apache.logging.log4j.LogManager.getLogger(LateArrivalChecks.class);
+    private final org.apache.logging.log4j.core.appender.AbstractAppender appender =
+        new org.apache.logging.log4j.core.appender.AbstractAppender("late-warnings", null, null, true,
+            org.apache.logging.log4j.core.config.Property.EMPTY_ARRAY) {
+          @Override
+          public void append(org.apache.logging.log4j.core.LogEvent e) {
+            if (e.getLevel() == org.apache.logging.log4j.Level.WARN) {
+              lines.add(e.getMessage().getFormattedMessage());
+            }
+          }
+        };
+
+    LateWarnings() {
+      appender.start();
+      logger.addAppender(appender);
+    }
+
+    /** The call_uuids the warnings named since the last call. */
+    Set<String> named() {
+      Set<String> out = new HashSet<>();
+      synchronized (lines) {
+        for (String l : lines) {
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9a-f-]{36}) \\(end_time ").matcher(l);
+          while (m.find()) {
+            out.add(m.group(1));
+          }
+        }
+        lines.clear();
+      }
+      return out;
+    }
+
+    @Override
+    public void close() {
+      logger.removeAppender(appender);
+      appender.stop();
+    }
+  }
+
+  @Test
+  void aCdrMadeVisibleThreeHoursAfterItEndedIsCountedAndNamedNotLostSilently(@TempDir Path tmp) throws Exception {
+    // 30% of the CDRs become visible 1 to 240 minutes after they end; the stream waits 5 minutes, checks 4 hours
+    try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(12).callsPerDay(3_000).now(T1)
+        .lateArrival(0.3, 240).rateLimitOff().build());
+        LateWarnings warnings = new LateWarnings()) {
+      Instant start = T1.minus(Duration.ofMinutes(30));
+      Instant firstEnd = T1.minus(Duration.ofMinutes(5));
+      Map<String, String> o = options(api, start, "5m");
+      o.put("late_check_horizon", "4h");
+      availableNow(o, tmp.resolve("out"), tmp.resolve("chk"));
+      Set<String> before = truth(api, start, firstEnd);
+      // a run an hour, each checking every window read an hour or more before
+      Map<Integer, Set<String>> namedByRun = new HashMap<>();
+      long counted = 0;
+      for (int run = 1; run <= 4; run++) {
+        api.setNow(T1.plus(Duration.ofHours(run)));
+        StreamingQuery q = availableNow(o, tmp.resolve("out"), tmp.resolve("chk"));
+        counted += maxMetric(q, "lateCdrs");
+        namedByRun.put(run, warnings.named());
+      }
+      // the CDRs of the first window that became visible between the third and the fourth hour: 3 h 5 min or more late
+      Set<String> threeHoursLate = truth(api, start, firstEnd);
+      api.setNow(T1.plus(Duration.ofHours(3)));
+      threeHoursLate.removeAll(truth(api, start, firstEnd));
+      api.setNow(T1.plus(Duration.ofHours(4)));
+      assertThat(threeHoursLate).as("the seed makes CDRs of the first window visible more than 3 hours after they ended")
+          .isNotEmpty();
+      assertThat(namedByRun.get(4)).as("named by the check after they appeared").containsAll(threeHoursLate);
+      for (int run = 1; run <= 3; run++) {
+        assertThat(namedByRun.get(run)).as("run " + run).doesNotContainAnyElementsOf(threeHoursLate);
+      }
+      // every CDR of the windows checked (read up to an hour before the last check) that the stream did not emit: each
+      // named once and counted once, nothing more
+      Instant checkedTo = T1.plus(Duration.ofHours(3)).minus(Duration.ofMinutes(5));
+      Set<String> missed = truth(api, start, checkedTo);
+      List<String> emitted = uuids(tmp.resolve("out"));
+      assertThat(emitted).doesNotHaveDuplicates();
+      missed.removeAll(emitted);
+      Set<String> named = new HashSet<>();
+      namedByRun.values().forEach(n -> {
+        assertThat(named).doesNotContainAnyElementsOf(n);
+        named.addAll(n);
+      });
+      assertThat(named).isEqualTo(missed);
+      assertThat(counted).isEqualTo(missed.size());
+      assertThat(before).doesNotContainAnyElementsOf(missed);
+      System.out.println("late arrivals over 4 hours: " + missed.size() + " CDRs named and counted, " + threeHoursLate.size()
+          + " of them more than 3 hours after they ended");
+    }
+  }
+
   @Test
   void aProcessingTimeQueryFollowsAnAcceleratedClockExactly(@TempDir Path tmp) throws Exception {
     try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(9).callsPerDay(20_000).now(T1)

@@ -32,6 +32,12 @@ public final class JobRunner {
   }
 
   public static Process submit(ZentrunkEmulator api, Path log, List<String> jvmArgs, List<String> sparkConf, String... args) throws Exception {
+    return submit(api, log, jvmArgs, sparkConf, java.util.Map.of(), args);
+  }
+
+  /** As above, with {@code env} added to the job's environment (e.g. a webhook's routing key). */
+  public static Process submit(ZentrunkEmulator api, Path log, List<String> jvmArgs, List<String> sparkConf,
+      java.util.Map<String, String> env, String... args) throws Exception {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g"));
     cmd.addAll(jvmArgs);
     cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
@@ -50,6 +56,7 @@ public final class JobRunner {
       pb.environment().put("PLIVO_AUTH_ID", api.config().authId());
       pb.environment().put("PLIVO_AUTH_TOKEN", api.config().authToken());
     }
+    pb.environment().putAll(env);
     return pb.start();
   }
 
