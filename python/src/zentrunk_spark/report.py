@@ -32,6 +32,7 @@ __all__ = [
     "fraud_signals",
     "hangup_causes",
     "kpis",
+    "offered_erlangs",
     "trunk_hours",
     "trunk_sizing",
     "wangiri_signals",
@@ -113,7 +114,7 @@ def capacity(cdrs: DataFrame, start: Time | None = None, end: Time | None = None
 
 
 def trunk_hours(cdrs: DataFrame, start: Time | None = None, end: Time | None = None) -> DataFrame:
-    """The report's ``trunk_hours``: each trunk's offered traffic (Erlangs) by UTC hour of the window."""
+    """The report's ``trunk_hours``: each trunk's carried and offered traffic (Erlangs) by UTC hour of the window."""
     return _call(cdrs, "trunkHours", _instant(start, "start"), _instant(end, "end"))
 
 
@@ -127,7 +128,8 @@ def trunk_sizing(
     cps_limit: int | str | None = None,
 ) -> DataFrame:
     """The report's ``trunk_sizing``: per trunk and day, and per trunk for the window (``day`` NULL), the busy
-    hour, its Erlangs and the Erlang B channels at ``grade_of_service``, compared with the limits.
+    hour (by offered traffic), its carried and offered Erlangs and the Erlang B channels at ``grade_of_service`` on
+    the offered traffic (and on the carried, for comparison), compared with the limits.
 
     Args:
         cdrs: the calls, both directions as the report reads them (a trunk's channels carry both).
@@ -156,6 +158,24 @@ def erlang_b_channels(cdrs: DataFrame, erlangs: float, grade_of_service: float =
         return int(_functions(cdrs).erlangBChannels(float(erlangs), float(grade_of_service)))
     except IllegalArgumentException as e:
         raise ValueError("zentrunk_spark.report.erlang_b_channels: " + str(e).strip().splitlines()[0]) from None
+
+
+def offered_erlangs(
+    cdrs: DataFrame, carried_erlangs: float, refusals: int, mean_holding_seconds: float | None
+) -> float | None:
+    """The traffic offered to a trunk, as ``trunk_hours`` and ``trunk_sizing`` estimate it (the JVM's
+    ``OfferedTraffic``, through the session of ``cdrs``): ``carried_erlangs`` plus the ``refusals`` (attempts
+    ended 5180 or 5190) times the trunk's ``mean_holding_seconds``. With no refusal it is the carried traffic; with
+    refusals and no holding time (None: the trunk carried no call) it cannot be estimated: None. Retries count as
+    refusals, so under congestion it is an upper bound of the fresh demand."""
+    try:
+        value = _functions(cdrs).offeredErlangs(
+            float(carried_erlangs), int(refusals), None if mean_holding_seconds is None else float(mean_holding_seconds)
+        )
+    except IllegalArgumentException as e:
+        message = e.getMessage() if hasattr(e, "getMessage") else str(e)
+        raise ValueError("zentrunk_spark.report.offered_erlangs: " + (message or str(e)).strip().splitlines()[0]) from None
+    return None if value is None else float(value)
 
 
 def fraud_signals(cdrs: DataFrame, first_day: _dt.date | str, covered_from: _dt.date | str | None = None) -> DataFrame:
