@@ -11,11 +11,13 @@ public final class ReadStats {
   public final LongAdder pages = new LongAdder();
   public final LongAdder rows = new LongAdder();
   public final LongAdder rereads = new LongAdder();
+  /** Insights answered (a 404, no Insights, included). */
+  public final LongAdder insights = new LongAdder();
 
   @Override
   public String toString() {
     return "requests=" + requests.sum() + " retries=" + retries.sum() + " 429s=" + throttled.sum()
         + " budgetWaitMs=" + budgetWaitNanos.sum() / 1_000_000 + " pages=" + pages.sum() + " rows=" + rows.sum()
-        + " rereads=" + rereads.sum();
+        + " rereads=" + rereads.sum() + " insights=" + insights.sum();
   }
 }

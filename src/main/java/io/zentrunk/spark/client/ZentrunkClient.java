@@ -40,7 +40,13 @@ public final class ZentrunkClient {
   private final HttpClient http;
   private final String listUrl;
   private final String authorization;
-  private final RetryPolicy<CdrPage> retry;
+  private final RetryPolicy<Object> retry;
+
+  /** Decodes a 200's body; a malformed body is retried. */
+  @FunctionalInterface
+  private interface Body<T> {
+    T parse(byte[] body) throws PageParser.MalformedBodyException;
+  }
 
   /**
    * @param budget where each request's permit comes from: this JVM's budget of the account, or
@@ -61,7 +67,7 @@ public final class ZentrunkClient {
     this.listUrl = config.apiUrl() + "/v1/Account/" + URLEncoder.encode(config.authId(), StandardCharsets.UTF_8) + "/Zentrunk/Call/";
     this.authorization = "Basic " + Base64.getEncoder().encodeToString(
         (config.authId() + ":" + config.authToken()).getBytes(StandardCharsets.UTF_8));
-    this.retry = RetryPolicy.<CdrPage>builder()
+    this.retry = RetryPolicy.<Object>builder()
         .handleIf(e -> e instanceof ZentrunkApiException z && z.retryable())
         .withBackoff(Duration.ofMillis(200), Duration.ofSeconds(20))
         .withJitter(0.5)
@@ -100,7 +106,7 @@ public final class ZentrunkClient {
     String url = listUrl + "?" + query.queryString(offset, limit);
     PageParser parser = new PageParser(wanted);
     try {
-      return Failsafe.with(retry).get(() -> attempt(url, parser));
+      return Failsafe.with(retry).get(() -> attempt(url, parser::parse, false));
     } catch (ZentrunkApiException e) {
       if (e.retryable()) {
         throw new ZentrunkApiException(e.status(), e.apiId(),
@@ -117,23 +123,56 @@ public final class ZentrunkClient {
     }
   }
 
+  /**
+   * One call's Insights ({@code GET .../Call/{call_uuid}/Insights/}): one request under the same budget and retries
+   * as a page. A 404 is the API's answer for a call without Insights (no media, or no longer kept): it comes back as
+   * {@link CallInsights#none}, not as an error, since the call itself was just listed.
+   *
+   * @throws ZentrunkApiException when the API refuses the request (other than 404) or the retries are spent
+   */
+  public CallInsights insights(String callUuid) {
+    if (callUuid == null || callUuid.isEmpty() || !callUuid.chars().allMatch(c -> c == '-' || Character.isLetterOrDigit(c))) {
+      throw new IllegalArgumentException("call_uuid must be letters, digits and '-', got '" + callUuid + "'");
+    }
+    String url = listUrl + callUuid + "/Insights/";
+    try {
+      CallInsights found = Failsafe.with(retry).get(() -> attempt(url, b -> InsightsParser.parse(callUuid, b), true));
+      stats.insights.increment();
+      return found;
+    } catch (ZentrunkApiException e) {
+      if (e.retryable()) {
+        throw new ZentrunkApiException(e.status(), e.apiId(),
+            "gave up after " + (config.maxRetries() + 1) + " attempts (option max_retries): " + e.getMessage(),
+            false, null, e);
+      }
+      throw e;
+    } catch (FailsafeException e) {
+      Throwable cause = e.getCause() instanceof InterruptedException ? e.getCause() : e;
+      if (cause instanceof InterruptedException) {
+        Thread.currentThread().interrupt();
+      }
+      throw new ZentrunkException("request interrupted: Insights of call_uuid " + callUuid, cause);
+    }
+  }
+
   /** The number of records a query matches now: one request of one record. */
   public long count(CdrQuery query) {
     return page(query, 0, 1, new boolean[CdrField.count()]).totalCount();
   }
 
-  private CdrPage attempt(String url, PageParser parser) throws InterruptedException {
+  private <T> T attempt(String url, Body<T> parser, boolean insights) throws InterruptedException {
     Budget.Permit permit = budget.permit();
     stats.budgetWaitNanos.add(permit.waitedNanos());
     try {
-      return send(url, parser);
+      return send(url, parser, insights);
     } finally {
       // the request has ended: its slot frees one window from now (see RequestBudget)
       permit.release();
     }
   }
 
-  private CdrPage send(String url, PageParser parser) throws InterruptedException {
+  @SuppressWarnings("unchecked")
+  private <T> T send(String url, Body<T> parser, boolean insights) throws InterruptedException {
     stats.requests.increment();
     HttpRequest request = HttpRequest.newBuilder(URI.create(url))
         .timeout(Duration.ofMillis(config.requestTimeoutMillis()))
@@ -158,16 +197,23 @@ public final class ZentrunkClient {
     if (status == 200) {
       response.headers().firstValue("Date").ifPresent(this::noteServerTime);
       try {
-        CdrPage page = parser.parse(body);
+        T parsed = parser.parse(body);
         budget.onSuccess();
-        stats.pages.increment();
-        return page;
+        if (!insights) {
+          stats.pages.increment();
+        }
+        return parsed;
       } catch (PageParser.MalformedBodyException e) {
         throw new ZentrunkApiException(200, null, "truncated or malformed response (" + e.getMessage()
             + ", " + body.length + " bytes) for GET " + path, true, null, e);
       }
     }
     String[] err = PageParser.parseError(body);
+    if (insights && status == 404) {
+      // the call was just listed: 404 is "no Insights for it", an answer (see insights())
+      budget.onSuccess();
+      return (T) CallInsights.none(url.substring(listUrl.length(), url.length() - "/Insights/".length()));
+    }
     String apiId = err[0];
     String apiError = err[1] == null ? "" : ": " + err[1];
     String where = " for GET " + path + (apiId == null ? "" : " (api_id " + apiId + ")");

@@ -116,6 +116,8 @@ final class ApiHandler implements MiniHttpServer.Handler {
     if (path.isList()) {
       stats.list();
       stats.listQuery(req.rawQuery());
+    } else if (path.insights()) {
+      stats.insights();
     } else {
       stats.get();
     }
@@ -160,7 +162,8 @@ final class ApiHandler implements MiniHttpServer.Handler {
     ApiAnswer a;
     try {
       Instant now = clock.now();
-      a = path.isList() ? list(account, req.rawQuery(), now) : get(account, path.callUuid(), now);
+      a = path.isList() ? list(account, req.rawQuery(), now)
+          : path.insights() ? insights(account, path.callUuid(), now) : get(account, path.callUuid(), now);
     } catch (ApiException e) {
       return error(e.status, e.getMessage());
     }
@@ -198,6 +201,24 @@ final class ApiHandler implements MiniHttpServer.Handler {
       throw new ApiException(404, "call_uuid " + uuid + " not found");
     }
     return new ApiAnswer(HttpReply.json(200, withApiId(CdrJson.call(c))), 1);
+  }
+
+  /**
+   * One call's Insights ({@link InsightsGenerator}): 404 when the call is not found (unknown, older than the list
+   * call's 90 days, not arrived yet) and when it has none (a call without media).
+   */
+  private ApiAnswer insights(ServedAccount account, String uuid, Instant now) throws ApiException {
+    long lo = EndTimeRange.ceilSec(now.minus(ApiRules.RETENTION));
+    EmulatedCall c = account.store.find(account.cfg.seed(), uuid, lo, now.getEpochSecond() + 1,
+        now.getEpochSecond());
+    if (c == null) {
+      throw new ApiException(404, "call_uuid " + uuid + " not found");
+    }
+    EmulatedInsights i = account.insights.of(c);
+    if (i == null) {
+      throw new ApiException(404, "no insights for call_uuid " + uuid + ": the call had no media");
+    }
+    return new ApiAnswer(HttpReply.json(200, withApiId(i.served().getBytes(StandardCharsets.UTF_8))), 0);
   }
 
   /** {@code {"api_id":"...",} + the call object's fields}: the call's JSON spliced after an api_id. */

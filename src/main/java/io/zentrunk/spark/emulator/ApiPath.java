@@ -1,10 +1,10 @@
 package io.zentrunk.spark.emulator;
 
 /**
- * An API path, {@code /v1/Account/{id}/Zentrunk/Call/[{uuid}/]}: the account and, for a get, the
- * call's uuid (null for the list call).
+ * An API path, {@code /v1/Account/{id}/Zentrunk/Call/[{uuid}/[Insights/]]}: the account and, for a get or the
+ * call's Insights, the call's uuid (null for the list call).
  */
-record ApiPath(String account, String callUuid) {
+record ApiPath(String account, String callUuid, boolean insights) {
 
   static final String PREFIX = "/v1/Account/";
 
@@ -18,11 +18,12 @@ record ApiPath(String account, String callUuid) {
       rest = rest.substring(0, rest.length() - 1);
     }
     String[] seg = rest.split("/", -1);
-    if (seg.length < 3 || seg.length > 4 || !seg[1].equals("Zentrunk") || !seg[2].equals("Call")
-        || seg[0].isEmpty() || (seg.length == 4 && seg[3].isEmpty())) {
+    if (seg.length < 3 || seg.length > 5 || !seg[1].equals("Zentrunk") || !seg[2].equals("Call")
+        || seg[0].isEmpty() || (seg.length >= 4 && seg[3].isEmpty())
+        || (seg.length == 5 && !seg[4].equals("Insights"))) {
       return null;
     }
-    return new ApiPath(seg[0], seg.length == 4 ? seg[3] : null);
+    return new ApiPath(seg[0], seg.length >= 4 ? seg[3] : null, seg.length == 5);
   }
 
   boolean isList() {

@@ -43,7 +43,29 @@ public record EmulatorConfig(
     java.util.function.LongSupplier rateClock,
     boolean fixedRateWindow,
     java.util.List<Account> moreAccounts,
-    double noToCountryShare) {
+    double noToCountryShare,
+    CarrierFault carrierFault,
+    double missingMetricShare,
+    double hostileInsightsShare) {
+
+  /**
+   * A carrier whose calls degrade from an emulated time on: every call with Insights ending at or after {@code from}
+   * whose caller or callee is on {@code carrier} (a trading name of {@link Carriers}, e.g. "Northwind Mobile", or the
+   * whole label "Northwind Mobile, mobile") gets 4-10 points more packet loss, 20-40 ms more jitter and 80-160 ms
+   * more round-trip time, and so a lower score.
+   */
+  public record CarrierFault(String carrier, Instant from) {
+    public CarrierFault {
+      Objects.requireNonNull(carrier, "carrier");
+      Objects.requireNonNull(from, "from");
+      if (Carriers.named(carrier) == null) {
+        throw new IllegalArgumentException("no carrier " + carrier + " is emulated; one of " + Carriers.labels());
+      }
+    }
+  }
+
+  /** The default share of each Insights metric left out or sent empty. */
+  public static final double DEFAULT_MISSING_METRIC_SHARE = 0.01;
 
   /**
    * One more account the emulator serves beside the main one ({@code authId}): its own auth ID, token, seed (so its
@@ -223,6 +245,12 @@ public record EmulatorConfig(
     if (!(unlistedCodeShare >= 0 && unlistedCodeShare <= 1)) {
       throw new IllegalArgumentException("unlistedCodeShare must be in [0,1], got " + unlistedCodeShare);
     }
+    if (!(missingMetricShare >= 0 && missingMetricShare <= 1)) {
+      throw new IllegalArgumentException("missingMetricShare must be in [0,1], got " + missingMetricShare);
+    }
+    if (!(hostileInsightsShare >= 0 && hostileInsightsShare <= 1)) {
+      throw new IllegalArgumentException("hostileInsightsShare must be in [0,1], got " + hostileInsightsShare);
+    }
     moreAccounts = moreAccounts == null ? java.util.List.of() : java.util.List.copyOf(moreAccounts);
     java.util.Map<String, Integer> groupLimits = new java.util.HashMap<>();
     groupLimits.put(MAIN_GROUP, rateLimit);
@@ -253,7 +281,8 @@ public record EmulatorConfig(
   EmulatorConfig forAccount(Account a) {
     return new EmulatorConfig(host, port, a.authId(), a.authToken(), a.seed(), callsPerDay, now, lateShare,
         lateMaxMinutes, a.rateLimit(), rateWindow, retryAfter, latencyMean, latencyJitter, faults, unlistedCodeShare,
-        cachedCalls, burst, busyHour, wangiri, rateClock, fixedRateWindow, java.util.List.of(), noToCountryShare);
+        cachedCalls, burst, busyHour, wangiri, rateClock, fixedRateWindow, java.util.List.of(), noToCountryShare,
+        carrierFault, missingMetricShare, hostileInsightsShare);
   }
 
   /** Late-arrival maximum delay in whole seconds (0 when late arrival is off). */
@@ -291,6 +320,39 @@ public record EmulatorConfig(
     private Wangiri wangiri;
     private java.util.function.LongSupplier rateClock = System::nanoTime;
     private final java.util.List<Account> moreAccounts = new java.util.ArrayList<>();
+    private CarrierFault carrierFault;
+    private double missingMetricShare = DEFAULT_MISSING_METRIC_SHARE;
+    private double hostileInsightsShare;
+
+    /** Makes one carrier's calls degrade from {@code from} on (see {@link CarrierFault}); default: none. */
+    public Builder carrierFault(String carrier, Instant from) {
+      this.carrierFault = new CarrierFault(carrier, from);
+      return this;
+    }
+
+    /**
+     * The share of each Insights metric left out of the body or sent empty (half each), drawn per call and metric;
+     * default {@link #DEFAULT_MISSING_METRIC_SHARE}: every metric can be missing, as the API does not promise them.
+     */
+    public Builder missingMetrics(double share) {
+      if (!(share >= 0 && share <= 1)) {
+        throw new IllegalArgumentException("missing metric share must be in [0,1], got " + share);
+      }
+      this.missingMetricShare = share;
+      return this;
+    }
+
+    /**
+     * A share of the calls with Insights whose body is hostile: a metric "n/a", a quality score of 7.5 or 0, a packet
+     * loss of 140, a negative round-trip time, or no {@code to} (see {@link EmulatedInsights#oddity()}); default 0.
+     */
+    public Builder hostileInsights(double share) {
+      if (!(share >= 0 && share <= 1)) {
+        throw new IllegalArgumentException("hostile insights share must be in [0,1], got " + share);
+      }
+      this.hostileInsightsShare = share;
+      return this;
+    }
 
     private Builder() {}
 
@@ -459,7 +521,8 @@ public record EmulatorConfig(
       return new EmulatorConfig(
           host, port, authId, authToken, seed, callsPerDay, now, lateShare, lateMaxMinutes,
           rateLimit, rateWindow, retryAfter, latencyMean, latencyJitter, faults, unlistedCodeShare, cachedCalls,
-          burst, busyHour, wangiri, rateClock, fixedRateWindow, moreAccounts, noToCountryShare);
+          burst, busyHour, wangiri, rateClock, fixedRateWindow, moreAccounts, noToCountryShare, carrierFault,
+          missingMetricShare, hostileInsightsShare);
     }
 
     /** The nanosecond clock of the rate limit and the request statistics (default {@link System#nanoTime()}). */

@@ -19,6 +19,7 @@ import java.util.Map;
  * @param truncatedBodies bodies cut short on purpose
  * @param stalls requests never answered on purpose
  * @param connections TCP connections accepted
+ * @param insightsRequests Insights requests received (any outcome; counted in neither listRequests nor getRequests)
  */
 public record EmulatorStats(
     long requests,
@@ -32,7 +33,8 @@ public record EmulatorStats(
     long connectionResets,
     long truncatedBodies,
     long stalls,
-    long connections) {
+    long connections,
+    long insightsRequests) {
 
   /** Responses with this status (0 when none). */
   public long status(int code) {
@@ -61,6 +63,7 @@ public record EmulatorStats(
         .append(",\"truncated_bodies\":").append(truncatedBodies)
         .append(",\"stalls\":").append(stalls)
         .append(",\"connections\":").append(connections)
+        .append(",\"insights_requests\":").append(insightsRequests)
         .append('}');
     return sb.toString();
   }

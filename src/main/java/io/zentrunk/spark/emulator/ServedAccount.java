@@ -18,12 +18,16 @@ final class ServedAccount {
   final EmulatorConfig cfg;
   final CallStore store;
   final RateLimiter limiter;
+  /** The Insights of the account's calls. */
+  final InsightsGenerator insights;
   private volatile String expectedAuth;
 
   private ServedAccount(EmulatorConfig cfg, RateLimiter limiter) {
     this.cfg = cfg;
     this.store = new CallStore(new CallGenerator(cfg), cfg.lateMaxSeconds(), cfg.cachedCalls());
     this.limiter = limiter;
+    this.insights = new InsightsGenerator(cfg.seed(), cfg.carrierFault(), cfg.missingMetricShare(),
+        cfg.hostileInsightsShare());
     this.expectedAuth = basic(cfg.authId(), cfg.authToken());
   }
 

@@ -15,6 +15,7 @@ final class StatsCollector {
   private final Map<Integer, LongAdder> byStatus = new ConcurrentHashMap<>();
   private final LongAdder list = new LongAdder();
   private final LongAdder get = new LongAdder();
+  private final LongAdder insights = new LongAdder();
   private final LongAdder rows = new LongAdder();
   private final LongAdder faults = new LongAdder();
   private final LongAdder rateLimited = new LongAdder();
@@ -94,6 +95,10 @@ final class StatsCollector {
     get.increment();
   }
 
+  void insights() {
+    insights.increment();
+  }
+
   void status(int code) {
     byStatus.computeIfAbsent(code, k -> new LongAdder()).increment();
     if (code == 429) {
@@ -130,6 +135,7 @@ final class StatsCollector {
     byStatus.clear();
     list.reset();
     get.reset();
+    insights.reset();
     rows.reset();
     faults.reset();
     rateLimited.reset();
@@ -152,6 +158,6 @@ final class StatsCollector {
     }
     return new EmulatorStats(
         requests.sum(), java.util.Collections.unmodifiableMap(s), list.sum(), get.sum(), rows.sum(), p, faults.sum(),
-        rateLimited.sum(), resets.sum(), truncated.sum(), stalls.sum(), connections.sum());
+        rateLimited.sum(), resets.sum(), truncated.sum(), stalls.sum(), connections.sum(), insights.sum());
   }
 }

@@ -112,6 +112,14 @@ public final class ZentrunkEmulator implements AutoCloseable {
   }
 
   /**
+   * The Insights the emulator serves for {@code call} of the main account (what a correct decoder makes of the body),
+   * or null when the call has none: the API answers 404 (a call without media, see {@link InsightsGenerator}).
+   */
+  public EmulatedInsights insightsTruth(EmulatedCall call) {
+    return store == null ? null : accounts.get(cfg.authId()).insights.of(call);
+  }
+
+  /**
    * Answers every later request of the account 401, as Plivo does once a token was changed or the subaccount
    * disabled (the other accounts are served as before).
    */

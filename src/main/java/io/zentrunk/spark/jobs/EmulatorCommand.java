@@ -279,7 +279,35 @@ public final class EmulatorCommand implements Callable<Integer> {
         description = "Outbound callbacks to the campaign's numbers; default ${DEFAULT-VALUE}.")
     int wangiriCallbacks;
 
+    @Option(names = "--carrier-fault", paramLabel = "CARRIER@TS",
+        description = "Degrade one carrier's calls (Insights) from an emulated time on: a carrier's name, e.g. "
+            + "'Northwind Mobile', '@', and a UTC time ('YYYY-MM-DD HH:MM' or ISO-8601).")
+    String carrierFault;
+
+    @Option(names = "--missing-metrics", defaultValue = "" + EmulatorConfig.DEFAULT_MISSING_METRIC_SHARE,
+        description = "Share of each Insights metric left out or sent empty; default ${DEFAULT-VALUE}.")
+    double missingMetrics;
+
+    @Option(names = "--hostile-insights", defaultValue = "0",
+        description = "Share of Insights bodies that are hostile (a metric \"n/a\", a value out of range, no \"to\").")
+    double hostileInsights;
+
     void apply(EmulatorConfig.Builder b, Checks c) {
+      if (carrierFault != null) {
+        int at = carrierFault.lastIndexOf('@');
+        if (at <= 0) {
+          throw c.bad("--carrier-fault", "expected CARRIER@TS, got \"" + carrierFault + "\"");
+        }
+        java.time.Instant from;
+        try {
+          from = JobCommand.parseUtc(carrierFault.substring(at + 1), "--carrier-fault");
+        } catch (UsageException e) {
+          throw c.bad("--carrier-fault", e.getMessage());
+        }
+        c.step(m -> "--carrier-fault", () -> b.carrierFault(carrierFault.substring(0, at), from));
+      }
+      c.step(m -> "--missing-metrics", () -> b.missingMetrics(missingMetrics));
+      c.step(m -> "--hostile-insights", () -> b.hostileInsights(hostileInsights));
       if (burstDay != null && burstAt != null) {
         throw c.bad("--burst-at", "give --burst-day or --burst-at, not both");
       }

@@ -48,6 +48,11 @@ public final class ReadConf implements Serializable {
   final long lagMicros;
   /** Streams: pages of records one batch may read, or null. */
   final Integer maxRequestsPerTrigger;
+  /** The table read: {@code calls} or {@code call_insights} ({@code insights} is read as it). */
+  final String table;
+  final int maxRequests;
+  /** call_insights: the share of calls kept (1: all). */
+  final double sample;
 
   private ReadConf(Map<String, String> o, Function<String, String> env) {
     for (String k : o.keySet()) {
@@ -73,6 +78,18 @@ public final class ReadConf implements Serializable {
     Long lag = LAG.get(o);
     this.lagMicros = lag != null ? lag : DEFAULT_LAG_MICROS;
     this.maxRequestsPerTrigger = MAX_REQUESTS_PER_TRIGGER.get(o);
+    this.table = TABLE.get(o).equals("insights") ? INSIGHTS_TABLE : TABLE.get(o);
+    this.maxRequests = MAX_REQUESTS.get(o);
+    Double s = SAMPLE.get(o);
+    this.sample = s == null ? 1.0 : s;
+    if (!insights()) {
+      for (ReadOption<?> only : java.util.List.of(MAX_REQUESTS, SAMPLE)) {
+        if (o.containsKey(only.key())) {
+          throw new IllegalArgumentException("Option '" + only.key() + "' is an option of table call_insights, not of "
+              + "table " + table);
+        }
+      }
+    }
     this.clampToRetention = CLAMP_TO_RETENTION.get(o);
     this.nowMicros = NOW.get(o);
     this.request = request(o);
@@ -127,6 +144,17 @@ public final class ReadConf implements Serializable {
     this.pushdownGroupCount = o.pushdownGroupCount;
     this.lagMicros = o.lagMicros;
     this.maxRequestsPerTrigger = o.maxRequestsPerTrigger;
+    this.table = o.table;
+    this.maxRequests = o.maxRequests;
+    this.sample = o.sample;
+  }
+
+  /** The name of the Insights table (option {@code table}, and the catalog's table). */
+  static final String INSIGHTS_TABLE = "call_insights";
+
+  /** Whether the read is of the Insights table. */
+  boolean insights() {
+    return table.equals(INSIGHTS_TABLE);
   }
 
   /** The window and filter options as a request, through the same builder as pushed predicates. */

@@ -162,6 +162,23 @@ public final class ReadOption<T> {
     });
   }
 
+  /** A fraction in (0, 1]. */
+  static Parser<Double> fraction() {
+    return new Parser<>(Double.class, (what, text) -> {
+      double v;
+      try {
+        v = Double.parseDouble(text.trim());
+      } catch (NumberFormatException e) {
+        v = Double.NaN;
+      }
+      if (!(v > 0 && v <= 1)) {
+        throw new IllegalArgumentException(what + " must be a fraction above 0 and at most 1 (0.1 keeps a tenth), not '"
+            + text + "'");
+      }
+      return v;
+    });
+  }
+
   static Parser<Boolean> bool() {
     return new Parser<>(Boolean.class, (what, text) -> switch (text.trim().toLowerCase(Locale.ROOT)) {
       case "true" -> true;

@@ -11,6 +11,7 @@ import static io.zentrunk.spark.source.ReadOption.sharedBudget;
 import static io.zentrunk.spark.source.ReadOption.bool;
 import static io.zentrunk.spark.source.ReadOption.digits;
 import static io.zentrunk.spark.source.ReadOption.duration;
+import static io.zentrunk.spark.source.ReadOption.fraction;
 import static io.zentrunk.spark.source.ReadOption.integer;
 import static io.zentrunk.spark.source.ReadOption.integerOrAuto;
 import static io.zentrunk.spark.source.ReadOption.oneOf;
@@ -35,6 +36,17 @@ import java.util.Map;
 public final class ReadOptions {
   private ReadOptions() {}
 
+  // What to read
+  public static final ReadOption<String> TABLE = ReadOption.of("table", "calls", oneOf("calls", "call_insights",
+      "insights"), "calls: the CDRs; call_insights (or insights): one row of quality metrics per call of the window "
+          + "after the API filters, one Insights request per call (see Call Insights)");
+  // The default at the default budget (250 per 5 s): about 3.3 minutes of requests
+  public static final ReadOption<Integer> MAX_REQUESTS = ReadOption.of("max_requests", 10_000,
+      integer(1, Integer.MAX_VALUE), "call_insights: the read is refused, before any Insights request, when the "
+          + "window's calls (total_count, times sample) exceed this many");
+  public static final ReadOption<Double> SAMPLE = ReadOption.described("sample", "1 (every call)", fraction(),
+      "call_insights: the share of calls read, kept by a hash of call_uuid (the same calls on every run): 0.1 reads "
+          + "about a tenth");
   // Endpoint and credentials
   public static final ReadOption<String> AUTH_ID = ReadOption.described("auth_id", "env PLIVO_AUTH_ID", authId(),
       "the account's auth id");

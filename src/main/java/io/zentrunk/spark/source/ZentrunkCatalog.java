@@ -11,13 +11,16 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
 /**
- * A read-only catalog with one table, {@code calls}: {@code spark.sql.catalog.zentrunk=}this
+ * A read-only catalog with two tables, {@code calls} and {@code call_insights} (the calls' Insights, one request per
+ * call, see {@link InsightsSchema}): {@code spark.sql.catalog.zentrunk=}this
  * class, the source's options as {@code spark.sql.catalog.zentrunk.<option>}, then
  * {@code SELECT ... FROM zentrunk.calls WHERE end_time >= ...}: the WHERE clause sets the window.
  */
 public final class ZentrunkCatalog implements TableCatalog {
 
   public static final String TABLE = "calls";
+  /** The Insights table. */
+  public static final String INSIGHTS = ReadConf.INSIGHTS_TABLE;
 
   private String name;
   private Map<String, String> options;
@@ -26,7 +29,7 @@ public final class ZentrunkCatalog implements TableCatalog {
   public void initialize(String name, CaseInsensitiveStringMap options) {
     this.name = name;
     this.options = Map.copyOf(options.asCaseSensitiveMap());
-    ReadConf.parse(this.options);
+    ReadConf.parse(insightsOptions()); // every option checked, those of call_insights too
   }
 
   @Override
@@ -36,15 +39,33 @@ public final class ZentrunkCatalog implements TableCatalog {
 
   @Override
   public Identifier[] listTables(String[] namespace) {
-    return new Identifier[] {Identifier.of(new String[0], TABLE)};
+    return new Identifier[] {Identifier.of(new String[0], TABLE), Identifier.of(new String[0], INSIGHTS)};
   }
 
   @Override
   public Table loadTable(Identifier ident) throws NoSuchTableException {
-    if (!ident.name().equalsIgnoreCase(TABLE) || ident.namespace().length > 0) {
+    if (ident.namespace().length > 0) {
       throw new NoSuchTableException(ident);
     }
-    return new ZentrunkTable(options);
+    if (ident.name().equalsIgnoreCase(INSIGHTS)) {
+      return new ZentrunkTable(insightsOptions());
+    }
+    if (!ident.name().equalsIgnoreCase(TABLE)) {
+      throw new NoSuchTableException(ident);
+    }
+    // the catalog's options of call_insights (max_requests, sample) are not the calls table's
+    Map<String, String> o = new java.util.HashMap<>(options);
+    o.keySet().removeIf(k -> k.equalsIgnoreCase(ReadOptions.MAX_REQUESTS.key())
+        || k.equalsIgnoreCase(ReadOptions.SAMPLE.key()) || k.equalsIgnoreCase(ReadOptions.TABLE.key()));
+    return new ZentrunkTable(o);
+  }
+
+  /** The catalog's options with {@code table=call_insights}. */
+  private Map<String, String> insightsOptions() {
+    Map<String, String> o = new java.util.HashMap<>(options);
+    o.keySet().removeIf(k -> k.equalsIgnoreCase(ReadOptions.TABLE.key()));
+    o.put(ReadOptions.TABLE.key(), INSIGHTS);
+    return o;
   }
 
   @Override

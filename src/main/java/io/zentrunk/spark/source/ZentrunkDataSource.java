@@ -33,16 +33,24 @@ public final class ZentrunkDataSource implements TableProvider, DataSourceRegist
 
   @Override
   public StructType inferSchema(CaseInsensitiveStringMap options) {
-    // The schema is fixed; the options are parsed (and bad ones refused) once, by the table.
-    return CdrSchema.SCHEMA;
+    // The schema is fixed per table; the options are parsed (and bad ones refused) once, by the table.
+    return schemaOf(options.get(ReadOptions.TABLE.key()));
   }
 
   @Override
   public Table getTable(StructType schema, Transform[] partitioning, Map<String, String> properties) {
-    if (schema != null && !schema.equals(CdrSchema.SCHEMA)) {
+    String table = properties.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(ReadOptions.TABLE.key()))
+        .map(Map.Entry::getValue).findFirst().orElse(null);
+    if (schema != null && !schema.equals(schemaOf(table))) {
       throw new IllegalArgumentException("The zentrunk source has a fixed schema; do not pass one with .schema(...)");
     }
     return new ZentrunkTable(properties);
+  }
+
+  /** The schema of option {@code table}'s value (an unknown value is refused by the table, naming the option). */
+  private static StructType schemaOf(String table) {
+    return table != null && (table.equals(ReadConf.INSIGHTS_TABLE) || table.equals("insights")) ? InsightsSchema.SCHEMA
+        : CdrSchema.SCHEMA;
   }
 
   @Override

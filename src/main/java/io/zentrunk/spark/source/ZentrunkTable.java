@@ -10,7 +10,10 @@ import org.apache.spark.sql.connector.read.ScanBuilder;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 
-/** The account's CDRs as a read-only table. Options of the table and of the scan are merged, the scan's winning. */
+/**
+ * The account's CDRs, or with option {@code table=call_insights} their Insights ({@link InsightsSchema}), as a
+ * read-only table. Options of the table and of the scan are merged, the scan's winning.
+ */
 final class ZentrunkTable implements SupportsRead {
 
   /** Table properties that OpenLineage's Spark integration reads to name a DSv2 table's dataset. */
@@ -25,7 +28,11 @@ final class ZentrunkTable implements SupportsRead {
   ZentrunkTable(Map<String, String> tableOptions) {
     this.tableOptions = Map.copyOf(tableOptions);
     this.tableConf = ReadConf.parse(this.tableOptions);
-    this.properties = lineage(tableConf.client.apiUrl(), tableConf.client.authId());
+    Map<String, String> p = lineage(tableConf.client.apiUrl(), tableConf.client.authId());
+    if (tableConf.insights()) {
+      p = Map.of(LINEAGE_NAMESPACE, p.get(LINEAGE_NAMESPACE), LINEAGE_NAME, p.get(LINEAGE_NAME) + "/Insights");
+    }
+    this.properties = p;
   }
 
   /**
@@ -48,17 +55,18 @@ final class ZentrunkTable implements SupportsRead {
 
   @Override
   public String name() {
-    return "zentrunk.calls";
+    return tableConf.insights() ? "zentrunk." + ReadConf.INSIGHTS_TABLE : "zentrunk.calls";
   }
 
   @Override
   public StructType schema() {
-    return CdrSchema.SCHEMA;
+    return tableConf.insights() ? InsightsSchema.SCHEMA : CdrSchema.SCHEMA;
   }
 
   @Override
   public Set<TableCapability> capabilities() {
-    return Set.of(TableCapability.BATCH_READ, TableCapability.MICRO_BATCH_READ);
+    return tableConf.insights() ? Set.of(TableCapability.BATCH_READ)
+        : Set.of(TableCapability.BATCH_READ, TableCapability.MICRO_BATCH_READ);
   }
 
   @Override
@@ -67,7 +75,12 @@ final class ZentrunkTable implements SupportsRead {
     merged.putAll(options.asCaseSensitiveMap());
     // spark.read passes the same options to the table and the scan: parse again only when the
     // scan adds or changes one (a catalog table read with per-query options).
-    return new ZentrunkScanBuilder(merged.equals(tableOptions) ? tableConf : ReadConf.parse(merged));
+    ReadConf conf = merged.equals(tableOptions) ? tableConf : ReadConf.parse(merged);
+    if (conf.insights() != tableConf.insights()) {
+      throw new IllegalArgumentException("Option '" + ReadOptions.TABLE.key() + "' cannot change in a read of table "
+          + tableConf.table);
+    }
+    return conf.insights() ? new InsightsScanBuilder(conf) : new ZentrunkScanBuilder(conf);
   }
 
   @Override

@@ -1,0 +1,98 @@
+package io.zentrunk.spark.source;
+
+import io.zentrunk.spark.client.ClientConfig;
+import java.util.Locale;
+import org.apache.spark.sql.connector.metric.CustomTaskMetric;
+import org.apache.spark.sql.connector.read.InputPartition;
+import org.apache.spark.sql.connector.read.PartitionReaderFactory;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A planned read of the {@code call_insights} table: the calls' read ({@link ZentrunkScan}, planned as for the calls
+ * table, its partitions read in parallel the same way), each partition's calls then asked for their Insights, one
+ * request per call kept by the sample. Planning counts the window's calls (total_count) before any Insights request,
+ * and refuses a read that would send more than {@code max_requests}.
+ */
+final class InsightsScan extends BaseZentrunkScan {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InsightsScan.class);
+
+  private final ZentrunkScan calls;
+  private final StructType schema;
+  private long expected = -1;
+
+  InsightsScan(ZentrunkScan calls, StructType schema) {
+    super(calls.conf, calls.spec);
+    this.calls = calls;
+    this.schema = schema;
+  }
+
+  @Override
+  public StructType readSchema() {
+    return schema;
+  }
+
+  @Override
+  protected String describeMore() {
+    return ", Table: " + ReadConf.INSIGHTS_TABLE + (conf.sample < 1 ? ", Sample: " + conf.sample : "")
+        + ", MaxRequests: " + conf.maxRequests;
+  }
+
+  @Override
+  protected InputPartition[] plan() {
+    InputPartition[] parts = calls.plan();
+    long total = calls.plannedRows();
+    expected = conf.sample >= 1 ? total : (long) Math.ceil(total * conf.sample);
+    if (expected > conf.maxRequests) {
+      throw new IllegalArgumentException(refusal(total, expected, conf));
+    }
+    LOG.info("Insights of {} calls ({} in the window after the API filters, sample {}) in {} partitions", expected,
+        total, conf.sample, parts.length);
+    return parts;
+  }
+
+  /** The one line that refuses a read above max_requests: the count, the time at the budget, what to change. */
+  static String refusal(long total, long expected, ReadConf conf) {
+    ClientConfig c = conf.client;
+    int perWindow = c.budgetRequests() == ClientConfig.AUTO_BUDGET ? 300 : c.budgetRequests();
+    double seconds = expected * (c.budgetWindowMillis() / 1000.0) / perWindow;
+    return "Option '" + ReadOptions.MAX_REQUESTS.key() + "': the read of " + ReadConf.INSIGHTS_TABLE + " would send "
+        + expected + " Insights requests (one per call: " + total + " calls in the window after the API filters"
+        + (conf.sample < 1 ? ", sample " + conf.sample : "") + "), about " + duration(seconds) + " at the budget of "
+        + perWindow + " requests per " + c.budgetWindowMillis() / 1000.0 + " s, above max_requests " + conf.maxRequests
+        + ": narrow the window or the filters, set option '" + ReadOptions.SAMPLE.key() + "', or raise max_requests";
+  }
+
+  private static String duration(double seconds) {
+    if (seconds < 120) {
+      return String.format(Locale.ROOT, "%.0f s", seconds);
+    }
+    if (seconds < 7200) {
+      return String.format(Locale.ROOT, "%.1f min", seconds / 60);
+    }
+    return String.format(Locale.ROOT, "%.1f h", seconds / 3600);
+  }
+
+  @Override
+  protected PartitionReaderFactory readerFactory(ReadConf executorConf) {
+    return new InsightsReaderFactory(executorConf, calls.readSchema(), schema);
+  }
+
+  /** The calls planned, after the sample's expected share. */
+  @Override
+  protected long plannedRows() {
+    return expected;
+  }
+
+  @Override
+  public CustomTaskMetric[] reportDriverMetrics() {
+    return calls.reportDriverMetrics();
+  }
+
+  @Override
+  public org.apache.spark.sql.connector.read.streaming.MicroBatchStream toMicroBatchStream(String checkpointLocation) {
+    throw new UnsupportedOperationException("table " + ReadConf.INSIGHTS_TABLE + " is read in batches only");
+  }
+}
