@@ -44,6 +44,10 @@ public final class ReportJob {
   public static final String TRUNK_HOURS = "trunk_hours";
   public static final String TRUNK_SIZING = "trunk_sizing";
   public static final String WANGIRI_SIGNALS = "wangiri_signals";
+  /** With call quality only ({@link Input#insights()}): {@link Quality#of}, {@link Quality#carriers}, {@link Quality#hours}. */
+  public static final String QUALITY = "quality";
+  public static final String QUALITY_CARRIERS = "quality_carriers";
+  public static final String QUALITY_HOURS = "quality_hours";
   /** Where the data came from ({@link ReportSource#json}), beside the datasets. */
   public static final String SOURCE_FILE = "_source.json";
 
@@ -55,7 +59,18 @@ public final class ReportJob {
    * completely, and the fraud rule.
    */
   public record Input(Dataset<Row> window, Dataset<Row> baseline, Instant start, Instant end, LocalDate coveredFrom,
-      FraudRule rule) {
+      FraudRule rule, Dataset<Row> insights) {
+
+    /** Without call quality: no Insights read. */
+    public Input(Dataset<Row> window, Dataset<Row> baseline, Instant start, Instant end, LocalDate coveredFrom,
+        FraudRule rule) {
+      this(window, baseline, start, end, coveredFrom, rule, null);
+    }
+
+    /** The same input with the window's {@code call_insights} rows: the report measures call quality. */
+    public Input withInsights(Dataset<Row> insights) {
+      return new Input(window, baseline, start, end, coveredFrom, rule, insights);
+    }
 
     /**
      * Only the window's CDRs, no baseline days: fraud signals judge the window's later days against its earlier
@@ -99,7 +114,18 @@ public final class ReportJob {
     try (ReadTogether reads = ReadTogether.read(narrow(in.window()), in.baseline() == null ? null : narrow(in.baseline()))) {
       Dataset<Row> input = reads.get(0);
       Dataset<Row> baseline = in.baseline() == null ? null : reads.get(1);
+      boolean quality = in.insights() != null && settings.quality() != null;
+      // an Insights request per call: the table is read once, before the datasets that use it are written at once
+      Dataset<Row> insights = quality ? in.insights().cache() : null;
+      if (quality) {
+        insights.count();
+      }
       Map<String, Dataset<Row>> reports = datasets(in, settings, input, baseline);
+      if (quality) {
+        reports.put(QUALITY, Quality.of(insights, input));
+        reports.put(QUALITY_CARRIERS, Quality.carriers(insights, settings.quality()));
+        reports.put(QUALITY_HOURS, Quality.hours(insights));
+      }
       String base = outputPath.endsWith("/") ? outputPath.substring(0, outputPath.length() - 1) : outputPath;
       boolean s3a = S3aSettings.isS3a(base);
       String summary;
@@ -116,16 +142,24 @@ public final class ReportJob {
         // country, trunk and hour), never from the window's rows again; the schemas are the computed ones, so no
         // job infers them from the files
         Map<String, List<Row>> rows = new HashMap<>();
-        for (String name : List.of(HANGUP_CAUSES, COUNTRIES, ATTESTATION, KPIS, CAPACITY, FRAUD_SIGNALS, TRUNK_HOURS,
-            TRUNK_SIZING)) {
+        List<String> back = new ArrayList<>(List.of(HANGUP_CAUSES, COUNTRIES, ATTESTATION, KPIS, CAPACITY, FRAUD_SIGNALS,
+            TRUNK_HOURS, TRUNK_SIZING));
+        if (quality) {
+          back.addAll(List.of(QUALITY_CARRIERS, QUALITY_HOURS));
+        }
+        for (String name : back) {
           rows.put(name, read.apply(name).collectAsList());
         }
         summary = settings.source().line() + "\n"
             + ReportSummary.calls(rows.get(HANGUP_CAUSES), rows.get(COUNTRIES), rows.get(ATTESTATION))
             + ReportSummary.operations(rows.get(KPIS), rows.get(CAPACITY), rows.get(FRAUD_SIGNALS))
             + TrunkSizing.summary(rows.get(TRUNK_SIZING))
-            + Wangiri.summary(read.apply(WANGIRI_SIGNALS));
+            + Wangiri.summary(read.apply(WANGIRI_SIGNALS))
+            + (quality ? Quality.summary(rows.get(QUALITY_CARRIERS), settings.quality()) : "");
         ReportPage.write(spark, base, settings, rows, read);
+      }
+      if (insights != null) {
+        insights.unpersist();
       }
       out.print(summary);
       out.flush();

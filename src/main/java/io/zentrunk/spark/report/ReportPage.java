@@ -62,6 +62,9 @@ public final class ReportPage {
     destinations(h, rows.get(ReportJob.COUNTRIES));
     attestation(h, rows.get(ReportJob.ATTESTATION));
     TrunkSection.write(h, rows.get(ReportJob.TRUNK_SIZING), rows.get(ReportJob.TRUNK_HOURS));
+    if (rows.containsKey(ReportJob.QUALITY_CARRIERS)) {
+      QualitySection.write(h, rows.get(ReportJob.QUALITY_CARRIERS), rows.get(ReportJob.QUALITY_HOURS));
+    }
     fraud(h, read.apply(ReportJob.FRAUD_SIGNALS), read.apply(ReportJob.WANGIRI_SIGNALS));
     h.raw("</main></body></html>\n");
     return h.toString();

@@ -74,15 +74,20 @@ class ReportKpisIT {
 
   @Test
   void kpisCapacityAndFraudSignalsEqualTheirDefinitionsOnTheGroundTruth(@TempDir Path tmp) throws Exception {
+    // one carrier degraded all day: the quality section must flag it, and it alone
     try (ZentrunkEmulator api = ZentrunkEmulator.start(account().burst(BURST_DAY, "CU", 300)
-        .wangiri(BURST_DAY, "+535550", 200, 5).build())) {
+        .wangiri(BURST_DAY, "+535550", 200, 5).carrierFault("Meridian Telecom", START).build())) {
       Path out = tmp.resolve("report");
       Path log = tmp.resolve("report.log");
       int code = JobRunner.run(api, log, "report", "--start", "2026-10-28", "--end", "2026-10-29", "--output", out.toString(),
           "--api-url", api.baseUrl(), "--now", "2026-11-01 12:00:00", "--source-option", "request_budget=100000",
-          "--channels", "20", "--cps-limit", "10");
+          "--channels", "20", "--cps-limit", "10", "--quality", "--quality-sample", "0.3");
       String text = Files.readString(log);
       assertThat(code).as(text).isZero();
+      List<Row> carriers = spark.read().parquet(out.resolve("quality_carriers").toString()).collectAsList();
+      assertThat(carriers.stream().filter(r -> r.<Boolean>getAs("flagged")).map(r -> r.<String>getAs("to_carrier")))
+          .as("flagged carriers").containsExactly("Meridian Telecom, landline");
+      assertThat(text).contains("  carrier Meridian Telecom, landline: median score ");
       List<EmulatedCall> window = api.groundTruth(START, END);
       List<EmulatedCall> baseline = api.groundTruth(START.minusSeconds(7 * 86_400), START);
 

@@ -81,6 +81,17 @@ final class ReportPageCheck {
           r -> List.of(ReportTruth.instant(r.getLong(0)), r.isNullAt(1) ? "n/a" : String.format(Locale.ROOT, "%.3f", r.getDouble(1)),
               String.format(Locale.ROOT, "%.3f", r.getDouble(2)), str(r.get(3)), str(r.get(4))));
     }
+    if (Files.exists(out.resolve("quality_carriers"))) {
+      // the call-quality section: the carriers worst first, as quality_carriers has them
+      spark.read().parquet(out.resolve("quality_carriers").toString()).createOrReplaceTempView("p_quality_carriers");
+      expect(tables, "quality-carriers", spark.sql("SELECT to_carrier, calls_measured, median_quality_score, "
+          + "mean_quality_score, share_below_3, flagged FROM p_quality_carriers ORDER BY median_quality_score ASC NULLS LAST, "
+          + "mean_quality_score ASC NULLS LAST, to_carrier ASC NULLS LAST"),
+          r -> List.of(r.isNullAt(0) ? "(none)" : r.getString(0), str(r.get(1)),
+              r.isNullAt(2) ? "n/a" : String.format(Locale.ROOT, "%.2f", r.getDouble(2)),
+              r.isNullAt(3) ? "n/a" : String.format(Locale.ROOT, "%.2f", r.getDouble(3)),
+              r.isNullAt(4) ? "n/a" : pct(r.getDouble(4)), r.getBoolean(5) ? "yes" : ""));
+    }
     List<List<String>> fraud = rows(spark.sql("SELECT CAST(end_date AS STRING), to_country, calls, amount, baseline_amount, "
         + "reason FROM p_fraud_signals ORDER BY score DESC, end_date, to_country LIMIT 50"),
         r -> List.of(r.getString(0), r.getString(1), str(r.get(2)), r.getDecimal(3).toPlainString(),
