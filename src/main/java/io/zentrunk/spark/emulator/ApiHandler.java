@@ -232,6 +232,44 @@ final class ApiHandler implements MiniHttpServer.Handler {
     return all;
   }
 
+  /**
+   * {@code GET /_emulator/insights?start=&end=}: each call's Insights as a correct decoder reads them (nulls where a
+   * metric is missing or hostile; status no_insights for the 404s), for tests outside the JVM.
+   */
+  private static String insightsTruth(ServedAccount account, List<EmulatedCall> calls) {
+    StringBuilder sb = new StringBuilder(64 + calls.size() * 300);
+    sb.append("{\"count\":").append(calls.size()).append(",\"calls\":[");
+    for (int k = 0; k < calls.size(); k++) {
+      EmulatedCall c = calls.get(k);
+      EmulatedInsights i = account.insights.of(c);
+      sb.append(k > 0 ? ",{" : "{");
+      CdrJson.quote(sb.append("\"call_uuid\":"), c.callUuid());
+      if (i == null) {
+        sb.append(",\"status\":\"no_insights\"}");
+        continue;
+      }
+      String[] names = {"from_carrier", "from_region", "to_carrier", "to_region", "oddity"};
+      String[] texts = {i.fromCarrier(), i.fromRegion(), i.toCarrier(), i.toRegion(), i.oddity()};
+      for (int n = 0; n < names.length; n++) {
+        sb.append(",\"").append(names[n]).append("\":");
+        if (texts[n] == null) {
+          sb.append("null");
+        } else {
+          CdrJson.quote(sb, texts[n]);
+        }
+      }
+      String[] metrics = {"rtt_ms", "jitter_ms", "packet_loss_pct", "post_dial_delay_ms", "quality_score"};
+      Double[] values = {i.rttMs(), i.jitterMs(), i.packetLossPct(), i.postDialDelayMs(), i.qualityScore()};
+      int valued = 0;
+      for (int n = 0; n < metrics.length; n++) {
+        sb.append(",\"").append(metrics[n]).append("\":").append(values[n] == null ? "null" : values[n].toString());
+        valued += values[n] == null ? 0 : 1;
+      }
+      sb.append(",\"status\":\"").append(valued == 5 ? "ok" : valued == 0 ? "no_metrics" : "partial").append("\"}");
+    }
+    return sb.append("]}").toString();
+  }
+
   private HttpReply admin(MiniHttpServer.Request req) {
     String p = req.path();
     if (!req.method().equals("GET")) {
@@ -240,7 +278,8 @@ final class ApiHandler implements MiniHttpServer.Handler {
     if (p.equals("/_emulator/stats") || p.equals("/_emulator/stats/")) {
       return HttpReply.json(200, stats.snapshot().toJson());
     }
-    if (p.equals("/_emulator/truth") || p.equals("/_emulator/truth/")) {
+    boolean insights = p.equals("/_emulator/insights") || p.equals("/_emulator/insights/");
+    if (insights || p.equals("/_emulator/truth") || p.equals("/_emulator/truth/")) {
       try {
         Map<String, String> q = QueryParams.decode(req.rawQuery());
         if (q.get("start") == null || q.get("end") == null) {
@@ -262,6 +301,9 @@ final class ApiHandler implements MiniHttpServer.Handler {
         }
         Instant now = clock.now();
         List<EmulatedCall> calls = ZentrunkEmulator.truth(account.store, now, start, end);
+        if (insights) {
+          return HttpReply.json(200, insightsTruth(account, calls));
+        }
         StringBuilder sb = new StringBuilder(64 + calls.size() * 40);
         sb.append("{\"count\":").append(calls.size()).append(",\"call_uuids\":[");
         for (int i = 0; i < calls.size(); i++) {

@@ -13,8 +13,8 @@ import java.util.SplittableRandom;
  * the CDR's (a region is the country's ISO code); each number's carrier is a pure function of the number
  * ({@link Carriers}). The metrics follow common shapes of VoIP measurements: round-trip time lognormal around 40 ms
  * within a country and 150 ms between countries; jitter lognormal around 4 ms; packet loss zero for most calls with a
- * long tail; post-dial delay lognormal around 2.5 s (longer abroad); the score an E-model MOS (ITU-T G.107,
- * simplified as in Cole and Rosenbluth 2001) of those metrics with noise, 1 to 5. Jitter and loss grow with the
+ * long tail; post-dial delay lognormal around 2.5 s (longer abroad); the score the E-model MOS (ITU-T G.107, see
+ * {@link #mos}) of those metrics with noise, 1 to 5. Jitter and loss grow with the
  * carriers' {@code impairment} and in the evening busy hours 17:00-21:59 UTC, and for calls at or after a
  * {@link EmulatorConfig.CarrierFault} on the faulty carrier. Each metric is missing (left out or sent empty) with
  * {@link EmulatorConfig#missingMetricShare()}; a {@link EmulatorConfig#hostileInsightsShare()} of the calls gets a
@@ -184,17 +184,16 @@ final class InsightsGenerator {
   }
 
   /**
-   * Mean opinion score of a call from its metrics: ITU-T G.107's R factor, simplified as in Cole and Rosenbluth,
-   * "Voice over IP performance monitoring" (2001): effective latency = one-way delay + 2 jitter + 10 ms, delay
-   * impairment, G.711 loss impairment, then the standard R-to-MOS map.
+   * Mean opinion score of a call from its metrics, ITU-T G.107's E-model for G.711: effective one-way delay = rtt / 2
+   * + 2 jitter + 10 ms with the delay impairment of Cole and Rosenbluth, "Voice over IP performance monitoring" (2001);
+   * the loss impairment Ie,eff = 95 Ppl / (Ppl + Bpl) with Bpl 4.3 (G.711 without loss concealment, G.113); then the
+   * standard R-to-MOS map (4.4 at best).
    */
   static double mos(double rttMs, double jitterMs, double lossPct) {
     double d = rttMs / 2 + 2 * jitterMs + 10;
     double id = 0.024 * d + (d > 177.3 ? 0.11 * (d - 177.3) : 0);
-    double ie = 30 * Math.log(1 + 15 * lossPct / 100);
+    double ie = 95 * lossPct / (lossPct + 4.3);
     double rf = Math.max(0, Math.min(100, 93.2 - id - ie));
-    double mos = 1 + 0.035 * rf + 7e-6 * rf * (rf - 60) * (100 - rf);
-    // G.107's map tops out at 4.5; Plivo's score reaches 5: stretch 1-4.5 onto 1-5
-    return 1 + (mos - 1) * 4 / 3.5;
+    return 1 + 0.035 * rf + 7e-6 * rf * (rf - 60) * (100 - rf);
   }
 }

@@ -17,7 +17,8 @@ import java.util.Objects;
  * between requests. Rate limit: a sliding window per account (or per limit group of accounts) over admitted
  * requests; 429s do not use the budget. It serves one account, or several ({@link EmulatorConfig.Account}), each
  * with its own calls, token and limit. Admin endpoints (no auth, no rate limit): {@code GET /_emulator/stats} and
- * {@code GET /_emulator/truth?start=...&end=...}.
+ * {@code GET /_emulator/truth?start=...&end=...}, and {@code GET /_emulator/insights?start=...&end=...} (each call's
+ * Insights as a correct decoder reads them).
  */
 public final class ZentrunkEmulator implements AutoCloseable {
 

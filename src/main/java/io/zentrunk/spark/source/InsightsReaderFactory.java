@@ -56,6 +56,8 @@ final class InsightsReaderFactory implements PartitionReaderFactory {
     private final int concurrency;
     private final double sample;
     private final StructType schema;
+    /** False when the rows hold CDR columns only (see {@link InsightsScan#asksForInsights}): no request is sent. */
+    private final boolean asks;
     /** Per output column: the index in the call row, or -1 for an Insights column. */
     private final int[] fromCall;
     private final int uuidIndex;
@@ -71,6 +73,7 @@ final class InsightsReaderFactory implements PartitionReaderFactory {
       this.concurrency = conf.concurrency;
       this.sample = conf.sample;
       this.schema = schema;
+      this.asks = InsightsScan.asksForInsights(schema);
       this.fromCall = new int[schema.fields().length];
       for (int i = 0; i < fromCall.length; i++) {
         String name = schema.fields()[i].name();
@@ -105,6 +108,10 @@ final class InsightsReaderFactory implements PartitionReaderFactory {
         }
       }
       if (batch.isEmpty()) {
+        return;
+      }
+      if (!asks) {
+        batch.forEach(c -> ready.add(new Object[] {c, null}));
         return;
       }
       if (batch.size() == 1 || concurrency == 1) {
@@ -144,7 +151,7 @@ final class InsightsReaderFactory implements PartitionReaderFactory {
     }
 
     private InternalRow toRow(InternalRow call, CallInsights in) {
-      if (!in.rejected().isEmpty() && ++rejectedCalls <= WARNINGS) {
+      if (in != null && !in.rejected().isEmpty() && ++rejectedCalls <= WARNINGS) {
         LOG.warn("call_uuid {}: Insights values read as NULL (not a number or out of range): {}{}", in.callUuid(),
             in.rejected(), rejectedCalls == WARNINGS ? " (further calls of this partition not logged)" : "");
       }

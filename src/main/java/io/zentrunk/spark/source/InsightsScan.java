@@ -37,7 +37,7 @@ final class InsightsScan extends BaseZentrunkScan {
   @Override
   protected String describeMore() {
     return ", Table: " + ReadConf.INSIGHTS_TABLE + (conf.sample < 1 ? ", Sample: " + conf.sample : "")
-        + ", MaxRequests: " + conf.maxRequests;
+        + ", MaxRequests: " + conf.maxRequests + (asksForInsights(schema) ? "" : ", no Insights column read");
   }
 
   @Override
@@ -45,12 +45,24 @@ final class InsightsScan extends BaseZentrunkScan {
     InputPartition[] parts = calls.plan();
     long total = calls.plannedRows();
     expected = conf.sample >= 1 ? total : (long) Math.ceil(total * conf.sample);
+    if (!asksForInsights(schema)) {
+      LOG.info("No Insights column read (COUNT(*), CDR columns only): {} calls, no Insights request", expected);
+      return parts;
+    }
     if (expected > conf.maxRequests) {
       throw new IllegalArgumentException(refusal(total, expected, conf));
     }
     LOG.info("Insights of {} calls ({} in the window after the API filters, sample {}) in {} partitions", expected,
         total, conf.sample, parts.length);
     return parts;
+  }
+
+  /**
+   * Whether rows of {@code schema} need the calls' Insights: not when Spark pruned it to CDR columns (a COUNT(*), a
+   * query of the calls alone), whose rows are the same with or without them.
+   */
+  static boolean asksForInsights(StructType schema) {
+    return java.util.Arrays.stream(schema.fieldNames()).anyMatch(n -> !InsightsSchema.fromCdr(n));
   }
 
   /** The one line that refuses a read above max_requests: the count, the time at the budget, what to change. */

@@ -47,7 +47,7 @@ public final class Bench {
 
   static final List<Scenario> SCENARIOS = List.of(new RateCeiling(), new NaiveLoop(), new StaticSlicing(), new Decoding(),
       new Unlimited(), new CountLimit(), new ScaleModel(), new GroupCounts(), new ReportDuty(), new AutoBudget(),
-      new StreamCost(), new DailyIngest(), new ComputeCost());
+      new StreamCost(), new DailyIngest(), new ComputeCost(), new InsightsRate());
 
   private Bench() {}
 

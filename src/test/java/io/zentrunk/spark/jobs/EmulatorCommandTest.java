@@ -47,6 +47,25 @@ class EmulatorCommandTest {
   }
 
   @Test
+  void insightsOptions() {
+    EmulatorConfig c = parse("--carrier-fault", "Northwind Mobile@2026-10-20 12:00", "--missing-metrics", "0.05",
+        "--hostile-insights", "0.1");
+    assertThat(c.carrierFault()).isEqualTo(new EmulatorConfig.CarrierFault("Northwind Mobile",
+        Instant.parse("2026-10-20T12:00:00Z")));
+    assertThat(c.missingMetricShare()).isEqualTo(0.05);
+    assertThat(c.hostileInsightsShare()).isEqualTo(0.1);
+    EmulatorConfig d = parse();
+    assertThat(d.carrierFault()).isNull();
+    assertThat(d.missingMetricShare()).isEqualTo(EmulatorConfig.DEFAULT_MISSING_METRIC_SHARE);
+    assertThat(d.hostileInsightsShare()).isZero();
+    assertBad("--carrier-fault", "--carrier-fault", "Nobody Telecom@2026-10-20");
+    assertBad("--carrier-fault", "--carrier-fault", "Northwind Mobile");
+    assertBad("--carrier-fault", "--carrier-fault", "Northwind Mobile@yesterday");
+    assertBad("--missing-metrics", "--missing-metrics", "2");
+    assertBad("--hostile-insights", "--hostile-insights", "-0.1");
+  }
+
+  @Test
   void nowTakesTheSameTimesAsTheJobs() {
     Instant midnight = Instant.parse("2026-11-01T00:00:00Z");
     assertThat(parse("--now", "2026-11-01").now()).isEqualTo(midnight);
