@@ -33,6 +33,9 @@ __all__ = [
     "hangup_causes",
     "kpis",
     "offered_erlangs",
+    "quality",
+    "quality_carriers",
+    "quality_hours",
     "trunk_hours",
     "trunk_sizing",
     "wangiri_signals",
@@ -176,6 +179,24 @@ def offered_erlangs(
         message = e.getMessage() if hasattr(e, "getMessage") else str(e)
         raise ValueError("zentrunk_spark.report.offered_erlangs: " + (message or str(e)).strip().splitlines()[0]) from None
     return None if value is None else float(value)
+
+
+def quality(insights: DataFrame, cdrs: DataFrame) -> DataFrame:
+    """The report's ``quality`` (``--quality``): per day, trunk, destination country and terminating carrier, the
+    calls measured, post-dial delay p50/p95, jitter, packet loss and RTT p95, the mean score and the share below 3,
+    from the ``call_insights`` rows (``table="call_insights"``) and the calls' CDRs (for ``to_country``)."""
+    return _call(insights, "quality", cdrs._jdf)
+
+
+def quality_carriers(insights: DataFrame, threshold: float = 0.5) -> DataFrame:
+    """The report's ``quality_carriers``: each terminating carrier over the window, worst median score first,
+    ``flagged`` when its median is more than ``threshold`` points below the account's (``--quality-threshold``)."""
+    return _call(insights, "qualityCarriers", float(threshold))
+
+
+def quality_hours(insights: DataFrame) -> DataFrame:
+    """The report's ``quality_hours``: the mean score by UTC hour, of the account and of each carrier."""
+    return _call(insights, "qualityHours")
 
 
 def fraud_signals(cdrs: DataFrame, first_day: _dt.date | str, covered_from: _dt.date | str | None = None) -> DataFrame:

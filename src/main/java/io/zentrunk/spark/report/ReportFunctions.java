@@ -77,6 +77,21 @@ public final class ReportFunctions {
     return OfferedTraffic.erlangs(carriedErlangs, refusals, meanHoldingSeconds);
   }
 
+  /** The report's {@code quality}: {@link Quality#of} of the {@code call_insights} rows and the calls' CDRs. */
+  public static Dataset<Row> quality(Dataset<Row> insights, Dataset<Row> cdrs) {
+    return Quality.of(insights, cdrs);
+  }
+
+  /** The report's {@code quality_carriers}: {@link Quality#carriers}, flagged {@code threshold} points below the median. */
+  public static Dataset<Row> qualityCarriers(Dataset<Row> insights, double threshold) {
+    return Quality.carriers(insights, new Quality.Rule(threshold));
+  }
+
+  /** The report's {@code quality_hours}: {@link Quality#hours}. */
+  public static Dataset<Row> qualityHours(Dataset<Row> insights) {
+    return Quality.hours(insights);
+  }
+
   /** {@link ErlangB#blocking}. */
   public static double erlangBBlocking(double erlangs, long channels) {
     return ErlangB.blocking(erlangs, channels);
