@@ -79,7 +79,9 @@ public final class Quality {
 
   private static List<Column> scores() {
     return List.of(count(col(SCORE)).as(SCORED_CALLS), avg(col(SCORE)).as(MEAN_QUALITY_SCORE),
-        sum(when(col(SCORE).lt(FAIR), 1L).otherwise(0L)).divide(count(col(SCORE))).as(SHARE_BELOW_3));
+        // NULL, not a division by zero, for a group none of whose calls was scored
+        when(count(col(SCORE)).gt(0), sum(when(col(SCORE).lt(FAIR), 1L).otherwise(0L)).divide(count(col(SCORE))))
+            .as(SHARE_BELOW_3));
   }
 
   /**
