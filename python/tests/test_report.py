@@ -68,6 +68,19 @@ def test_erlang_b_is_the_jvm_rule(cdrs: DataFrame) -> None:
     assert report.erlang_b_channels(cdrs, 0.0) == 0
 
 
+def test_offered_erlangs_is_the_jvm_estimator(cdrs: DataFrame) -> None:
+    # 2 carried Erlangs and 360 refusals of a trunk holding 60 s on average: 2 + 360 x 60 / 3600 = 8 offered
+    assert report.offered_erlangs(cdrs, 2.0, 360, 60.0) == pytest.approx(8.0)
+    assert report.offered_erlangs(cdrs, 2.0, 0, None) == 2.0
+    assert report.offered_erlangs(cdrs, 0.0, 5, None) is None
+    with pytest.raises(ValueError, match="^zentrunk_spark.report.offered_erlangs: refusals must be >= 0"):
+        report.offered_erlangs(cdrs, 1.0, -1, 60.0)
+    # the report's column is the same rule: every hour's offered traffic from its own carried traffic and refusals
+    for r in report.trunk_hours(cdrs, REPORT_START, REPORT_END).collect():
+        refusals = r.cps_rejections + r.channel_rejections
+        assert r.offered_erlangs == report.offered_erlangs(cdrs, r.carried_erlangs, refusals, r.mean_holding_seconds)
+
+
 def test_bad_values_are_one_line_naming_them(cdrs: DataFrame) -> None:
     with pytest.raises(ValueError, match=r"^zentrunk_spark.report.trunkSizing: grade of service must be in \(0,1\)"):
         report.trunk_sizing(cdrs, grade_of_service=1.5)

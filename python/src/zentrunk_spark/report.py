@@ -32,6 +32,10 @@ __all__ = [
     "fraud_signals",
     "hangup_causes",
     "kpis",
+    "offered_erlangs",
+    "quality",
+    "quality_carriers",
+    "quality_hours",
     "trunk_hours",
     "trunk_sizing",
     "wangiri_signals",
@@ -113,7 +117,7 @@ def capacity(cdrs: DataFrame, start: Time | None = None, end: Time | None = None
 
 
 def trunk_hours(cdrs: DataFrame, start: Time | None = None, end: Time | None = None) -> DataFrame:
-    """The report's ``trunk_hours``: each trunk's offered traffic (Erlangs) by UTC hour of the window."""
+    """The report's ``trunk_hours``: each trunk's carried and offered traffic (Erlangs) by UTC hour of the window."""
     return _call(cdrs, "trunkHours", _instant(start, "start"), _instant(end, "end"))
 
 
@@ -127,7 +131,8 @@ def trunk_sizing(
     cps_limit: int | str | None = None,
 ) -> DataFrame:
     """The report's ``trunk_sizing``: per trunk and day, and per trunk for the window (``day`` NULL), the busy
-    hour, its Erlangs and the Erlang B channels at ``grade_of_service``, compared with the limits.
+    hour (by offered traffic), its carried and offered Erlangs and the Erlang B channels at ``grade_of_service`` on
+    the offered traffic (and on the carried, for comparison), compared with the limits.
 
     Args:
         cdrs: the calls, both directions as the report reads them (a trunk's channels carry both).
@@ -156,6 +161,42 @@ def erlang_b_channels(cdrs: DataFrame, erlangs: float, grade_of_service: float =
         return int(_functions(cdrs).erlangBChannels(float(erlangs), float(grade_of_service)))
     except IllegalArgumentException as e:
         raise ValueError("zentrunk_spark.report.erlang_b_channels: " + str(e).strip().splitlines()[0]) from None
+
+
+def offered_erlangs(
+    cdrs: DataFrame, carried_erlangs: float, refusals: int, mean_holding_seconds: float | None
+) -> float | None:
+    """The traffic offered to a trunk, as ``trunk_hours`` and ``trunk_sizing`` estimate it (the JVM's
+    ``OfferedTraffic``, through the session of ``cdrs``): ``carried_erlangs`` plus the ``refusals`` (attempts
+    ended 5180 or 5190) times the trunk's ``mean_holding_seconds``. With no refusal it is the carried traffic; with
+    refusals and no holding time (None: the trunk carried no call) it cannot be estimated: None. Retries count as
+    refusals, so under congestion it is an upper bound of the fresh demand."""
+    try:
+        value = _functions(cdrs).offeredErlangs(
+            float(carried_erlangs), int(refusals), None if mean_holding_seconds is None else float(mean_holding_seconds)
+        )
+    except IllegalArgumentException as e:
+        message = e.getMessage() if hasattr(e, "getMessage") else str(e)
+        raise ValueError("zentrunk_spark.report.offered_erlangs: " + (message or str(e)).strip().splitlines()[0]) from None
+    return None if value is None else float(value)
+
+
+def quality(insights: DataFrame, cdrs: DataFrame) -> DataFrame:
+    """The report's ``quality`` (``--quality``): per day, trunk, destination country and terminating carrier, the
+    calls measured, post-dial delay p50/p95, jitter, packet loss and RTT p95, the mean score and the share below 3,
+    from the ``call_insights`` rows (``table="call_insights"``) and the calls' CDRs (for ``to_country``)."""
+    return _call(insights, "quality", cdrs._jdf)
+
+
+def quality_carriers(insights: DataFrame, threshold: float = 0.5) -> DataFrame:
+    """The report's ``quality_carriers``: each terminating carrier over the window, worst median score first,
+    ``flagged`` when its median is more than ``threshold`` points below the account's (``--quality-threshold``)."""
+    return _call(insights, "qualityCarriers", float(threshold))
+
+
+def quality_hours(insights: DataFrame) -> DataFrame:
+    """The report's ``quality_hours``: the mean score by UTC hour, of the account and of each carrier."""
+    return _call(insights, "qualityHours")
 
 
 def fraud_signals(cdrs: DataFrame, first_day: _dt.date | str, covered_from: _dt.date | str | None = None) -> DataFrame:

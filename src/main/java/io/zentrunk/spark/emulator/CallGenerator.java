@@ -24,6 +24,7 @@ final class CallGenerator {
   private final long burstFirstMinute;
   private final CallDetails details;
   private final WangiriInjection wangiri;
+  private final TrunkLimiter limiter;
 
   CallGenerator(EmulatorConfig cfg) {
     this.seed = cfg.seed();
@@ -36,6 +37,7 @@ final class CallGenerator {
     this.burstFirstMinute = burst == null ? 0 : burst.firstMinute();
     this.details = new CallDetails(seed, cfg.unlistedCodeShare(), burst);
     this.wangiri = cfg.wangiri() == null ? null : new WangiriInjection(cfg.seed(), cfg.wangiri());
+    this.limiter = cfg.trunkLimit() == null ? null : new TrunkLimiter(cfg.trunkLimit(), this, cfg.seed());
   }
 
   /** Expected number of calls ending in epoch minute {@code m}. */
@@ -155,8 +157,14 @@ final class CallGenerator {
     }
   }
 
-  /** The full record of one call of minute {@code m}; a pure function of its arguments. */
+  /** The full record of one call of minute {@code m}; a pure function of its arguments (and the trunk limit). */
   EmulatedCall call(long m, int ordinal, long endSec, long uuidHi, long uuidLo) {
+    EmulatedCall c = generatedCall(m, ordinal, endSec, uuidHi, uuidLo);
+    return limiter == null ? c : limiter.apply(c);
+  }
+
+  /** The record of one call as drawn, before a trunk limit refuses it or not. */
+  EmulatedCall generatedCall(long m, int ordinal, long endSec, long uuidHi, long uuidLo) {
     EmulatedCall c = drawCall(m, ordinal, endSec, uuidHi, uuidLo);
     // drawn from its own stream (keyed by the call): every other field is the same with it on or off
     return noToCountryShare > 0 && Seeds.rng(seed, c.callUuid().hashCode(), 13).nextDouble() < noToCountryShare

@@ -46,7 +46,27 @@ public record EmulatorConfig(
     double noToCountryShare,
     CarrierFault carrierFault,
     double missingMetricShare,
-    double hostileInsightsShare) {
+    double hostileInsightsShare,
+    TrunkLimit trunkLimit) {
+
+  /**
+   * A concurrent-call limit of {@code channels} on the trunk {@code trunkId} for the calls initiated in
+   * {@code [from, to)}: a call that finds the trunk full is refused 5190 concurrent_call_limit_exceeded (see
+   * {@link TrunkLimiter}). The span is at most 31 days (its calls are swept once).
+   */
+  public record TrunkLimit(String trunkId, int channels, Instant from, Instant to) {
+    public TrunkLimit {
+      Objects.requireNonNull(trunkId, "trunkId");
+      Objects.requireNonNull(from, "from");
+      Objects.requireNonNull(to, "to");
+      if (channels < 1) {
+        throw new IllegalArgumentException("trunk limit channels must be >= 1, got " + channels);
+      }
+      if (!from.isBefore(to) || Duration.between(from, to).compareTo(Duration.ofDays(31)) > 0) {
+        throw new IllegalArgumentException("trunk limit span must be non-empty and at most 31 days, got " + from + " to " + to);
+      }
+    }
+  }
 
   /**
    * A carrier whose calls degrade from an emulated time on: every call with Insights ending at or after {@code from}
@@ -282,7 +302,7 @@ public record EmulatorConfig(
     return new EmulatorConfig(host, port, a.authId(), a.authToken(), a.seed(), callsPerDay, now, lateShare,
         lateMaxMinutes, a.rateLimit(), rateWindow, retryAfter, latencyMean, latencyJitter, faults, unlistedCodeShare,
         cachedCalls, burst, busyHour, wangiri, rateClock, fixedRateWindow, java.util.List.of(), noToCountryShare,
-        carrierFault, missingMetricShare, hostileInsightsShare);
+        carrierFault, missingMetricShare, hostileInsightsShare, trunkLimit);
   }
 
   /** Late-arrival maximum delay in whole seconds (0 when late arrival is off). */
@@ -323,6 +343,16 @@ public record EmulatorConfig(
     private CarrierFault carrierFault;
     private double missingMetricShare = DEFAULT_MISSING_METRIC_SHARE;
     private double hostileInsightsShare;
+    private TrunkLimit trunkLimit;
+
+    /**
+     * Limits trunk {@code trunkId} (one of {@link ZentrunkEmulator#trunkIds(long)}) to {@code channels} concurrent
+     * calls for the calls initiated in {@code [from, to)} (see {@link TrunkLimit}); default: no limit.
+     */
+    public Builder trunkLimit(String trunkId, int channels, Instant from, Instant to) {
+      this.trunkLimit = new TrunkLimit(trunkId, channels, from, to);
+      return this;
+    }
 
     /** Makes one carrier's calls degrade from {@code from} on (see {@link CarrierFault}); default: none. */
     public Builder carrierFault(String carrier, Instant from) {
@@ -522,7 +552,7 @@ public record EmulatorConfig(
           host, port, authId, authToken, seed, callsPerDay, now, lateShare, lateMaxMinutes,
           rateLimit, rateWindow, retryAfter, latencyMean, latencyJitter, faults, unlistedCodeShare, cachedCalls,
           burst, busyHour, wangiri, rateClock, fixedRateWindow, moreAccounts, noToCountryShare, carrierFault,
-          missingMetricShare, hostileInsightsShare);
+          missingMetricShare, hostileInsightsShare, trunkLimit);
     }
 
     /** The nanosecond clock of the rate limit and the request statistics (default {@link System#nanoTime()}). */

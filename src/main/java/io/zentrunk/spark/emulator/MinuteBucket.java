@@ -53,6 +53,11 @@ final class MinuteBucket {
     return c;
   }
 
+  /** The record at index {@code i} as generated, before any trunk limit ({@link TrunkLimiter}); not kept. */
+  EmulatedCall generatedCall(int i) {
+    return generator.generatedCall(minute, ordinalAt[i], end[i], uuidHi[i], uuidLo[i]);
+  }
+
   /** The serialized CDR at index {@code i}. */
   byte[] json(int i) {
     Json j = json[i];

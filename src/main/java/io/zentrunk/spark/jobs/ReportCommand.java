@@ -8,6 +8,7 @@ import io.zentrunk.spark.lake.CdrLake;
 import io.zentrunk.spark.lake.Lakes;
 import io.zentrunk.spark.lake.Provenance;
 import io.zentrunk.spark.report.ReportJob;
+import io.zentrunk.spark.report.Quality;
 import io.zentrunk.spark.report.ReportSettings;
 import io.zentrunk.spark.report.ReportSource;
 import io.zentrunk.spark.report.TrunkSizing;
@@ -16,6 +17,7 @@ import io.zentrunk.spark.source.CdrColumns;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -63,6 +65,20 @@ public final class ReportCommand extends JobCommand {
   @picocli.CommandLine.Mixin
   ReportSizingOptions sizing = new ReportSizingOptions();
 
+  @Option(names = "--quality",
+      description = "call quality: read the Call Insights of every call of the window (one request per call, from the "
+          + "same budget) and write quality, quality_carriers and quality_hours, a page section and a line per carrier "
+          + "whose median score is below the account's by more than --quality-threshold (default: off)")
+  boolean quality;
+
+  @Option(names = "--quality-sample", paramLabel = "FRACTION",
+      description = "with --quality: the Insights of this share of the calls only, the same calls on every run (0 < F <= 1)")
+  String qualitySample;
+
+  @Option(names = "--quality-threshold", paramLabel = "POINTS",
+      description = "with --quality: flag a carrier whose median score is this far below the account's (default 0.5)")
+  String qualityThreshold;
+
   @Option(names = "--no-fraud-baseline-read",
       description = "fraud signals: read nothing before --start; judge each day against the window's own earlier days")
   boolean noFraudBaselineRead;
@@ -74,6 +90,39 @@ public final class ReportCommand extends JobCommand {
     fraud.rule();
     sizing.limits();
     sizing.wangiri();
+    qualityRule();
+  }
+
+  /** The carrier rule of --quality, or null without it; its options only with it, checked before any request. */
+  Quality.Rule qualityRule() {
+    if (!quality) {
+      if (qualitySample != null || qualityThreshold != null) {
+        throw new UsageException((qualitySample != null ? "--quality-sample" : "--quality-threshold") + " needs --quality");
+      }
+      return null;
+    }
+    if (qualitySample != null) {
+      double f = number(qualitySample, "--quality-sample");
+      if (!(f > 0 && f <= 1)) {
+        throw new UsageException("--quality-sample must be a fraction in (0,1], not '" + qualitySample + "'");
+      }
+    }
+    if (qualityThreshold == null) {
+      return Quality.Rule.defaults();
+    }
+    try {
+      return new Quality.Rule(number(qualityThreshold, "--quality-threshold"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage() + " ('" + qualityThreshold + "')");
+    }
+  }
+
+  private static double number(String value, String option) {
+    try {
+      return Double.parseDouble(value.trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException(option + " must be a number, not '" + value + "'");
+    }
   }
 
   @Override
@@ -102,6 +151,10 @@ public final class ReportCommand extends JobCommand {
     TrunkSizing.Limits limits = sizing.limits();
     Wangiri.Rule wangiri = sizing.wangiri();
     Instant baselineFrom = noFraudBaselineRead ? s : ReportJob.baselineStart(s, rule.baselineDays());
+    Quality.Rule qualityRule = qualityRule();
+    if (src.equals("lake") && qualityRule != null) {
+      throw new UsageException("--quality reads the Call Insights from the API: not with --source lake");
+    }
     if (src.equals("lake")) {
       fromLake(lake, table, s, e, baselineFrom, rule, new ReportSettings(limits, wangiri,
           ReportSource.lake(table != null ? table : lake, s, e)));
@@ -110,6 +163,9 @@ public final class ReportCommand extends JobCommand {
     SparkSession spark = session("zentrunk report");
     writable(spark, output, "--output");
     try (ApiEndpoint api = endpoint(apiUrl)) {
+      if (qualityRule != null && Provenance.accounts(sourceOptions(api)).size() > 1) {
+        throw new UsageException("--quality reads one account's Call Insights: not with several accounts (auth_ids)");
+      }
       Dataset<Row> cdrs = Cdrs.window(spark, sourceOptions(api), s, e);
       // the API keeps 90 days: the baseline starts no earlier than the first whole day it still holds
       // (a minute of margin: the source takes its own "now" a moment later)
@@ -123,14 +179,23 @@ public final class ReportCommand extends JobCommand {
       }
       System.err.println("report: fraud signals: the baseline is read from " + (from.isBefore(s) ? UtcDays.day(from)
           : UtcDays.ceilDay(s)) + "; " + rule.heldDaysNote());
-      ReportJob.Input in = from.isBefore(s)
+      ReportJob.Input in0 = from.isBefore(s)
           ? new ReportJob.Input(cdrs, outbound(Cdrs.window(spark, sourceOptions(api), from, s)), s, e,
               UtcDays.day(from), rule)
           : ReportJob.Input.windowOnly(cdrs, s, e, rule);
+      ReportJob.Input in = in0;
+      if (qualityRule != null) {
+        Map<String, String> o = new java.util.HashMap<>(sourceOptions(api));
+        o.put("table", "call_insights");
+        if (qualitySample != null) {
+          o.put("sample", qualitySample.trim());
+        }
+        in = in.withInsights(Cdrs.window(spark, o, s, e));
+      }
       try (ReadProgressListener progress = new ReadProgressListener(spark, ProgressLines.stderr("report"), 10)) {
         Provenance p = Provenance.of(sourceOptions(api), System.getenv(), api.emulated());
         ReportSource where = api.emulated() ? ReportSource.builtInEmulator(s, e) : ReportSource.api(p.authId(), p.apiHost(), s, e);
-        ReportJob.run(spark, in, new ReportSettings(limits, wangiri, where).withAccounts(
+        ReportJob.run(spark, in, new ReportSettings(limits, wangiri, where, qualityRule).withAccounts(
             Provenance.accounts(sourceOptions(api))), output, System.out);
       }
     }

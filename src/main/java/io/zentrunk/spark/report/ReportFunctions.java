@@ -14,7 +14,7 @@ import org.apache.spark.sql.Row;
  * The report's DataFrame functions with plain arguments (texts, numbers), for callers that cannot build Java
  * values, such as Python through py4j ({@code zentrunk_spark.report}). Every method only delegates to the class
  * that implements the rule ({@link CallReports}, {@link Kpis}, {@link Capacity}, {@link TrunkHours},
- * {@link TrunkSizing}, {@link ErlangB}, {@link FraudSignals}, {@link Wangiri}): the result is the DataFrame the
+ * {@link TrunkSizing}, {@link ErlangB}, {@link OfferedTraffic}, {@link FraudSignals}, {@link Wangiri}): the result is the DataFrame the
  * report writes for the same CDRs and settings. Times are ISO-8601 instants ({@code 2026-10-01T00:00:00Z}), days
  * ISO dates; a null window means the report's own default for CDRs of an unknown window (the first
  * {@code end_time} to one second after the last, as {@link ReportJob#run(org.apache.spark.sql.SparkSession,
@@ -67,6 +67,29 @@ public final class ReportFunctions {
   /** {@link ErlangB#channels}: the fewest channels whose Erlang B blocking is at most {@code gradeOfService}. */
   public static int erlangBChannels(double erlangs, double gradeOfService) {
     return ErlangB.channels(erlangs, gradeOfService);
+  }
+
+  /**
+   * {@link OfferedTraffic#erlangs}: carried Erlangs plus refused attempts (5180, 5190) times the mean holding time
+   * in seconds (null: none known); null when refusals cannot be timed.
+   */
+  public static Double offeredErlangs(double carriedErlangs, long refusals, Double meanHoldingSeconds) {
+    return OfferedTraffic.erlangs(carriedErlangs, refusals, meanHoldingSeconds);
+  }
+
+  /** The report's {@code quality}: {@link Quality#of} of the {@code call_insights} rows and the calls' CDRs. */
+  public static Dataset<Row> quality(Dataset<Row> insights, Dataset<Row> cdrs) {
+    return Quality.of(insights, cdrs);
+  }
+
+  /** The report's {@code quality_carriers}: {@link Quality#carriers}, flagged {@code threshold} points below the median. */
+  public static Dataset<Row> qualityCarriers(Dataset<Row> insights, double threshold) {
+    return Quality.carriers(insights, new Quality.Rule(threshold));
+  }
+
+  /** The report's {@code quality_hours}: {@link Quality#hours}. */
+  public static Dataset<Row> qualityHours(Dataset<Row> insights) {
+    return Quality.hours(insights);
   }
 
   /** {@link ErlangB#blocking}. */

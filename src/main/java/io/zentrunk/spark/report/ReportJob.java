@@ -46,6 +46,10 @@ public final class ReportJob {
   public static final String TRUNK_HOURS = "trunk_hours";
   public static final String TRUNK_SIZING = "trunk_sizing";
   public static final String WANGIRI_SIGNALS = "wangiri_signals";
+  /** With call quality only ({@link Input#insights()}): {@link Quality#of}, {@link Quality#carriers}, {@link Quality#hours}. */
+  public static final String QUALITY = "quality";
+  public static final String QUALITY_CARRIERS = "quality_carriers";
+  public static final String QUALITY_HOURS = "quality_hours";
   /** Where the data came from ({@link ReportSource#json}), beside the datasets. */
   public static final String SOURCE_FILE = "_source.json";
 
@@ -57,7 +61,18 @@ public final class ReportJob {
    * completely, and the fraud rule.
    */
   public record Input(Dataset<Row> window, Dataset<Row> baseline, Instant start, Instant end, LocalDate coveredFrom,
-      FraudRule rule) {
+      FraudRule rule, Dataset<Row> insights) {
+
+    /** Without call quality: no Insights read. */
+    public Input(Dataset<Row> window, Dataset<Row> baseline, Instant start, Instant end, LocalDate coveredFrom,
+        FraudRule rule) {
+      this(window, baseline, start, end, coveredFrom, rule, null);
+    }
+
+    /** The same input with the window's {@code call_insights} rows: the report measures call quality. */
+    public Input withInsights(Dataset<Row> insights) {
+      return new Input(window, baseline, start, end, coveredFrom, rule, insights);
+    }
 
     /**
      * Only the window's CDRs, no baseline days: fraud signals judge the window's later days against its earlier
@@ -103,7 +118,18 @@ public final class ReportJob {
       boolean onePartition = reads.rows() <= ONE_PARTITION_ROWS;
       Dataset<Row> input = onePartition ? reads.get(0).coalesce(1) : reads.get(0);
       Dataset<Row> baseline = in.baseline() == null ? null : onePartition ? reads.get(1).coalesce(1) : reads.get(1);
+      boolean quality = in.insights() != null && settings.quality() != null;
+      // an Insights request per call: the table is read once, before the datasets that use it are written at once
+      Dataset<Row> insights = quality ? in.insights().cache() : null;
+      if (quality) {
+        insights.count();
+      }
       Map<String, Dataset<Row>> reports = datasets(in, settings, input, baseline, onePartition);
+      if (quality) {
+        reports.put(QUALITY, Quality.of(insights, input));
+        reports.put(QUALITY_CARRIERS, Quality.carriers(insights, settings.quality()));
+        reports.put(QUALITY_HOURS, Quality.hours(insights));
+      }
       String base = outputPath.endsWith("/") ? outputPath.substring(0, outputPath.length() - 1) : outputPath;
       boolean s3a = S3aSettings.isS3a(base);
       Map<String, String> conf = new HashMap<>(s3a ? S3aSettings.SESSION : Map.of());
@@ -128,8 +154,12 @@ public final class ReportJob {
         // country, trunk and hour), never from the window's rows again; the schemas are the computed ones, so no
         // job infers them from the files
         Map<String, List<Row>> rows = new HashMap<>();
-        for (String name : List.of(HANGUP_CAUSES, COUNTRIES, ATTESTATION, KPIS, CAPACITY, FRAUD_SIGNALS, TRUNK_HOURS,
-            TRUNK_SIZING, WANGIRI_SIGNALS)) {
+        List<String> back = new ArrayList<>(List.of(HANGUP_CAUSES, COUNTRIES, ATTESTATION, KPIS, CAPACITY, FRAUD_SIGNALS,
+            TRUNK_HOURS, TRUNK_SIZING, WANGIRI_SIGNALS));
+        if (quality) {
+          back.addAll(List.of(QUALITY_CARRIERS, QUALITY_HOURS));
+        }
+        for (String name : back) {
           rows.put(name, read.apply(name).collectAsList());
         }
         if (settings.perAccount()) {
@@ -139,9 +169,13 @@ public final class ReportJob {
           }
           summary = parts.toString();
         } else {
-          summary = settings.source().line() + "\n" + summary(rows);
+          summary = settings.source().line() + "\n" + summary(rows)
+              + (quality ? Quality.summary(rows.get(QUALITY_CARRIERS), settings.quality()) : "");
         }
         ReportPage.write(spark, base, settings, rows);
+      }
+      if (insights != null) {
+        insights.unpersist();
       }
       out.print(summary);
       out.flush();

@@ -72,6 +72,9 @@ public final class ReportPage {
     destinations(h, rows.get(ReportJob.COUNTRIES));
     attestation(h, rows.get(ReportJob.ATTESTATION));
     TrunkSection.write(h, rows.get(ReportJob.TRUNK_SIZING), rows.get(ReportJob.TRUNK_HOURS));
+    if (rows.containsKey(ReportJob.QUALITY_CARRIERS)) {
+      QualitySection.write(h, rows.get(ReportJob.QUALITY_CARRIERS), rows.get(ReportJob.QUALITY_HOURS));
+    }
     fraud(h, rows.get(ReportJob.FRAUD_SIGNALS), rows.get(ReportJob.WANGIRI_SIGNALS));
   }
 
@@ -220,7 +223,7 @@ public final class ReportPage {
       "table{border-collapse:collapse;font-size:12px;margin:6px 0}caption{text-align:left;font-weight:600;padding:4px 0}",
       "th,td{border:1px solid #d5d9de;padding:2px 6px;text-align:right}th{background:#eef1f4}",
       "td:first-child,th:first-child{text-align:left}svg{background:#fff}",
-      ".bar{fill:#3a78c2}.s0{stroke:#3a78c2}.s1{stroke:#d9822b}.s2{stroke:#6a9f3a}",
+      ".bar{fill:#3a78c2}.s0{stroke:#3a78c2}.s1{stroke:#d9822b}.s2{stroke:#6a9f3a}.s3{stroke:#8e44ad;stroke-dasharray:4 3}",
       ".ref-erlang{stroke:#b22;stroke-dasharray:6 3}.ref-channels{stroke:#222;stroke-dasharray:2 2}",
       ".ref-cps{stroke:#6a9f3a;stroke-dasharray:8 2 2 2}.axis{stroke:#999}text{font-size:11px;fill:#333}");
 }

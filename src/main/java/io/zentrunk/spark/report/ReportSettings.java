@@ -4,10 +4,10 @@ import java.util.Objects;
 
 /**
  * What a report run takes besides its CDRs: the trunk limits and grade of service of the sizing, the Wangiri
- * rule, and where the data came from.
+ * rule, where the data came from, and the carrier rule of call quality ({@code quality} null: quality not measured).
  */
 public record ReportSettings(TrunkSizing.Limits limits, Wangiri.Rule wangiri, ReportSource source,
-    java.util.List<String> accounts) {
+    java.util.List<String> accounts, Quality.Rule quality) {
 
   public ReportSettings {
     Objects.requireNonNull(limits, "limits");
@@ -18,7 +18,7 @@ public record ReportSettings(TrunkSizing.Limits limits, Wangiri.Rule wangiri, Re
 
   /** A report of one account (or of CDRs whose account is not stated): no dataset has an account_id column. */
   public ReportSettings(TrunkSizing.Limits limits, Wangiri.Rule wangiri, ReportSource source) {
-    this(limits, wangiri, source, java.util.List.of());
+    this(limits, wangiri, source, java.util.List.of(), null);
   }
 
   /**
@@ -28,12 +28,17 @@ public record ReportSettings(TrunkSizing.Limits limits, Wangiri.Rule wangiri, Re
    * needed to tell the accounts apart.
    */
   public ReportSettings withAccounts(java.util.List<String> ids) {
-    return new ReportSettings(limits, wangiri, source, ids);
+    return new ReportSettings(limits, wangiri, source, ids, quality);
   }
 
   /** Whether the datasets are per account. */
   public boolean perAccount() {
     return accounts.size() > 1;
+  }
+
+  /** One account's report with the carrier rule of call quality (null: quality not measured, the default). */
+  public ReportSettings(TrunkSizing.Limits limits, Wangiri.Rule wangiri, ReportSource source, Quality.Rule quality) {
+    this(limits, wangiri, source, java.util.List.of(), quality);
   }
 
   /** The defaults of every option, for CDRs whose source is not stated. */

@@ -1,6 +1,7 @@
 package io.zentrunk.spark.report;
 
 import static io.zentrunk.spark.report.ReportColumns.HOUR_SEC;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
@@ -24,16 +25,18 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
- * Trunk sizing as pure DataFrame functions: from the offered traffic of each trunk by UTC hour
- * ({@link TrunkHours#of}), the busy hour, the peaks and the Erlang B channel count of each trunk by day and for
+ * Trunk sizing as pure DataFrame functions: from the carried and offered traffic of each trunk by UTC hour
+ * ({@link TrunkHours#of}, offered estimated by {@link OfferedTraffic}), the busy hour, the peaks and the Erlang B channel count of each trunk by day and for
  * the whole window ({@link #sizing}). Calls without a {@code trunk_id} are a trunk of their own, {@code trunk_id} NULL.
  */
 public final class TrunkSizing {
 
   public static final String TRUNK_ID = CdrColumns.TRUNK_ID;
   public static final String HOUR_START = ReportColumns.HOUR_START;
-  public static final String OFFERED_SECONDS = "offered_seconds";
-  public static final String ERLANGS = "erlangs";
+  public static final String CARRIED_SECONDS = "carried_seconds";
+  public static final String CARRIED_ERLANGS = "carried_erlangs";
+  public static final String MEAN_HOLDING_SECONDS = "mean_holding_seconds";
+  public static final String OFFERED_ERLANGS = "offered_erlangs";
   public static final String CALLS_STARTED = ReportColumns.CALLS_STARTED;
   public static final String PEAK_CONCURRENT_CALLS = ReportColumns.PEAK_CONCURRENT_CALLS;
   public static final String PEAK_CALLS_PER_SECOND = ReportColumns.PEAK_CALLS_PER_SECOND;
@@ -41,8 +44,11 @@ public final class TrunkSizing {
   public static final String CHANNEL_REJECTIONS = "channel_rejections";
   public static final String DAY = "day";
   public static final String BUSY_HOUR_START = "busy_hour_start";
-  public static final String BUSY_HOUR_SECONDS = "busy_hour_seconds";
-  public static final String BUSY_HOUR_ERLANGS = "busy_hour_erlangs";
+  public static final String BUSY_HOUR_CARRIED_SECONDS = "busy_hour_carried_seconds";
+  public static final String BUSY_HOUR_CARRIED_ERLANGS = "busy_hour_carried_erlangs";
+  public static final String BUSY_HOUR_REFUSALS = "busy_hour_refusals";
+  public static final String BUSY_HOUR_OFFERED_ERLANGS = "busy_hour_offered_erlangs";
+  public static final String CARRIED_ERLANG_B_CHANNELS = "carried_erlang_b_channels";
   public static final String GRADE_OF_SERVICE = "grade_of_service";
   public static final String ERLANG_B_CHANNELS = "erlang_b_channels";
   public static final String CHANNELS = "channels";
@@ -152,15 +158,19 @@ public final class TrunkSizing {
    * One row per trunk and UTC {@code day} of the hours of {@code trunkHours}, plus one row per trunk for the
    * whole window ({@code day} NULL):
    * <ul>
-   *   <li>{@code busy_hour_start}: the hour with the most offered seconds (the earliest of equal ones; NULL when
-   *       no traffic was offered), {@code busy_hour_seconds} and {@code busy_hour_erlangs} its traffic;
+   *   <li>{@code busy_hour_start}: the hour with the most offered traffic (the earliest of equal ones; NULL when
+   *       no traffic was offered); its {@code busy_hour_carried_seconds} and {@code busy_hour_carried_erlangs}, its
+   *       {@code busy_hour_refusals} (attempts refused 5180 or 5190), the trunk's {@code mean_holding_seconds} and
+   *       {@code busy_hour_offered_erlangs} (carried + refusals x mean holding time, {@link OfferedTraffic});
    *   <li>{@code calls_started}, and the largest {@code peak_concurrent_calls} and {@code peak_calls_per_second}
    *       of the hours;
    *   <li>{@code erlang_b_channels}: the fewest channels with Erlang B blocking at most {@code grade_of_service}
-   *       at the busy hour's traffic;
+   *       at the busy hour's offered traffic (NULL when it cannot be estimated), and, for comparison,
+   *       {@code carried_erlang_b_channels} at its carried traffic: what a sizing on carried traffic would say, too
+   *       few for a trunk whose limits refused calls;
    *   <li>{@code channels}, {@code cps_limit}: the limits given (NULL when none), {@code channel_utilisation} =
    *       peak_concurrent_calls / channels, {@code cps_utilisation} = peak_calls_per_second / cps_limit,
-   *       {@code erlang_b_blocking}: the blocking Erlang B predicts at {@code channels};
+   *       {@code erlang_b_blocking}: the blocking Erlang B predicts at {@code channels} for the offered traffic;
    *   <li>{@code busy_hour_attempts} (calls started in the busy hour), {@code busy_hour_channel_rejections}
    *       (those that ended 5190) and {@code observed_blocking}, their ratio (NULL without attempts).
    * </ul>
@@ -169,10 +179,13 @@ public final class TrunkSizing {
     Dataset<Row> h = trunkHours
         .withColumn(HOUR_SEC, unix_seconds(col(HOUR_START)))
         .withColumn(DAY, expr("date_from_unix_date(CAST(floor(unix_seconds(" + HOUR_START + ") / 86400) AS INT))"));
-    // the busy hour: the largest (offered seconds, -hour) carries the hour's attempts and rejections along
+    // the busy hour: the largest (offered Erlangs, -hour) carries the hour's traffic, attempts and rejections along
     List<Column> aggs = List.of(
-        max(struct(col(OFFERED_SECONDS).as("s"), col(HOUR_SEC).multiply(-1).as("neg_hour"), col(CALLS_STARTED).as("a"),
-            col(CHANNEL_REJECTIONS).as("r"))).as("busy"),
+        // an hour whose offered traffic has no estimate (refusals on a trunk that carried nothing) comes first
+        max(struct(coalesce(col(OFFERED_ERLANGS), lit(Double.POSITIVE_INFINITY)).as("k"), col(HOUR_SEC).multiply(-1).as("neg_hour"),
+            col(OFFERED_ERLANGS).as("o"), col(CARRIED_SECONDS).as("s"), col(CPS_REJECTIONS).plus(col(CHANNEL_REJECTIONS)).as("x"),
+            col(CALLS_STARTED).as("a"), col(CHANNEL_REJECTIONS).as("r"))).as("busy"),
+        max(col(MEAN_HOLDING_SECONDS)).as(MEAN_HOLDING_SECONDS),
         sum(col(CALLS_STARTED)).as(CALLS_STARTED),
         max(col(PEAK_CONCURRENT_CALLS)).as(PEAK_CONCURRENT_CALLS),
         max(col(PEAK_CALLS_PER_SECOND)).as(PEAK_CALLS_PER_SECOND));
@@ -183,8 +196,9 @@ public final class TrunkSizing {
         .withColumn(DAY, lit(null).cast(DataTypes.DateType));
     Dataset<Row> all = days.unionByName(window);
 
-    Column busy = col("busy.s").gt(0);
-    Column erlangs = col("busy.s").cast(DataTypes.DoubleType).divide(3600.0);
+    Column busy = col("busy.k").gt(0);
+    Column carried = col("busy.s").cast(DataTypes.DoubleType).divide(3600.0);
+    Column erlangs = col("busy.o");
     Column channels = limits.channels().column();
     Column cps = limits.cps().column();
     return all
@@ -193,11 +207,15 @@ public final class TrunkSizing {
         .select(
             col(TRUNK_ID), col(DAY),
             when(busy, timestamp_seconds(col("busy.neg_hour").multiply(-1))).as(BUSY_HOUR_START),
-            col("busy.s").as(BUSY_HOUR_SECONDS),
-            erlangs.as(BUSY_HOUR_ERLANGS),
+            col("busy.s").as(BUSY_HOUR_CARRIED_SECONDS),
+            carried.as(BUSY_HOUR_CARRIED_ERLANGS),
+            col("busy.x").as(BUSY_HOUR_REFUSALS),
+            col(MEAN_HOLDING_SECONDS),
+            erlangs.as(BUSY_HOUR_OFFERED_ERLANGS),
             col(CALLS_STARTED), col(PEAK_CONCURRENT_CALLS), col(PEAK_CALLS_PER_SECOND),
             lit(limits.gradeOfService()).as(GRADE_OF_SERVICE),
             ErlangB.CHANNELS_UDF.apply(erlangs, lit(limits.gradeOfService())).as(ERLANG_B_CHANNELS),
+            ErlangB.CHANNELS_UDF.apply(carried, lit(limits.gradeOfService())).as(CARRIED_ERLANG_B_CHANNELS),
             col(CHANNELS),
             col(PEAK_CONCURRENT_CALLS).cast(DataTypes.DoubleType).divide(col(CHANNELS)).as(CHANNEL_UTILISATION),
             ErlangB.BLOCKING_UDF.apply(erlangs, col(CHANNELS)).as(ERLANG_B_BLOCKING),
@@ -212,7 +230,8 @@ public final class TrunkSizing {
 
   /**
    * The console lines, one per trunk, from the whole-window rows of {@code sizing}: "trunk X: busy hour ..., E
-   * Erlangs, needs C channels at 1%, has N, peak P". Collects one row per trunk.
+   * Erlangs, needs C channels at 1%, has N, peak P", the offered traffic's estimate spelled out when the busy hour
+   * had refusals. Collects one row per trunk.
    */
   public static String summary(Dataset<Row> sizing) {
     return summary(sizing.collectAsList());
@@ -228,16 +247,35 @@ public final class TrunkSizing {
     }
     for (Row r : rows) {
       Long busy = LocalRows.epochSeconds(r, BUSY_HOUR_START);
-      out.append(String.format(Locale.ROOT, "  trunk %s: busy hour %s, %.3f Erlangs, needs %d channels at %s, has %s, peak %d"
-              + " (%d calls/s%s)%n",
+      out.append(String.format(Locale.ROOT, "  trunk %s: busy hour %s, %s, has %s, peak %d (%d calls/s%s)%n",
           r.isNullAt(r.fieldIndex(TRUNK_ID)) ? "(none)" : r.<String>getAs(TRUNK_ID),
-          busy == null ? "none" : Instant.ofEpochSecond(busy).toString(),
-          r.<Double>getAs(BUSY_HOUR_ERLANGS), r.<Integer>getAs(ERLANG_B_CHANNELS), percent(r.<Double>getAs(GRADE_OF_SERVICE)),
+          busy == null ? "none" : Instant.ofEpochSecond(busy).toString(), traffic(r),
           r.isNullAt(r.fieldIndex(CHANNELS)) ? "no --channels" : String.valueOf(r.<Integer>getAs(CHANNELS)),
           r.<Long>getAs(PEAK_CONCURRENT_CALLS), r.<Long>getAs(PEAK_CALLS_PER_SECOND),
           r.isNullAt(r.fieldIndex(CPS_LIMIT)) ? "" : ", limit " + r.<Integer>getAs(CPS_LIMIT)));
     }
     return out.toString();
+  }
+
+  /**
+   * "E Erlangs, needs C channels at 1%" when nothing was refused in the busy hour (offered = carried); with
+   * refusals, the offered traffic and how it was estimated, and the channels carried traffic alone would give.
+   */
+  private static String traffic(Row r) {
+    String gos = percent(r.<Double>getAs(GRADE_OF_SERVICE));
+    Long refusals = r.getAs(BUSY_HOUR_REFUSALS);
+    double carried = r.<Double>getAs(BUSY_HOUR_CARRIED_ERLANGS);
+    if (refusals == null || refusals == 0) {
+      return String.format(Locale.ROOT, "%.3f Erlangs, needs %d channels at %s", carried,
+          r.<Integer>getAs(CARRIED_ERLANG_B_CHANNELS), gos);
+    }
+    String estimate = String.format(Locale.ROOT, "%.3f carried + %d refused", carried, refusals);
+    if (r.isNullAt(r.fieldIndex(BUSY_HOUR_OFFERED_ERLANGS))) {
+      return String.format(Locale.ROOT, "offered traffic unknown (%s, no call carried to time them)", estimate);
+    }
+    return String.format(Locale.ROOT, "%.3f Erlangs offered (%s x %.1f s), needs %d channels at %s (%d on carried traffic)",
+        r.<Double>getAs(BUSY_HOUR_OFFERED_ERLANGS), estimate, r.<Double>getAs(MEAN_HOLDING_SECONDS),
+        r.<Integer>getAs(ERLANG_B_CHANNELS), gos, r.<Integer>getAs(CARRIED_ERLANG_B_CHANNELS));
   }
 
   static String percent(double share) {

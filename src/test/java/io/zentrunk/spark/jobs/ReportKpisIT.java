@@ -74,15 +74,20 @@ class ReportKpisIT {
 
   @Test
   void kpisCapacityAndFraudSignalsEqualTheirDefinitionsOnTheGroundTruth(@TempDir Path tmp) throws Exception {
+    // one carrier degraded all day: the quality section must flag it, and it alone
     try (ZentrunkEmulator api = ZentrunkEmulator.start(account().burst(BURST_DAY, "CU", 300)
-        .wangiri(BURST_DAY, "+535550", 200, 5).build())) {
+        .wangiri(BURST_DAY, "+535550", 200, 5).carrierFault("Meridian Telecom", START).build())) {
       Path out = tmp.resolve("report");
       Path log = tmp.resolve("report.log");
       int code = JobRunner.run(api, log, "report", "--start", "2026-10-28", "--end", "2026-10-29", "--output", out.toString(),
           "--api-url", api.baseUrl(), "--now", "2026-11-01 12:00:00", "--source-option", "request_budget=100000",
-          "--channels", "20", "--cps-limit", "10");
+          "--channels", "20", "--cps-limit", "10", "--quality", "--quality-sample", "0.3");
       String text = Files.readString(log);
       assertThat(code).as(text).isZero();
+      List<Row> carriers = spark.read().parquet(out.resolve("quality_carriers").toString()).collectAsList();
+      assertThat(carriers.stream().filter(r -> r.<Boolean>getAs("flagged")).map(r -> r.<String>getAs("to_carrier")))
+          .as("flagged carriers").containsExactly("Meridian Telecom, landline");
+      assertThat(text).contains("  carrier Meridian Telecom, landline: median score ");
       List<EmulatedCall> window = api.groundTruth(START, END);
       List<EmulatedCall> baseline = api.groundTruth(START.minusSeconds(7 * 86_400), START);
 
@@ -210,11 +215,13 @@ class ReportKpisIT {
       String trunk = r.getAs("trunk_id");
       int h = (int) ((r.<Instant>getAs("hour_start").getEpochSecond() - first) / 3600);
       ReportTruth.Hour x = truth.get(trunk)[h];
-      assertThat(new long[] {r.<Long>getAs("offered_seconds"), r.<Long>getAs("calls_started"),
+      assertThat(new long[] {r.<Long>getAs("carried_seconds"), r.<Long>getAs("calls_started"),
           r.<Long>getAs("peak_concurrent_calls"), r.<Long>getAs("peak_calls_per_second"), r.<Long>getAs("cps_rejections"),
           r.<Long>getAs("channel_rejections")}).as(trunk + " hour " + h)
-          .isEqualTo(new long[] {x.offered(), x.started(), x.peak(), x.cps(), x.r5180(), x.r5190()});
-      assertThat(r.<Double>getAs("erlangs")).isCloseTo(x.offered() / 3600.0, within(1e-9));
+          .isEqualTo(new long[] {x.carried(), x.started(), x.peak(), x.cps(), x.r5180(), x.r5190()});
+      assertThat(r.<Double>getAs("carried_erlangs")).isCloseTo(x.carried() / 3600.0, within(1e-9));
+      assertThat(r.<Double>getAs("mean_holding_seconds")).as(trunk).isCloseTo(x.holding(), within(1e-9));
+      assertThat(r.<Double>getAs("offered_erlangs")).as(trunk + " hour " + h).isCloseTo(x.offered(), within(1e-9));
     }
     List<Row> sizing = spark.read().parquet(out.resolve("trunk_sizing").toString()).collectAsList();
     assertThat(sizing).as("a day row and a window row per trunk").hasSize(2 * 4);
@@ -226,32 +233,40 @@ class ReportKpisIT {
       long peak = 0;
       long cps = 0;
       for (int h = 0; h < 24; h++) {
-        busy = hs[h].offered() > hs[busy].offered() ? h : busy;
+        busy = hs[h].offered() > hs[busy].offered() ? h : busy;  // every trunk carried calls: all estimated
         started += hs[h].started();
         peak = Math.max(peak, hs[h].peak());
         cps = Math.max(cps, hs[h].cps());
       }
       ReportTruth.Hour b = hs[busy];
-      double e = b.offered() / 3600.0;
+      double e = b.offered();
+      double carried = b.carried() / 3600.0;
       Object day = r.getAs("day");
       String what = trunk + " " + day;
       assertThat(day == null ? null : day.toString()).as(what).isIn(null, "2026-10-28");
       assertThat(r.<Instant>getAs("busy_hour_start")).as(what).isEqualTo(Instant.ofEpochSecond(first + 3600L * busy));
-      assertThat(new long[] {r.<Long>getAs("busy_hour_seconds"), r.<Long>getAs("calls_started"),
-          r.<Long>getAs("peak_concurrent_calls"), r.<Long>getAs("peak_calls_per_second"), r.<Integer>getAs("erlang_b_channels"),
-          r.<Integer>getAs("channels"), r.<Integer>getAs("cps_limit"), r.<Long>getAs("busy_hour_attempts"),
-          r.<Long>getAs("busy_hour_channel_rejections")}).as(what)
-          .isEqualTo(new long[] {b.offered(), started, peak, cps, ReportTruth.channels(e, 0.01), 20, 10, b.started(), b.r5190()});
-      assertThat(r.<Double>getAs("busy_hour_erlangs")).as(what).isCloseTo(e, within(1e-9));
+      assertThat(new long[] {r.<Long>getAs("busy_hour_carried_seconds"), r.<Long>getAs("busy_hour_refusals"),
+          r.<Long>getAs("calls_started"), r.<Long>getAs("peak_concurrent_calls"), r.<Long>getAs("peak_calls_per_second"),
+          r.<Integer>getAs("erlang_b_channels"), r.<Integer>getAs("carried_erlang_b_channels"), r.<Integer>getAs("channels"),
+          r.<Integer>getAs("cps_limit"), r.<Long>getAs("busy_hour_attempts"), r.<Long>getAs("busy_hour_channel_rejections")})
+          .as(what).isEqualTo(new long[] {b.carried(), b.r5180() + b.r5190(), started, peak, cps, ReportTruth.channels(e, 0.01),
+              ReportTruth.channels(carried, 0.01), 20, 10, b.started(), b.r5190()});
+      assertThat(r.<Double>getAs("busy_hour_offered_erlangs")).as(what).isCloseTo(e, within(1e-9));
+      assertThat(r.<Double>getAs("busy_hour_carried_erlangs")).as(what).isCloseTo(carried, within(1e-9));
       assertThat(r.<Double>getAs("channel_utilisation")).as(what).isCloseTo(peak / 20.0, within(1e-12));
       assertThat(r.<Double>getAs("cps_utilisation")).as(what).isCloseTo(cps / 10.0, within(1e-12));
       assertThat(r.<Double>getAs("erlang_b_blocking")).as(what).isCloseTo(ReportTruth.erlangB(e, 20), within(1e-12));
       assertThat(r.<Double>getAs("observed_blocking")).as(what)
           .isEqualTo(b.started() == 0 ? null : (double) b.r5190() / b.started());
       if (day == null) {
-        assertThat(text).contains(String.format(Locale.ROOT, "  trunk %s: busy hour %s, %.3f Erlangs, needs %d channels at 1%%, "
-            + "has 20, peak %d (%d calls/s, limit 10)%n", trunk == null ? "(none)" : trunk,
-            Instant.ofEpochSecond(first + 3600L * busy), e, ReportTruth.channels(e, 0.01), peak, cps));
+        long refused = b.r5180() + b.r5190();
+        String traffic = refused == 0
+            ? String.format(Locale.ROOT, "%.3f Erlangs, needs %d channels at 1%%", e, ReportTruth.channels(e, 0.01))
+            : String.format(Locale.ROOT, "%.3f Erlangs offered (%.3f carried + %d refused x %.1f s), needs %d channels at 1%% "
+                + "(%d on carried traffic)", e, carried, refused, b.holding(), ReportTruth.channels(e, 0.01),
+                ReportTruth.channels(carried, 0.01));
+        assertThat(text).contains(String.format(Locale.ROOT, "  trunk %s: busy hour %s, %s, has 20, peak %d (%d calls/s, "
+            + "limit 10)%n", trunk == null ? "(none)" : trunk, Instant.ofEpochSecond(first + 3600L * busy), traffic, peak, cps));
       }
     }
     List<String> wangiri = ReportTruth.wangiri(window, 5, 48, 4, 10, 1);

@@ -68,16 +68,29 @@ final class ReportPageCheck {
     for (int t = 0; t < trunks.size(); t++) {
       String where = trunks.get(t).isNullAt(0) ? "trunk_id IS NULL" : "trunk_id = '" + trunks.get(t).getString(0) + "'";
       expect(tables, "trunk-sizing-" + t, spark.sql("SELECT coalesce(CAST(day AS STRING), 'window'), "
-          + "unix_seconds(busy_hour_start), busy_hour_erlangs, erlang_b_channels, channels, peak_concurrent_calls, "
-          + "peak_calls_per_second, cps_limit, observed_blocking FROM p_trunk_sizing WHERE " + where
-          + " ORDER BY day ASC NULLS LAST"),
+          + "unix_seconds(busy_hour_start), busy_hour_offered_erlangs, busy_hour_carried_erlangs, busy_hour_refusals, "
+          + "erlang_b_channels, carried_erlang_b_channels, channels, peak_concurrent_calls, peak_calls_per_second, cps_limit, "
+          + "observed_blocking FROM p_trunk_sizing WHERE " + where + " ORDER BY day ASC NULLS LAST"),
           r -> List.of(r.getString(0), r.isNullAt(1) ? "none" : ReportTruth.instant(r.getLong(1)),
-              String.format(Locale.ROOT, "%.3f", r.getDouble(2)), str(r.get(3)), r.isNullAt(4) ? "n/a" : str(r.get(4)),
-              str(r.get(5)), str(r.get(6)), r.isNullAt(7) ? "n/a" : str(r.get(7)), r.isNullAt(8) ? "n/a" : pct(r.getDouble(8))));
-      expect(tables, "trunk-hours-" + t, spark.sql("SELECT unix_seconds(hour_start), erlangs, peak_concurrent_calls, "
-          + "peak_calls_per_second FROM p_trunk_hours WHERE " + where + " ORDER BY hour_start"),
-          r -> List.of(ReportTruth.instant(r.getLong(0)), String.format(Locale.ROOT, "%.3f", r.getDouble(1)), str(r.get(2)),
-              str(r.get(3))));
+              r.isNullAt(2) ? "n/a" : String.format(Locale.ROOT, "%.3f", r.getDouble(2)),
+              String.format(Locale.ROOT, "%.3f", r.getDouble(3)), str(r.get(4)), r.isNullAt(5) ? "n/a" : str(r.get(5)),
+              str(r.get(6)), r.isNullAt(7) ? "n/a" : str(r.get(7)), str(r.get(8)), str(r.get(9)),
+              r.isNullAt(10) ? "n/a" : str(r.get(10)), r.isNullAt(11) ? "n/a" : pct(r.getDouble(11))));
+      expect(tables, "trunk-hours-" + t, spark.sql("SELECT unix_seconds(hour_start), offered_erlangs, carried_erlangs, "
+          + "peak_concurrent_calls, peak_calls_per_second FROM p_trunk_hours WHERE " + where + " ORDER BY hour_start"),
+          r -> List.of(ReportTruth.instant(r.getLong(0)), r.isNullAt(1) ? "n/a" : String.format(Locale.ROOT, "%.3f", r.getDouble(1)),
+              String.format(Locale.ROOT, "%.3f", r.getDouble(2)), str(r.get(3)), str(r.get(4))));
+    }
+    if (Files.exists(out.resolve("quality_carriers"))) {
+      // the call-quality section: the carriers worst first, as quality_carriers has them
+      spark.read().parquet(out.resolve("quality_carriers").toString()).createOrReplaceTempView("p_quality_carriers");
+      expect(tables, "quality-carriers", spark.sql("SELECT to_carrier, calls_measured, median_quality_score, "
+          + "mean_quality_score, share_below_3, flagged FROM p_quality_carriers ORDER BY median_quality_score ASC NULLS LAST, "
+          + "mean_quality_score ASC NULLS LAST, to_carrier ASC NULLS LAST"),
+          r -> List.of(r.isNullAt(0) ? "(none)" : r.getString(0), str(r.get(1)),
+              r.isNullAt(2) ? "n/a" : String.format(Locale.ROOT, "%.2f", r.getDouble(2)),
+              r.isNullAt(3) ? "n/a" : String.format(Locale.ROOT, "%.2f", r.getDouble(3)),
+              r.isNullAt(4) ? "n/a" : pct(r.getDouble(4)), r.getBoolean(5) ? "yes" : ""));
     }
     List<List<String>> fraud = rows(spark.sql("SELECT CAST(end_date AS STRING), to_country, calls, amount, baseline_amount, "
         + "reason FROM p_fraud_signals ORDER BY score DESC, end_date, to_country LIMIT 50"),

@@ -20,8 +20,22 @@ final class ReportTruth {
 
   private ReportTruth() {}
 
-  /** One hour of one trunk: offered seconds, starts, peak concurrency, peak CPS, 5180s, 5190s. */
-  record Hour(long offered, long started, long peak, long cps, long r5180, long r5190) {}
+  /**
+   * One hour of one trunk: carried seconds (of the calls not refused 5180/5190), starts, peak concurrency, peak CPS,
+   * 5180s, 5190s, and the trunk's mean holding time over the window (null: it carried no call).
+   */
+  record Hour(long carried, long started, long peak, long cps, long r5180, long r5190, Double holding) {
+
+    /** Offered Erlangs: carried + refused attempts x the mean holding time (null when refusals cannot be timed). */
+    Double offered() {
+      long refused = r5180 + r5190;
+      return refused == 0 ? carried / 3600.0 : holding == null ? null : carried / 3600.0 + refused * holding / 3600.0;
+    }
+  }
+
+  static boolean refused(EmulatedCall c) {
+    return c.hangupCauseCode() == 5180 || c.hangupCauseCode() == 5190;
+  }
 
   /** trunk_id (null) -> the hours' figures, for the 3600 s hours from {@code firstHour}, {@code hours} of them. */
   static Map<String, Hour[]> trunkHours(List<EmulatedCall> window, long firstHour, int hours) {
@@ -31,11 +45,20 @@ final class ReportTruth {
     }
     Map<String, Hour[]> out = new HashMap<>();
     for (Map.Entry<String, List<EmulatedCall>> e : byTrunk.entrySet()) {
+      long held = 0;
+      long carriedCalls = 0;
+      for (EmulatedCall c : e.getValue()) {
+        if (!refused(c)) {
+          held += c.endTime().getEpochSecond() - c.initiationTime().getEpochSecond();
+          carriedCalls++;
+        }
+      }
+      Double holding = carriedCalls == 0 ? null : (double) held / carriedCalls;
       Hour[] hs = new Hour[hours];
       for (int h = 0; h < hours; h++) {
         long from = firstHour + 3600L * h;
         long to = from + 3600;
-        long offered = 0;
+        long carried = 0;
         long started = 0;
         long r5180 = 0;
         long r5190 = 0;
@@ -44,7 +67,7 @@ final class ReportTruth {
         for (EmulatedCall c : e.getValue()) {
           long i = c.initiationTime().getEpochSecond();
           long end = c.endTime().getEpochSecond();
-          offered += Math.max(0, Math.min(end, to) - Math.max(i, from));
+          carried += refused(c) ? 0 : Math.max(0, Math.min(end, to) - Math.max(i, from));
           if (i >= from && i < to) {
             started++;
             perSecond.merge(i, 1L, Long::sum);
@@ -63,7 +86,8 @@ final class ReportTruth {
           }
           peak = Math.max(peak, n);
         }
-        hs[h] = new Hour(offered, started, peak, perSecond.values().stream().mapToLong(x -> x).max().orElse(0), r5180, r5190);
+        hs[h] = new Hour(carried, started, peak, perSecond.values().stream().mapToLong(x -> x).max().orElse(0), r5180, r5190,
+            holding);
       }
       out.put(e.getKey(), hs);
     }
