@@ -73,7 +73,7 @@ def test_offered_erlangs_is_the_jvm_estimator(cdrs: DataFrame) -> None:
     assert report.offered_erlangs(cdrs, 2.0, 360, 60.0) == pytest.approx(8.0)
     assert report.offered_erlangs(cdrs, 2.0, 0, None) == 2.0
     assert report.offered_erlangs(cdrs, 0.0, 5, None) is None
-    with pytest.raises(ValueError, match="^zentrunk_spark.report.offered_erlangs: refusals must be >= 0"):
+    with pytest.raises(ValueError, match=r"^zentrunk_spark\.report\.offered_erlangs: refusals must be >= 0"):
         report.offered_erlangs(cdrs, 1.0, -1, 60.0)
     # the report's column is the same rule: every hour's offered traffic from its own carried traffic and refusals
     for r in report.trunk_hours(cdrs, REPORT_START, REPORT_END).collect():

@@ -177,7 +177,8 @@ def offered_erlangs(
         )
     except IllegalArgumentException as e:
         message = e.getMessage() if hasattr(e, "getMessage") else str(e)
-        raise ValueError("zentrunk_spark.report.offered_erlangs: " + (message or str(e)).strip().splitlines()[0]) from None
+        first = (message or str(e)).strip().splitlines()[0]
+        raise ValueError("zentrunk_spark.report.offered_erlangs: " + first) from None
     return None if value is None else float(value)
 
 
