@@ -105,8 +105,16 @@ public final class ZentrunkClient {
   public CdrPage page(CdrQuery query, int offset, int limit, boolean[] wanted) {
     String url = listUrl + "?" + query.queryString(offset, limit);
     PageParser parser = new PageParser(wanted);
+    return send(url, parser::parse, false, () -> describe(query, offset));
+  }
+
+  /**
+   * One request under the retry policy: a refusal whose retries are spent says so in one line naming max_retries;
+   * an interruption keeps the thread's flag and names {@code what} was asked.
+   */
+  private <T> T send(String url, Body<T> body, boolean notFoundIsAnswer, java.util.function.Supplier<String> what) {
     try {
-      return Failsafe.with(retry).get(() -> attempt(url, parser::parse, false));
+      return Failsafe.with(retry).get(() -> attempt(url, body, notFoundIsAnswer));
     } catch (ZentrunkApiException e) {
       if (e.retryable()) {
         throw new ZentrunkApiException(e.status(), e.apiId(),
@@ -119,7 +127,7 @@ public final class ZentrunkClient {
       if (cause instanceof InterruptedException) {
         Thread.currentThread().interrupt();
       }
-      throw new ZentrunkException("request interrupted: " + describe(query, offset), cause);
+      throw new ZentrunkException("request interrupted: " + what.get(), cause);
     }
   }
 
@@ -135,24 +143,10 @@ public final class ZentrunkClient {
       throw new IllegalArgumentException("call_uuid must be letters, digits and '-', got '" + callUuid + "'");
     }
     String url = listUrl + callUuid + "/Insights/";
-    try {
-      CallInsights found = Failsafe.with(retry).get(() -> attempt(url, b -> InsightsParser.parse(callUuid, b), true));
-      stats.insights.increment();
-      return found;
-    } catch (ZentrunkApiException e) {
-      if (e.retryable()) {
-        throw new ZentrunkApiException(e.status(), e.apiId(),
-            "gave up after " + (config.maxRetries() + 1) + " attempts (option max_retries): " + e.getMessage(),
-            false, null, e);
-      }
-      throw e;
-    } catch (FailsafeException e) {
-      Throwable cause = e.getCause() instanceof InterruptedException ? e.getCause() : e;
-      if (cause instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      throw new ZentrunkException("request interrupted: Insights of call_uuid " + callUuid, cause);
-    }
+    CallInsights found = send(url, b -> InsightsParser.parse(callUuid, b), true,
+        () -> "Insights of call_uuid " + callUuid);
+    stats.insights.increment();
+    return found;
   }
 
   /** The number of records a query matches now: one request of one record. */
