@@ -266,30 +266,36 @@ final class LateArrivalChecks {
     long day = dayOf(next != null ? next : days.firstKey());
     long count = 0;
     long seen = 0;
+    long gained = 0;
+    long lost = 0;
     for (Map.Entry<Long, Span> s : days.subMap(day, day + ApiTime.MICROS_PER_DAY).entrySet()) {
       long n = counter.count(s.getKey(), s.getValue().to);
       requests[0]++;
       count += n;
       seen += s.getValue().seen;
+      // span by span: a gain in one is not hidden by a loss in another
+      gained += Math.max(0, n - s.getValue().seen);
+      lost += Math.max(0, s.getValue().seen - n);
       s.getValue().seen = n;
     }
     lastDay = day;
     Map.Entry<Long, Span> first = days.ceilingEntry(day);
     long spanTo = days.floorEntry(day + ApiTime.MICROS_PER_DAY - 1).getValue().to;
     String name = ApiTime.toInstant(day).toString().substring(0, 10);
-    if (count > seen) {
-      lateCdrs += count - seen;
-      lateAfterHorizon += count - seen;
+    if (gained > 0) {
+      lateCdrs += gained;
+      lateAfterHorizon += gained;
       LOG.warn("{} CDRs that ended on {} (UTC) appeared after the late-check horizon ({}) and are not in the stream's "
               + "output: its windows [{}, {}) count {} at {}, {} when last counted; past the horizon only a count a day "
               + "is kept, so they cannot be named (read that day again in batch to get them; raise option '{}' to "
-              + "name such CDRs)", count - seen, name, ApiTime.formatDuration(horizonMicros),
+              + "name such CDRs)", gained, name, ApiTime.formatDuration(horizonMicros),
           ApiTime.toInstant(first.getKey()), ApiTime.toInstant(spanTo), count, ApiTime.toInstant(now), seen,
           ReadOptions.LATE_CHECK_HORIZON.key());
-    } else if (count < seen) {
+    }
+    if (lost > 0) {
       LOG.warn("The stream's windows of {} (UTC) [{}, {}) count {} at {}, {} fewer than when last counted: CDRs were "
               + "removed by the API after the stream read them (not counted as late)", name,
-          ApiTime.toInstant(first.getKey()), ApiTime.toInstant(spanTo), count, ApiTime.toInstant(now), seen - count);
+          ApiTime.toInstant(first.getKey()), ApiTime.toInstant(spanTo), count, ApiTime.toInstant(now), lost);
     }
   }
 

@@ -411,6 +411,30 @@ class LateArrivalChecksTest {
   }
 
   @Test
+  void aDayWithAGapIsCountedSpanBySpanAndALossInOneDoesNotHideAGainInTheOther(@TempDir Path dir) throws Exception {
+    LateArrivalChecks c = hourChecks(dir);
+    c.remember(T, T + 10 * MIN, 10, 1);
+    c.remember(T + 20 * MIN, T + 30 * MIN, 10, 1); // a gap: the stream skipped [T + 10 min, T + 20 min)
+    emitted(dir, T, T + 10 * MIN);
+    emitted(dir, T + 20 * MIN, T + 30 * MIN);
+    Api api = new Api();
+    long now = due(T + 30 * MIN);
+    c.check(now, api, api);
+    try (StreamIT.LateWarnings warnings = new StreamIT.LateWarnings()) {
+      api.removed.add(T + 2 * MIN);
+      api.late.put(T + 25 * MIN + ApiTime.MICROS_PER_SECOND, "late-25");
+      int before = api.asked.size();
+      assertThat(c.check(now + HOUR, api, api)).as("one count per span of the day").isEqualTo(2);
+      assertThat(api.asked.subList(before, before + 2)).containsExactly(new long[] {T, T + 10 * MIN},
+          new long[] {T + 20 * MIN, T + 30 * MIN});
+      assertThat(c.lateAfterHorizon()).isEqualTo(1);
+      assertThat(warnings.lines).hasSize(2);
+      assertThat(warnings.lines.get(0)).startsWith("1 CDRs that ended on 2026-10-28 ");
+      assertThat(warnings.lines.get(1)).contains("1 fewer than when last counted");
+    }
+  }
+
+  @Test
   void aDayWhoseFirstMinuteLeavesTheRetentionIsDropped(@TempDir Path dir) throws Exception {
     LateArrivalChecks c = hourChecks(dir);
     c.remember(T, T + 10 * MIN, 10, 1);
