@@ -35,6 +35,14 @@ import org.slf4j.LoggerFactory;
  * the CDRs that were not emitted are named (call_uuid, end_time) in one warning line per check and counted in
  * {@link #lateCdrs()}, never silently dropped. A restarted query checks the windows of the run before it. Without a
  * checkpoint folder nothing is remembered or checked.
+ *
+ * <p>Past the horizon a window's call_uuids are forgotten, but what it held is added to its UTC day's count
+ * ({@link Day}: a few numbers a day, for the API's 90 days). Each check also counts one of those days again
+ * (round-robin: the day after the one checked last, then from the oldest again); what a day gained since its last count
+ * appeared after the horizon: one warning line names the day and how many (they cannot be named: no per-CDR state is
+ * kept past the horizon), counted in {@link #lateCdrs()} and {@link #lateAfterHorizon()}, and the count is remembered,
+ * so the same gain is never reported twice. A day that counts fewer than before is said in one line (CDRs removed),
+ * never counted as negative late CDRs. A day whose first minute leaves the API's retention is dropped.
  */
 final class LateArrivalChecks {
 
@@ -46,6 +54,8 @@ final class LateArrivalChecks {
   static final String FILE = "zentrunk-late-check.json";
   /** At most this many late CDRs are named in one warning line; the rest are counted. */
   static final int MAX_NAMED = 100;
+  /** The file's format: 3 added the days past the horizon; 2 (and 1) still load, without them. */
+  static final int VERSION = 3;
 
   /** Counts the records of {@code [from, to)}: one request. */
   interface Counter {
@@ -84,7 +94,12 @@ final class LateArrivalChecks {
   /** from -> window; loaded from the checkpoint on first use, then kept here and written on each change. */
   private TreeMap<Long, Window> windows;
   private long lastCheck = Long.MIN_VALUE;
+  /** The spans past the horizon, by start; none crosses a UTC midnight, adjacent ones of a day are one. */
+  private TreeMap<Long, Span> days;
+  /** The start of the UTC day counted last (round-robin). */
+  private long lastDay = Long.MIN_VALUE;
   private long lateCdrs;
+  private long lateAfterHorizon;
   private long checkedWindows;
   /** The CDRs the last warning named (for tests). */
   private List<String> lastNamed = List.of();
@@ -118,9 +133,16 @@ final class LateArrivalChecks {
     save();
   }
 
-  /** True if a check is due at API time {@code now}: an hour since the last, and a window an hour behind the offset. */
+  /**
+   * True if a check is due at API time {@code now}: an hour since the last, and a window an hour behind the offset or a
+   * day past the horizon to count.
+   */
   boolean anyDue(long now) {
-    return checkpoint != null && !windows().isEmpty() && windows().firstEntry().getValue().to <= now - lagMicros - CHECK_AFTER_MICROS
+    if (checkpoint == null) {
+      return false;
+    }
+    TreeMap<Long, Window> ws = windows(); // loads the days too
+    return (!ws.isEmpty() && ws.firstEntry().getValue().to <= now - lagMicros - CHECK_AFTER_MICROS || !days.isEmpty())
         && (lastCheck == Long.MIN_VALUE || now - lastCheck >= CHECK_AFTER_MICROS);
   }
 
@@ -153,20 +175,148 @@ final class LateArrivalChecks {
     }
     recount(run, counter, requests, gains);
     report(now, gains, lister, counter, requests);
-    // the windows past the horizon had their last check: forgotten, with what their tasks emitted
+    // the windows past the horizon had their last check: forgotten, with what their tasks emitted; what they held is
+    // added to their days
     while (!windows().isEmpty() && windows().firstEntry().getValue().to <= past) {
-      Map.Entry<Long, Window> w = windows().pollFirstEntry();
+      Map.Entry<Long, Window> w = windows().firstEntry();
+      toDays(w.getKey(), w.getValue(), counter, requests);
+      windows().pollFirstEntry();
       EmittedRows.clear(checkpoint, w.getKey(), w.getValue().to, hadoopConf.get());
     }
+    dropExpired(now);
+    checkOneDay(now, counter, requests);
     lastCheck = now;
     save();
     return requests[0];
+  }
+
+  private static long dayOf(long micros) {
+    return Math.floorDiv(micros, ApiTime.MICROS_PER_DAY) * ApiTime.MICROS_PER_DAY;
+  }
+
+  /**
+   * Adds what a window held at its last check to the spans of its days. A window within one day adds its count; one
+   * across midnight is split by the end_times of what was emitted and named, or, when they are not all known, by
+   * counting each day's part now (its last check was this same check).
+   */
+  private void toDays(long from, Window w, Counter counter, int[] requests) {
+    long known = w.known >= 0 ? w.known : emitted(from, w);
+    Map<Long, Long> perDay = new TreeMap<>();
+    if (dayOf(from) == dayOf(w.to - 1)) {
+      perDay.put(from, known);
+    } else {
+      EmittedRows.Window e = w.parts > 0 ? EmittedRows.read(checkpoint, from, w.to, w.parts, hadoopConf.get()) : null;
+      boolean byTime = e != null && e.timed() && e.uuids().size() + w.late.size() == known;
+      long rest = known;
+      for (long lo = from; lo < w.to; lo = dayOf(lo) + ApiTime.MICROS_PER_DAY) {
+        long hi = Math.min(w.to, dayOf(lo) + ApiTime.MICROS_PER_DAY);
+        long n;
+        if (hi == w.to) {
+          n = Math.max(0, rest);
+        } else if (byTime) {
+          long a = lo;
+          n = e.rows(lo, hi) + w.late.values().stream().filter(t -> t >= a && t < hi).count();
+        } else {
+          n = counter.count(lo, hi);
+          requests[0]++;
+        }
+        rest -= n;
+        perDay.put(lo, n);
+      }
+    }
+    perDay.forEach((lo, n) -> {
+      long hi = Math.min(w.to, dayOf(lo) + ApiTime.MICROS_PER_DAY);
+      Map.Entry<Long, Span> before = days.lowerEntry(lo + 1);
+      if (before != null && before.getValue().to == lo && dayOf(before.getKey()) == dayOf(lo)) {
+        before.getValue().to = hi;
+        before.getValue().seen += n;
+      } else {
+        days.put(lo, new Span(hi, n));
+      }
+      Map.Entry<Long, Span> after = days.higherEntry(lo);
+      Map.Entry<Long, Span> merged = days.floorEntry(lo);
+      if (after != null && after.getKey() == merged.getValue().to && dayOf(after.getKey()) == dayOf(lo)) {
+        merged.getValue().to = after.getValue().to;
+        merged.getValue().seen += after.getValue().seen;
+        days.remove(after.getKey());
+      }
+    });
+  }
+
+  /** Drops the days whose first minute left the API's retention (their count would shrink as they expire). */
+  private void dropExpired(long now) {
+    long retentionStart = now - ReadRequest.RETENTION_MICROS + ReadRequest.EXPIRY_MARGIN_MICROS;
+    while (!days.isEmpty() && dayOf(days.firstKey()) < retentionStart) {
+      long day = dayOf(days.firstKey());
+      days.headMap(day + ApiTime.MICROS_PER_DAY).clear();
+      LOG.info("Late-arrival checks: day {} leaves the API's retention, it is no longer counted",
+          ApiTime.toInstant(day).toString().substring(0, 10));
+    }
+  }
+
+  /**
+   * Counts one day past the horizon again (the day after the one counted last, else the oldest): one request per span
+   * of it (one while the stream ran without a gap). A gain is warned once and counted; a loss is said once.
+   */
+  private void checkOneDay(long now, Counter counter, int[] requests) {
+    if (days.isEmpty()) {
+      return;
+    }
+    Long next = lastDay == Long.MIN_VALUE ? null : days.ceilingKey(lastDay + ApiTime.MICROS_PER_DAY);
+    long day = dayOf(next != null ? next : days.firstKey());
+    long count = 0;
+    long seen = 0;
+    long gained = 0;
+    long lost = 0;
+    for (Map.Entry<Long, Span> s : days.subMap(day, day + ApiTime.MICROS_PER_DAY).entrySet()) {
+      long n = counter.count(s.getKey(), s.getValue().to);
+      requests[0]++;
+      count += n;
+      seen += s.getValue().seen;
+      // span by span: a gain in one is not hidden by a loss in another
+      gained += Math.max(0, n - s.getValue().seen);
+      lost += Math.max(0, s.getValue().seen - n);
+      s.getValue().seen = n;
+    }
+    lastDay = day;
+    Map.Entry<Long, Span> first = days.ceilingEntry(day);
+    long spanTo = days.floorEntry(day + ApiTime.MICROS_PER_DAY - 1).getValue().to;
+    String name = ApiTime.toInstant(day).toString().substring(0, 10);
+    if (gained > 0) {
+      lateCdrs += gained;
+      lateAfterHorizon += gained;
+      LOG.warn("{} CDRs that ended on {} (UTC) appeared after the late-check horizon ({}) and are not in the stream's "
+              + "output: its windows [{}, {}) count {} at {}, {} when last counted; past the horizon only a count a day "
+              + "is kept, so they cannot be named (read that day again in batch to get them; raise option '{}' to "
+              + "name such CDRs)", gained, name, ApiTime.formatDuration(horizonMicros),
+          ApiTime.toInstant(first.getKey()), ApiTime.toInstant(spanTo), count, ApiTime.toInstant(now), seen,
+          ReadOptions.LATE_CHECK_HORIZON.key());
+    }
+    if (lost > 0) {
+      LOG.warn("The stream's windows of {} (UTC) [{}, {}) count {} at {}, {} fewer than when last counted: CDRs were "
+              + "removed by the API after the stream read them (not counted as late)", name,
+          ApiTime.toInstant(first.getKey()), ApiTime.toInstant(spanTo), count, ApiTime.toInstant(now), lost);
+    }
   }
 
   /** What the tasks emitted for a window, or the driver's planned count when they did not all report (a LIMIT). */
   private long emitted(long from, Window w) {
     EmittedRows.Window e = w.parts > 0 ? EmittedRows.read(checkpoint, from, w.to, w.parts, hadoopConf.get()) : null;
     return e != null ? e.rows() : w.planned;
+  }
+
+  /**
+   * A span of one UTC day whose windows passed the horizon: {@code [from, to)}, and how many CDRs it held when it was
+   * last counted ({@code seen}: the windows' emitted rows and late CDRs found, then each count of the day).
+   */
+  private static final class Span {
+    long to;
+    long seen;
+
+    Span(long to, long seen) {
+      this.to = to;
+      this.seen = seen;
+    }
   }
 
   /** A window that gained {@code count - known} CDRs since the last check. */
@@ -271,9 +421,23 @@ final class LateArrivalChecks {
     narrow(mid, hi, n - left, e, w, counter, requests, out);
   }
 
-  /** CDRs found by re-counts that the stream did not emit. */
+  /** CDRs found by re-counts that the stream did not emit (those found past the horizon included). */
   long lateCdrs() {
     return lateCdrs;
+  }
+
+  /** CDRs that appeared after the horizon, found by the counts of the days (part of {@link #lateCdrs()}). */
+  long lateAfterHorizon() {
+    return lateAfterHorizon;
+  }
+
+  /** The days past the horizon followed, by their starts (for tests). */
+  List<Long> days() {
+    if (checkpoint == null) {
+      return List.of();
+    }
+    windows();
+    return days.keySet().stream().map(LateArrivalChecks::dayOf).distinct().toList();
   }
 
   /** Windows counted again so far (a window counts once per check). */
@@ -304,6 +468,7 @@ final class LateArrivalChecks {
 
   private TreeMap<Long, Window> load() {
     TreeMap<Long, Window> out = new TreeMap<>();
+    days = new TreeMap<>();
     try {
       Path p = path();
       FileSystem fs = p.getFileSystem(hadoopConf.get());
@@ -312,6 +477,11 @@ final class LateArrivalChecks {
       }
       try (InputStream in = fs.open(p)) {
         JsonNode root = JSON.readTree(in);
+        if (root.path("version").asInt(1) > VERSION) {
+          throw new IllegalStateException("The stream's late-arrival checks in " + checkpoint + " are of version "
+              + root.path("version").asInt() + ", which this version of the connector (version " + VERSION
+              + ") cannot read");
+        }
         if (root.hasNonNull("last_check")) {
           lastCheck = ApiTime.toMicros(Instant.parse(root.get("last_check").asText()));
         }
@@ -324,6 +494,14 @@ final class LateArrivalChecks {
               ApiTime.toMicros(Instant.parse(u.get("end_time").asText()))));
           out.put(ApiTime.toMicros(Instant.parse(w.get("from").asText())), win);
         }
+        // version 3: the days past the horizon (versions 1 and 2 kept none: they start empty)
+        if (root.hasNonNull("last_day")) {
+          lastDay = ApiTime.toMicros(Instant.parse(root.get("last_day").asText()));
+        }
+        for (JsonNode d : root.path("days")) {
+          days.put(ApiTime.toMicros(Instant.parse(d.get("from").asText())),
+              new Span(ApiTime.toMicros(Instant.parse(d.get("to").asText())), d.get("seen").asLong()));
+        }
       }
       return out;
     } catch (IOException e) {
@@ -333,10 +511,16 @@ final class LateArrivalChecks {
 
   private void save() {
     ObjectNode root = JSON.createObjectNode();
-    root.put("version", 2);
+    root.put("version", VERSION);
     if (lastCheck != Long.MIN_VALUE) {
       root.put("last_check", ApiTime.toInstant(lastCheck).toString());
     }
+    if (lastDay != Long.MIN_VALUE) {
+      root.put("last_day", ApiTime.toInstant(lastDay).toString());
+    }
+    ArrayNode dayArr = root.putArray("days");
+    days.forEach((from, d) -> dayArr.addObject().put("from", ApiTime.toInstant(from).toString())
+        .put("to", ApiTime.toInstant(d.to).toString()).put("seen", d.seen));
     ArrayNode arr = root.putArray("windows");
     windows.forEach((from, w) -> {
       ObjectNode o = arr.addObject().put("from", ApiTime.toInstant(from).toString())

@@ -46,7 +46,9 @@ import org.slf4j.LoggerFactory;
  * query read is counted again ({@code total_count}) every hour until option {@code late_check_horizon} has passed,
  * against the rows its tasks emitted ({@link EmittedRows}); what it gained is named in a warning and counted in the
  * metric {@code lateCdrs}. The windows to check live in the source's checkpoint
- * folder, so a restarted query checks the windows of the run before it.
+ * folder, so a restarted query checks the windows of the run before it. Past the horizon a count a day is kept for the
+ * API's 90 days, and each check counts one of those days again: a CDR that appears later still makes one warning
+ * naming its day (metric {@code lateCdrsAfterHorizon}, part of {@code lateCdrs}).
  */
 final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTriggerAvailableNow, ReportsSourceMetrics {
 
@@ -362,6 +364,7 @@ final class ZentrunkMicroBatchStream implements MicroBatchStream, SupportsTrigge
   public synchronized Map<String, String> metrics(Optional<Offset> latestConsumedOffset) {
     Map<String, String> m = new LinkedHashMap<>();
     m.put("lateCdrs", Long.toString(lateChecks.lateCdrs()));
+    m.put("lateCdrsAfterHorizon", Long.toString(lateChecks.lateAfterHorizon()));
     m.put("lateCheckedWindows", Long.toString(lateChecks.checkedWindows()));
     m.put("probeRequests", Long.toString(probeStats.requests.sum()));
     m.put("probeThrottled", Long.toString(probeStats.throttled.sum()));

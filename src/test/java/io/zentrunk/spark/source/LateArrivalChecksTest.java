@@ -34,6 +34,8 @@ class LateArrivalChecksTest {
     final List<long[]> asked = new ArrayList<>();
     final Map<Long, String> late = new HashMap<>();
     final List<long[]> listed = new ArrayList<>();
+    /** Minute CDRs the API no longer lists (removed), by end_time. */
+    final java.util.Set<Long> removed = new java.util.HashSet<>();
     int listings;
 
     @Override
@@ -52,7 +54,9 @@ class LateArrivalChecksTest {
     private List<LateArrivalChecks.Listed> list(long from, long to, boolean named) {
       List<LateArrivalChecks.Listed> out = new ArrayList<>();
       for (long t = T + Math.floorDiv(from - T + MIN - 1, MIN) * MIN; t < to; t += MIN) {
-        out.add(new LateArrivalChecks.Listed("m-" + (t - T) / MIN, t));
+        if (!removed.contains(t)) {
+          out.add(new LateArrivalChecks.Listed("m-" + (t - T) / MIN, t));
+        }
       }
       late.forEach((end, uuid) -> {
         if (end >= from && end < to) {
@@ -65,6 +69,11 @@ class LateArrivalChecksTest {
 
   static LateArrivalChecks checks(Path dir) {
     return new LateArrivalChecks(dir.toString(), LAG, HORIZON, Configuration::new);
+  }
+
+  /** With the shortest horizon: a window is counted once, an hour after the offset passed it, then forgotten. */
+  static LateArrivalChecks hourChecks(Path dir) {
+    return new LateArrivalChecks(dir.toString(), LAG, HOUR, Configuration::new);
   }
 
   /** What a task that read {@code [from, to)} to its end reports: one CDR a minute, as the {@link Api} holds. */
@@ -236,7 +245,7 @@ class LateArrivalChecksTest {
     emitted(dir, T, T + MIN);
     emitted(dir, T + MIN, T + 2 * MIN);
     assertThat(Files.readString(dir.resolve(LateArrivalChecks.FILE)))
-        .contains("\"version\":2").contains("\"from\":\"2026-10-28T12:00:00Z\"").contains("\"planned\":1");
+        .contains("\"version\":3").contains("\"from\":\"2026-10-28T12:00:00Z\"").contains("\"planned\":1");
     Api api = new Api();
     api.late.put(T + MIN, "late-1");
     LateArrivalChecks restarted = checks(dir);
@@ -271,5 +280,198 @@ class LateArrivalChecksTest {
     Api api = new Api();
     assertThat(c.check(Long.MAX_VALUE / 2, api, api)).isZero();
     assertThat(api.asked).isEmpty();
+  }
+
+  // ---- past the horizon: a count a day ----------------------------------------------------------------------------
+
+  static final long DAY = ApiTime.MICROS_PER_DAY;
+
+  @Test
+  void aCdrThatAppearsAfterTheHorizonIsWarnedOnceWithItsDayAndCounted(@TempDir Path dir) throws Exception {
+    LateArrivalChecks c = hourChecks(dir);
+    c.remember(T, T + 10 * MIN, 10, 1);
+    emitted(dir, T, T + 10 * MIN);
+    Api api = new Api();
+    long now = due(T + 10 * MIN);
+    try (StreamIT.LateWarnings warnings = new StreamIT.LateWarnings()) {
+      assertThat(c.check(now, api, api)).as("the window's last count, then its day's").isEqualTo(2);
+      assertThat(c.pending()).as("past the horizon").isZero();
+      assertThat(c.days()).containsExactly(T - 12 * HOUR);
+      assertThat(api.asked.get(1)).as("the day's span: what the stream read of it").containsExactly(T, T + 10 * MIN);
+      assertThat(warnings.lines).isEmpty();
+
+      // two CDRs that ended at T + 3 min and T + 7 min appear 2 hours later: after the horizon
+      api.late.put(T + 3 * MIN, "late-3");
+      api.late.put(T + 7 * MIN, "late-7");
+      now += HOUR;
+      assertThat(c.check(now, api, api)).as("only the day: one count").isEqualTo(1);
+      assertThat(c.lateAfterHorizon()).isEqualTo(2);
+      assertThat(c.lateCdrs()).isEqualTo(2);
+      assertThat(warnings.lines).singleElement().asString()
+          .startsWith("2 CDRs that ended on 2026-10-28 (UTC) appeared after the late-check horizon (1 hour)")
+          .contains("[2026-10-28T12:00:00Z, 2026-10-28T12:10:00Z) count 12", "10 when last counted");
+      warnings.lines.clear();
+
+      // the same gain is not warned again, by this query or a restarted one
+      now += HOUR;
+      c.check(now, api, api);
+      LateArrivalChecks restarted = hourChecks(dir);
+      assertThat(restarted.days()).containsExactly(T - 12 * HOUR);
+      now += HOUR;
+      assertThat(restarted.check(now, api, api)).isEqualTo(1);
+      assertThat(restarted.lateAfterHorizon()).isZero();
+      assertThat(warnings.lines).isEmpty();
+
+      // one more, later: only it
+      api.late.put(T + 8 * MIN, "late-8");
+      now += HOUR;
+      restarted.check(now, api, api);
+      assertThat(restarted.lateAfterHorizon()).isEqualTo(1);
+      assertThat(warnings.lines).singleElement().asString().startsWith("1 CDRs that ended on 2026-10-28 ");
+    }
+  }
+
+  @Test
+  void eachCheckCountsOneDayPastTheHorizonRoundRobin(@TempDir Path dir) throws Exception {
+    LateArrivalChecks c = hourChecks(dir);
+    long[] froms = {T - 2 * DAY, T - DAY, T};
+    for (long f : froms) {
+      c.remember(f, f + 10 * MIN, 10, 1);
+      emitted(dir, f, f + 10 * MIN);
+    }
+    Api api = new Api();
+    long now = due(T + 10 * MIN);
+    assertThat(c.check(now, api, api)).as("three windows (not adjacent), then one day").isEqualTo(4);
+    assertThat(c.days()).containsExactly(T - 12 * HOUR - 2 * DAY, T - 12 * HOUR - DAY, T - 12 * HOUR);
+    List<Long> counted = new ArrayList<>();
+    counted.add(api.asked.get(api.asked.size() - 1)[0]);
+    for (int i = 0; i < 5; i++) {
+      now += HOUR;
+      int before = api.asked.size();
+      assertThat(c.check(now, api, api)).as("one count request per check").isEqualTo(1);
+      assertThat(api.asked).hasSize(before + 1);
+      long[] asked = api.asked.get(before);
+      assertThat(asked[1] - asked[0]).isEqualTo(10 * MIN);
+      counted.add(asked[0]);
+      if (i == 2) {
+        // a restart keeps the turn
+        c = hourChecks(dir);
+      }
+    }
+    assertThat(counted).containsExactly(T - 2 * DAY, T - DAY, T, T - 2 * DAY, T - DAY, T);
+    assertThat(c.lateAfterHorizon()).isZero();
+  }
+
+  @Test
+  void aWindowAcrossMidnightIsSplitByTheEndTimesItsTasksReported(@TempDir Path dir) throws Exception {
+    LateArrivalChecks c = hourChecks(dir);
+    long midnight = T + 12 * HOUR;
+    c.remember(midnight - 30 * MIN, midnight + 30 * MIN, 60, 1);
+    emitted(dir, midnight - 30 * MIN, midnight + 30 * MIN);
+    Api api = new Api();
+    api.late.put(midnight + 10 * MIN + ApiTime.MICROS_PER_SECOND, "late-in-horizon");
+    long now = due(midnight + 30 * MIN);
+    try (StreamIT.LateWarnings warnings = new StreamIT.LateWarnings()) {
+      c.check(now, api, api);
+      assertThat(c.lateCdrs()).as("named within the horizon").isEqualTo(1);
+      assertThat(c.days()).containsExactly(midnight - DAY, midnight);
+      int before = api.asked.size();
+      // the first check counted the older day; the next the later one, whose count holds the CDR named before
+      c.check(now + HOUR, api, api);
+      assertThat(api.asked.get(before)).containsExactly(midnight, midnight + 30 * MIN);
+      c.check(now + 2 * HOUR, api, api);
+      assertThat(api.asked.get(before + 1)).containsExactly(midnight - 30 * MIN, midnight);
+      assertThat(c.lateAfterHorizon()).as("nothing appeared after the horizon").isZero();
+      assertThat(warnings.lines).as("only the in-horizon warning").hasSize(1);
+    }
+  }
+
+  @Test
+  void aDayThatCountsFewerIsSaidOnceNeverCountedAsNegativeLateCdrsAndALaterGainIsOverTheLowerCount(@TempDir Path dir)
+      throws Exception {
+    LateArrivalChecks c = hourChecks(dir);
+    c.remember(T, T + 10 * MIN, 10, 1);
+    emitted(dir, T, T + 10 * MIN);
+    Api api = new Api();
+    long now = due(T + 10 * MIN);
+    c.check(now, api, api);
+    try (StreamIT.LateWarnings warnings = new StreamIT.LateWarnings()) {
+      api.removed.add(T + 2 * MIN);
+      api.removed.add(T + 4 * MIN);
+      c.check(now += HOUR, api, api);
+      assertThat(warnings.lines).singleElement().asString().contains("count 8", "2 fewer than when last counted",
+          "not counted as late");
+      c.check(now += HOUR, api, api);
+      assertThat(warnings.lines).as("said once").hasSize(1);
+      assertThat(c.lateCdrs()).isZero();
+      api.late.put(T + 5 * MIN, "late-5");
+      c.check(now += HOUR, api, api);
+      assertThat(c.lateAfterHorizon()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aDayWithAGapIsCountedSpanBySpanAndALossInOneDoesNotHideAGainInTheOther(@TempDir Path dir) throws Exception {
+    LateArrivalChecks c = hourChecks(dir);
+    c.remember(T, T + 10 * MIN, 10, 1);
+    c.remember(T + 20 * MIN, T + 30 * MIN, 10, 1); // a gap: the stream skipped [T + 10 min, T + 20 min)
+    emitted(dir, T, T + 10 * MIN);
+    emitted(dir, T + 20 * MIN, T + 30 * MIN);
+    Api api = new Api();
+    long now = due(T + 30 * MIN);
+    c.check(now, api, api);
+    try (StreamIT.LateWarnings warnings = new StreamIT.LateWarnings()) {
+      api.removed.add(T + 2 * MIN);
+      api.late.put(T + 25 * MIN + ApiTime.MICROS_PER_SECOND, "late-25");
+      int before = api.asked.size();
+      assertThat(c.check(now + HOUR, api, api)).as("one count per span of the day").isEqualTo(2);
+      assertThat(api.asked.subList(before, before + 2)).containsExactly(new long[] {T, T + 10 * MIN},
+          new long[] {T + 20 * MIN, T + 30 * MIN});
+      assertThat(c.lateAfterHorizon()).isEqualTo(1);
+      assertThat(warnings.lines).hasSize(2);
+      assertThat(warnings.lines.get(0)).startsWith("1 CDRs that ended on 2026-10-28 ");
+      assertThat(warnings.lines.get(1)).contains("1 fewer than when last counted");
+    }
+  }
+
+  @Test
+  void aDayWhoseFirstMinuteLeavesTheRetentionIsDropped(@TempDir Path dir) throws Exception {
+    LateArrivalChecks c = hourChecks(dir);
+    c.remember(T, T + 10 * MIN, 10, 1);
+    c.remember(T + DAY, T + DAY + 10 * MIN, 10, 1);
+    emitted(dir, T, T + 10 * MIN);
+    emitted(dir, T + DAY, T + DAY + 10 * MIN);
+    Api api = new Api();
+    c.check(due(T + DAY + 10 * MIN), api, api);
+    assertThat(c.days()).hasSize(2);
+    long day = T - 12 * HOUR;
+    long firstMinuteExpires = day + ReadRequest.RETENTION_MICROS - ReadRequest.EXPIRY_MARGIN_MICROS;
+    c.check(firstMinuteExpires, api, api);
+    assertThat(c.days()).as("not yet").hasSize(2);
+    c.check(firstMinuteExpires + HOUR, api, api);
+    assertThat(c.days()).containsExactly(day + DAY);
+    assertThat(hourChecks(dir).days()).as("dropped from the file too").containsExactly(day + DAY);
+  }
+
+  @Test
+  void aVersion2FileLoadsWithoutDaysAndIsWrittenBackAsVersion3ANewerOneIsRefused(@TempDir Path dir) throws Exception {
+    Files.writeString(dir.resolve(LateArrivalChecks.FILE), "{\"version\":2,\"last_check\":\"2026-10-28T11:00:00Z\","
+        + "\"windows\":[{\"from\":\"2026-10-28T12:00:00Z\",\"to\":\"2026-10-28T12:10:00Z\",\"planned\":10,"
+        + "\"parts\":1,\"known\":-1}]}");
+    emitted(dir, T, T + 10 * MIN);
+    LateArrivalChecks c = hourChecks(dir);
+    assertThat(c.pending()).isEqualTo(1);
+    assertThat(c.days()).isEmpty();
+    Api api = new Api();
+    c.check(due(T + 10 * MIN), api, api);
+    assertThat(c.days()).containsExactly(T - 12 * HOUR);
+    String written = Files.readString(dir.resolve(LateArrivalChecks.FILE));
+    assertThat(written).contains("\"version\":3", "\"days\":[{\"from\":\"2026-10-28T12:00:00Z\","
+        + "\"to\":\"2026-10-28T12:10:00Z\",\"seen\":10}]", "\"last_day\":\"2026-10-28T00:00:00Z\"");
+
+    Files.writeString(dir.resolve(LateArrivalChecks.FILE), written.replace("\"version\":3", "\"version\":4"));
+    Files.deleteIfExists(dir.resolve("." + LateArrivalChecks.FILE + ".crc")); // as a newer connector would leave it
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> hourChecks(dir).pending())
+        .hasMessageContaining("of version 4, which this version of the connector (version 3) cannot read");
   }
 }

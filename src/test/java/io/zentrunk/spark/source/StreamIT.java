@@ -246,6 +246,81 @@ class StreamIT {
     }
   }
 
+  /** The CDRs of {@code [from, to)} the API lists at {@code at} (the emulator's clock is put back after). */
+  static long visibleAt(ZentrunkEmulator api, Instant at, Instant from, Instant to) {
+    Instant was = api.now();
+    api.setNow(at);
+    try {
+      return api.groundTruthCount(from, to);
+    } finally {
+      api.setNow(was);
+    }
+  }
+
+  @Test
+  void aCdrThatAppearsAfterTheHorizonIsWarnedOnceWithItsDayAndTheCountAndQuietDaysAreNot(@TempDir Path tmp)
+      throws Exception {
+    // 30% of the CDRs become visible 1 to 120 minutes after they end; the stream waits 5 minutes and checks 1 hour:
+    // a window is counted once, an hour after it was read, then only its day is. The stream starts an hour before a
+    // midnight, so that two days are past the horizon and counted in turn.
+    Instant midnight = Instant.parse("2026-10-28T00:00:00Z");
+    try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(12).callsPerDay(10_000).now(midnight)
+        .lateArrival(0.3, 120).rateLimitOff().build());
+        LateWarnings warnings = new LateWarnings()) {
+      Map<String, String> o = options(api, midnight.minus(Duration.ofHours(1)), "5m");
+      o.put("late_check_horizon", "1h");
+      availableNow(o, tmp.resolve("out"), tmp.resolve("chk")); // reads [23:00, 23:55)
+      java.util.regex.Pattern afterHorizon = java.util.regex.Pattern.compile(
+          "^(\\d+) CDRs that ended on (\\S+) \\(UTC\\) appeared after the late-check horizon \\(1 hour\\)");
+      Map<Integer, List<String>> warnedByRun = new HashMap<>();
+      Map<Integer, Long> metricByRun = new HashMap<>();
+      for (int run = 1; run <= 5; run++) {
+        api.setNow(midnight.plus(Duration.ofHours(run)));
+        warnings.lines.clear();
+        StreamingQuery q = availableNow(o, tmp.resolve("out"), tmp.resolve("chk"));
+        metricByRun.put(run, maxMetric(q, "lateCdrsAfterHorizon"));
+        List<String> found = new ArrayList<>();
+        synchronized (warnings.lines) {
+          for (String l : warnings.lines) {
+            java.util.regex.Matcher m = afterHorizon.matcher(l);
+            if (m.find()) {
+              found.add(m.group(2) + " +" + m.group(1));
+            }
+            assertThat(l).as("no day counts fewer").doesNotContain("fewer than when last counted");
+          }
+        }
+        warnedByRun.put(run, found);
+      }
+      // the checks by run (the hour after midnight): 1 forgets [23:00, 23:55) and counts the 27th; 2 forgets
+      // [23:55, 00:55) (split at midnight) and counts the 28th; 3 forgets [00:55, 01:55) and counts the 27th again; 4
+      // forgets [01:55, 02:55) and counts the 28th again; 5 counts the 27th again. A span's count is compared with
+      // what it held when last counted (a window's last count is its day's until the day is counted).
+      Instant h23 = midnight.minus(Duration.ofHours(1));
+      Instant h2355 = midnight.minus(Duration.ofMinutes(5));
+      Instant h0055 = midnight.plus(Duration.ofMinutes(55));
+      Instant h0155 = midnight.plus(Duration.ofMinutes(115));
+      java.util.function.IntFunction<Instant> at = r -> midnight.plus(Duration.ofHours(r));
+      long day27 = visibleAt(api, at.apply(3), h23, h2355) - visibleAt(api, at.apply(1), h23, h2355)
+          + visibleAt(api, at.apply(3), h2355, midnight) - visibleAt(api, at.apply(2), h2355, midnight);
+      long day28 = visibleAt(api, at.apply(4), midnight, h0055) - visibleAt(api, at.apply(2), midnight, h0055)
+          + visibleAt(api, at.apply(4), h0055, h0155) - visibleAt(api, at.apply(3), h0055, h0155);
+      assertThat(day27).as("the seed makes CDRs of the 27th appear after the horizon").isPositive();
+      assertThat(day28).as("the seed makes CDRs of the 28th appear after the horizon").isPositive();
+      assertThat(visibleAt(api, at.apply(5), h23, midnight)).as("the 27th is quiet after 02:00 (120 minutes at most)")
+          .isEqualTo(visibleAt(api, at.apply(3), h23, midnight));
+
+      assertThat(warnedByRun.get(1)).as("run 1: the 27th's first count").isEmpty();
+      assertThat(warnedByRun.get(2)).as("run 2: the 28th's first count").isEmpty();
+      assertThat(warnedByRun.get(3)).containsExactly("2026-10-27 +" + day27);
+      assertThat(warnedByRun.get(4)).containsExactly("2026-10-28 +" + day28);
+      assertThat(warnedByRun.get(5)).as("run 5: the 27th again, quiet: not warned again").isEmpty();
+      assertThat(metricByRun).containsEntry(1, 0L).containsEntry(2, 0L).containsEntry(3, day27).containsEntry(4, day28)
+          .containsEntry(5, 0L);
+      System.out.println("late arrivals after a 1-hour horizon: " + day27 + " CDRs of the 27th and " + day28
+          + " of the 28th, each warned once with its day");
+    }
+  }
+
   @Test
   void aProcessingTimeQueryFollowsAnAcceleratedClockExactly(@TempDir Path tmp) throws Exception {
     try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(9).callsPerDay(20_000).now(T1)
