@@ -5,21 +5,19 @@ import io.zentrunk.spark.client.PageParser;
 import io.zentrunk.spark.client.ZentrunkClient;
 import io.zentrunk.spark.window.SplittingReader;
 import io.zentrunk.spark.window.WindowReader;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.apache.spark.SparkContext;
-import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerApplicationEnd;
 import org.apache.spark.scheduler.SparkListenerExecutorAdded;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
@@ -39,11 +37,12 @@ import scala.reflect.ClassTag$;
  * belong to the JVM, not to the read: paid once per executor, by whatever runs there first.
  *
  * <p>How: a listener starts, for every executor added, a job of one task placed on that executor (its preferred
- * location is the executor itself, which Spark's scheduler honours first) that runs a small generated-code query
- * (a projection over a range, compiled by Janino on the executor as the read's is) and loads the connector's reader
- * classes. The task sends no request and writes nothing. It costs the executor what the read's first task would have
+ * location is the executor itself, which Spark's scheduler honours first) that compiles the generated code of a CDR
+ * row (Spark's code generator and Janino, as the read's first task would) and loads the connector's reader classes.
+ * The driver plans no query for it (a first query planned on the driver took 13-30 s under load, by which time the
+ * read's tasks were waiting behind the warm-up). The task sends no request and writes nothing. It costs the executor what the read's first task would have
  * paid there anyway; if the read's task comes while it runs, it waits for a task that does its own start-up work.
- * Executors already registered when this is installed get one unplaced job of as many tasks.
+ * Executors already registered when this is installed get one unplaced job each.
  *
  * <p>The jobs (installed by the command-line jobs at their session's start) are off in local mode (the tasks run in the
  * driver's JVM) and with {@code spark.zentrunk.warmExecutors=false}. A warm-up that fails is logged and forgotten:
@@ -54,8 +53,6 @@ public final class ExecutorWarmUp {
   static final String CONF = "spark.zentrunk.warmExecutors";
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorWarmUp.class);
   private static final Set<String> APPLICATIONS = new HashSet<>();
-  /** The rows of the warm-up query: a few, the work is in compiling and loading, not in the rows. */
-  private static final int ROWS = 64;
 
   private ExecutorWarmUp() {}
 
@@ -82,7 +79,7 @@ public final class ExecutorWarmUp {
         String id = e.executorId();
         String where = "executor_" + e.executorInfo().executorHost() + "_" + id;
         try {
-          jobs.execute(() -> warm(spark, "executor " + id, List.of(List.of(where))));
+          jobs.execute(() -> warm(sc, "executor " + id, List.of(where)));
         } catch (java.util.concurrent.RejectedExecutionException ended) {
           // the application is ending
         }
@@ -96,22 +93,17 @@ public final class ExecutorWarmUp {
         }
       }
     });
-    // the driver is one of the status tracker's executors
+    // executors registered before the listener (the driver is one of the status tracker's): one unplaced job each
     int registered = sc.statusTracker().getExecutorInfos().length - 1;
-    if (registered > 0) {
-      List<List<String>> anywhere = new ArrayList<>();
-      for (int i = 0; i < registered; i++) {
-        anywhere.add(List.of());
-      }
-      jobs.execute(() -> warm(spark, registered + " registered executors", anywhere));
+    for (int i = 0; i < registered; i++) {
+      jobs.execute(() -> warm(sc, "a registered executor", List.of()));
     }
   }
 
-  /** One job of one task per entry of {@code places} (each a task's preferred locations). */
-  private static void warm(SparkSession spark, String what, List<List<String>> places) {
+  /** One job of one task, placed at {@code where} (preferred locations; none: anywhere). */
+  private static void warm(SparkContext sc, String what, List<String> where) {
     long began = System.nanoTime();
     try {
-      SparkContext sc = spark.sparkContext();
       if (sc.isStopped()) {
         return;
       }
@@ -119,38 +111,29 @@ public final class ExecutorWarmUp {
       // a call site of its own: a stage's details are its call site, where listeners look for the source's reads
       sc.setLocalProperty("callSite.short", "executor warm-up");
       sc.setLocalProperty("callSite.long", "executor warm-up");
-      int tasks = places.size();
-      // Columns of the kinds a CDR read projects: strings, timestamps, decimals, integers, booleans.
-      JavaRDD<InternalRow> query = spark.range(0, ROWS, 1, tasks).selectExpr("cast(id as string) AS s",
-          "timestamp_micros(id * 1000003) AS t", "cast(id / 7 AS decimal(18,5)) AS m", "cast(id % 86400 AS int) AS d",
-          "id % 3 = 0 AS b", "concat('+', cast(id as string)) AS n").queryExecution().toRdd().toJavaRDD();
-      List<Tuple2<Integer, Seq<String>>> items = new ArrayList<>();
-      for (int i = 0; i < tasks; i++) {
-        items.add(new Tuple2<>(i, CollectionConverters.asScala(places.get(i)).toList()));
-      }
-      RDD<Integer> placed = sc.makeRDD(CollectionConverters.asScala(items).toList(), ClassTag$.MODULE$.apply(Integer.class));
-      long rows = query.zipPartitions(placed.toJavaRDD(), ExecutorWarmUp::warmTask).collect().stream()
-          .mapToLong(Long::longValue).sum();
-      LOG.info("Warmed {} in {} ms ({} rows of generated code, the reader's classes)", what,
-          (System.nanoTime() - began) / 1_000_000, rows);
+      List<Tuple2<Integer, Seq<String>>> one = List.of(new Tuple2<>(0, CollectionConverters.asScala(where).toList()));
+      RDD<Integer> placed = sc.makeRDD(CollectionConverters.asScala(one).toList(), ClassTag$.MODULE$.apply(Integer.class));
+      int bytes = placed.toJavaRDD().map(ExecutorWarmUp::warmTask).collect().get(0);
+      LOG.info("Warmed {} in {} ms (the generated code of a CDR row: {} bytes; the reader's classes)", what,
+          (System.nanoTime() - began) / 1_000_000, bytes);
     } catch (RuntimeException | LinkageError e) {
       LOG.info("Warming {} did not complete ({}): the read's first task there starts cold", what, e.toString());
     }
   }
 
-  /** On the executor: drains the generated-code query's rows and loads the reader's classes. */
-  private static Iterator<Long> warmTask(Iterator<InternalRow> rows, Iterator<Integer> ignored) throws Exception {
-    long n = 0;
-    while (rows.hasNext()) {
-      rows.next();
-      n++;
-    }
+  /**
+   * On the executor: compiles the generated code of a row of the CDR schema, as the read's first task would (Spark's
+   * code generator and Janino, whose first compilation took 3-4 s there under load), and loads the reader's classes.
+   */
+  static int warmTask(Integer ignored) throws Exception {
+    UnsafeProjection toRow = UnsafeProjection.create(CdrSchema.SCHEMA);
+    int bytes = toRow.apply(new GenericInternalRow(CdrSchema.SCHEMA.size())).getSizeInBytes();
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     for (Class<?> c : List.of(ZentrunkReaderFactory.class, ZentrunkReaderFactory.RowReader.class, RowConverter.class,
         MeteredReader.class, WindowReader.class, SplittingReader.class, ZentrunkClient.class, PageParser.class,
         PermitClient.class)) {
       Class.forName(c.getName(), true, loader == null ? ExecutorWarmUp.class.getClassLoader() : loader);
     }
-    return List.of(n).iterator();
+    return bytes;
   }
 }
