@@ -44,6 +44,9 @@ import scala.reflect.ClassTag$;
  * paid there anyway; if the read's task comes while it runs, it waits for a task that does its own start-up work.
  * Executors already registered when this is installed get one unplaced job each.
  *
+ * <p>Measured (jobs/bench duty, the report on the 3-worker cluster, a loaded 2-core machine): the gap after the
+ * planning requests fell from 33.9 s to 7.2 s and the duty rose from 0.716 to 0.890 (README, "Warming the executors").
+ *
  * <p>The jobs (installed by the command-line jobs at their session's start) are off in local mode (the tasks run in the
  * driver's JVM) and with {@code spark.zentrunk.warmExecutors=false}. A warm-up that fails is logged and forgotten:
  * it never fails the application.
