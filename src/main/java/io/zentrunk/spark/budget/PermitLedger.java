@@ -37,14 +37,14 @@ final class PermitLedger {
   }
 
   private static final class Session {
-    final RequestBudget.Claim budget;
+    final Claim budget;
     final long ttlNanos;
     final String client;
     long lastContact;
     int held;
     boolean gone;
 
-    Session(RequestBudget.Claim budget, long ttlNanos, String client, long now) {
+    Session(Claim budget, long ttlNanos, String client, long now) {
       this.budget = budget;
       this.ttlNanos = ttlNanos;
       this.client = client;
@@ -78,7 +78,7 @@ final class PermitLedger {
    * Opens a session over a read's claim on the account's budget ({@code claim}: its settings, see
    * {@link RequestBudget}), for the executor JVM named {@code client} (its pid@host: which one stopped reporting).
    */
-  synchronized String open(RequestBudget.Claim budget, long ttlMillis, String client) {
+  synchronized String open(Claim budget, long ttlMillis, String client) {
     byte[] id = new byte[12];
     random.nextBytes(id);
     String s = HexFormat.of().formatHex(id);

@@ -166,7 +166,7 @@ public final class PermitServer implements AutoCloseable {
         answer(x, 200, switch (f.getOrDefault("op", "")) {
           case "open" -> {
             // one budget per API host and account; the session leases under its read's settings (a claim)
-            RequestBudget.Claim budget = RequestBudget.shared(new BudgetKey(required(f, "api"), required(f, "account")),
+            Claim budget = RequestBudget.shared(new BudgetKey(required(f, "api"), required(f, "account")),
                 number(f, "requests", ClientConfig.AUTO_BUDGET, 1_000_000), number(f, "window_ms", 1, 3_600_000));
             String client = f.getOrDefault("client", "unnamed");
             yield "session=" + ledger.open(budget, number(f, "ttl_ms", 1_000, 3_600_000),

@@ -3,6 +3,7 @@ package io.zentrunk.spark.jobs;
 import io.zentrunk.spark.client.ApiTime;
 import io.zentrunk.spark.lake.LakeUsageException;
 import io.zentrunk.spark.source.CdrSchema;
+import io.zentrunk.spark.source.ExecutorWarmUp;
 import io.zentrunk.spark.source.ReadOptions;
 import java.io.PrintWriter;
 import java.time.Instant;
@@ -192,6 +193,8 @@ abstract class JobCommand implements Callable<Integer> {
     if (!spark.conf().contains(MAX_TO_STRING_FIELDS)) {
       spark.conf().set(MAX_TO_STRING_FIELDS, String.valueOf(2 * CdrSchema.SCHEMA.size()));
     }
+    // on a cluster, the executors' cold start runs while the driver plans (not in the read's first tasks)
+    ExecutorWarmUp.install(spark);
     return spark;
   }
 }

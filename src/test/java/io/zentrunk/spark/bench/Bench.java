@@ -46,7 +46,7 @@ public final class Bench {
   static final double TAIL_SLACK = 0.10;
 
   static final List<Scenario> SCENARIOS = List.of(new RateCeiling(), new NaiveLoop(), new StaticSlicing(), new Decoding(),
-      new Unlimited(), new CountLimit(), new ScaleModel(), new GroupCounts(), new ReportDuty(), new AutoBudget(),
+      new Unlimited(), new CountLimit(), new ScaleModel(), new GroupCounts(), new ReportDuty(), new AccountsRate(), new AutoBudget(),
       new StreamCost(), new DailyIngest(), new ComputeCost(), new WatchCost(), new InsightsRate());
 
   private Bench() {}

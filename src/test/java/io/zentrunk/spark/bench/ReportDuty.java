@@ -46,7 +46,7 @@ final class ReportDuty implements Scenario {
 
   /** What the emulator saw of one report run. */
   record Run(long requests, long throttled, long firstNanos, long lastNanos, long launchNanos, long exitNanos,
-      List<String> gaps) {
+      List<String> gaps, long firstTaskNanos) {
     double span() {
       return (lastNanos - firstNanos) / 1e9;
     }
@@ -92,8 +92,23 @@ final class ReportDuty implements Scenario {
             .rateLimit(300, Duration.ofSeconds(5)).latency(Duration.ofMillis(60), Duration.ofMillis(20)).build());
         StandaloneCluster cluster = StandaloneCluster.start("bench-duty", 3)) {
       Instant start = Instant.parse("2026-10-20T00:00:00Z");
-      Run r = submit(ctx, api, cluster, jar, cluster.masterUrl(), start, start.plus(Duration.ofDays(1)), work.resolve("cluster"));
+      Path events = work.resolve("cluster-events");
+      deleteTree(events);
+      Files.createDirectories(events);
+      long nanoEpoch = System.nanoTime() - System.currentTimeMillis() * 1_000_000L;
+      List<String> conf = new ArrayList<>(ComputeCost.eventLog(events));
+      // -Dbench.duty.warm=false: the executors start cold (the job's warm-up off), for a comparison
+      boolean warm = !"false".equals(System.getProperty("bench.duty.warm"));
+      conf.addAll(List.of("--conf", "spark.zentrunk.warmExecutors=" + warm));
+      ctx.out.println("  cluster: the executors' warm-up " + (warm ? "on" : "off (-Dbench.duty.warm=false)"));
+      Run r = submit(ctx, api, cluster, jar, cluster.masterUrl(), start, start.plus(Duration.ofDays(1)), work.resolve("cluster"),
+          conf);
       report(ctx, "duty cluster", r);
+      ctx.out.println("  start-up, from the first request (Spark's event log, " + events + "):");
+      for (String line : StartupPhases.describe(events, (r.firstNanos() - nanoEpoch) / 1_000_000,
+          (r.firstTaskNanos() - nanoEpoch) / 1_000_000)) {
+        ctx.out.println("    " + line);
+      }
     }
   }
 
@@ -194,7 +209,18 @@ final class ReportDuty implements Scenario {
           + " first; from there %,d requests in %.1f s: duty %.3f%n", after, longest / 1e9, t.length - after, span,
           (t.length - after) / (BUDGET / 5.0) / span);
     }
-    return new Run(t.length, api.stats().rateLimited(), t[0], t[t.length - 1], launch, exit, gaps);
+    return new Run(t.length, api.stats().rateLimited(), t[0], t[t.length - 1], launch, exit, gaps,
+        after > 0 ? t[after] : t[0]);
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (Files.exists(dir)) {
+      try (Stream<Path> s = Files.walk(dir)) {
+        for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
   }
 
   static Path appJar() throws IOException {

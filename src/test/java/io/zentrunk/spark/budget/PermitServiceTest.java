@@ -88,7 +88,7 @@ class PermitServiceTest {
   @Test
   void executorsShareOneBudgetAndGiveEverythingBackWhenIdle() throws Exception {
     ClientConfig acct = account(20, 1000);
-    RequestBudget.Claim driverBudget = RequestBudget.shared(acct.apiUrl(), acct.authId(), 20, 1000);
+    Claim driverBudget = RequestBudget.shared(acct.apiUrl(), acct.authId(), 20, 1000);
     // two executor JVMs (two clients of the same service) and the driver itself
     List<Budget> users = List.of(new PermitClient(server.endpoint(), acct), new PermitClient(server.endpoint(), acct),
         driverBudget);

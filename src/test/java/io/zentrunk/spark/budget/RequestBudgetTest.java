@@ -56,9 +56,9 @@ class RequestBudgetTest {
 
   @Test
   void autoStartsAtTheDocumentedLimitOnTheAccountsOneBudget() {
-    RequestBudget.Claim a = RequestBudget.shared("http://127.0.0.1:1", "MAAUTO", ClientConfig.AUTO_BUDGET, 5000);
+    Claim a = RequestBudget.shared("http://127.0.0.1:1", "MAAUTO", ClientConfig.AUTO_BUDGET, 5000);
     assertThat(a).isSameAs(RequestBudget.shared("http://127.0.0.1:1", "MAAUTO", ClientConfig.AUTO_BUDGET, 5000));
-    RequestBudget.Claim fixed = RequestBudget.shared("http://127.0.0.1:1", "MAAUTO", 250, 5000);
+    Claim fixed = RequestBudget.shared("http://127.0.0.1:1", "MAAUTO", 250, 5000);
     assertThat(fixed).as("another read's settings: another claim").isNotSameAs(a);
     assertThat(fixed.budget()).as("on the account's one budget").isSameAs(a.budget());
     assertThat(a.budget().adaptive().limit()).as("starts at Plivo's 300 per 5 s").isEqualTo(300);
@@ -78,10 +78,10 @@ class RequestBudgetTest {
   }
 
   /** Every millisecond of {@code millis}, each claim starts a request if its budget lets it (ended at once). */
-  private static List<Long> drive(FakeClock clock, long millis, RequestBudget.Claim... claims) throws Exception {
+  private static List<Long> drive(FakeClock clock, long millis, Claim... claims) throws Exception {
     List<Long> starts = new ArrayList<>();
     for (long t = 0; t < millis; t++) {
-      for (RequestBudget.Claim c : claims) {
+      for (Claim c : claims) {
         if (c.tryAcquire(0)) {
           starts.add(clock.nanos);
           c.onSuccess();
@@ -109,8 +109,8 @@ class RequestBudgetTest {
   void aFixedReadAndAnAutoReadTogetherHoldTheFixedSettingAndAutoDoesNotGrowPastIt() throws Exception {
     FakeClock clock = new FakeClock();
     RequestBudget account = RequestBudget.account(() -> clock.nanos);
-    RequestBudget.Claim fixed = account.claim(250, 5000);
-    RequestBudget.Claim auto = account.claim(ClientConfig.AUTO_BUDGET, 5000);
+    Claim fixed = account.claim(250, 5000);
+    Claim auto = account.claim(ClientConfig.AUTO_BUDGET, 5000);
     List<Long> starts = drive(clock, 20_000, fixed, auto);
     assertThat(peak(starts, 5000)).as("requests of both reads in any 5 s").isEqualTo(250);
     assertThat(starts.size()).as("and they use it: 250 per 5 s for 20 s").isGreaterThanOrEqualTo(4 * 250 - 5);
@@ -123,8 +123,8 @@ class RequestBudgetTest {
   void readsWithDifferentWindowsHoldEachTheirOwn() throws Exception {
     FakeClock clock = new FakeClock();
     RequestBudget account = RequestBudget.account(() -> clock.nanos);
-    RequestBudget.Claim perFive = account.claim(250, 5000);
-    RequestBudget.Claim perSecond = account.claim(40, 1000);
+    Claim perFive = account.claim(250, 5000);
+    Claim perSecond = account.claim(40, 1000);
     List<Long> starts = drive(clock, 20_000, perFive, perSecond);
     assertThat(peak(starts, 1000)).as("in any second").isEqualTo(40);
     assertThat(peak(starts, 5000)).as("in any 5 s").isLessThanOrEqualTo(250);
@@ -139,8 +139,8 @@ class RequestBudgetTest {
   void aClaimHoldsUntilTwoOfItsWindowsAfterItsLastRequest() throws Exception {
     FakeClock clock = new FakeClock();
     RequestBudget account = RequestBudget.account(() -> clock.nanos);
-    RequestBudget.Claim small = account.claim(10, 1000);
-    RequestBudget.Claim large = account.claim(100, 1000);
+    Claim small = account.claim(10, 1000);
+    Claim large = account.claim(100, 1000);
     assertThat(drive(clock, 1000, large)).as("the small read's claim is in force from its start").hasSize(10);
     clock.advanceMillis(1000);
     assertThat(drive(clock, 1000, large)).as("two windows after: only the large one's").hasSize(100);

@@ -41,6 +41,7 @@ public final class StandaloneCluster implements AutoCloseable {
   private final Path root;
   private final Path sparkHome;
   private final Path logs;
+  private int cores = 1;
   private final String classpath;
   private final List<Process> processes = new CopyOnWriteArrayList<>();
   private final Thread hook = new Thread(this::destroyAll, "standalone-cluster-cleanup");
@@ -69,9 +70,15 @@ public final class StandaloneCluster implements AutoCloseable {
    * logs in {@code target/cluster-logs/<name>}) and waits until all registered.
    */
   public static StandaloneCluster start(String name, int workers) {
+    return start(name, workers, 1);
+  }
+
+  /** As above, each worker offering {@code cores} task slots (for reads, which wait on the API, not on a CPU). */
+  public static StandaloneCluster start(String name, int workers, int cores) {
     StandaloneCluster c = null;
     try {
       c = new StandaloneCluster(name);
+      c.cores = cores;
       Runtime.getRuntime().addShutdownHook(c.hook);
       c.startMaster();
       for (int i = 0; i < workers; i++) {
@@ -190,7 +197,7 @@ public final class StandaloneCluster implements AutoCloseable {
     Files.createDirectories(work);
     workers.add(start("worker-" + i, List.of("-Xmx256m"), "org.apache.spark.deploy.worker.Worker",
         List.of("--host", "127.0.0.1", "--port", String.valueOf(freePort()), "--webui-port", String.valueOf(ui),
-            "--cores", "1", "--memory", "1g", "--work-dir", work.toString(), masterUrl()),
+            "--cores", String.valueOf(cores), "--memory", "1g", "--work-dir", work.toString(), masterUrl()),
         Map.of()));
   }
 
