@@ -221,10 +221,8 @@ public final class ReportCommand extends JobCommand {
     CdrLake l = Lakes.open(spark, lake, table, null);
     l.state().filter(c -> c.isBefore(e)).ifPresent(c -> System.err.println(
         "report: note: the lake is complete only up to " + c + "; later days may be partial or missing"));
-    // the first day the lake holds of the baseline and the window (one small aggregate of end_time)
-    Row first = l.read(baselineFrom, e).agg(org.apache.spark.sql.functions.min(CdrColumns.END_TIME)).first();
-    java.time.LocalDate held = first.isNullAt(0) ? UtcDays.ceilDay(s)
-        : UtcDays.day(first.get(0) instanceof Instant i ? i : ((java.sql.Timestamp) first.get(0)).toInstant());
+    // the first day the lake holds of the baseline and the window (its first end_time)
+    java.time.LocalDate held = l.firstEndTime(baselineFrom, e).map(UtcDays::day).orElse(UtcDays.ceilDay(s));
     java.time.LocalDate coveredFrom = held.isAfter(UtcDays.day(baselineFrom)) ? held : UtcDays.day(baselineFrom);
     System.err.println("report: fraud signals: the lake holds CDRs from " + held + "; " + rule.heldDaysNote());
     ReportJob.run(spark, baselineFrom.isBefore(s)

@@ -79,4 +79,21 @@ public interface CdrLake {
 
   /** CDRs with {@code start <= end_time < end}, with the source's columns. */
   Dataset<Row> read(Instant start, Instant end);
+
+  /**
+   * The earliest {@code end_time} of {@link #read}{@code (start, end)}, empty when it holds no CDR: one small
+   * aggregate over the whole range.
+   */
+  default Optional<Instant> firstEndTime(Instant start, Instant end) {
+    return firstEndTime(read(start, end));
+  }
+
+  /** The earliest {@code end_time} of {@code cdrs}, empty when there is none. */
+  static Optional<Instant> firstEndTime(Dataset<Row> cdrs) {
+    Row first = cdrs.agg(org.apache.spark.sql.functions.min(io.zentrunk.spark.source.CdrColumns.END_TIME)).first();
+    if (first.isNullAt(0)) {
+      return Optional.empty();
+    }
+    return Optional.of(first.get(0) instanceof Instant i ? i : ((java.sql.Timestamp) first.get(0)).toInstant());
+  }
 }

@@ -328,6 +328,42 @@ public final class ParquetLake implements CdrLake {
   }
 
   /**
+   * The earliest {@code end_time} of {@code [start, end)}: the day partitions are listed, and only the first day
+   * holding a CDR of the range is read (a lake's report read 60 days of {@code end_time} for the first day held,
+   * 8-15 s of a loaded machine on jobs/bench compute's lake). The same instant as the aggregate over the whole
+   * range: a partition holds the CDRs that ended on its day.
+   */
+  @Override
+  public Optional<Instant> firstEndTime(Instant start, Instant end) {
+    List<LocalDate> days = new ArrayList<>();
+    try {
+      if (fs.exists(cdrsPath())) {
+        for (FileStatus s : fs.listStatus(cdrsPath())) {
+          if (s.isDirectory() && PARTITION.matcher(s.getPath().getName()).matches()) {
+            days.add(LocalDate.parse(s.getPath().getName().substring(END_DATE.length() + 1)));
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (days.isEmpty() || !start.isBefore(end)) {
+      return CdrLake.firstEndTime(read(start, end));
+    }
+    LocalDate first = UtcDays.day(start);
+    LocalDate last = UtcDays.day(end.minusNanos(1));
+    for (LocalDate d : days.stream().sorted().filter(d -> !d.isBefore(first) && !d.isAfter(last)).toList()) {
+      Instant from = UtcDays.start(d).isBefore(start) ? start : UtcDays.start(d);
+      Instant to = UtcDays.start(d.plusDays(1)).isAfter(end) ? end : UtcDays.start(d.plusDays(1));
+      Optional<Instant> t = CdrLake.firstEndTime(read(from, to));
+      if (t.isPresent()) {
+        return t;
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
    * The lake's CDRs with {@code start <= end_time < end}, pruned to the day partitions of the window; the same
    * columns as the source, without {@code end_date}.
    */

@@ -5,18 +5,12 @@ import static io.zentrunk.spark.source.CdrColumns.*;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.when;
-import static io.zentrunk.spark.report.HourGrid.hourOf;
-import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.timestamp_seconds;
 
 import java.time.Instant;
 import java.util.List;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.expressions.Window;
 
 /** Trunk capacity by UTC hour (calls started, peak concurrency, peak CPS, limit failures), a pure DataFrame function. */
 public final class Capacity {
@@ -36,30 +30,14 @@ public final class Capacity {
    *   <li>{@code peak_calls_per_second}: the largest number of calls started within one second of the hour;
    *   <li>{@code limit_failures}: calls started in the hour that ended with 5180 or 5190.
    * </ul>
-   * The concurrency is a sweep: per second with an event, the calls started (+1 each) and ended (-1 each), and a
-   * zero event at every hour start (so that the level at the first instant of each hour is seen: a call ending
-   * exactly at the hour start no longer counts there); the level after each second is a running sum over the
-   * sorted seconds, the hour's peak the largest level of its seconds. One pass: the per-second frame is summed
-   * once, sorted once, and rolled up per hour. Nothing is collected; no row per second without events.
+   * The concurrency is a sweep ({@link HourSweep}): the calls' start and end events sorted by second and walked
+   * once, the level after each second the running sum of the events up to it (a call ending exactly at an hour's
+   * start no longer counts there). Nothing is collected; no row per second without events.
    */
   public static Dataset<Row> of(Dataset<Row> cdrs, Instant start, Instant end) {
-    Dataset<Row> hours = HourGrid.hours(cdrs.sparkSession(), start, end);
-    Dataset<Row> timed = HourGrid.timed(cdrs);
-    Column failed = when(col(HANGUP_CAUSE_CODE).isin(LIMIT_CODES.toArray()), lit(1L)).otherwise(lit(0L));
-    Dataset<Row> events = timed.select(col("init_sec").as("sec"), lit(1L).as("started"), lit(1L).as("net"), failed.as("failed"))
-        .union(timed.select(col("end_sec").as("sec"), lit(0L), lit(-1L), lit(0L)))
-        .union(hours.select(col(HOUR_SEC).as("sec"), lit(0L), lit(0L), lit(0L)));
-    Dataset<Row> perSecond = events.groupBy(col("sec"))
-        .agg(sum(col("started")).as("started"), sum(col("net")).as("net"), sum(col("failed")).as("failed"));
-    // the level after each second: all events up to it (the window's calls that started before it too); one
-    // partition on purpose, the sweep is sequential (a row per second with events: small)
-    Dataset<Row> levels = perSecond.withColumn("level", sum(col("net")).over(Window.orderBy(col("sec"))
-        .rowsBetween(Window.unboundedPreceding(), Window.currentRow())));
-    return levels
-        .groupBy(hourOf(col("sec")).as(HOUR_SEC))
-        .agg(sum(col("started")).as(CALLS_STARTED), max(col("level")).as(PEAK_CONCURRENT_CALLS),
-            max(col("started")).as(PEAK_CALLS_PER_SECOND), sum(col("failed")).as(LIMIT_FAILURES))
-        .filter(HourGrid.inGrid(col(HOUR_SEC), start, end))
+    // one key for all calls; it has every hour of the grid even without a call
+    return HourSweep.of(HourGrid.timed(cdrs), lit(0), start, end, 0)
+        .withColumn(LIMIT_FAILURES, col(HourSweep.R5180).plus(col(HourSweep.R5190)))
         .select(
             // never NULL; the coalesce says so to Spark, so that the Parquet column stays REQUIRED
             timestamp_seconds(coalesce(col(HOUR_SEC), lit(0L))).as(HOUR_START),

@@ -321,6 +321,19 @@ class LakeIT {
             .map(f -> f.name() + ":" + f.dataType()).collect(Collectors.toList()));
     Dataset<Row> expected = TestCdrs.df(spark, List.of(api.rows.get("r1"), api.rows.get("r2"), api.rows.get("r3")));
 
+    // the first end_time of a range, from its first day held only: the aggregate over the whole range
+    ParquetLake parquet = ParquetLake.open(spark, lake);
+    for (String[] range : List.of(new String[] {"2026-10-25T00:00:00Z", "2026-11-03T00:00:00Z", "2026-11-01T08:00:00Z"},
+        new String[] {"2026-11-01T09:00:00Z", "2026-11-03T00:00:00Z", "2026-11-01T23:59:59Z"},
+        new String[] {"2026-11-02T07:00:00Z", "2026-11-02T12:00:00Z", null},
+        new String[] {"2026-11-02T07:00:00Z", "2026-11-05T00:00:00Z", "2026-11-02T18:00:00Z"})) {
+      Instant from = Instant.parse(range[0]);
+      Instant to = Instant.parse(range[1]);
+      assertThat(parquet.firstEndTime(from, to)).as(range[0] + " to " + range[1])
+          .isEqualTo(java.util.Optional.ofNullable(range[2]).map(Instant::parse))
+          .isEqualTo(CdrLake.firstEndTime(parquet.read(from, to)));
+    }
+
     for (String out : List.of(tmp.resolve("reports").toUri().toString(), "s3a://" + BUCKET + "/reports")) {
       ByteArrayOutputStream summary = new ByteArrayOutputStream();
       ReportJob.run(spark, fromLake, out, new PrintStream(summary, true, StandardCharsets.UTF_8));
