@@ -145,7 +145,7 @@ public final class Quality {
   public static Dataset<Row> carriers(Dataset<Row> insights, Rule rule) {
     Dataset<Row> m = measured(insights);
     Dataset<Row> account = m.agg(pct(SCORE, 0.5).as(ACCOUNT_MEDIAN_SCORE));
-    List<Column> aggs = new ArrayList<>(List.of(pct(SCORE, 0.5).as(MEDIAN_QUALITY_SCORE)));
+    List<Column> aggs = new ArrayList<>(List.of(medianScore()));
     aggs.addAll(scores());
     return m.groupBy(col(TO_CARRIER)).agg(count(lit(1)).as(CALLS_MEASURED), aggs.toArray(new Column[0]))
         .crossJoin(account)
