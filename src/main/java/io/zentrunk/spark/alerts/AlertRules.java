@@ -20,11 +20,14 @@ public record AlertRules(FraudRule irsf, long limitFailures, double nerBelow, lo
   public static final String IRSF = "irsf";
   public static final String TRUNK_LIMIT = "trunk_limit";
   public static final String NER_DROP = "ner_drop";
+  /** A terminating carrier's call quality (Call Insights) dropped against its baseline; judged with --quality only. */
+  public static final String QUALITY_DROP = "quality_drop";
 
   /** The window each kind is judged over, ending at the batch's offset. */
   public static final Duration IRSF_WINDOW = Duration.ofHours(1);
   public static final Duration LIMIT_WINDOW = Duration.ofMinutes(5);
   public static final Duration NER_WINDOW = Duration.ofHours(1);
+  public static final Duration QUALITY_WINDOW = Duration.ofHours(1);
   /** The longest window: how much of the recent past the watch keeps. */
   public static final Duration LONGEST_WINDOW = Duration.ofHours(1);
 

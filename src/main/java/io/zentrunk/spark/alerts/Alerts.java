@@ -14,6 +14,7 @@ import static org.apache.spark.sql.functions.when;
 
 import io.zentrunk.spark.report.FraudRule;
 import io.zentrunk.spark.report.Kpis;
+import io.zentrunk.spark.report.Quality;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -62,6 +63,10 @@ public final class Alerts {
   public static final String BASELINE_DAY = "baseline_day";
   /** A NULL trunk_id, named as the report names it. */
   public static final String NO_TRUNK = "(no trunk_id)";
+  /** A NULL to_carrier (Insights that name no terminating carrier). */
+  public static final String NO_CARRIER = "(no carrier)";
+  /** The Insights' score column. */
+  static final String QUALITY_SCORE = "quality_score";
   /** A NULL to_country, named as the report names it. */
   public static final String NO_COUNTRY = "??";
 
@@ -220,6 +225,45 @@ public final class Alerts {
         "NER %.2f to %s in the hour to %s (%d of %d outbound calls delivered); threshold below %.2f with at least %d calls",
         col(NER), col(DESTINATION), hhmm(col(WINDOW_END)), col("delivered"), col(CALLS), lit(below), lit(minCalls));
     return rows(hour, AlertRules.NER_DROP, col(CALLS), lit(null), lit(null), col(NER), reason);
+  }
+
+  /**
+   * Quality drops, by the report's carrier rule ({@link Quality#dropped}): the scored calls of the hour to each judged
+   * minute by terminating carrier ({@code to_carrier} of the Insights rows in {@code insights}: columns end_time,
+   * to_carrier, status, quality_score) against the same carrier's scored calls of the UTC day before the window's
+   * start (its baseline, from the same rows): dropped when the hour's median score is more than the rule's threshold
+   * below the baseline's median. A carrier with fewer than {@link Quality#MIN_SCORED_CALLS} scored calls in the hour
+   * or in its baseline day is not judged. The reason gives the medians, the means and the shares below 3.
+   */
+  public static Dataset<Row> qualityDrops(Dataset<Row> insights, Minutes minutes, Quality.Rule rule) {
+    Dataset<Row> scored = Quality.measured(insights).filter(col(QUALITY_SCORE).isNotNull());
+    Column[] figures = Quality.scoreAggregates();
+    Column carrier = coalesce(col(Quality.TO_CARRIER), lit(NO_CARRIER)).as(DESTINATION);
+    Column day = functions.floor(functions.unix_micros(col(WINDOW_START)).divide(lit(86_400_000_000L))).cast(DataTypes.LongType);
+    Dataset<Row> hour = windows(scored, AlertRules.QUALITY_WINDOW, minutes)
+        .groupBy(col(WINDOW_START), col(WINDOW_END), carrier).agg(Quality.medianScore(), figures)
+        .withColumn(BASELINE_DAY, day);
+    // the rows of day d are the baseline of the windows that start on day d + 1
+    Column next = functions.floor(functions.unix_seconds(col(END_TIME)).divide(lit(86_400L))).cast(DataTypes.LongType).plus(1L);
+    Dataset<Row> base = scored.withColumn(BASELINE_DAY, next).groupBy(col(BASELINE_DAY), carrier)
+        .agg(Quality.medianScore(), figures)
+        .select(col(BASELINE_DAY), col(DESTINATION), col(Quality.SCORED_CALLS).as("b_scored"),
+            col(Quality.MEDIAN_QUALITY_SCORE).as("b_median"), col(Quality.MEAN_QUALITY_SCORE).as("b_mean"),
+            col(Quality.SHARE_BELOW_3).as("b_share"));
+    Dataset<Row> judged = hour.join(base, CollectionConverters.asScala(List.of(BASELINE_DAY, DESTINATION)).toSeq(), "inner")
+        .filter(Quality.dropped(rule, col(Quality.SCORED_CALLS), col(Quality.MEDIAN_QUALITY_SCORE), col("b_scored"),
+            col("b_median")));
+    Column baseDay = functions.date_format(functions.timestamp_seconds(col(BASELINE_DAY).minus(1L).multiply(86_400L)),
+        "yyyy-MM-dd");
+    Column reason = format_string(
+        "quality of carrier %s in the hour to %s: median score %.2f against its baseline %.2f (mean %.2f against %.2f, "
+            + "%.1f%% of %d scored calls below 3 against %.1f%% of %d) on %s, the UTC day before the window; a drop is "
+            + "a median more than %.2f below, with at least %d scored calls in each",
+        col(DESTINATION), hhmm(col(WINDOW_END)), col(Quality.MEDIAN_QUALITY_SCORE), col("b_median"),
+        col(Quality.MEAN_QUALITY_SCORE), col("b_mean"), col(Quality.SHARE_BELOW_3).multiply(100), col(Quality.SCORED_CALLS),
+        col("b_share").multiply(100), col("b_scored"), baseDay, lit(rule.threshold()), lit(Quality.MIN_SCORED_CALLS));
+    return rows(judged, AlertRules.QUALITY_DROP, col(Quality.SCORED_CALLS), lit(null), lit(null),
+        lit(null).cast(DataTypes.DoubleType), reason);
   }
 
   /** The three kinds at every judged minute, before the batch's once-per-window choice ({@link OncePerWindow}). */

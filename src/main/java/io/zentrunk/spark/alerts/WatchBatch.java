@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import io.zentrunk.spark.report.Quality;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
@@ -49,6 +50,30 @@ public final class WatchBatch implements VoidFunction2<Dataset<Row>, Long> {
   public static final String STAGE_BATCH_DONE = "watch-batch-done";
   /** Reached when baseline days were read from the history, before their sums are kept under the checkpoint. */
   public static final String STAGE_BASELINE_READ = "watch-baseline-read";
+
+  /** Reached when a batch's Insights were fetched and kept under the checkpoint (with --quality). */
+  public static final String STAGE_INSIGHTS_KEPT = "watch-insights-kept";
+
+  /** The Call Insights of the calls the watch judges for quality (with --quality). */
+  public interface Insights {
+    /**
+     * The {@code call_insights} rows of the answered calls that ended in {@code [from, to)} (one Insights request per
+     * call, through the source: its budget, retries and errors), with at least end_time, to_carrier, status and
+     * quality_score.
+     */
+    Dataset<Row> answered(Instant from, Instant to);
+
+    /**
+     * The source's {@code call_insights} table read over each window with {@code bill_duration > 0} (pushed into the
+     * list call: only the answered calls cost an Insights request), with the source {@code options} (a
+     * {@code sample} among them samples the calls by call_uuid).
+     */
+    static Insights of(SparkSession spark, Map<String, String> options) {
+      Map<String, String> o = new HashMap<>(options);
+      o.put("table", "call_insights");
+      return (from, to) -> io.zentrunk.spark.source.Cdrs.window(spark, o, from, to).filter(col(BILL_DURATION).gt(0));
+    }
+  }
 
   /** The CDRs of the baseline days, outbound only (from the API or a lake). */
   public interface History {
@@ -85,6 +110,8 @@ public final class WatchBatch implements VoidFunction2<Dataset<Row>, Long> {
   private final Consumer<String> stage;
   private final WatchStats stats = new WatchStats();
   private final ReentrantLock running = new ReentrantLock();
+  private Insights insights;
+  private Quality.Rule quality;
 
   /**
    * @param alerts the alert store: a path, or an Iceberg table {@code CATALOG.NAMESPACE.TABLE} ({@link AlertStore})
@@ -101,6 +128,17 @@ public final class WatchBatch implements VoidFunction2<Dataset<Row>, Long> {
     this.every = every;
     this.out = out;
     this.stage = stage;
+  }
+
+  /**
+   * Judges quality drops too ({@link Alerts#qualityDrops}, by {@code rule}): each batch fetches the Insights of its
+   * own answered calls from {@code feed}, once, and keeps them under the checkpoint with those the rule still needs
+   * (the hour before and the UTC day before, the carriers' baselines). Call before the query starts.
+   */
+  public WatchBatch withQuality(Insights feed, Quality.Rule rule) {
+    this.insights = java.util.Objects.requireNonNull(feed);
+    this.quality = java.util.Objects.requireNonNull(rule);
+    return this;
   }
 
   /** The job's counters (minutes judged, alerts raised and resolved by kind), for a metrics endpoint. */
@@ -145,6 +183,9 @@ public final class WatchBatch implements VoidFunction2<Dataset<Row>, Long> {
     List<Instant> all = minutes.all();
     Map<String, List<Instant>> judged = new HashMap<>();
     WINDOWS.keySet().forEach(kind -> judged.put(kind, all));
+    if (insights != null) {
+      judged.put(AlertRules.QUALITY_DROP, all);
+    }
     Map<Long, Long> hours = new TreeMap<>();
     List<Dataset<Row>> baselines = new ArrayList<>();
     for (Instant m : judged.get(AlertRules.IRSF)) {
@@ -156,7 +197,11 @@ public final class WatchBatch implements VoidFunction2<Dataset<Row>, Long> {
     }
     Dataset<Row> baseline = baselines.stream().reduce(Dataset::unionByName).orElseGet(() -> spark.createDataFrame(List.of(),
         BASELINE_SCHEMA.add(Alerts.BASELINE_DAY, DataTypes.LongType)));
-    List<Row> candidates = Alerts.candidates(recent, baseline, hours, minutes, rules).collectAsList();
+    Dataset<Row> judgedRules = Alerts.candidates(recent, baseline, hours, minutes, rules);
+    if (insights != null) {
+      judgedRules = judgedRules.unionByName(Alerts.qualityDrops(scored(id, after, end), minutes, quality));
+    }
+    List<Row> candidates = judgedRules.collectAsList();
     long judgedMinutes = all.size();
     stats.judged(judgedMinutes);
     if (judgedMinutes > 1) {
@@ -268,6 +313,41 @@ public final class WatchBatch implements VoidFunction2<Dataset<Row>, Long> {
     before.unionByName(mine).write().mode(SaveMode.Overwrite).parquet(checkpoint.recent(id));
     checkpoint.dropOlderThan(id);
     return spark.read().parquet(checkpoint.recent(id));
+  }
+
+  /** The Insights columns the quality-drop rule reads, as kept under the checkpoint. */
+  static final StructType INSIGHTS_KEPT = new StructType().add(END_TIME, DataTypes.TimestampType)
+      .add(Quality.TO_CARRIER, DataTypes.StringType).add("status", DataTypes.StringType)
+      .add(Alerts.QUALITY_SCORE, DataTypes.DoubleType);
+
+  /**
+   * The Insights rows the quality rule judges at this batch's minutes: those kept by the previous batch that its
+   * windows and baselines still need (from the UTC day before the day of the hour before {@code after}) and the
+   * batch's own, fetched once ({@link Insights#answered} over {@code [after, end)}) and written under the checkpoint;
+   * a batch replayed after a crash finds them there and sends no Insights request again.
+   */
+  private Dataset<Row> scored(long id, Instant after, Instant end) {
+    String path = checkpoint.insights(id);
+    if (!checkpoint.exists(path + "/_SUCCESS")) {
+      Instant keepFrom = LocalDate.ofInstant(after.minus(AlertRules.QUALITY_WINDOW), ZoneOffset.UTC).minusDays(1)
+          .atStartOfDay(ZoneOffset.UTC).toInstant();
+      Dataset<Row> before;
+      if (id > 0 && checkpoint.exists(checkpoint.insights(id - 1) + "/_SUCCESS")) {
+        before = spark.read().schema(INSIGHTS_KEPT).parquet(checkpoint.insights(id - 1))
+            .filter(col(END_TIME).geq(Timestamp.from(keepFrom)));
+      } else {
+        if (id > 0) {
+          out.println("watch: quality: no Insights kept by batch " + (id - 1) + " (the watch ran without --quality): "
+              + "the carriers' baselines start with batch " + id);
+        }
+        before = spark.createDataFrame(List.of(), INSIGHTS_KEPT);
+      }
+      Dataset<Row> mine = insights.answered(after, end).select(java.util.Arrays.stream(INSIGHTS_KEPT.fields())
+          .map(f -> col(f.name()).cast(f.dataType())).toArray(Column[]::new));
+      before.unionByName(mine).write().mode(SaveMode.Overwrite).parquet(path);
+      stage.accept(STAGE_INSIGHTS_KEPT);
+    }
+    return spark.read().schema(INSIGHTS_KEPT).parquet(path);
   }
 
   /**

@@ -24,7 +24,8 @@ import org.apache.spark.sql.SparkSession;
  * window's before it), the IRSF baseline of each day ({@code baseline/DAY}, complete when {@code baseline/DAY.hours}
  * exists), the outbound amount by destination of each held day read for it ({@code baseline-days/DAY.json}, written
  * atomically: a baseline reads from the history only the days not kept there), this checkpoint's run id ({@code run}) and the alerts and resolves delivered to the webhook
- * ({@code delivered/ID.EVENT}). The CDR and baseline files are a pure function of the batch id, so a batch replayed
+ * ({@code delivered/ID.EVENT}) and, with --quality, the Insights rows kept for the quality-drop rule
+ * ({@code insights/BATCH}: fetched once per batch, so a restart does not ask for them again). The CDR and baseline files are a pure function of the batch id, so a batch replayed
  * after a crash rewrites the same files.
  */
 final class WatchCheckpoint {
@@ -123,10 +124,26 @@ final class WatchCheckpoint {
     }
   }
 
-  /** Deletes the recent-CDR folders of batches before {@code batchId - KEEP_BATCHES}. */
+  /**
+   * The Insights rows kept after batch {@code batchId} (with --quality): the scored calls of the hour before and of
+   * the UTC day before, for the quality-drop rule, and the batch's own; complete when its {@code _SUCCESS} exists.
+   */
+  String insights(long batchId) {
+    return new Path(root, "watch/insights/" + batchId).toString();
+  }
+
+  /** Deletes the recent-CDR and kept-Insights folders of batches before {@code batchId - KEEP_BATCHES}. */
   void dropOlderThan(long batchId) {
+    dropOlderThan(batchId, "watch/recent");
+    dropOlderThan(batchId, "watch/insights");
+  }
+
+  private void dropOlderThan(long batchId, String folder) {
     try {
-      Path dir = new Path(root, "watch/recent");
+      Path dir = new Path(root, folder);
+      if (!fs.exists(dir)) {
+        return;
+      }
       for (var s : fs.listStatus(dir)) {
         String name = s.getPath().getName();
         if (name.matches("\\d+") && Long.parseLong(name) < batchId - KEEP_BATCHES) {

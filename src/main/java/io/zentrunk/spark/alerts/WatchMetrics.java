@@ -36,7 +36,7 @@ public final class WatchMetrics {
   private final AtomicLong lastBatchMillis = new AtomicLong(-1);
 
   /** The kinds that have a series from the start, so that a dashboard's rate() has one before the first alert. */
-  static final String[] KINDS = {AlertRules.IRSF, AlertRules.TRUNK_LIMIT, AlertRules.NER_DROP};
+  static final String[] KINDS = {AlertRules.IRSF, AlertRules.TRUNK_LIMIT, AlertRules.NER_DROP, AlertRules.QUALITY_DROP};
 
   /** The job's own counters: the batch's (minutes judged, alerts raised and resolved) and the webhook's (may be null). */
   public void watch(WatchStats batchStats, Webhook hook) {

@@ -163,9 +163,6 @@ public final class ReportCommand extends JobCommand {
     SparkSession spark = session("zentrunk report");
     writable(spark, output, "--output");
     try (ApiEndpoint api = endpoint(apiUrl)) {
-      if (qualityRule != null && Provenance.accounts(sourceOptions(api)).size() > 1) {
-        throw new UsageException("--quality reads one account's Call Insights: not with several accounts (auth_ids)");
-      }
       Dataset<Row> cdrs = Cdrs.window(spark, sourceOptions(api), s, e);
       // the API keeps 90 days: the baseline starts no earlier than the first whole day it still holds
       // (a minute of margin: the source takes its own "now" a moment later)

@@ -10,6 +10,7 @@ import io.zentrunk.spark.client.ApiTime;
 import io.zentrunk.spark.lake.CdrLake;
 import io.zentrunk.spark.lake.Lakes;
 import io.zentrunk.spark.lake.StageMarkers;
+import io.zentrunk.spark.report.Quality;
 import io.zentrunk.spark.source.CdrColumns;
 import io.zentrunk.spark.source.Cdrs;
 import io.zentrunk.spark.source.ReadOptions;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Option;
         "Watch the account live: a Structured Streaming query over readStream.format(\"zentrunk\") that judges, at",
         "every minute its batches cover, IRSF bursts (the report's fraud rule over the hour to that minute against the",
         "destination's average hour of the baseline days), trunk-limit failures (5180/5190 in the 5 minutes to it) and",
-        "NER drops (the hour to it); appends each new alert once to ALERTS, and its resolve once its rule no longer",
+        "NER drops (the hour to it), with --quality the terminating carriers' quality drops; appends each new alert once to ALERTS, and its resolve once its rule no longer",
         "holds; prints one line for each and POSTs it to --webhook. Runs until stopped; SIGTERM stops it between",
         "batches. A restart continues from --checkpoint. Times are UTC."})
 public final class WatchCommand extends JobCommand {
@@ -107,6 +108,54 @@ public final class WatchCommand extends JobCommand {
       description = "NER drops: ... with at least N outbound calls in that hour (default: ${DEFAULT-VALUE})")
   long nerMinCalls;
 
+  @Option(names = "--quality",
+      description = "also judge quality drops: a terminating carrier's mean Call Insights score (or share of calls scored "
+          + "below 3) over the last hour against its own on the UTC day before; costs one Insights request per answered "
+          + "call of each batch, from the same budget (off by default)")
+  boolean quality;
+
+  @Option(names = "--quality-sample", paramLabel = "F",
+      description = "with --quality: ask for the Insights of this fraction of the answered calls only, the same calls "
+          + "on every run (by call_uuid; default: every call)")
+  String qualitySample;
+
+  @Option(names = "--quality-threshold", paramLabel = "X",
+      description = "with --quality: a drop is a mean score more than X points below the carrier's baseline, as the "
+          + "report's --quality-threshold (default: " + Quality.Rule.DEFAULT_THRESHOLD + ")")
+  String qualityThreshold;
+
+  /** The quality-drop rule of --quality and --quality-threshold, or null without --quality. */
+  Quality.Rule qualityRule() {
+    if (!quality) {
+      if (qualitySample != null || qualityThreshold != null) {
+        throw new UsageException((qualitySample != null ? "--quality-sample" : "--quality-threshold") + " needs --quality");
+      }
+      return null;
+    }
+    if (qualitySample != null) {
+      double f = number(qualitySample, "--quality-sample");
+      if (!(f > 0 && f <= 1)) {
+        throw new UsageException("--quality-sample must be a fraction in (0,1], not '" + qualitySample + "'");
+      }
+    }
+    if (qualityThreshold == null) {
+      return Quality.Rule.defaults();
+    }
+    try {
+      return new Quality.Rule(number(qualityThreshold, "--quality-threshold"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(e.getMessage() + " ('" + qualityThreshold + "')");
+    }
+  }
+
+  private static double number(String value, String option) {
+    try {
+      return Double.parseDouble(value.trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException(option + " must be a number, not '" + value + "'");
+    }
+  }
+
   AlertRules rules() {
     if (limitFailures < 1) {
       throw new UsageException("--limit-failures must be at least 1, not " + limitFailures);
@@ -129,6 +178,7 @@ public final class WatchCommand extends JobCommand {
     required(checkpoint, "--checkpoint");
     required(alerts, "--alerts");
     rules();
+    qualityRule();
     everyMillis();
     if (lag != null) {
       duration(lag, "--lag", 0);
@@ -204,6 +254,10 @@ public final class WatchCommand extends JobCommand {
       WatchBatch.History history = history(spark, api);
       WatchBatch batch = new WatchBatch(spark, checkpoint, alerts, rules, history, hook,
           java.time.Duration.ofMillis(everyMs), System.out, StageMarkers::reach);
+      Quality.Rule qualityRule = qualityRule();
+      if (qualityRule != null) {
+        batch.withQuality(insights(spark, api), qualityRule);
+      }
       metrics.watch(batch.stats(), hook);
       StreamingQuery q = spark.readStream().format(ZentrunkDataSource.SHORT_NAME).options(options).load()
           .select(WatchBatch.columns())
@@ -256,6 +310,18 @@ public final class WatchCommand extends JobCommand {
     if (stopped.getCount() > 0 && q.exception().isDefined()) {
       throw q.exception().get();
     }
+  }
+
+  /** The Insights of a batch's answered calls (see {@link WatchBatch.Insights#of}), sampled with --quality-sample. */
+  private WatchBatch.Insights insights(SparkSession spark, ApiEndpoint api) {
+    Map<String, String> o = sourceOptions(api);
+    o.remove(ReadOptions.START.key());
+    o.remove(ReadOptions.LAG.key());
+    o.remove(ReadOptions.MAX_REQUESTS_PER_TRIGGER.key());
+    if (qualitySample != null) {
+      o.put(ReadOptions.SAMPLE.key(), qualitySample.trim());
+    }
+    return WatchBatch.Insights.of(spark, o);
   }
 
   /** The baseline's CDRs: from the lake with --lake/--table, else a batch read of the API (outbound only). */

@@ -66,10 +66,39 @@ public final class Quality {
     public static Rule defaults() {
       return new Rule(DEFAULT_THRESHOLD);
     }
+
+    /** The rule's one predicate: a median score more than the threshold below a reference median. */
+    public Column below(Column median, Column reference) {
+      return median.lt(reference.minus(threshold));
+    }
+  }
+
+  /**
+   * The quality-drop rule of the watch job: the carrier rule with the carrier's own baseline as the reference. A
+   * carrier's calls over a window dropped when the window and the baseline each have at least
+   * {@link #MIN_SCORED_CALLS} scored calls and the window's median score is more than the rule's threshold below the
+   * baseline's median ({@link Rule#below}).
+   */
+  public static Column dropped(Rule rule, Column scored, Column median, Column baselineScored, Column baselineMedian) {
+    return coalesce(scored.geq(MIN_SCORED_CALLS).and(baselineScored.geq(MIN_SCORED_CALLS))
+        .and(rule.below(median, baselineMedian)), lit(false));
+  }
+
+  /** The median score of a group of Insights rows ({@code median_quality_score}), exact as in {@link #carriers}. */
+  public static Column medianScore() {
+    return pct(SCORE, 0.5).as(MEDIAN_QUALITY_SCORE);
+  }
+
+  /**
+   * The score figures of a group of Insights rows, as every quality dataset has them: {@code scored_calls},
+   * {@code mean_quality_score} and {@code share_below_3} (of the scored calls; NULL without one).
+   */
+  public static Column[] scoreAggregates() {
+    return scores().toArray(new Column[0]);
   }
 
   /** The calls with metrics. */
-  static Dataset<Row> measured(Dataset<Row> insights) {
+  public static Dataset<Row> measured(Dataset<Row> insights) {
     return insights.filter(col(STATUS).isin("ok", "partial"));
   }
 
@@ -116,12 +145,12 @@ public final class Quality {
   public static Dataset<Row> carriers(Dataset<Row> insights, Rule rule) {
     Dataset<Row> m = measured(insights);
     Dataset<Row> account = m.agg(pct(SCORE, 0.5).as(ACCOUNT_MEDIAN_SCORE));
-    List<Column> aggs = new ArrayList<>(List.of(pct(SCORE, 0.5).as(MEDIAN_QUALITY_SCORE)));
+    List<Column> aggs = new ArrayList<>(List.of(medianScore()));
     aggs.addAll(scores());
     return m.groupBy(col(TO_CARRIER)).agg(count(lit(1)).as(CALLS_MEASURED), aggs.toArray(new Column[0]))
         .crossJoin(account)
         .withColumn(FLAGGED, coalesce(col(SCORED_CALLS).geq(MIN_SCORED_CALLS)
-            .and(col(MEDIAN_QUALITY_SCORE).lt(col(ACCOUNT_MEDIAN_SCORE).minus(rule.threshold()))), lit(false)))
+            .and(rule.below(col(MEDIAN_QUALITY_SCORE), col(ACCOUNT_MEDIAN_SCORE))), lit(false)))
         .select(col(TO_CARRIER), col(CALLS_MEASURED), col(SCORED_CALLS), col(MEDIAN_QUALITY_SCORE), col(MEAN_QUALITY_SCORE),
             col(SHARE_BELOW_3), col(ACCOUNT_MEDIAN_SCORE), col(FLAGGED))
         .orderBy(col(MEDIAN_QUALITY_SCORE).asc_nulls_last(), col(MEAN_QUALITY_SCORE).asc_nulls_last(),

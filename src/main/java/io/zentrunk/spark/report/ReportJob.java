@@ -125,7 +125,13 @@ public final class ReportJob {
         insights.count();
       }
       Map<String, Dataset<Row>> reports = datasets(in, settings, input, baseline, onePartition);
-      if (quality) {
+      if (quality && settings.perAccount()) {
+        // each account's quality from its own calls (its median and flagged carriers), as the other datasets
+        reports.put(QUALITY, perAccount(settings.accounts(), a -> Quality.of(ofAccount(insights, a), ofAccount(input, a))));
+        reports.put(QUALITY_CARRIERS, perAccount(settings.accounts(),
+            a -> Quality.carriers(ofAccount(insights, a), settings.quality())));
+        reports.put(QUALITY_HOURS, perAccount(settings.accounts(), a -> Quality.hours(ofAccount(insights, a))));
+      } else if (quality) {
         reports.put(QUALITY, Quality.of(insights, input));
         reports.put(QUALITY_CARRIERS, Quality.carriers(insights, settings.quality()));
         reports.put(QUALITY_HOURS, Quality.hours(insights));
@@ -165,7 +171,9 @@ public final class ReportJob {
         if (settings.perAccount()) {
           StringBuilder parts = new StringBuilder(settings.source().line() + "\n");
           for (String a : settings.accounts()) {
-            parts.append("Account ").append(a).append('\n').append(summary(ofAccount(rows, a)));
+            Map<String, List<Row>> mine = ofAccount(rows, a);
+            parts.append("Account ").append(a).append('\n').append(summary(mine))
+                .append(quality ? Quality.summary(mine.get(QUALITY_CARRIERS), settings.quality()) : "");
           }
           summary = parts.toString();
         } else {

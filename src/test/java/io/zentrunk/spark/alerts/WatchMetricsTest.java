@@ -60,6 +60,7 @@ class WatchMetricsTest {
       assertThat(PrometheusText.sample(f, WatchMetrics.ALERTS, "kind", "irsf").value()).isEqualTo(1);
       assertThat(PrometheusText.sample(f, WatchMetrics.ALERTS, "kind", "trunk_limit").value()).isZero();
       assertThat(PrometheusText.sample(f, WatchMetrics.ALERTS, "kind", "ner_drop").value()).isZero();
+      assertThat(PrometheusText.sample(f, WatchMetrics.ALERTS, "kind", "quality_drop").value()).as("a series before its first alert").isZero();
       assertThat(PrometheusText.sample(f, WatchMetrics.RESOLVED, "kind", "irsf").value()).isEqualTo(1);
       assertThat(value(f, WatchMetrics.WEBHOOK_FAILED)).isEqualTo(1);
       assertThat(value(f, WatchMetrics.WEBHOOK_DELIVERED)).isZero();

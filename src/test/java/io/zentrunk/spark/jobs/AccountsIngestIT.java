@@ -136,8 +136,8 @@ class AccountsIngestIT {
   }
 
   /**
-   * The report of four accounts: every dataset has account_id as its last column, each account's rows are exactly
-   * that account's own report (a read of it alone, whose datasets keep their columns, without account_id), and the
+   * The report of four accounts, call quality included: every dataset has account_id as its last column, each
+   * account's rows are exactly that account's own report (a read of it alone, whose datasets keep their columns, without account_id), and the
    * page and the summary have a part per account. Runs first: the ingest test revokes a token.
    */
   @Test
@@ -152,7 +152,7 @@ class AccountsIngestIT {
     assertThat(single.code()).as(single.err()).isZero();
     for (String name : List.of(ReportJob.HANGUP_CAUSES, ReportJob.COUNTRIES, ReportJob.ATTESTATION, ReportJob.KPIS,
         ReportJob.CAPACITY, ReportJob.FRAUD_SIGNALS, ReportJob.TRUNK_HOURS, ReportJob.TRUNK_SIZING,
-        ReportJob.WANGIRI_SIGNALS)) {
+        ReportJob.WANGIRI_SIGNALS, ReportJob.QUALITY, ReportJob.QUALITY_CARRIERS, ReportJob.QUALITY_HOURS)) {
       Dataset<Row> mine = spark.read().parquet(all.resolve(name).toString());
       Dataset<Row> own = spark.read().parquet(alone.resolve(name).toString());
       assertThat(own.columns()).as(name + " of one account").doesNotContain(CdrSchema.ACCOUNT_ID);
@@ -166,8 +166,18 @@ class AccountsIngestIT {
     String page = Files.readString(all.resolve("report.html"));
     for (String a : IDS) {
       assertThat(page).contains("<h2 class=\"account\" id=\"account-" + a + "\">Account " + a + "</h2>")
-          .contains("id=\"" + a + "-days\"");
+          .contains("id=\"" + a + "-days\"").contains("id=\"" + a + "-quality\"");
       assertThat(r.out()).contains("Account " + a + "\n");
+    }
+    // each account's part of the summary has its own call-quality lines, those of the account's own report
+    for (int i = 0; i < IDS.size(); i++) {
+      int from = r.out().indexOf("Account " + IDS.get(i) + "\n");
+      int to = i + 1 < IDS.size() ? r.out().indexOf("Account " + IDS.get(i + 1) + "\n") : r.out().length();
+      String part = r.out().substring(from, to);
+      assertThat(part).as("summary of " + IDS.get(i)).contains("Call quality (Insights): ");
+      if (IDS.get(i).equals(id)) {
+        assertThat(part).endsWith(single.out().substring(single.out().indexOf("Call quality (Insights): ")));
+      }
     }
     assertThat(Files.readString(alone.resolve("report.html"))).doesNotContain("class=\"account\"");
   }
@@ -175,7 +185,9 @@ class AccountsIngestIT {
   static List<String> report(Path out, String authIds) {
     return List.of("report", "--api-url", api.baseUrl(), "--now", api.now().toString(), "--start", D1.toString(),
         "--end", D1.plusDays(1).toString(), "--no-fraud-baseline-read", "--output", out.toString(),
-        "--source-option", "auth_ids=" + authIds, "--source-option", "credentials_file=" + credentials);
+        "--source-option", "auth_ids=" + authIds, "--source-option", "credentials_file=" + credentials,
+        // a sample of each account's calls (the same calls in both reports): an Insights request per sampled call
+        "--quality", "--quality-sample", "0.05");
   }
 
   /** A dataset's rows as lines, doubles to 12 significant digits (sums in another order differ in the last bits). */
