@@ -12,7 +12,6 @@ import io.zentrunk.spark.testing.SourceReads;
 import io.zentrunk.spark.testing.TestSpark;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,23 +59,7 @@ class InsightsIT {
 
   /** The columns of a row in the table's order, as the ground truth says they must be. */
   static List<Object> expected(EmulatedCall c, EmulatedInsights i) {
-    String status;
-    if (i == null) {
-      status = CallInsights.NO_INSIGHTS;
-    } else if (i.complete()) {
-      status = CallInsights.OK;
-    } else if (i.rttMs() == null && i.jitterMs() == null && i.packetLossPct() == null && i.postDialDelayMs() == null
-        && i.qualityScore() == null) {
-      status = CallInsights.NO_METRICS;
-    } else {
-      status = CallInsights.PARTIAL;
-    }
-    return Arrays.asList(c.callUuid(), c.endTime(), c.trunkId(), c.callDirection(), c.fromNumber(), c.toNumber(),
-        c.billDuration(), c.hangupCauseCode(), c.hangupSource(),
-        i == null ? null : i.fromCarrier(), i == null ? null : i.fromRegion(), i == null ? null : i.toCarrier(),
-        i == null ? null : i.toRegion(), i == null ? null : i.rttMs(), i == null ? null : i.jitterMs(),
-        i == null ? null : i.packetLossPct(), i == null ? null : i.postDialDelayMs(),
-        i == null ? null : i.qualityScore(), status, api.config().authId());
+    return io.zentrunk.spark.testing.InsightsTruth.row(c, i, api.config().authId());
   }
 
   static Map<String, List<Object>> rows(Dataset<Row> df) {
