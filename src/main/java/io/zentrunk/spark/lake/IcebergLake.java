@@ -255,6 +255,11 @@ public final class IcebergLake implements CdrLake {
       // the first run's branch starts from this empty snapshot, like every later run's from the one before
       t.newAppend().commit();
     }
+    if (insights != null) {
+      // before anything else: call_insights level with cdrs, should a run have died between the two commits
+      t.refresh();
+      insights.base(insights.prepare(source, progress), t, t.currentSnapshot().snapshotId(), progress);
+    }
   }
 
   static Optional<Provenance> provenance(Table t) {

@@ -1,11 +1,17 @@
 package io.zentrunk.spark.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.zentrunk.spark.emulator.EmulatedCall;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
 import io.zentrunk.spark.lake.IcebergLake;
+import io.zentrunk.spark.lake.IngestJob;
+import io.zentrunk.spark.lake.LakeConflictException;
+import io.zentrunk.spark.lake.Provenance;
+import io.zentrunk.spark.source.Cdrs;
+import io.zentrunk.spark.testing.SourceReads;
 import io.zentrunk.spark.lake.StageMarkers;
 import io.zentrunk.spark.testing.InsightsTruth;
 import io.zentrunk.spark.testing.JobRunner;
@@ -218,5 +224,71 @@ class InsightsIngestIT {
     assertThat(api.stats().insightsRequests()).as("every call is in the lake now: no Insights request " + text)
         .isZero();
     assertExact();
+  }
+
+  /** One in-process run of ingest --with-insights into the table, as the job composes it. */
+  static void ingest(Runnable beforeCommit) {
+    ingest(beforeCommit, Map.of());
+  }
+
+  static void ingest(Runnable beforeCommit, Map<String, String> insightsOptions) {
+    Map<String, String> o = new HashMap<>(SourceReads.options(api, FIRST, api.now()));
+    Map<String, String> io = new HashMap<>(o);
+    io.put("table", "call_insights");
+    io.putAll(insightsOptions);
+    IngestJob.Args a = new IngestJob.Args(null, TABLE, null, null, null, 1, false, 7,
+        new Provenance(api.config().authId(), Provenance.host(api.baseUrl())), false);
+    IngestJob.run(spark, a, api.now(), (f, t) -> Cdrs.window(spark, o, f, t), (f, t) -> Cdrs.window(spark, io, f, t),
+        ProgressLines.stderr("ingest")::line, beforeCommit);
+  }
+
+  @Test
+  @Order(3)
+  void aSecondWriterThatCommitsFirstWinsAndTheOtherLosesWithNothingOfItVisible() {
+    api.setNow(Instant.parse("2026-11-03T03:00:00Z"));
+    Set<String> fresh = newCalls();
+    assertThat(fresh).isNotEmpty();
+    Set<String> refs = table("cdrs_call_insights").refs().keySet();
+    api.resetStats();
+    // the race made certain: run A has its cdrs and call_insights on its branches when run B starts, and B commits
+    // (both tables) before A tries to
+    List<String> b = new ArrayList<>();
+    assertThatThrownBy(() -> ingest(() -> {
+      ingest(() -> {});
+      b.add("committed");
+    })).isInstanceOf(LakeConflictException.class).hasMessageContaining("another writer committed")
+        .hasMessageNotContaining("\n");
+    assertThat(b).containsExactly("committed");
+    assertThat(api.stats().insightsRequests()).as("each run asked for the new calls once").isEqualTo(2L * fresh.size());
+    assertExact();
+    assertThat(table("cdrs_call_insights").refs().keySet()).as("the loser's call_insights branch removed")
+        .isEqualTo(refs);
+  }
+
+  @Test
+  @Order(4)
+  void moreNewCallsThanMaxRequestsAreRefusedBeforeAnyInsightsRequestAndNothingIsCommitted() {
+    api.setNow(Instant.parse("2026-11-03T12:00:00Z"));
+    Set<String> fresh = newCalls();
+    assertThat(fresh.size()).isGreaterThan(5);
+    long cdrs = table("cdrs").currentSnapshot().snapshotId();
+    long insights = table("cdrs_call_insights").currentSnapshot().snapshotId();
+    Set<String> refs = table("cdrs_call_insights").refs().keySet();
+    api.resetStats();
+    // the run's new calls: those of the days it reads (a lookback day whose count is unchanged is not read)
+    assertThatThrownBy(() -> ingest(() -> {}, Map.of("max_requests", "5")))
+        .hasStackTraceContaining("Option 'max_requests': the read of call_insights would send ")
+        .satisfies(e -> {
+          java.util.regex.Matcher m = java.util.regex.Pattern.compile("would send (\\d+) Insights requests \\(one per "
+              + "call: \\d+ calls in the window after the API filters and call_uuid\\)").matcher(
+                  org.assertj.core.util.Throwables.getStackTrace(e));
+          assertThat(m.find()).isTrue();
+          System.out.println("refused: " + m.group() + "; new calls since the last run: " + fresh.size());
+          assertThat(Integer.parseInt(m.group(1))).isGreaterThan(5).isLessThanOrEqualTo(fresh.size());
+        });
+    assertThat(api.stats().insightsRequests()).isZero();
+    assertThat(table("cdrs").currentSnapshot().snapshotId()).isEqualTo(cdrs);
+    assertThat(table("cdrs_call_insights").currentSnapshot().snapshotId()).isEqualTo(insights);
+    assertThat(table("cdrs_call_insights").refs().keySet()).isEqualTo(refs);
   }
 }

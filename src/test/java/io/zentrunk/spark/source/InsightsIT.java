@@ -207,6 +207,31 @@ class InsightsIT {
   }
 
   @Test
+  void aCallUuidPredicateAsksInsightsOnlyForTheCallsItNamesAndMaxRequestsCountsThem() {
+    List<EmulatedCall> truth = api.groundTruth(FROM, TO);
+    List<EmulatedCall> named = truth.subList(0, 7);
+    Object[] uuids = named.stream().map(EmulatedCall::callUuid).toArray();
+    Map<String, String> o = options(FROM, TO);
+    o.put("max_requests", "7"); // the window holds hundreds of calls: counted as the 7 named
+    api.resetStats();
+    Map<String, List<Object>> got = rows(SourceReads.read(o).where(org.apache.spark.sql.functions.col("call_uuid")
+        .isin(uuids)));
+    Map<String, List<Object>> want = new HashMap<>();
+    named.forEach(c -> want.put(c.callUuid(), expected(c, api.insightsTruth(c))));
+    assertThat(got).isEqualTo(want);
+    assertThat(api.stats().insightsRequests()).isEqualTo(7);
+    api.resetStats();
+    assertThat(SourceReads.read(o).where("call_uuid = '" + named.get(0).callUuid() + "'").collectAsList()).hasSize(1);
+    assertThat(api.stats().insightsRequests()).isEqualTo(1);
+    o.put("max_requests", "6");
+    api.resetStats();
+    assertThatThrownBy(() -> SourceReads.read(o).where(org.apache.spark.sql.functions.col("call_uuid").isin(uuids))
+        .collectAsList()).hasStackTraceContaining("would send 7 Insights requests (one per call: 7 calls in the window "
+            + "after the API filters and call_uuid)");
+    assertThat(api.stats().insightsRequests()).isZero();
+  }
+
+  @Test
   void aSampleIsTheSameCallsOnEveryRunAndCostsOneRequestEach() {
     Map<String, String> o = options(FROM, TO);
     o.put("sample", "0.25");
