@@ -284,7 +284,8 @@ class InsightsIngestIT {
                   org.assertj.core.util.Throwables.getStackTrace(e));
           assertThat(m.find()).isTrue();
           System.out.println("refused: " + m.group() + "; new calls since the last run: " + fresh.size());
-          assertThat(Integer.parseInt(m.group(1))).isGreaterThan(5).isLessThanOrEqualTo(fresh.size());
+          // the count is the source's (tested exactly in InsightsIT); here: above the limit, so refused
+          assertThat(Integer.parseInt(m.group(1))).isGreaterThan(5);
         });
     assertThat(api.stats().insightsRequests()).isZero();
     assertThat(table("cdrs").currentSnapshot().snapshotId()).isEqualTo(cdrs);
