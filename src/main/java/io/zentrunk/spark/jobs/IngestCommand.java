@@ -1,6 +1,7 @@
 package io.zentrunk.spark.jobs;
 
 import io.zentrunk.spark.source.Cdrs;
+import io.zentrunk.spark.source.ReadOptions;
 import io.zentrunk.spark.lake.CdrLake;
 import io.zentrunk.spark.lake.IngestJob;
 import io.zentrunk.spark.lake.LakeFormat;
@@ -25,6 +26,8 @@ import picocli.CommandLine.Option;
         "account of PLIVO_AUTH_ID/PLIVO_AUTH_TOKEN, never the built-in emulator unless --emulator is given.",
         "With --source-option auth_ids=A,B,... it reads several accounts into one Iceberg lake partitioned by",
         "account, one state per account, all committed together.",
+        "With --with-insights it also adds the Call Insights of the run's new calls to the Iceberg table",
+        "call_insights beside cdrs, in the same commit (one request per new call).",
         "The API keeps 90 days: a lake that falls further behind loses data."})
 public final class IngestCommand extends JobCommand {
 
@@ -66,6 +69,17 @@ public final class IngestCommand extends JobCommand {
   @Option(names = "--change-source", description = "accept an account or API host other than the one the lake holds, and record it")
   boolean changeSource;
 
+  @Option(names = "--with-insights",
+      description = {"also fill the Iceberg table call_insights beside cdrs (LAKE/call_insights, or TABLE_call_insights)",
+          "with the Call Insights of the run's new calls only: one request per new call, from the same budget",
+          "(--source-option max_requests=N raises the source's refusal), committed with cdrs as one"})
+  boolean withInsights;
+
+  @Option(names = "--insights-sample", paramLabel = "FRACTION",
+      description = "with --with-insights: the Insights of this share of the new calls only, chosen by call_uuid "
+          + "(the same calls on every run; 0 < F <= 1)")
+  String insightsSample;
+
   @Override
   void execute() {
     if (where.lake == null && where.table == null) {
@@ -85,6 +99,26 @@ public final class IngestCommand extends JobCommand {
       throw new UsageException("--keep-snapshots-days must be 0 or more, not " + keepSnapshotsDays);
     }
     boolean several = !Provenance.accounts(sourceOption).isEmpty();
+    if (insightsSample != null && !withInsights) {
+      throw new UsageException("--insights-sample needs --with-insights");
+    }
+    if (insightsSample != null) {
+      double fraction;
+      try {
+        fraction = Double.parseDouble(insightsSample.trim());
+      } catch (NumberFormatException notANumber) {
+        fraction = Double.NaN;
+      }
+      if (!(fraction > 0 && fraction <= 1)) {
+        throw new UsageException("--insights-sample must be a fraction with 0 < F <= 1, not '" + insightsSample + "'");
+      }
+    }
+    if (withInsights && several) {
+      throw new UsageException("--with-insights reads one account's Call Insights: not with several accounts (auth_ids)");
+    }
+    if (withInsights && f == LakeFormat.PARQUET) {
+      throw new UsageException("--with-insights needs an Iceberg lake: not with --format parquet");
+    }
     if (!several) { // the tokens of auth_ids are the source's to check, in one line naming the account
       checkCredentials(emulator, apiUrl, System.getenv());
     } else if (emulator) {
@@ -92,7 +126,18 @@ public final class IngestCommand extends JobCommand {
     }
     // nothing exists yet: no lake folder, no Spark session, no request
     try (ApiEndpoint api = emulator ? ApiEndpoint.startBuiltIn(System.err) : ApiEndpoint.remote(apiUrl)) {
-      Map<String, String> options = sourceOptions(api);
+      Map<String, String> all = sourceOptions(api);
+      // the call_insights table's own options go to the Insights read only: the CDRs' table refuses them
+      Map<String, String> options = new java.util.HashMap<>(all);
+      Map<String, String> insightsOptions = new java.util.HashMap<>(all);
+      if (withInsights) {
+        options.keySet().removeIf(k -> k.equalsIgnoreCase(ReadOptions.MAX_REQUESTS.key())
+            || k.equalsIgnoreCase(ReadOptions.SAMPLE.key()));
+        insightsOptions.put(ReadOptions.TABLE.key(), "call_insights");
+        if (insightsSample != null) {
+          insightsOptions.put(ReadOptions.SAMPLE.key(), insightsSample.trim());
+        }
+      }
       IngestJob.Args args = new IngestJob.Args(where.lake, where.table, f, s, e, lookbackDays, acceptDataLoss, keepSnapshotsDays,
           Provenance.of(options, System.getenv(), emulator), changeSource, verify)
           .withAccounts(Provenance.accounts(options));
@@ -111,7 +156,8 @@ public final class IngestCommand extends JobCommand {
       CdrLake.Result r;
       try (ReadProgressListener progress = new ReadProgressListener(spark, ProgressLines.stderr("ingest"), 10)) {
         r = IngestJob.run(spark, args, now(), (from, to) -> Cdrs.window(spark, options, from, to),
-            ProgressLines.stderr("ingest")::line);
+            withInsights ? (from, to) -> Cdrs.window(spark, insightsOptions, from, to) : null,
+            ProgressLines.stderr("ingest")::line, () -> {});
       }
       System.out.println(String.format(Locale.ROOT, "ingested %,d CDRs in %d days into %s; complete until %s",
           r.records(), r.recordsByDay().size(), where.named(),

@@ -61,7 +61,12 @@ final class IcebergBranch implements AutoCloseable {
    * the records written per day, counted from the branch (local files: the API is not read twice).
    */
   Map<LocalDate, Long> write(Dataset<Row> cdrs, IngestPlan plan, Optional<Instant> state) {
-    Map<String, String> properties = new java.util.LinkedHashMap<>();
+    return write(cdrs, plan, state, Map.of());
+  }
+
+  /** As {@link #write(Dataset, IngestPlan, Optional)}, with {@code more} in the snapshot's summary too. */
+  Map<LocalDate, Long> write(Dataset<Row> cdrs, IngestPlan plan, Optional<Instant> state, Map<String, String> more) {
+    Map<String, String> properties = new java.util.LinkedHashMap<>(more);
     properties.put(IcebergLake.DAYS, String.join(",", plan.windows().stream().map(w -> w.start() + "/" + w.end()).toList()));
     state.ifPresent(s -> properties.put(IcebergLake.COMPLETE_UNTIL, s.toString()));
     overwrite(cdrs, window(plan.windows()), properties);
@@ -79,6 +84,33 @@ final class IcebergBranch implements AutoCloseable {
     } catch (NoSuchTableException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Appends {@code rows} to the branch, with {@code properties} in the snapshot; none: an empty snapshot. */
+  void append(Dataset<Row> rows, Map<String, String> properties) {
+    if (rows == null) {
+      IcebergTables.metadataCommit(table, t -> {
+        var append = t.newAppend().toBranch(name);
+        properties.forEach(append::set);
+        append.commit();
+      });
+      return;
+    }
+    var write = rows.writeTo(sparkIdent);
+    for (Map.Entry<String, String> p : properties.entrySet()) {
+      write = write.option("snapshot-property." + p.getKey(), p.getValue());
+    }
+    try {
+      write.append();
+    } catch (NoSuchTableException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The snapshot the branch points at. */
+  long head() {
+    table.refresh();
+    return table.refs().get(name).snapshotId();
   }
 
   /** The branch's rows (local files). */
@@ -104,6 +136,11 @@ final class IcebergBranch implements AutoCloseable {
           + (now == null ? "?" : now.snapshotId()) + ") while this run was writing; nothing of this run is "
           + "visible: run ingest again", e);
     }
+  }
+
+  /** Leaves the branch in place when closed: it holds a snapshot a committed state names. */
+  void keep() {
+    published = true;
   }
 
   @Override

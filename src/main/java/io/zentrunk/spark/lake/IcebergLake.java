@@ -73,6 +73,8 @@ public final class IcebergLake implements CdrLake {
   private final String sparkIdent;
   private final FileSystem fs; // path tables only
   private final Path root; // path tables only
+  private InsightsInput insightsInput; // --with-insights
+  private LakeInsights insights;
 
   private IcebergLake(SparkSession spark, String name, String catalogName, TableIdentifier ident, String sparkIdent,
       FileSystem fs, Path root) {
@@ -95,8 +97,9 @@ public final class IcebergLake implements CdrLake {
       Path p = new Path(location);
       FileSystem fs = p.getFileSystem(spark.sparkContext().hadoopConfiguration());
       Path root = fs.makeQualified(p);
-      LakeFolder.checkLayout(fs, root, location, "an Iceberg CDR lake holds only cdrs/",
-          s -> s.getPath().getName().equals(CdrLake.CDRS) && s.isDirectory());
+      LakeFolder.checkLayout(fs, root, location, "an Iceberg CDR lake holds only cdrs/ and call_insights/",
+          s -> (s.getPath().getName().equals(CdrLake.CDRS) || s.getPath().getName().equals(LakeInsights.TABLE))
+              && s.isDirectory());
       String catalog = "zentrunk_lake_" + sha256(root.toString()).substring(0, 16);
       String prefix = "spark.sql.catalog." + catalog;
       spark.conf().set(prefix, "org.apache.iceberg.spark.SparkCatalog");
@@ -148,6 +151,20 @@ public final class IcebergLake implements CdrLake {
   @Override
   public LakeFormat format() {
     return LakeFormat.ICEBERG;
+  }
+
+  /**
+   * Makes each {@link #ingest} also fill the table {@code call_insights} beside {@code cdrs} with the Insights of the
+   * run's new calls, in the same commit ({@link LakeInsights}): {@code <lake>/call_insights} for a lake folder,
+   * {@code CATALOG.NAMESPACE.TABLE_call_insights} for {@code --table}.
+   */
+  void withInsights(InsightsInput input) {
+    this.insightsInput = input;
+    TableIdentifier id = root != null ? TableIdentifier.of(LakeInsights.TABLE)
+        : TableIdentifier.of(ident.namespace(), ident.name() + "_" + LakeInsights.TABLE);
+    String sparkId = root != null ? catalogName + "." + LakeInsights.TABLE : sparkIdent + "_" + LakeInsights.TABLE;
+    String label = root != null ? name + " " + LakeInsights.TABLE : "--table " + sparkId;
+    this.insights = new LakeInsights(spark, catalog(), id, sparkId, label);
   }
 
   /** The name Spark resolves for this table, e.g. for {@code spark.table(...)}. */
@@ -237,6 +254,11 @@ public final class IcebergLake implements CdrLake {
     if (t.currentSnapshot() == null) {
       // the first run's branch starts from this empty snapshot, like every later run's from the one before
       t.newAppend().commit();
+    }
+    if (insights != null) {
+      // before anything else: call_insights level with cdrs, should a run have died between the two commits
+      t.refresh();
+      insights.base(insights.prepare(source, progress), t, t.currentSnapshot().snapshotId(), progress);
     }
   }
 
@@ -434,6 +456,14 @@ public final class IcebergLake implements CdrLake {
     long baseId = base.snapshotId().orElseThrow(() -> new IllegalStateException("base() after prepare() names a snapshot"));
     Table table = table().orElseThrow(() -> new IllegalStateException("prepare() creates the table"));
     Optional<Instant> newState = plan.advanceStateTo().isPresent() ? plan.advanceStateTo() : base.state();
+    // with Insights: call_insights brought level with cdrs' base before anything is read (LakeInsights)
+    Table insightsTable = null;
+    long insightsBase = -1;
+    String run = java.util.UUID.randomUUID().toString();
+    if (insights != null) {
+      insightsTable = insights.prepare(provenance(table).orElseThrow(), progress);
+      insightsBase = insights.base(insightsTable, table, baseId, progress);
+    }
     progress.accept("reading " + plan.describeReads());
     StageMarkers.reach(StageMarkers.READING);
     // Read once, straight into the write: the per-day counts come from the written branch afterwards (local
@@ -442,13 +472,14 @@ public final class IcebergLake implements CdrLake {
     IcebergTables.evolve(table, cdrs, progress);
     Map<LocalDate, Long> counts;
     try (IcebergBranch branch = IcebergBranch.create(spark, table, name, sparkIdent, baseId, progress)) {
-      counts = branch.write(cdrs, plan, newState);
-      beforeCommit.run();
-      StageMarkers.during(StageMarkers.FAST_FORWARD, () -> {
-        branch.fastForwardMain();
-        return null;
-      });
-      StageMarkers.reach(StageMarkers.COMMITTED);
+      counts = branch.write(cdrs, plan, newState,
+          insights == null ? Map.of() : Map.of(LakeInsights.INSIGHTS_RUN, run));
+      if (insights == null) {
+        beforeCommit.run();
+        commit(branch);
+      } else {
+        writeInsightsAndCommit(plan, branch, baseId, insightsTable, insightsBase, run, progress, beforeCommit);
+      }
     }
     counts.forEach((day, n) -> progress.accept(LakeDays.records(day, n)));
     table.refresh();
@@ -461,6 +492,48 @@ public final class IcebergLake implements CdrLake {
     return new CdrLake.Result(counts, newState);
   }
 
+  private static void commit(IcebergBranch branch) {
+    StageMarkers.during(StageMarkers.FAST_FORWARD, () -> {
+      branch.fastForwardMain();
+      return null;
+    });
+    StageMarkers.reach(StageMarkers.COMMITTED);
+  }
+
+  /**
+   * With the run's cdrs on {@code branch}: the Insights of its new calls onto a call_insights branch, then the cdrs
+   * commit (the commit of both), then call_insights' main onto its branch ({@link LakeInsights}).
+   */
+  private void writeInsightsAndCommit(IngestPlan plan, IcebergBranch branch, long baseId, Table insightsTable,
+      long insightsBase, String run, Consumer<String> progress, Runnable beforeCommit) {
+    Map<IngestPlan.Window, List<String>> fresh = insights.newCalls(plan, branch.rows(), sparkIdent, baseId,
+        insightsBase);
+    int n = fresh.values().stream().mapToInt(List::size).sum();
+    progress.accept(String.format(java.util.Locale.ROOT, "%s: %,d new calls, one Insights request each (or their "
+        + "sample)", LakeInsights.TABLE, n));
+    Dataset<Row> rows = LakeInsights.read(insightsInput, fresh);
+    if (rows != null) {
+      IcebergTables.evolve(insightsTable, rows, progress);
+    }
+    try (IcebergBranch ib = IcebergBranch.create(spark, insightsTable, insights.name, insights.sparkIdent,
+        insightsBase, progress)) {
+      ib.append(rows, Map.of(LakeInsights.RUN, run, LakeInsights.CDRS_SNAPSHOT, Long.toString(branch.head())));
+      long written = ib.head();
+      StageMarkers.reach(StageMarkers.INSIGHTS_WRITTEN);
+      beforeCommit.run();
+      commit(branch);
+      try {
+        ib.fastForwardMain();
+        progress.accept(LakeInsights.TABLE + ": committed snapshot " + written + " (run " + run + ")");
+      } catch (RuntimeException behind) {
+        // cdrs is committed and names this run: the next run moves call_insights' main there first
+        ib.keep();
+        progress.accept(LakeInsights.TABLE + "'s main stays behind (" + behind.getMessage() + "); the next run moves "
+            + "it to the snapshot of run " + run);
+      }
+    }
+  }
+
   /**
    * Expires the snapshots older than {@code keepDays} days (the current one always stays) and deletes the files
    * that only they referenced; removes branches of runs that died before their fast-forward.
@@ -469,6 +542,10 @@ public final class IcebergLake implements CdrLake {
   public void housekeeping(int keepDays, Consumer<String> progress) {
     try {
       IcebergExpiry.expire(spark, table().orElseThrow(), keepDays, progress);
+      if (insights != null) {
+        IcebergExpiry.expire(spark, insights.prepare(provenance(table().orElseThrow()).orElseThrow(), progress),
+            keepDays, progress);
+      }
     } catch (Exception e) { // SparkException is checked, and Scala throws it undeclared
       // the run's data and state are committed: a failed clean-up must not make it look failed
       progress.accept("snapshot expiry did not run (" + e.getClass().getSimpleName() + ": "

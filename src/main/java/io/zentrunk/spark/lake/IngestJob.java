@@ -122,10 +122,29 @@ public final class IngestJob {
    */
   public static CdrLake.Result run(SparkSession spark, Args args, Instant now, CdrInput reader, Consumer<String> progress,
       Runnable beforeCommit) {
+    return run(spark, args, now, reader, null, progress, beforeCommit);
+  }
+
+  /**
+   * As {@link #run(SparkSession, Args, Instant, CdrInput, Consumer, Runnable)}; with {@code insights} not null
+   * ({@code --with-insights}) the run also adds the Insights of its new calls to the Iceberg table
+   * {@code call_insights} beside {@code cdrs}, in the same commit ({@link LakeInsights}).
+   *
+   * @throws LakeUsageException in one line for a Parquet lake, before any request
+   */
+  public static CdrLake.Result run(SparkSession spark, Args args, Instant now, CdrInput reader, InsightsInput insights,
+      Consumer<String> progress, Runnable beforeCommit) {
     if (!args.accounts().isEmpty()) {
       throw new IllegalArgumentException("a run over several accounts is runAccounts'");
     }
     CdrLake lake = Lakes.open(spark, args.lake(), args.table(), args.format());
+    if (insights != null) {
+      if (!(lake instanceof IcebergLake iceberg)) {
+        throw new LakeUsageException("--with-insights needs an Iceberg lake: " + lake.name() + " is a "
+            + lake.format().label() + " lake (one state file, no second table in the same commit)");
+      }
+      iceberg.withInsights(insights);
+    }
     if (lake instanceof IcebergLake i && i.table().map(IcebergLake::byAccount).orElse(false)) {
       throw new LakeUsageException(lake.name() + " holds the CDRs of several accounts (partitioned by account): "
           + "ingest it with the source option auth_ids listing them");

@@ -32,7 +32,9 @@ public final class StageMarkers {
   public static final String METADATA_WRITE = "metadata-write";
   /** a Parquet lake's data is written; next is its commit, the conditional write of the state */
   public static final String STATE_WRITE = "state-write";
-  /** the fast-forward is committed */
+  /** with --with-insights: the run's call_insights rows are on its call_insights branch; next is the cdrs commit */
+  public static final String INSIGHTS_WRITTEN = "insights-written";
+  /** the fast-forward is committed (with --with-insights: of cdrs; next is call_insights' main catching up) */
   public static final String COMMITTED = "committed";
 
   private static final ThreadLocal<String> OPERATION = new ThreadLocal<>();

@@ -31,16 +31,18 @@ final class InsightsReaderFactory implements PartitionReaderFactory {
   private final ReadConf conf;
   private final StructType callSchema;
   private final StructType schema;
+  private final CallUuidFilter only;
 
-  InsightsReaderFactory(ReadConf conf, StructType callSchema, StructType schema) {
+  InsightsReaderFactory(ReadConf conf, StructType callSchema, StructType schema, CallUuidFilter only) {
     this.conf = conf;
     this.callSchema = callSchema;
     this.schema = schema;
+    this.only = only;
   }
 
   @Override
   public PartitionReader<InternalRow> createReader(InputPartition partition) {
-    return new InsightsReader(conf, (ZentrunkInputPartition) partition, callSchema, schema);
+    return new InsightsReader(conf, (ZentrunkInputPartition) partition, callSchema, schema, only);
   }
 
   /** One partition's calls and their Insights. */
@@ -55,6 +57,7 @@ final class InsightsReaderFactory implements PartitionReaderFactory {
     private final ZentrunkClient client;
     private final int concurrency;
     private final double sample;
+    private final CallUuidFilter only;
     private final StructType schema;
     /** False when the rows hold CDR columns only (see {@link InsightsScan#asksForInsights}): no request is sent. */
     private final boolean asks;
@@ -66,7 +69,9 @@ final class InsightsReaderFactory implements PartitionReaderFactory {
     private InternalRow row;
     private boolean closed;
 
-    InsightsReader(ReadConf conf, ZentrunkInputPartition p, StructType callSchema, StructType schema) {
+    InsightsReader(ReadConf conf, ZentrunkInputPartition p, StructType callSchema, StructType schema,
+        CallUuidFilter only) {
+      this.only = only;
       this.calls = new ZentrunkReaderFactory.RowReader(conf, p, callSchema, null);
       // the same counters as the calls' reader: the task's metrics show pages and Insights requests together
       this.client = conf.newClient(calls.stats, p.account);
@@ -103,7 +108,8 @@ final class InsightsReaderFactory implements PartitionReaderFactory {
       List<InternalRow> batch = new ArrayList<>();
       while (batch.size() < concurrency && calls.next()) {
         InternalRow c = calls.get().copy();
-        if (InsightsSample.keeps(c.getUTF8String(uuidIndex).toString(), sample)) {
+        String uuid = c.getUTF8String(uuidIndex).toString();
+        if ((only == null || only.keeps(uuid)) && InsightsSample.keeps(uuid, sample)) {
           batch.add(c);
         }
       }

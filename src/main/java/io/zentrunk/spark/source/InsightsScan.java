@@ -21,12 +21,15 @@ final class InsightsScan extends BaseZentrunkScan {
 
   private final ZentrunkScan calls;
   private final StructType schema;
+  /** the calls a call_uuid predicate names, or null */
+  private final CallUuidFilter only;
   private long expected = -1;
 
-  InsightsScan(ZentrunkScan calls, StructType schema) {
+  InsightsScan(ZentrunkScan calls, StructType schema, CallUuidFilter only) {
     super(calls.conf, calls.spec);
     this.calls = calls;
     this.schema = schema;
+    this.only = only;
   }
 
   @Override
@@ -37,20 +40,23 @@ final class InsightsScan extends BaseZentrunkScan {
   @Override
   protected String describeMore() {
     return ", Table: " + ReadConf.INSIGHTS_TABLE + (conf.sample < 1 ? ", Sample: " + conf.sample : "")
+        + (only == null ? "" : ", CallUuids: " + only.size())
         + ", MaxRequests: " + conf.maxRequests + (asksForInsights(schema) ? "" : ", no Insights column read");
   }
 
   @Override
   protected InputPartition[] plan() {
     InputPartition[] parts = calls.plan();
-    long total = calls.plannedRows();
+    long listed = calls.plannedRows();
+    // a call_uuid predicate names at most that many of the listed calls
+    long total = only == null ? listed : Math.min(listed, only.size());
     expected = conf.sample >= 1 ? total : (long) Math.ceil(total * conf.sample);
     if (!asksForInsights(schema)) {
       LOG.info("No Insights column read (COUNT(*), CDR columns only): {} calls, no Insights request", expected);
       return parts;
     }
     if (expected > conf.maxRequests) {
-      throw new IllegalArgumentException(refusal(total, expected, conf));
+      throw new IllegalArgumentException(refusal(total, expected, conf, only != null));
     }
     LOG.info("Insights of {} calls ({} in the window after the API filters, sample {}) in {} partitions", expected,
         total, conf.sample, parts.length);
@@ -67,11 +73,17 @@ final class InsightsScan extends BaseZentrunkScan {
 
   /** The one line that refuses a read above max_requests: the count, the time at the budget, what to change. */
   static String refusal(long total, long expected, ReadConf conf) {
+    return refusal(total, expected, conf, false);
+  }
+
+  /** As {@link #refusal(long, long, ReadConf)}; {@code named}: the calls are those a call_uuid predicate names. */
+  static String refusal(long total, long expected, ReadConf conf, boolean named) {
     ClientConfig c = conf.client;
     int perWindow = c.budgetRequests() == ClientConfig.AUTO_BUDGET ? 300 : c.budgetRequests();
     double seconds = expected * (c.budgetWindowMillis() / 1000.0) / perWindow;
     return "Option '" + ReadOptions.MAX_REQUESTS.key() + "': the read of " + ReadConf.INSIGHTS_TABLE + " would send "
         + expected + " Insights requests (one per call: " + total + " calls in the window after the API filters"
+        + (named ? " and call_uuid" : "")
         + (conf.sample < 1 ? ", sample " + conf.sample : "") + "), about " + duration(seconds) + " at the budget of "
         + perWindow + " requests per " + c.budgetWindowMillis() / 1000.0 + " s, above max_requests " + conf.maxRequests
         + ": narrow the window or the filters, set option '" + ReadOptions.SAMPLE.key() + "', or raise max_requests";
@@ -89,7 +101,7 @@ final class InsightsScan extends BaseZentrunkScan {
 
   @Override
   protected PartitionReaderFactory readerFactory(ReadConf executorConf) {
-    return new InsightsReaderFactory(executorConf, calls.readSchema(), schema);
+    return new InsightsReaderFactory(executorConf, calls.readSchema(), schema, only);
   }
 
   /** The calls planned, after the sample's expected share. */

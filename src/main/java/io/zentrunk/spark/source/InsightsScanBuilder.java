@@ -14,7 +14,9 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The {@code call_insights} table's scan builder. Which calls: the CDRs the list call selects, so a predicate on the
  * CDR columns goes to the CDRs' own scan builder (pushed into the list call's filters exactly as on the calls
- * table); a predicate on an Insights column stays with Spark. No LIMIT or aggregate is pushed: each row costs its own
+ * table); a predicate on an Insights column stays with Spark. A {@code call_uuid IN (...)} or {@code call_uuid = '...'}
+ * predicate, which the API cannot apply, drops the calls it does not name before their Insights request
+ * ({@link CallUuidFilter}). No LIMIT or aggregate is pushed: each row costs its own
  * Insights request, which a count from total_count would not see.
  */
 final class InsightsScanBuilder implements ScanBuilder, SupportsPushDownFilters, SupportsPushDownRequiredColumns {
@@ -23,6 +25,7 @@ final class InsightsScanBuilder implements ScanBuilder, SupportsPushDownFilters,
   private final ReadConf conf;
   private StructType schema = InsightsSchema.SCHEMA;
   private Filter[] pushed = new Filter[0];
+  private CallUuidFilter named;
 
   InsightsScanBuilder(ReadConf conf) {
     this.conf = conf;
@@ -40,6 +43,8 @@ final class InsightsScanBuilder implements ScanBuilder, SupportsPushDownFilters,
         postScan.add(f);
       }
     }
+    // call_uuid IN (...): listed anyway (the API has no such filter), but no Insights request for a call it drops
+    named = CallUuidFilter.of(onCalls);
     postScan.addAll(Arrays.asList(calls.pushFilters(onCalls.toArray(new Filter[0]))));
     pushed = calls.pushedFilters();
     return postScan.toArray(new Filter[0]);
@@ -67,7 +72,7 @@ final class InsightsScanBuilder implements ScanBuilder, SupportsPushDownFilters,
     }
     calls.pruneColumns(new StructType(cdr.toArray(new StructField[0])));
     ZentrunkScan callScan = (ZentrunkScan) calls.build();
-    return new InsightsScan(callScan, schema);
+    return new InsightsScan(callScan, schema, named);
   }
 
   @Override

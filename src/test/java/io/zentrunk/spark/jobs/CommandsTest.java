@@ -194,4 +194,20 @@ class CommandsTest {
     assertThat(JobCommand.failure(new RuntimeException("wrapper", new java.io.IOException("disk full\nmore"))))
         .isEqualTo("IOException: disk full");
   }
+
+  @Test
+  void withInsightsArgumentErrorsBeforeAnything(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+    java.nio.file.Path lake = tmp.resolve("lake");
+    assertOneLineError(run("ingest", "--lake", lake.toString(), "--emulator", "--insights-sample", "0.5"),
+        "--insights-sample needs --with-insights");
+    assertOneLineError(run("ingest", "--lake", lake.toString(), "--emulator", "--with-insights", "--insights-sample",
+        "0"), "--insights-sample must be a fraction with 0 < F <= 1, not '0'");
+    assertOneLineError(run("ingest", "--lake", lake.toString(), "--emulator", "--with-insights", "--insights-sample",
+        "half"), "--insights-sample", "'half'");
+    assertOneLineError(run("ingest", "--lake", lake.toString(), "--format", "parquet", "--emulator", "--with-insights"),
+        "--with-insights needs an Iceberg lake");
+    assertOneLineError(run("ingest", "--lake", lake.toString(), "--api-url", "http://127.0.0.1:1", "--with-insights",
+        "--source-option", "auth_ids=MA1,MA2"), "--with-insights", "several accounts");
+    assertThat(lake).doesNotExist();
+  }
 }

@@ -12,7 +12,6 @@ import io.zentrunk.spark.testing.SourceReads;
 import io.zentrunk.spark.testing.TestSpark;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,23 +59,7 @@ class InsightsIT {
 
   /** The columns of a row in the table's order, as the ground truth says they must be. */
   static List<Object> expected(EmulatedCall c, EmulatedInsights i) {
-    String status;
-    if (i == null) {
-      status = CallInsights.NO_INSIGHTS;
-    } else if (i.complete()) {
-      status = CallInsights.OK;
-    } else if (i.rttMs() == null && i.jitterMs() == null && i.packetLossPct() == null && i.postDialDelayMs() == null
-        && i.qualityScore() == null) {
-      status = CallInsights.NO_METRICS;
-    } else {
-      status = CallInsights.PARTIAL;
-    }
-    return Arrays.asList(c.callUuid(), c.endTime(), c.trunkId(), c.callDirection(), c.fromNumber(), c.toNumber(),
-        c.billDuration(), c.hangupCauseCode(), c.hangupSource(),
-        i == null ? null : i.fromCarrier(), i == null ? null : i.fromRegion(), i == null ? null : i.toCarrier(),
-        i == null ? null : i.toRegion(), i == null ? null : i.rttMs(), i == null ? null : i.jitterMs(),
-        i == null ? null : i.packetLossPct(), i == null ? null : i.postDialDelayMs(),
-        i == null ? null : i.qualityScore(), status, api.config().authId());
+    return io.zentrunk.spark.testing.InsightsTruth.row(c, i, api.config().authId());
   }
 
   static Map<String, List<Object>> rows(Dataset<Row> df) {
@@ -220,6 +203,31 @@ class InsightsIT {
     api.resetStats();
     assertThat(SourceReads.read(o).count()).isEqualTo(n);
     assertThat(SourceReads.read(o).select("call_uuid", "trunk_id").collectAsList()).hasSize((int) n);
+    assertThat(api.stats().insightsRequests()).isZero();
+  }
+
+  @Test
+  void aCallUuidPredicateAsksInsightsOnlyForTheCallsItNamesAndMaxRequestsCountsThem() {
+    List<EmulatedCall> truth = api.groundTruth(FROM, TO);
+    List<EmulatedCall> named = truth.subList(0, 7);
+    Object[] uuids = named.stream().map(EmulatedCall::callUuid).toArray();
+    Map<String, String> o = options(FROM, TO);
+    o.put("max_requests", "7"); // the window holds hundreds of calls: counted as the 7 named
+    api.resetStats();
+    Map<String, List<Object>> got = rows(SourceReads.read(o).where(org.apache.spark.sql.functions.col("call_uuid")
+        .isin(uuids)));
+    Map<String, List<Object>> want = new HashMap<>();
+    named.forEach(c -> want.put(c.callUuid(), expected(c, api.insightsTruth(c))));
+    assertThat(got).isEqualTo(want);
+    assertThat(api.stats().insightsRequests()).isEqualTo(7);
+    api.resetStats();
+    assertThat(SourceReads.read(o).where("call_uuid = '" + named.get(0).callUuid() + "'").collectAsList()).hasSize(1);
+    assertThat(api.stats().insightsRequests()).isEqualTo(1);
+    o.put("max_requests", "6");
+    api.resetStats();
+    assertThatThrownBy(() -> SourceReads.read(o).where(org.apache.spark.sql.functions.col("call_uuid").isin(uuids))
+        .collectAsList()).hasStackTraceContaining("would send 7 Insights requests (one per call: 7 calls in the window "
+            + "after the API filters and call_uuid)");
     assertThat(api.stats().insightsRequests()).isZero();
   }
 
