@@ -30,12 +30,14 @@ import picocli.CommandLine.Option;
     name = "watch",
     mixinStandardHelpOptions = true,
     description = {
-        "Watch the account live: a Structured Streaming query over readStream.format(\"zentrunk\") that judges, at",
-        "every minute its batches cover, IRSF bursts (the report's fraud rule over the hour to that minute against the",
-        "destination's average hour of the baseline days), trunk-limit failures (5180/5190 in the 5 minutes to it) and",
-        "NER drops (the hour to it); appends each new alert once to ALERTS, and its resolve once its rule no longer",
-        "holds; prints one line for each and POSTs it to --webhook. Runs until stopped; SIGTERM stops it between",
-        "batches. A restart continues from --checkpoint. Times are UTC."})
+        "Watch the account live: a Structured Streaming query over readStream.format(\"zentrunk\") that judges, at "
+            + "every minute its batches cover, IRSF bursts (the report's fraud rule over the hour to that minute against "
+            + "the destination's average hour of the baseline days), trunk-limit failures (5180/5190 in the 5 minutes "
+            + "to it) and NER drops (the hour to it); appends each new alert once to ALERTS, and its resolve once its "
+            + "rule no longer holds; prints one line for each and POSTs it to --webhook.",
+        "",
+        "Runs until stopped; SIGTERM stops it between batches. A restart continues from --checkpoint. Times are UTC.",
+        ""})
 public final class WatchCommand extends JobCommand {
 
   /** Marked once the query is stopped after a SIGTERM (see the lake's StageMarkers). */
