@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import io.zentrunk.spark.testing.TestSpark;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +23,7 @@ class ReferencePagesTest {
   void theCommittedReferencePagesAreTheCode() throws Exception {
     boolean write = "1".equals(System.getenv("ZENTRUNK_WRITE_REFERENCE"));
     List<String> stale = new ArrayList<>();
-    for (Map.Entry<String, String> page : ReferencePages.all().entrySet()) {
+    for (Map.Entry<String, String> page : ReferencePages.all(TestSpark.session()).entrySet()) {
       Path file = Path.of("docs").resolve(page.getKey());
       String committed = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : null;
       if (page.getValue().equals(committed)) {
@@ -50,6 +51,11 @@ class ReferencePagesTest {
     }
     assertThat(ReferencePages.schemas()).contains("| `total_amount` | decimal(18,5) | yes | no |")
         .contains("| `from_number` | string | yes | yes |").contains("| `quality_score` | double | yes | no |");
+    String report = ReferencePages.reportDatasets(TestSpark.session());
+    for (String dataset : List.of("hangup_causes", "countries", "attestation", "kpis", "capacity", "fraud_signals",
+        "trunk_hours", "trunk_sizing", "wangiri_signals", "quality", "quality_carriers", "quality_hours")) {
+      assertThat(report).contains("\n## `" + dataset + "`\n\n| column | type | nullable |\n|---|---|---|\n| `");
+    }
   }
 
   @Test
