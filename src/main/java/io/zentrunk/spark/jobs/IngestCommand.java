@@ -18,17 +18,22 @@ import picocli.CommandLine.Option;
     name = "ingest",
     mixinStandardHelpOptions = true,
     description = {
-        "Loads CDRs from the API into a lake: an Apache Iceberg table at LAKE/cdrs (or --table in a catalog), or",
-        "with --format parquet LAKE/cdrs/ partitioned by end_date plus LAKE/_zentrunk_state.json. Without --start it",
-        "continues from the lake's state, re-reading those of the --lookback-days days before it whose count in the API",
-        "changed (--verify-days), up to today. Each day loaded is",
-        "replaced as a whole (on Iceberg in one atomic commit with the state); re-running is always safe. Reads the",
-        "account of PLIVO_AUTH_ID/PLIVO_AUTH_TOKEN, never the built-in emulator unless --emulator is given.",
-        "With --source-option auth_ids=A,B,... it reads several accounts into one Iceberg lake partitioned by",
-        "account, one state per account, all committed together.",
-        "With --with-insights it also adds the Call Insights of the run's new calls to the Iceberg table",
-        "call_insights beside cdrs, in the same commit (one request per new call).",
-        "The API keeps 90 days: a lake that falls further behind loses data."})
+        "Loads CDRs from the API into a lake: an Apache Iceberg table at LAKE/cdrs (or --table in a catalog), or with "
+            + "--format parquet LAKE/cdrs/ partitioned by end_date plus LAKE/_zentrunk_state.json.",
+        "",
+        "Without --start it continues from the lake's state, re-reading those of the --lookback-days days before it "
+            + "whose count in the API changed (--verify-days), up to today. Each day loaded is replaced as a whole (on "
+            + "Iceberg in one atomic commit with the state); re-running is always safe.",
+        "",
+        "Reads the account of PLIVO_AUTH_ID/PLIVO_AUTH_TOKEN, never the built-in emulator unless --emulator is given. "
+            + "With --source-option auth_ids=A,B,... it reads several accounts into one Iceberg lake partitioned by "
+            + "account, one state per account, all committed together.",
+        "",
+        "With --with-insights it also adds the Call Insights of the run's new calls to the Iceberg table "
+            + "call_insights beside cdrs, in the same commit (one request per new call).",
+        "",
+        "The API keeps 90 days: a lake that falls further behind loses data.",
+        ""})
 public final class IngestCommand extends JobCommand {
 
   @ArgGroup(exclusive = true, multiplicity = "0..1")
@@ -70,9 +75,9 @@ public final class IngestCommand extends JobCommand {
   boolean changeSource;
 
   @Option(names = "--with-insights",
-      description = {"also fill the Iceberg table call_insights beside cdrs (LAKE/call_insights, or TABLE_call_insights)",
-          "with the Call Insights of the run's new calls only: one request per new call, from the same budget",
-          "(--source-option max_requests=N raises the source's refusal), committed with cdrs as one"})
+      description = "also fill the Iceberg table call_insights beside cdrs (LAKE/call_insights, or TABLE_call_insights) "
+          + "with the Call Insights of the run's new calls only: one request per new call, from the same budget "
+          + "(--source-option max_requests=N raises the source's refusal), committed with cdrs as one")
   boolean withInsights;
 
   @Option(names = "--insights-sample", paramLabel = "FRACTION",

@@ -29,15 +29,18 @@ import picocli.CommandLine.Option;
     name = "report",
     mixinStandardHelpOptions = true,
     description = {
-        "Hangup causes, countries (ASR, ACD), the attestation mix, KPIs (NER, short calls, cost per minute), hourly",
-        "trunk capacity, fraud signals, per-trunk hourly traffic and sizing (Erlang B) and Wangiri signals of the CDRs",
-        "with START <= end_time < END, written as Parquet under OUTPUT/hangup_causes, countries, attestation, kpis,",
-        "capacity, fraud_signals, trunk_hours, trunk_sizing and wangiri_signals (replaced on re-run), with",
-        "OUTPUT/_source.json (where the data came from) and OUTPUT/report.html (a self-contained page); a short",
-        "summary goes to stdout. Fraud signals compare each day with the --fraud-baseline-days days before it,",
-        "read in addition (outbound calls only; from the API no further back than its 90 days) unless",
-        "--no-fraud-baseline-read.",
-        "Times are UTC: YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]' or ISO-8601."})
+        "Hangup causes, countries (ASR, ACD), the attestation mix, KPIs (NER, short calls, cost per minute), hourly "
+            + "trunk capacity, fraud signals, per-trunk hourly traffic and sizing (Erlang B) and Wangiri signals of the "
+            + "CDRs with START <= end_time < END, written as Parquet under OUTPUT/hangup_causes, countries, attestation, "
+            + "kpis, capacity, fraud_signals, trunk_hours, trunk_sizing and wangiri_signals (replaced on re-run), with "
+            + "OUTPUT/_source.json (where the data came from) and OUTPUT/report.html (a self-contained page); a short "
+            + "summary goes to stdout.",
+        "",
+        "Fraud signals compare each day with the --fraud-baseline-days days before it, read in addition (outbound "
+            + "calls only; from the API no further back than its 90 days) unless --no-fraud-baseline-read.",
+        "",
+        "Times are UTC: YYYY-MM-DD, 'YYYY-MM-DD HH:MM[:SS]' or ISO-8601.",
+        ""})
 public final class ReportCommand extends JobCommand {
 
   @Option(names = "--start", paramLabel = "TS", description = "first end_time included (UTC), required")

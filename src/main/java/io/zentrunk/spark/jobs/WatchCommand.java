@@ -31,12 +31,15 @@ import picocli.CommandLine.Option;
     name = "watch",
     mixinStandardHelpOptions = true,
     description = {
-        "Watch the account live: a Structured Streaming query over readStream.format(\"zentrunk\") that judges, at",
-        "every minute its batches cover, IRSF bursts (the report's fraud rule over the hour to that minute against the",
-        "destination's average hour of the baseline days), trunk-limit failures (5180/5190 in the 5 minutes to it) and",
-        "NER drops (the hour to it), with --quality the terminating carriers' quality drops; appends each new alert once to ALERTS, and its resolve once its rule no longer",
-        "holds; prints one line for each and POSTs it to --webhook. Runs until stopped; SIGTERM stops it between",
-        "batches. A restart continues from --checkpoint. Times are UTC."})
+        "Watch the account live: a Structured Streaming query over readStream.format(\"zentrunk\") that judges, at "
+            + "every minute its batches cover, IRSF bursts (the report's fraud rule over the hour to that minute against "
+            + "the destination's average hour of the baseline days), trunk-limit failures (5180/5190 in the 5 minutes "
+            + "to it), NER drops (the hour to it) and, with --quality, the terminating carriers' quality drops; appends "
+            + "each new alert once to ALERTS, and its resolve once its rule no longer holds; prints one line for each "
+            + "and POSTs it to --webhook.",
+        "",
+        "Runs until stopped; SIGTERM stops it between batches. A restart continues from --checkpoint. Times are UTC.",
+        ""})
 public final class WatchCommand extends JobCommand {
 
   /** Marked once the query is stopped after a SIGTERM (see the lake's StageMarkers). */
@@ -109,8 +112,9 @@ public final class WatchCommand extends JobCommand {
   long nerMinCalls;
 
   @Option(names = "--quality",
-      description = "also judge quality drops: a terminating carrier's mean Call Insights score (or share of calls scored "
-          + "below 3) over the last hour against its own on the UTC day before; costs one Insights request per answered "
+      description = "also judge quality drops: a terminating carrier's median Call Insights score over the last hour "
+          + "against its median on the UTC day before (--quality-threshold points below, at least 20 scored calls "
+          + "in each); costs one Insights request per answered "
           + "call of each batch, from the same budget (off by default)")
   boolean quality;
 
@@ -120,7 +124,7 @@ public final class WatchCommand extends JobCommand {
   String qualitySample;
 
   @Option(names = "--quality-threshold", paramLabel = "X",
-      description = "with --quality: a drop is a mean score more than X points below the carrier's baseline, as the "
+      description = "with --quality: a drop is a median score more than X points below the carrier's baseline, as the "
           + "report's --quality-threshold (default: " + Quality.Rule.DEFAULT_THRESHOLD + ")")
   String qualityThreshold;
 

@@ -15,12 +15,18 @@ import java.util.TreeSet;
  * holds the table; {@link ReadConf}, the README's options table (checked by a test) and the jobs
  * all use it. Parse errors are one-line {@link IllegalArgumentException}s naming the option.
  *
+ * <p>{@link #since} is the version that brought the option: every option so far came with the first release,
+ * {@link #FIRST_VERSION}; an option added later is declared with {@code .since("X.Y.Z")}.
+ *
  * @param <T> the parsed value's type
  */
 public final class ReadOption<T> {
 
-  /** How an option's text becomes a value of a type; the parse knows the allowed values or range. */
-  record Parser<T>(Class<T> type, Parse<T> parse) {}
+  /**
+   * How an option's text becomes a value of a type; the parse knows the allowed values or range, which
+   * {@code accepts} says in words (the options reference's type column).
+   */
+  record Parser<T>(Class<T> type, String accepts, Parse<T> parse) {}
 
   /** Turns text into a value, or fails with one line that starts with {@code what}. */
   @FunctionalInterface
@@ -47,6 +53,11 @@ public final class ReadOption<T> {
   private final Parser<T> parser;
   private final String doc;
   private final FilterKind filter;
+  /** Set once, at the declaration ({@link #since(String)}), before {@link ReadOptions#ALL} is built. */
+  private String since = FIRST_VERSION;
+
+  /** The version of the first release, which brought every option declared without {@code .since}. */
+  public static final String FIRST_VERSION = "0.1.0";
 
   private ReadOption(String key, T defaultValue, String defaultDoc, Parser<T> parser, String doc, FilterKind filter) {
     this.key = key;
@@ -101,6 +112,25 @@ public final class ReadOption<T> {
     return doc;
   }
 
+  /** The values accepted, in words (for example "whole number from 1 to 256"). */
+  public String accepts() {
+    return parser.accepts();
+  }
+
+  /** The version that brought the option. */
+  public String since() {
+    return since;
+  }
+
+  /** Declares the version that brought the option (only in its declaration in {@link ReadOptions}). */
+  ReadOption<T> since(String version) {
+    if (!version.matches("\\d+\\.\\d+\\.\\d+")) {
+      throw new AssertionError("option " + key + ": since must be a version X.Y.Z, not '" + version + "'");
+    }
+    this.since = version;
+    return this;
+  }
+
   /** The filter role, or null for an option that is not an API filter. */
   FilterKind filterKind() {
     return filter;
@@ -131,7 +161,7 @@ public final class ReadOption<T> {
   // (pushed predicates, bill_duration__gt) with the same message.
 
   static Parser<Integer> integer(int min, int max) {
-    return new Parser<>(Integer.class, (what, text) -> {
+    return new Parser<>(Integer.class, "whole number from " + min + " to " + max, (what, text) -> {
       String v = text;
       long n;
       try {
@@ -149,7 +179,7 @@ public final class ReadOption<T> {
   /** A whole number in [min, max], or {@code auto} for {@code autoValue}. */
   static Parser<Integer> integerOrAuto(int min, int max, int autoValue) {
     Parser<Integer> number = integer(min, max);
-    return new Parser<>(Integer.class, (what, text) -> {
+    return new Parser<>(Integer.class, "auto or a whole number from " + min + " to " + max, (what, text) -> {
       if (text.trim().equalsIgnoreCase("auto")) {
         return autoValue;
       }
@@ -164,7 +194,7 @@ public final class ReadOption<T> {
 
   /** A fraction in (0, 1]. */
   static Parser<Double> fraction() {
-    return new Parser<>(Double.class, (what, text) -> {
+    return new Parser<>(Double.class, "fraction above 0, at most 1", (what, text) -> {
       double v;
       try {
         v = Double.parseDouble(text.trim());
@@ -180,7 +210,7 @@ public final class ReadOption<T> {
   }
 
   static Parser<Boolean> bool() {
-    return new Parser<>(Boolean.class, (what, text) -> switch (text.trim().toLowerCase(Locale.ROOT)) {
+    return new Parser<>(Boolean.class, "true or false", (what, text) -> switch (text.trim().toLowerCase(Locale.ROOT)) {
       case "true" -> true;
       case "false" -> false;
       default -> throw new IllegalArgumentException(what + " must be true or false, not '" + text + "'");
@@ -189,7 +219,7 @@ public final class ReadOption<T> {
 
   static Parser<String> oneOf(String... allowed) {
     Set<String> set = Set.of(allowed);
-    return new Parser<>(String.class, (what, text) -> {
+    return new Parser<>(String.class, "one of " + String.join(", ", allowed), (what, text) -> {
       if (!set.contains(text)) {
         throw new IllegalArgumentException(what + " must be one of " + new TreeSet<>(set) + ", not '" + text + "'");
       }
@@ -199,7 +229,7 @@ public final class ReadOption<T> {
 
   /** A phone number or prefix: digits with an optional leading '+', which is stripped (the API matches digits only). */
   static Parser<String> digits() {
-    return new Parser<>(String.class, (what, text) -> {
+    return new Parser<>(String.class, "digits, a leading '+' allowed", (what, text) -> {
       String v = text.trim();
       String d = v.startsWith("+") ? v.substring(1) : v;
       if (d.isEmpty() || !d.chars().allMatch(c -> c >= '0' && c <= '9')) {
@@ -211,12 +241,13 @@ public final class ReadOption<T> {
 
   /** A time in the one grammar of {@link ApiTime#parseUserTime}, as epoch microseconds. */
   static Parser<Long> time() {
-    return new Parser<>(Long.class, (what, text) -> ApiTime.parseUserTime(what, text));
+    return new Parser<>(Long.class, "UTC time", (what, text) -> ApiTime.parseUserTime(what, text));
   }
 
   /** A duration as Spark writes intervals ('2 minutes') or ISO-8601 ('PT2M'), in microseconds, from min to max. */
   static Parser<Long> duration(long minMicros, long maxMicros) {
-    return new Parser<>(Long.class, (what, text) -> {
+    String accepts = "duration from " + ApiTime.formatDuration(minMicros) + " to " + ApiTime.formatDuration(maxMicros);
+    return new Parser<>(Long.class, accepts, (what, text) -> {
       long v = ApiTime.parseDuration(what, text, minMicros);
       if (v > maxMicros) {
         throw new IllegalArgumentException(what + " must be at most " + ApiTime.formatDuration(maxMicros) + ", not '" + text + "'");
@@ -226,7 +257,7 @@ public final class ReadOption<T> {
   }
 
   static Parser<String> apiUrl() {
-    return new Parser<>(String.class, (what, text) -> {
+    return new Parser<>(String.class, "https:// URL (http:// for loopback)", (what, text) -> {
       String problem = ClientConfig.checkApiUrl(text);
       if (problem != null) {
         throw new IllegalArgumentException(what + " (" + text + ") " + problem);
@@ -236,7 +267,7 @@ public final class ReadOption<T> {
   }
 
   static Parser<String> authId() {
-    return new Parser<>(String.class, (what, text) -> {
+    return new Parser<>(String.class, "auth id", (what, text) -> {
       String v = text.trim();
       if (!v.isEmpty() && !v.matches("[A-Za-z0-9_-]+")) {
         throw new IllegalArgumentException(what + " must hold only letters, digits, '_' and '-'");
@@ -247,7 +278,7 @@ public final class ReadOption<T> {
 
   /** Auth ids separated by commas (at least one; each as {@link #authId()}, none empty). */
   static Parser<String> authIds() {
-    return new Parser<>(String.class, (what, text) -> {
+    return new Parser<>(String.class, "auth ids separated by commas", (what, text) -> {
       for (String id : text.split(",", -1)) {
         if (!id.trim().matches("[A-Za-z0-9_-]+")) {
           throw new IllegalArgumentException(what + " must be auth ids separated by commas (letters, digits, '_' and '-'), "
@@ -260,7 +291,7 @@ public final class ReadOption<T> {
 
   /** none, all, or groups of auth ids: {@code ID,ID;ID,ID}. */
   static Parser<String> sharedBudget() {
-    return new Parser<>(String.class, (what, text) -> {
+    return new Parser<>(String.class, "none, all or ID,ID;ID,ID", (what, text) -> {
       String v = text.trim();
       if (!v.equalsIgnoreCase("none") && !v.equalsIgnoreCase("all")
           && !v.matches("[A-Za-z0-9_-]+(\\s*,\\s*[A-Za-z0-9_-]+)*(\\s*;\\s*[A-Za-z0-9_-]+(\\s*,\\s*[A-Za-z0-9_-]+)*)*")) {
@@ -272,6 +303,6 @@ public final class ReadOption<T> {
 
   /** Any text, trimmed (a token, or a filter with no fixed set of values). */
   static Parser<String> text() {
-    return new Parser<>(String.class, (what, text) -> text.trim());
+    return new Parser<>(String.class, "text", (what, text) -> text.trim());
   }
 }

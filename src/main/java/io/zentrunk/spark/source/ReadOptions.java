@@ -139,7 +139,8 @@ public final class ReadOptions {
   public static final ReadOption<Long> LATE_CHECK_HORIZON = ReadOption.described("late_check_horizon", "24 hours",
       duration(3600L * 1_000_000L, 89L * 86_400_000_000L), "streams: each window read is counted again every hour until "
           + "this long after the offset passed it, and the CDRs it gained (visible later than lag) are named and counted "
-          + "as lateCdrs: '24h', '2d' (at least 1 hour)");
+          + "as lateCdrs: '24h', '2d' (at least 1 hour); past it a count a day is kept (90 days) and a CDR appearing "
+          + "later is warned with its day and the count");
   public static final ReadOption<Integer> MAX_REQUESTS_PER_TRIGGER = ReadOption.described("max_requests_per_trigger", "no cap",
       integer(1, 1_000_000), "streams: a batch reads a window of at most this many pages of records (20 each), so a query "
           + "that was down catches up in bounded batches");

@@ -34,6 +34,8 @@ class LauncherIT {
       assertThat(help.code()).as("%s --help exit code", job).isZero();
       assertThat(help.err()).as("%s --help stderr", job).isEmpty();
       assertThat(help.out()).as("%s --help", job).startsWith("Usage: zentrunk-spark " + job + " ");
+      // an 80-column terminal: no longer line, no line broken before it is full (HelpLayout)
+      assertThat(HelpLayout.problems(help.out())).as("%s --help at 80 columns", job).isEmpty();
     }
   }
 
