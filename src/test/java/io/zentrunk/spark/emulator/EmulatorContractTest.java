@@ -301,6 +301,26 @@ class EmulatorContractTest {
     assertThat(first.get("end_time").asText()).isLessThanOrEqualTo("2026-11-01 00:00:00");
   }
 
+  /**
+   * A window that runs past now (as ingest's, to the end of today) lists the calls ending at or before now, a call
+   * ending exactly at now included, and the ground truth over the same window is the same calls: only a ground truth
+   * cut at now ({@code toExclusive = now}) leaves that call out.
+   */
+  @Test
+  void aCallEndingExactlyAtNowIsListedAndInTheGroundTruthOfAWindowPastNow() {
+    try (ZentrunkEmulator at = ZentrunkEmulator.start(
+        EmulatorConfig.builder().seed(42).callsPerDay(10_000).now(NOW).rateLimitOff().build())) {
+      Instant from = NOW.minus(Duration.ofHours(1));
+      EmulatedCall last = at.groundTruth(from, NOW).get(0);
+      at.setNow(last.endTime());
+      Instant endOfDay = Instant.parse("2026-11-01T00:00:00Z");
+      List<JsonNode> got = all(at, "end_time__gte", ts(from), "end_time__lt", ts(endOfDay));
+      assertThat(uuids(got)).contains(last.callUuid())
+          .containsExactlyElementsOf(uuids(at.groundTruth(from, endOfDay)));
+      assertThat(uuids(at.groundTruth(from, at.now()))).doesNotContain(last.callUuid());
+    }
+  }
+
   @Test
   void nothingOlderThan90DaysEvenWhenAsked() {
     Instant lo = NOW.minus(Duration.ofDays(100));

@@ -3,6 +3,7 @@ package io.zentrunk.spark.jobs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.zentrunk.spark.client.UtcDays;
 import io.zentrunk.spark.emulator.EmulatedCall;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
@@ -111,12 +112,22 @@ class InsightsIngestIT {
   }
 
   /**
+   * The calls since FIRST that the API lists now, bounded as ingest reads them: its window runs to the end of today
+   * ({@code end_time__lt} the next midnight), and the API serves every call that has arrived and ends at or before
+   * now. A call ending exactly at now is listed and read: {@code groundTruth(FIRST, now)}, exclusive of now, would
+   * leave it out (as it did at 2026-11-03T12:00:00Z, one call fewer than the run counted).
+   */
+  static List<EmulatedCall> listedNow() {
+    return api.groundTruth(FIRST, UtcDays.start(UtcDays.day(api.now()).plusDays(1)));
+  }
+
+  /**
    * Both tables exact: cdrs holds the visible calls since FIRST, call_insights one row per call of cdrs (every run
    * had --with-insights) equal to the emulator's Insights of that call, and call_insights' main is the snapshot cdrs
    * names.
    */
   static void assertExact() {
-    Map<String, EmulatedCall> truth = api.groundTruth(FIRST, api.now()).stream()
+    Map<String, EmulatedCall> truth = listedNow().stream()
         .collect(Collectors.toMap(EmulatedCall::callUuid, c -> c));
     assertThat(uuids("cdrs")).isEqualTo(truth.keySet());
     Map<String, List<Object>> got = new HashMap<>();
@@ -149,7 +160,7 @@ class InsightsIngestIT {
   /** The calls visible now that the lake does not hold: what the next run must ask Insights for, and nothing else. */
   static Set<String> newCalls() {
     Set<String> held = uuids("cdrs");
-    return api.groundTruth(FIRST, api.now()).stream().map(EmulatedCall::callUuid).filter(u -> !held.contains(u))
+    return listedNow().stream().map(EmulatedCall::callUuid).filter(u -> !held.contains(u))
         .collect(Collectors.toSet());
   }
 
@@ -158,7 +169,7 @@ class InsightsIngestIT {
   void twoRunsFillCallInsightsWithTheGroundTruthAndTheSecondAsksOnlyForNewCalls() throws Exception {
     api.resetStats();
     run("first", T1, "--start", "2026-10-30");
-    int first = api.groundTruth(FIRST, T1).size();
+    int first = listedNow().size(); // now is T1
     assertThat(api.stats().insightsRequests()).as("one Insights request per call of the first run").isEqualTo(first);
     assertExact();
 
@@ -271,11 +282,14 @@ class InsightsIngestIT {
     api.setNow(Instant.parse("2026-11-03T12:00:00Z"));
     Set<String> fresh = newCalls();
     assertThat(fresh.size()).isGreaterThan(5);
+    assertThat(listedNow()).as("a call ends exactly at now: the bound of the window's end is exercised")
+        .anyMatch(c -> c.endTime().equals(api.now()));
     long cdrs = table("cdrs").currentSnapshot().snapshotId();
     long insights = table("cdrs_call_insights").currentSnapshot().snapshotId();
     Set<String> refs = table("cdrs_call_insights").refs().keySet();
     api.resetStats();
-    // the run's new calls: those of the days it reads (a lookback day whose count is unchanged is not read)
+    // the run's new calls are fresh: the lookback day it keeps (its count unchanged) holds no new call, the calls of
+    // a day only ever grow in number
     assertThatThrownBy(() -> ingest(() -> {}, Map.of("max_requests", "5")))
         .hasStackTraceContaining("Option 'max_requests': the read of call_insights would send ")
         .satisfies(e -> {
@@ -284,8 +298,8 @@ class InsightsIngestIT {
                   org.assertj.core.util.Throwables.getStackTrace(e));
           assertThat(m.find()).isTrue();
           System.out.println("refused: " + m.group() + "; new calls since the last run: " + fresh.size());
-          // the count is the source's (tested exactly in InsightsIT); here: above the limit, so refused
-          assertThat(Integer.parseInt(m.group(1))).isGreaterThan(5);
+          // one request per new call, each counted once, the call ending at now included
+          assertThat(Integer.parseInt(m.group(1))).as("the refusal counts the new calls").isEqualTo(fresh.size());
         });
     assertThat(api.stats().insightsRequests()).isZero();
     assertThat(table("cdrs").currentSnapshot().snapshotId()).isEqualTo(cdrs);
