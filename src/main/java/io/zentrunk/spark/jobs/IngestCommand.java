@@ -108,15 +108,7 @@ public final class IngestCommand extends JobCommand {
       throw new UsageException("--insights-sample needs --with-insights");
     }
     if (insightsSample != null) {
-      double fraction;
-      try {
-        fraction = Double.parseDouble(insightsSample.trim());
-      } catch (NumberFormatException notANumber) {
-        fraction = Double.NaN;
-      }
-      if (!(fraction > 0 && fraction <= 1)) {
-        throw new UsageException("--insights-sample must be a fraction with 0 < F <= 1, not '" + insightsSample + "'");
-      }
+      QualityOptions.fraction(insightsSample, "--insights-sample");
     }
     if (withInsights && several) {
       throw new UsageException("--with-insights reads one account's Call Insights: not with several accounts (auth_ids)");

@@ -68,19 +68,8 @@ public final class ReportCommand extends JobCommand {
   @picocli.CommandLine.Mixin
   ReportSizingOptions sizing = new ReportSizingOptions();
 
-  @Option(names = "--quality",
-      description = "call quality: read the Call Insights of every call of the window (one request per call, from the "
-          + "same budget) and write quality, quality_carriers and quality_hours, a page section and a line per carrier "
-          + "whose median score is below the account's by more than --quality-threshold (default: off)")
-  boolean quality;
-
-  @Option(names = "--quality-sample", paramLabel = "FRACTION",
-      description = "with --quality: the Insights of this share of the calls only, the same calls on every run (0 < F <= 1)")
-  String qualitySample;
-
-  @Option(names = "--quality-threshold", paramLabel = "POINTS",
-      description = "with --quality: flag a carrier whose median score is this far below the account's (default 0.5)")
-  String qualityThreshold;
+  @picocli.CommandLine.Mixin
+  QualityOptions quality = new QualityOptions();
 
   @Option(names = "--no-fraud-baseline-read",
       description = "fraud signals: read nothing before --start; judge each day against the window's own earlier days")
@@ -93,39 +82,7 @@ public final class ReportCommand extends JobCommand {
     fraud.rule();
     sizing.limits();
     sizing.wangiri();
-    qualityRule();
-  }
-
-  /** The carrier rule of --quality, or null without it; its options only with it, checked before any request. */
-  Quality.Rule qualityRule() {
-    if (!quality) {
-      if (qualitySample != null || qualityThreshold != null) {
-        throw new UsageException((qualitySample != null ? "--quality-sample" : "--quality-threshold") + " needs --quality");
-      }
-      return null;
-    }
-    if (qualitySample != null) {
-      double f = number(qualitySample, "--quality-sample");
-      if (!(f > 0 && f <= 1)) {
-        throw new UsageException("--quality-sample must be a fraction in (0,1], not '" + qualitySample + "'");
-      }
-    }
-    if (qualityThreshold == null) {
-      return Quality.Rule.defaults();
-    }
-    try {
-      return new Quality.Rule(number(qualityThreshold, "--quality-threshold"));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage() + " ('" + qualityThreshold + "')");
-    }
-  }
-
-  private static double number(String value, String option) {
-    try {
-      return Double.parseDouble(value.trim());
-    } catch (NumberFormatException e) {
-      throw new UsageException(option + " must be a number, not '" + value + "'");
-    }
+    quality.rule();
   }
 
   @Override
@@ -154,7 +111,7 @@ public final class ReportCommand extends JobCommand {
     TrunkSizing.Limits limits = sizing.limits();
     Wangiri.Rule wangiri = sizing.wangiri();
     Instant baselineFrom = noFraudBaselineRead ? s : ReportJob.baselineStart(s, rule.baselineDays());
-    Quality.Rule qualityRule = qualityRule();
+    Quality.Rule qualityRule = quality.rule();
     if (src.equals("lake") && qualityRule != null) {
       throw new UsageException("--quality reads the Call Insights from the API: not with --source lake");
     }
@@ -187,8 +144,8 @@ public final class ReportCommand extends JobCommand {
       if (qualityRule != null) {
         Map<String, String> o = new java.util.HashMap<>(sourceOptions(api));
         o.put("table", "call_insights");
-        if (qualitySample != null) {
-          o.put("sample", qualitySample.trim());
+        if (quality.sample != null) {
+          o.put("sample", quality.sample.trim());
         }
         in = in.withInsights(Cdrs.window(spark, o, s, e));
       }

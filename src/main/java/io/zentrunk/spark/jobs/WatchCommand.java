@@ -111,54 +111,8 @@ public final class WatchCommand extends JobCommand {
       description = "NER drops: ... with at least N outbound calls in that hour (default: ${DEFAULT-VALUE})")
   long nerMinCalls;
 
-  @Option(names = "--quality",
-      description = "also judge quality drops: a terminating carrier's median Call Insights score over the last hour "
-          + "against its median on the UTC day before (--quality-threshold points below, at least 20 scored calls "
-          + "in each); costs one Insights request per answered "
-          + "call of each batch, from the same budget (off by default)")
-  boolean quality;
-
-  @Option(names = "--quality-sample", paramLabel = "F",
-      description = "with --quality: ask for the Insights of this fraction of the answered calls only, the same calls "
-          + "on every run (by call_uuid; default: every call)")
-  String qualitySample;
-
-  @Option(names = "--quality-threshold", paramLabel = "X",
-      description = "with --quality: a drop is a median score more than X points below the carrier's baseline, as the "
-          + "report's --quality-threshold (default: " + Quality.Rule.DEFAULT_THRESHOLD + ")")
-  String qualityThreshold;
-
-  /** The quality-drop rule of --quality and --quality-threshold, or null without --quality. */
-  Quality.Rule qualityRule() {
-    if (!quality) {
-      if (qualitySample != null || qualityThreshold != null) {
-        throw new UsageException((qualitySample != null ? "--quality-sample" : "--quality-threshold") + " needs --quality");
-      }
-      return null;
-    }
-    if (qualitySample != null) {
-      double f = number(qualitySample, "--quality-sample");
-      if (!(f > 0 && f <= 1)) {
-        throw new UsageException("--quality-sample must be a fraction in (0,1], not '" + qualitySample + "'");
-      }
-    }
-    if (qualityThreshold == null) {
-      return Quality.Rule.defaults();
-    }
-    try {
-      return new Quality.Rule(number(qualityThreshold, "--quality-threshold"));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage() + " ('" + qualityThreshold + "')");
-    }
-  }
-
-  private static double number(String value, String option) {
-    try {
-      return Double.parseDouble(value.trim());
-    } catch (NumberFormatException e) {
-      throw new UsageException(option + " must be a number, not '" + value + "'");
-    }
-  }
+  @Mixin
+  QualityOptions quality = new QualityOptions();
 
   AlertRules rules() {
     if (limitFailures < 1) {
@@ -182,7 +136,7 @@ public final class WatchCommand extends JobCommand {
     required(checkpoint, "--checkpoint");
     required(alerts, "--alerts");
     rules();
-    qualityRule();
+    quality.rule();
     everyMillis();
     if (lag != null) {
       duration(lag, "--lag", 0);
@@ -258,7 +212,7 @@ public final class WatchCommand extends JobCommand {
       WatchBatch.History history = history(spark, api);
       WatchBatch batch = new WatchBatch(spark, checkpoint, alerts, rules, history, hook,
           java.time.Duration.ofMillis(everyMs), System.out, StageMarkers::reach);
-      Quality.Rule qualityRule = qualityRule();
+      Quality.Rule qualityRule = quality.rule();
       if (qualityRule != null) {
         batch.withQuality(insights(spark, api), qualityRule);
       }
@@ -322,8 +276,8 @@ public final class WatchCommand extends JobCommand {
     o.remove(ReadOptions.START.key());
     o.remove(ReadOptions.LAG.key());
     o.remove(ReadOptions.MAX_REQUESTS_PER_TRIGGER.key());
-    if (qualitySample != null) {
-      o.put(ReadOptions.SAMPLE.key(), qualitySample.trim());
+    if (quality.sample != null) {
+      o.put(ReadOptions.SAMPLE.key(), quality.sample.trim());
     }
     return WatchBatch.Insights.of(spark, o);
   }

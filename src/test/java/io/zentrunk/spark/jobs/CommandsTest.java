@@ -110,13 +110,13 @@ class CommandsTest {
     assertThat(help.code()).isZero();
     assertThat(help.out()).contains("--checkpoint=PATH", "--alerts=PATH", "--every=DURATION", "--lag=DURATION",
         "--webhook=URL", "--lake=PATH", "--table=", "--fraud-min-amount=USD", "--fraud-ratio=X", "--fraud-baseline-days=N",
-        "--limit-failures=N", "--ner-below=X", "--ner-min-calls=N", "--quality", "--quality-sample=F",
-        "--quality-threshold=X");
+        "--limit-failures=N", "--ner-below=X", "--ner-min-calls=N", "--quality", "--quality-sample=FRACTION",
+        "--quality-threshold=POINTS");
     assertOneLineError(run("watch", "--alerts", "/tmp/a"), "watch: missing required option --checkpoint");
     assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--quality-sample", "0.5"),
         "--quality-sample needs --quality");
     assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--quality", "--quality-sample", "2"),
-        "--quality-sample must be a fraction in (0,1], not '2'");
+        "--quality-sample must be a fraction with 0 < F <= 1, not '2'");
     assertOneLineError(run("watch", "--checkpoint", "/tmp/c", "--alerts", "/tmp/a", "--quality", "--quality-threshold", "9"),
         "--quality-threshold must be a number of score points in (0,4), got 9.0");
     assertOneLineError(run("watch", "--checkpoint", "/tmp/c"), "watch: missing required option --alerts");

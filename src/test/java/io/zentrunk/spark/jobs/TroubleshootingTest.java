@@ -65,7 +65,7 @@ class TroubleshootingTest {
       Map.entry("JobCommand.java", "ApiTime's time and duration messages under the option's name"),
       Map.entry("ReportSizingOptions.java", "TrunkSizing's and Wangiri's messages"),
       Map.entry("WatchCommand.java", "the late_check_horizon option's message under --late-check-horizon"),
-      Map.entry("ReportCommand.java", "Quality's --quality-threshold message and the value given"),
+      Map.entry("QualityOptions.java", "Quality's --quality-threshold message and the value given"),
       Map.entry("AccountsIngest.java", "an ingest message for one account of several: 'account ID: ...'"),
       Map.entry("ParquetLake.java", "ParquetLakeState's messages about _zentrunk_state.json"),
       Map.entry("InsightsScan.java", "the max_requests refusal, built in InsightsScan.refusal (BUILT below)"),
