@@ -42,6 +42,21 @@ final class IcebergTables {
       }
     }
     Schema schema = IcebergLake.schema();
+    try {
+      return catalog.buildTable(ident, schema)
+          .withPartitionSpec(byAccount ? IcebergLake.specByAccount(schema) : IcebergLake.spec(schema))
+          .withSortOrder(SortOrder.builderFor(schema).asc(END_TIME).build())
+          .withProperties(properties(source))
+          .create();
+    } catch (AlreadyExistsException raced) {
+      Table t = catalog.loadTable(ident);
+      Provenance.check(name, IcebergLake.provenance(t), source, false);
+      return t;
+    }
+  }
+
+  /** The properties of a table ingest creates (cdrs, call_insights): format, files, metadata kept, the source. */
+  static Map<String, String> properties(Provenance source) {
     Map<String, String> props = new LinkedHashMap<>();
     props.put(TableProperties.FORMAT_VERSION, String.valueOf(IcebergLake.FORMAT_VERSION));
     props.put(TableProperties.PARQUET_COMPRESSION, "zstd");
@@ -52,17 +67,7 @@ final class IcebergTables {
     props.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "20");
     props.put(IcebergLake.AUTH_ID, source.authId());
     props.put(IcebergLake.API_HOST, source.apiHost());
-    try {
-      return catalog.buildTable(ident, schema)
-          .withPartitionSpec(byAccount ? IcebergLake.specByAccount(schema) : IcebergLake.spec(schema))
-          .withSortOrder(SortOrder.builderFor(schema).asc(END_TIME).build())
-          .withProperties(props)
-          .create();
-    } catch (AlreadyExistsException raced) {
-      Table t = catalog.loadTable(ident);
-      Provenance.check(name, IcebergLake.provenance(t), source, false);
-      return t;
-    }
+    return props;
   }
 
   /**

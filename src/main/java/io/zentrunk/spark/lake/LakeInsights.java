@@ -19,7 +19,6 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.SnapshotRef;
 import org.apache.iceberg.SortOrder;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.TableProperties;
 import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.TableIdentifier;
 import org.apache.iceberg.exceptions.AlreadyExistsException;
@@ -83,19 +82,11 @@ final class LakeInsights {
       t = catalog.loadTable(ident);
     } catch (NoSuchTableException absent) {
       Schema schema = SparkSchemaUtil.convert(InsightsSchema.SCHEMA);
-      Map<String, String> props = new LinkedHashMap<>();
-      props.put(TableProperties.FORMAT_VERSION, String.valueOf(IcebergLake.FORMAT_VERSION));
-      props.put(TableProperties.PARQUET_COMPRESSION, "zstd");
-      props.put(TableProperties.WRITE_DISTRIBUTION_MODE, TableProperties.WRITE_DISTRIBUTION_MODE_HASH);
-      props.put(TableProperties.METADATA_DELETE_AFTER_COMMIT_ENABLED, "true");
-      props.put(TableProperties.METADATA_PREVIOUS_VERSIONS_MAX, "20");
-      props.put(IcebergLake.AUTH_ID, source.authId());
-      props.put(IcebergLake.API_HOST, source.apiHost());
       try {
         t = catalog.buildTable(ident, schema)
             .withPartitionSpec(PartitionSpec.builderFor(schema).day(END_TIME).build())
             .withSortOrder(SortOrder.builderFor(schema).asc(END_TIME).build())
-            .withProperties(props)
+            .withProperties(IcebergTables.properties(source))
             .create();
         progress.accept("created the Iceberg table " + t.name() + " at " + t.location());
       } catch (AlreadyExistsException raced) {
