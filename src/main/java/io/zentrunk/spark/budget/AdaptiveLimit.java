@@ -14,8 +14,8 @@ import java.util.function.LongSupplier;
  *       RequestBudget}), paced: at most a fifth of a window's limit may start at once (one second's worth), then
  *       one request every window / limit. Without a pace the first window's requests leave in the first second,
  *       and beside a client that takes 100 of the account's 300 the server refuses the tail of that burst (and of
- *       its echo one window later) before the first 429 is even seen. Starting below the documented limit (250,
- *       as before) cost a short read most of its speed: a read of 1,000 requests is over in four windows.
+ *       its echo one window later) before the first 429 is even seen. A start below the documented limit would
+ *       cost a short read most of its speed: a read of 1,000 requests is over in four windows.
  *   <li><b>Grow</b> only while the budget is what holds requests back (a request waited for it within the last
  *       window): a read limited by its latency or its partitions would otherwise raise the limit far above what
  *       it ever sends. Until the first 429, by {@value #INCREASE} requests in the first window, then twice as many

@@ -31,20 +31,19 @@ import java.util.function.LongSupplier;
  * <p>The log holds when each request <em>ended</em> (its response arrived, or it failed), and a request in flight
  * holds its slot until then: a new request may start when fewer than N requests are in flight or ended less than
  * one window ago. The server counts a request at some moment between its start and its end, so two requests one
- * window apart in this log are at least one window apart at the server, whatever the delays in between. Logging
- * start times instead (with a 2% margin) was not enough: on a loaded machine the time from start to the server's
- * count varies by more than 100 ms, and jobs/bench rate measured 8 answers 429 in a read at request_budget = the
- * limit. The price is the latency of one request per window (100 ms of 5 s: 2%), the same as the margin it
- * replaces. The log keeps at least a minute (and the longest window ever claimed), so a claim that joins later
- * counts every request of its window, those of the reads before it included.
+ * window apart in this log are at least one window apart at the server, whatever the delays in between. A log of
+ * start times is not enough, even with a margin of 2%: on a loaded machine the time from a request's start to the
+ * server's count varies by more than 100 ms, so such a log lets 429s through at request_budget = the limit. The
+ * price of logging ends is the latency of one request per window (100 ms of 5 s: 2%). The log keeps at least a
+ * minute (and the longest window ever claimed), so a claim that joins later counts every request of its window,
+ * those of the reads before it included.
  *
  * <p>It adapts: a 429 means other clients of the account use part of its limit, so the fixed claims shrink by a
  * quarter (and every caller pauses for the server's Retry-After); each success grows them back by a twentieth of a
  * request, up to their settings (additive increase, multiplicative decrease). It shrinks at most once per window:
  * the requests in flight when the first 429 comes back are answered 429 together (up to concurrency x partitions of
- * them), and shrinking once per answer collapsed the budget to 0.75^n of itself for one congestion event
- * (measured: 8 such 429s cut a 40,000-CDR read to 26% of the limit, 131 s instead of 34 s). With an auto claim in
- * force the adaptive limit takes the 429 instead.
+ * them), and shrinking once per answer would cut the budget to 0.75^n of itself for one congestion event. With an
+ * auto claim in force the adaptive limit takes the 429 instead.
  *
  * <p>Why not Failsafe's RateLimiter: its permits cannot be resized while in use, which the adaptive behaviour needs,
  * and its bursty mode refills per fixed period (see above).

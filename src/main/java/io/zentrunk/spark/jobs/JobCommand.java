@@ -180,7 +180,7 @@ abstract class JobCommand implements Callable<Integer> {
   /**
    * Spark prints a plan's columns up to {@code spark.sql.debug.maxToStringFields} (default 25) and
    * warns once per JVM ("Truncated the string representation of a plan") when a plan has more. A CDR
-   * scan has 28 columns, so every job run warned. The limit is raised to fit the CDR schema, unless
+   * scan has 28 columns, so every job run would warn. The limit is raised to fit the CDR schema, unless
    * the user set it (spark-submit --conf).
    */
   static final String MAX_TO_STRING_FIELDS = "spark.sql.debug.maxToStringFields";

@@ -40,7 +40,7 @@ final class IcebergExpiry {
       return;
     }
     // Spark's action deletes what was reachable before and is not after: exact whatever the history looks like
-    // (the table API's incremental clean-up left files that the current snapshot had just replaced)
+    // (the table API's incremental clean-up can leave files that the current snapshot has just replaced)
     ExpireSnapshots.Result r = SparkActions.get(spark).expireSnapshots(table).expireOlderThan(cutoff).retainLast(1)
         .execute();
     table.refresh();

@@ -329,9 +329,9 @@ public final class ParquetLake implements CdrLake {
 
   /**
    * The earliest {@code end_time} of {@code [start, end)}: the day partitions are listed, and only the first day
-   * holding a CDR of the range is read (a lake's report read 60 days of {@code end_time} for the first day held,
-   * 8-15 s of a loaded machine on jobs/bench compute's lake). The same instant as the aggregate over the whole
-   * range: a partition holds the CDRs that ended on its day.
+   * holding a CDR of the range is read, not {@code end_time} of every day's files (the report of a 60-day lake
+   * asks this first). The same instant as the aggregate over the whole range: a partition holds the CDRs that
+   * ended on its day.
    */
   @Override
   public Optional<Instant> firstEndTime(Instant start, Instant end) {

@@ -35,9 +35,9 @@ import org.apache.spark.sql.types.StructType;
  *       when every call was), the same on every hour.
  * </ul>
  * Why a pass and not aggregations: the same figures as a per-second aggregation, a running-sum window over the
- * sorted seconds and a per-hour aggregation cost three passes over millions of rows (the 60-day lake's
- * {@code trunk_hours} was the report's slowest dataset, jobs/bench compute); here the rows are sorted once and
- * each is looked at once. Hours before the grid (calls that started before it) only carry their level.
+ * sorted seconds and a per-hour aggregation cost three passes over millions of rows (and shuffles between them);
+ * here the rows are sorted once and each is looked at once (jobs/bench compute times {@code trunk_hours} and
+ * {@code capacity}). Hours before the grid (calls that started before it) only carry their level.
  */
 final class HourSweep {
 

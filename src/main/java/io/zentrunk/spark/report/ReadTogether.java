@@ -12,11 +12,10 @@ import org.apache.spark.storage.StorageLevel;
  * account's one request budget, before the job computes on any of them (Spark runs it as one job per cached read,
  * all submitted at once).
  *
- * <p>Why: the report read its window, then computed five reports on it for half a minute with no request, and
- * only then read the fraud baseline when the fraud report needed it. Measured on the built-in emulator (the
- * quick-start report, a week plus 7 baseline days): 2,806 requests over 109 s from the first to the last, a duty
- * (requests / 50 per s / span) of 0.51, 43 s of it with no request. Reading both first: the same requests in
- * 60 s, a duty of 0.94 (jobs/bench duty).
+ * <p>Why: the account's request budget is what a job waits for. A read left to the action that first needs it
+ * (the fraud baseline, read only when the fraud report is computed) leaves the budget idle while the job
+ * computes on the reads before it; read first, all requests go back to back (jobs/bench duty measures the share
+ * of the budget a report keeps busy; docs/performance-history.md, "The report's computation").
  *
  * <p>Why not one scan of both windows, split afterwards: the baseline reads outbound calls only (the filter goes
  * to the API), the window all of them; one scan over both would have to read the baseline's inbound calls too

@@ -269,12 +269,10 @@ public final class ReportJob {
    * Up to this many CDRs (the window's and the baseline's together) the datasets are computed on one partition of
    * the cached reads, in one task each, without broadcast joins: every aggregation, window, join and sort is then
    * satisfied by its input's partitioning, so that no shuffle is planned and a dataset's write is one job of one
-   * stage. Measured on the quick start's rows (56,000 CDRs, 2 cores, jobs/bench compute): each shuffle is a stage
-   * of its own that adaptive execution runs as a job of its own, and the report's 53 jobs took ~1 s each on the
-   * loaded machine, almost all of it scheduling, planning and task start-up, not rows: 24 jobs remain. On the
-   * 60-day lake (1.2 million CDRs) launch to exit went from 299 s to 163 s on the same loaded machine, and its
-   * time is now the sweeps' rows in one task each (trunk_hours 59 s). The bound is a judgement, not a
-   * measured optimum: beyond it, the plan is Spark's usual one over the reads' partitions.
+   * stage. Why: adaptive execution runs each shuffle stage as a job of its own, and on a report of this size a
+   * job's cost is Spark's (scheduling, planning, task start-up), about a second each on a loaded machine, not its
+   * rows (jobs/bench compute; docs/performance-history.md, "The report's computation"). The bound is a judgement,
+   * not a measured optimum: beyond it, the plan is Spark's usual one over the reads' partitions.
    */
   static final long ONE_PARTITION_ROWS = 2_000_000;
 

@@ -29,23 +29,19 @@ import scala.reflect.ClassTag$;
  * Warms each executor of a cluster application as it registers, while the driver is still planning, so that the
  * first task of a read sends its first request without first paying the executor's cold start.
  *
- * <p>Why: on the 3-worker standalone cluster (the report's shape, one day of 20,000 calls and its baseline) the
- * budget idled 16-20 s between the driver's planning requests and the first page request of a task: each executor's
- * first task spent ~10 s before its first request (reading the task's broadcast, loading Spark SQL's and the
- * connector's classes, and Janino's first compilation of the generated code: "Code generated in 4036 ms" in the
- * executor's log, under load), after the driver's ~4.5 s of its own code generation and job submission. Those costs
- * belong to the JVM, not to the read: paid once per executor, by whatever runs there first.
+ * <p>Why: an executor's first task pays the JVM's cold start before its first request (reading the task's
+ * broadcast, loading Spark SQL's and the connector's classes, Janino's first compilation of the generated code:
+ * seconds each under load), so the account's budget idles between the driver's planning requests and a task's
+ * first page. Those costs belong to the JVM, not to the read: paid once per executor, by whatever runs there first.
  *
  * <p>How: a listener starts, for every executor added, a job of one task placed on that executor (its preferred
  * location is the executor itself, which Spark's scheduler honours first) that compiles the generated code of a CDR
  * row (Spark's code generator and Janino, as the read's first task would) and loads the connector's reader classes.
- * The driver plans no query for it (a first query planned on the driver took 13-30 s under load, by which time the
- * read's tasks were waiting behind the warm-up). The task sends no request and writes nothing. It costs the executor what the read's first task would have
- * paid there anyway; if the read's task comes while it runs, it waits for a task that does its own start-up work.
- * Executors already registered when this is installed get one unplaced job each.
- *
- * <p>Measured (jobs/bench duty, the report on the 3-worker cluster, a loaded 2-core machine): the gap after the
- * planning requests fell from 33.9 s to 7.2 s and the duty rose from 0.716 to 0.890 (README, "Warming the executors").
+ * The driver plans no query for it: a fresh driver's first query takes tens of seconds under load, and the read's
+ * tasks would wait behind the warm-up. The task sends no request and writes nothing. It costs the executor what the
+ * read's first task would have paid there anyway; if the read's task comes while it runs, it waits for a task that
+ * does its own start-up work. Executors already registered when this is installed get one unplaced job each. What
+ * it gains on the cluster report: docs/performance-history.md, "The cluster".
  *
  * <p>The jobs (installed by the command-line jobs at their session's start) are off in local mode (the tasks run in the
  * driver's JVM) and with {@code spark.zentrunk.warmExecutors=false}. A warm-up that fails is logged and forgotten:
@@ -126,7 +122,7 @@ public final class ExecutorWarmUp {
 
   /**
    * On the executor: compiles the generated code of a row of the CDR schema, as the read's first task would (Spark's
-   * code generator and Janino, whose first compilation took 3-4 s there under load), and loads the reader's classes.
+   * code generator and Janino, whose first compilation takes seconds under load), and loads the reader's classes.
    */
   static int warmTask(Integer ignored) throws Exception {
     UnsafeProjection toRow = UnsafeProjection.create(CdrSchema.SCHEMA);

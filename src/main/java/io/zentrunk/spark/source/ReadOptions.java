@@ -100,8 +100,8 @@ public final class ReadOptions {
           + "their own setting)");
   // One partition makes about concurrency / latency requests per second, and reads of fewer
   // than partition_records CDRs (and the last partition of any read) have one: 8 in flight
-  // made 65-70 req/s at 100 ms latency (jobs/bench rate --quick), barely above the default
-  // limit of 60/s and below it at the 150-300 ms of a real network; 16 made 130 req/s.
+  // make 65-70 req/s at 100 ms latency (jobs/bench rate --quick), barely above the default
+  // limit of 60/s and below it at the 150-300 ms of a real network; 16 make 130 req/s.
   // Requests beyond the budget wait in RequestBudget, so more in flight never means more sent.
   public static final ReadOption<Integer> CONCURRENCY = ReadOption.of("concurrency", 16, integer(1, 256),
       "requests in flight per partition");

@@ -23,18 +23,16 @@ import org.apache.spark.sql.SparkSession;
 public final class Bench {
 
   /*
-   * Noise margins: how far a figure may miss its target before a run fails. Measured on the
-   * 2-core development machine shared with 4 other developers' builds and tests, from 3 runs of
-   * `jobs/bench --quick` (load averages 5 to 20) and 3 full runs of scenario rate (load 3 to 13,
-   * two of them before the last connector change), taking per figure the spread between the
-   * best and the worst run:
+   * Noise margins: how far a figure may miss its target before a run fails. Per figure, the spread
+   * between the best and the worst of 3 runs of `jobs/bench --quick` (load averages 5 to 20) and
+   * 3 full runs of scenario rate (load 3 to 13) on a 2-core machine shared with other builds:
    *   achieved rate / limit: quick 0.948 .. 1.089 (13%), full 0.936 .. 1.01 (7.5%);
    *   speed-up over the naive loop: quick 6.24 .. 6.67 (6%), full one run 6.20;
-   *   share of 429 answers: 0 in all 6 runs after the RequestBudget fixes;
+   *   share of 429 answers: 0 in all 6 runs;
    *   decode ratio connector / Spark: 5.0 .. 10.2 (target 1: far away);
    *   planner tail / static tail: 0.60 .. 0.78.
-   * The margins below cover those spreads; they still catch the regressions found while
-   * writing the benchmark (one 429 shrinking the budget 8 times: rate 0.26 .. 0.42).
+   * The margins below cover those spreads and still fail a budget that shrinks once per 429
+   * answer instead of once per window (rate 0.26 .. 0.42 of the limit).
    */
   /** Achieved-rate ratios and the speed-up, relative to the target. */
   static final double RATE_SLACK = 0.10;

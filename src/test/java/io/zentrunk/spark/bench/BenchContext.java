@@ -42,7 +42,8 @@ final class BenchContext {
   /**
    * An emulator of an account of its own: a budget is the account's (API host and auth ID) for the JVM's life, so
    * an emulator on a port an earlier one had, with the same auth ID, would inherit what that account's reads learned
-   * (a budget shrunk by an earlier test's 429s measured 0.215 of the limit in BenchQuickIT after the other ITs).
+   * (a budget shrunk by an earlier test's 429s holds a read far below the limit: 0.215 of it in BenchQuickIT run
+   * after the other ITs).
    */
   static ZentrunkEmulator emulator(EmulatorConfig.Builder b) {
     return ZentrunkEmulator.start(b.now(NOW).authId(String.format("MABENCH%013d", ACCOUNTS.incrementAndGet())).build());

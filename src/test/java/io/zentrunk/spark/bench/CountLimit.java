@@ -7,7 +7,7 @@ import java.time.Instant;
 import java.util.List;
 import org.apache.spark.sql.Row;
 
-/** Scenario 7: requests that COUNT(*) over 90 days and LIMIT 20 cost, counted by the emulator. */
+/** Scenario "count": requests that COUNT(*) over 90 days and LIMIT 20 cost, counted by the emulator. */
 final class CountLimit implements Scenario {
 
   @Override

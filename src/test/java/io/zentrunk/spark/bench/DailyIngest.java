@@ -19,7 +19,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Scenario 12: what a daily ingest costs. An Iceberg lake of 10,000 calls a day (1,000 with --quick) loaded up to
+ * Scenario "ingest": what a daily ingest costs. An Iceberg lake of 10,000 calls a day (1,000 with --quick) loaded up to
  * a day, then the next day's run at 02:00 with {@code --lookback-days 3}, once with {@code --verify-days counts}
  * (the default: one count per lookback day, pages of the new CDRs only) and once with {@code full} (every
  * lookback day read again), requests counted by the emulator and split into one-record requests (the lookback

@@ -29,7 +29,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
- * Scenario 5: decoding only, no network. Pages recorded from the emulator are decoded (a) by
+ * Scenario "decode": decoding only, no network. Pages recorded from the emulator are decoded (a) by
  * the connector's code ({@link PageParser} and {@link RowConverter}, exactly what the reader
  * runs per page) into InternalRows and (b) by Spark's JSON reader with the same schema from a
  * Dataset of the records' JSON, forced through the no-op sink, in one task. One thread each;

@@ -18,7 +18,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Scenario 9: answers from counts. On an account of 5,000 calls a day over 30 days (150,000
+ * Scenario "groups": answers from counts. On an account of 5,000 calls a day over 30 days (150,000
  * CDRs, 7,500 pages; 2 days with --quick), at the default limit (300 per 5 s, 100 ms latency):
  * GROUP BY hangup_cause_code, call_direction, the same by UTC day, and by day and code (calls
  * per day by cause), pushed (count probes)

@@ -17,7 +17,7 @@ import java.util.Base64;
 import java.util.Map;
 
 /**
- * Scenario 3: the loop a user writes with Plivo's SDKs: one request at a time, offset += 20
+ * Scenario "naive": the loop a user writes with Plivo's SDKs: one request at a time, offset += 20
  * over the whole window, same account, data and latency as {@link RateCeiling}. It is
  * latency-bound (about 10 requests/s), far below the limit, so it is timed over the first
  * {@link #pages} pages of the window and its rate extrapolated: the loop's rate does not

@@ -9,7 +9,7 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * Scenarios 1 and 2: one read of N CDRs against an account limited to 300 requests per 5 s
+ * Scenario "rate": one read of N CDRs against an account limited to 300 requests per 5 s
  * with 100 ± 30 ms latency, once with {@code request_budget} 300 (the whole limit) and once
  * with the default 250. Rates and counts come from the emulator.
  */

@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  *       baseline's 7 days before it. Also its wall time against the budget's lower bound: start-up (launch to the
  *       first request: JVM, Spark, the first planning request) + requests / 50 per s.
  *   <li><b>cluster</b>: a standalone master with three one-core workers (each executor its own JVM, leasing
- *       permits from the driver), one day of 20,000 calls at 100 +- 30 ms latency, and its baseline.
+ *       permits from the driver), one day of 20,000 calls at 60 +- 20 ms latency, and its baseline.
  * </ul>
  * Needs the application jar ({@code jobs/bench} builds it). Skipped by {@code --quick}.
  */
@@ -86,8 +86,8 @@ final class ReportDuty implements Scenario {
           String.format(Locale.ROOT, "lower bound %.1f s = start-up + %d requests / 50 per s", bound, r.requests())));
     }
 
-    // cluster: three workers, the report's own shape: one day of 20,000 calls and its fraud baseline, at the
-    // latency the issue measured the cluster's report with (60 +- 20 ms)
+    // cluster: three workers, the report's own shape: one day of 20,000 calls and its fraud baseline, at
+    // 60 +- 20 ms a request
     try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(11).callsPerDay(20_000).now(now)
             .rateLimit(300, Duration.ofSeconds(5)).latency(Duration.ofMillis(60), Duration.ofMillis(20)).build());
         StandaloneCluster cluster = StandaloneCluster.start("bench-duty", 3)) {

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Scenario 8: a model, not a measurement. Time = pages x overhead / sustained rate, where the
+ * Scenario "scale": a model, not a measurement. Time = pages x overhead / sustained rate, where the
  * sustained rate is min(budget rate x efficiency, task slots x concurrency / latency). The
  * efficiency and overhead come from scenario "rate" of this run (the sliding-window efficiency
  * of the default-budget read, which excludes the first free burst, i.e. what a long read

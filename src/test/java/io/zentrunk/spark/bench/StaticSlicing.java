@@ -17,7 +17,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
- * Scenario 4: a whole UTC day (diurnal shape) read as N equal time slices, one partition each
+ * Scenario "static": a whole UTC day (diurnal shape) read as N equal time slices, one partition each
  * (what JDBC's partitionColumn/numPartitions does: a union of N reads with a huge
  * {@code partition_records}), against the connector's count-based planner with the same N.
  * No rate limit, 100 ± 30 ms latency: partitions are latency-bound, so their size shows.

@@ -10,7 +10,7 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 
 /**
- * Scenario 9: what the stream costs, counted by the emulator: requests per CDR when a stream catches up on a day
+ * Scenario "stream": what the stream costs, counted by the emulator: requests per CDR when a stream catches up on a day
  * (against a batch read of the same day) and in steady state, one trigger an emulated minute at 10,000 calls a day,
  * its requests a day and their share of the account's budget (300 requests per 5 s).
  */

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Scenario 6: no latency, no rate limit, a huge budget: what the connector does on this
+ * Scenario "unlimited": no latency, no rate limit, a huge budget: what the connector does on this
  * machine when only CPU bounds it. The emulator runs in the same JVM and shares the 2 cores
  * (it generates and serializes every CDR), so this is a lower bound of the connector alone.
  * Heap: sampled every 10 ms during the read, after a System.gc(); peak minus the baseline

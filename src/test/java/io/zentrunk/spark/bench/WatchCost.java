@@ -24,7 +24,7 @@ import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.Trigger;
 
 /**
- * Scenario 14: the watch job's figures in one run, its per-batch step ({@link WatchBatch}, as the job composes it)
+ * Scenario "watch": the watch job's figures in one run, its per-batch step ({@link WatchBatch}, as the job composes it)
  * over the source's stream at {@code --every '1 minute'} and {@code --lag '2 minutes'}, an account of 10,000 calls a
  * day (300 requests per 5 s, 100 ± 30 ms), the emulator's clock accelerated so that a trigger is an emulated minute:
  * the time to judge a 24-hour catch-up (the first batch, with the IRSF baseline's first read of 7 days), the requests
@@ -36,7 +36,8 @@ final class WatchCost implements Scenario {
 
   /**
    * Emulated seconds per real second: a trigger of one emulated minute is 12 real seconds, about what a batch takes on
-   * the loaded 2-core machine (at 20x, a 3-second trigger, batches took 10 s each and spanned 3 to 5 emulated minutes).
+   * a loaded 2-core machine (at 20x a trigger is 3 real seconds, and batches of 10 s would each span 3 to 5 emulated
+   * minutes).
    */
   static final double RATE = 5;
   static final Duration LAG = Duration.ofMinutes(2);

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
-/** Holes 1 and 2 as pure logic: credentials before anything, and the lake's recorded source. */
+/** The ingest command's guards as pure logic: credentials before anything, and the lake's recorded source. */
 class IngestCommandTest {
 
   @Test

@@ -49,8 +49,8 @@ class LakeFraudIT {
               new Provenance(api.config().authId(), Provenance.host(api.baseUrl()))), NOW,
           (f, t) -> io.zentrunk.spark.source.Cdrs.window(spark, o, f, t), line -> { });
 
-      // the defect this guards against: the 7 days before the lake read as days without calls, and a day judged
-      // from one held day on, flag the lake's first days (on this data as on the 60 days)
+      // what this guards against: the 7 days before the lake read as days without calls, and a day judged from
+      // one held day on, flag the lake's first days
       long before = FraudSignals.of(spark.read().parquet(lake.resolve("cdrs").toString()), FIRST, FIRST.minusDays(7),
           new FraudRule(FraudRule.DEFAULT_MIN_AMOUNT, FraudRule.DEFAULT_RATIO, 7, 1))
           .filter("end_date < DATE'" + FIRST.plusDays(3) + "'").count();

@@ -71,7 +71,7 @@ class ReferencePagesTest {
     String ok = "Usage: x [-h]\nA paragraph that is long enough to be wrapped by picocli at eighty columns, so\nit goes on.\n";
     assertThat(HelpLayout.problems(ok)).isEmpty();
     assertThat(HelpLayout.problems("Usage: x\n" + "y".repeat(81) + "\n")).singleElement().asString().contains("81 columns");
-    // the old ingest text: a hard break after "(or" where the next word fitted
+    // a description with a hard break after "(or" where the next word fits on the line
     assertThat(HelpLayout.problems("Usage: x\nan Apache Iceberg table at LAKE/cdrs (or --table in a catalog), or\nwith "
         + "--format parquet\n")).singleElement().asString().contains("broken before the line is full");
   }

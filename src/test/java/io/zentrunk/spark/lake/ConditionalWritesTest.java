@@ -27,7 +27,7 @@ class ConditionalWritesTest {
 
   @Test
   void a412AnywhereInTheChainIsALostRaceWhateverTheExceptionsClass() {
-    // a failed block upload surfaced as an IOException over the SDK's exception (seen once in IcebergS3WritersIT)
+    // S3A can report a failed block upload as an IOException over the SDK's exception
     assertThat(ConditionalWrites.preconditionFailed(new IOException("upload failed", new ServiceException(412)))).isTrue();
     assertThat(ConditionalWrites.preconditionFailed(new UncheckedIOException(new IOException(new ServiceException(412))))).isTrue();
     assertThat(ConditionalWrites.preconditionFailed(new RemoteFileChangedException("s3a://b/k", "put", "412"))).isTrue();

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Telling the format of a lake while another run creates it: two first ingests of a new lake started together
- * (IcebergS3WritersIT once failed so: the second one took the Iceberg lake in the making for a Parquet lake
- * holding something else, and exited before it even opened the lake).
+ * (the second one must not take the Iceberg lake in the making for a Parquet lake holding something else and exit
+ * before it even opens the lake).
  */
 class LakesTest {
 

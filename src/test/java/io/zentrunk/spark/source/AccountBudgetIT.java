@@ -25,8 +25,8 @@ import org.junit.jupiter.api.Test;
 /**
  * One account, one budget, whatever the reads' settings: two reads of one account at once against the emulator at
  * Plivo's 300 requests per 5 s (latency 60 +- 20 ms) never put more than 300 requests in any 5 s at the server, and
- * draw no more 429s than one of them alone. With a budget per setting (before) each read had a whole budget and the
- * pair sent up to 550 per 5 s.
+ * draw no more 429s than one of them alone. A budget per setting would give each read a whole budget: the pair
+ * would send up to 550 per 5 s.
  */
 class AccountBudgetIT {
 

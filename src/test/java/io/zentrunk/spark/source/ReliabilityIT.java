@@ -187,7 +187,7 @@ class ReliabilityIT {
   void lateArrivalsWhileReadingAreNeverASilentGap() {
     // Time passes during the read, deterministically: the emulator's clock jumps 3 minutes when
     // half of the read's pages have been asked for, so late CDRs of the window appear mid-read
-    // (some on pages already read). A live clock made this depend on how fast the machine read.
+    // (some on pages already read). With a live clock this would depend on how fast the machine reads.
     Instant start = Instant.now();
     try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(5).callsPerDay(1_500_000).now(start)
         .lateArrival(0.3, 5).rateLimitOff().build())) {
