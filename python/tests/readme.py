@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def pages() -> list[Path]:
     """README.md, then the site's pages but the generated reference (as DocumentedBlocks.pages())."""
     docs = ROOT / "docs"
-    return [ROOT / "README.md"] + sorted(p for p in docs.rglob("*.md") if not p.relative_to(docs).parts[0] == "reference")
+    return [ROOT / "README.md", *sorted(p for p in docs.rglob("*.md") if p.relative_to(docs).parts[0] != "reference")]
 
 
 def blocks_run_by(runner: str) -> list[tuple[str, str]]:
