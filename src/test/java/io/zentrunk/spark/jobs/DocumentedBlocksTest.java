@@ -48,6 +48,19 @@ class DocumentedBlocksTest {
   }
 
   @Test
+  void theReadmesTestCommandIsTheOneCiRuns() throws IOException {
+    // .ci/run is "the README's test command on a clean clone": its last command is the README's second command
+    List<String> ci = Files.readAllLines(DocumentedBlocks.root().resolve(".ci/run")).stream().map(String::trim)
+        .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    String ciCommand = ci.get(ci.size() - 1);
+    Block twoCommands = DocumentedBlocks.all().stream().filter(b -> b.page().equals("README.md"))
+        .filter(b -> b.language().equals("bash")).findFirst().orElseThrow();
+    assertThat(commands(twoCommands.text())).as("the README's two commands").hasSize(2)
+        .first().asString().startsWith("jobs/run report ");
+    assertThat(commands(twoCommands.text()).get(1)).isEqualTo(ciCommand).isEqualTo("jobs/test");
+  }
+
+  @Test
   void theCheckRefusesABlockWithoutAMarkerAndAnUnknownRunner() {
     List<Block> b = DocumentedBlocks.parse("x.md", List.of(
         "```bash", "jobs/run report --start 2026-10-01", "```",
