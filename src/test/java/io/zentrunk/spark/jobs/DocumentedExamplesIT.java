@@ -139,7 +139,7 @@ class DocumentedExamplesIT {
     return last;
   }
 
-  /** Compiles the block as the body of a method given {@code spark}, with the imports a reader's file has, and runs it. */
+  /** Compiles the block as the body of a method given {@code spark}, with a reader's imports, and runs it. */
   static void runJava(Path dir, String block) {
     try {
       String name = "DocumentedExample";
