@@ -1,31 +1,37 @@
-"""The README's Python code blocks, as the README has them (the tests run them verbatim)."""
+"""The Python code blocks of the README and the documentation site, as the pages have them (the tests run them
+verbatim). A block is run by the test its marker names, on the line before its fence:
+``<!-- run by: python/tests/test_readme.py -->``; the Java test DocumentedBlocksTest checks that every code block
+has such a marker or says why it is not run here."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
-README = Path(__file__).resolve().parents[2] / "README.md"
-SECTION = "## From Python and Spark Connect"
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def python_blocks() -> list[str]:
-    """Every ```python block of the README's Python section, in order."""
-    text = README.read_text(encoding="utf-8")
-    start = text.index(SECTION)
-    end = text.find("\n## ", start + len(SECTION))
-    section = text[start : end if end >= 0 else len(text)]
-    return re.findall(r"^```python\n(.*?)^```$", section, flags=re.S | re.M)
+def pages() -> list[Path]:
+    """README.md, then the site's pages but the generated reference (as DocumentedBlocks.pages())."""
+    docs = ROOT / "docs"
+    return [ROOT / "README.md", *sorted(p for p in docs.rglob("*.md") if p.relative_to(docs).parts[0] != "reference")]
 
 
-def local_block() -> str:
-    """The block for a local session (the one that calls zentrunk_spark.configure)."""
-    (block,) = [b for b in python_blocks() if "zentrunk_spark.configure(" in b]
-    return block
+def blocks_run_by(runner: str) -> list[tuple[str, str]]:
+    """(page, text) of every ```python block whose marker names ``runner`` (a path from the repository's root)."""
+    marker = re.escape(f"<!-- run by: {runner} -->")
+    out = []
+    for page in pages():
+        text = page.read_text(encoding="utf-8")
+        for block in re.findall(rf"^{marker}\n```python\n(.*?)^```$", text, flags=re.S | re.M):
+            out.append((str(page.relative_to(ROOT)), block))
+    return out
 
 
-def connect_block() -> str:
-    """The Spark Connect client's block (no zentrunk_spark: the client needs nothing but the URL)."""
-    (block,) = [b for b in python_blocks() if "SPARK_REMOTE" in b]
-    assert "zentrunk_spark" not in block
-    return block
+def the_block_run_by(runner: str) -> str:
+    """The one text of the blocks ``runner`` runs (a block shown on several pages is the same text, run once)."""
+    blocks = blocks_run_by(runner)
+    assert blocks, f"no python block is marked as run by {runner}"
+    texts = {text for _, text in blocks}
+    assert len(texts) == 1, f"the blocks run by {runner} differ between {[p for p, _ in blocks]}"
+    return texts.pop()

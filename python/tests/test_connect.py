@@ -1,6 +1,6 @@
 """Spark Connect: a server from the Maven jars of the build's Spark version (jobs/connect-server:
 Spark's own SparkConnectServer main, the connector jar on --jars) and a Python client that has
-nothing but the remote URL, running the README's Spark Connect block verbatim."""
+nothing but the remote URL, running docs/spark-connect.md's block verbatim."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ from pathlib import Path
 import pytest
 
 from conftest import AUTH_ID, AUTH_TOKEN, NOW, REPO, Emulator
-from readme import connect_block
+from readme import the_block_run_by
+
+RUNNER = "python/tests/test_connect.py"
 
 # Root WARN as jobs/log4j2.properties, plus the line that names the port the server bound.
 LOG4J = """
@@ -122,7 +124,7 @@ def test_the_readme_connect_block_reads_exactly_through_a_connect_server(
     emulator: Emulator, connect_url: str, tmp_path: Path
 ) -> None:
     script = tmp_path / "connect_block.py"
-    script.write_text(connect_block() + REPORT)
+    script.write_text(_connect_block() + REPORT)
     # The client's environment: the remote URL and nothing else of this project (no credentials, no jar).
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PLIVO_", "SPARK_"))}
     env["SPARK_REMOTE"] = connect_url
@@ -150,3 +152,10 @@ def test_the_readme_connect_block_reads_exactly_through_a_connect_server(
     # the server's jar checks options for a Connect client too, with the same one line
     assert result["bad_option"] == "Option 'concurrency' must be from 1 to 256, not 0"
     assert "|to_country|count|" in run.stdout and "|hangup_source|calls|" in run.stdout
+
+
+def _connect_block() -> str:
+    """docs/spark-connect.md's block: nothing of zentrunk_spark, the client needs only the URL."""
+    block = the_block_run_by(RUNNER)
+    assert "SPARK_REMOTE" in block and "zentrunk_spark" not in block
+    return block

@@ -1,4 +1,4 @@
-"""The README's Python block for a local session, run verbatim in a fresh Python and JVM.
+"""The Python block for a local session (the README's and docs/python.md's), run verbatim in a fresh Python and JVM.
 
 The environment is what a user's would be: the credentials in PLIVO_AUTH_ID/PLIVO_AUTH_TOKEN, and a
 site's spark-defaults.conf (SPARK_CONF_DIR) whose spark.datasource.zentrunk.* settings point every
@@ -16,7 +16,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from conftest import AUTH_ID, AUTH_TOKEN, NOW, Emulator
-from readme import local_block
+from readme import blocks_run_by, the_block_run_by
+
+RUNNER = "python/tests/test_readme.py"
 
 # Appended after the block (never changed): reports what the block made.
 REPORT = """
@@ -32,7 +34,9 @@ _json.dump({
 
 
 def test_the_readme_python_block_reads_the_emulator_exactly(emulator: Emulator, tmp_path: Path) -> None:
-    block = local_block()
+    assert {page for page, _ in blocks_run_by(RUNNER)} >= {"README.md", "docs/python.md"}
+    block = the_block_run_by(RUNNER)
+    assert "zentrunk_spark.configure(" in block
     conf = tmp_path / "conf"
     conf.mkdir()
     (conf / "spark-defaults.conf").write_text(

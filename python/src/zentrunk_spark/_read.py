@@ -63,11 +63,11 @@ def read(
             Connect session whose server has it.
         start: the first ``end_time`` read (inclusive); default: ``end`` minus 30 days.
         end: the end of the window (exclusive); default: now.
-        **options: any other option of the source (README, "Options"), e.g. ``call_direction="outbound"``,
+        **options: any other option of the source (docs/reference/read-options.md), e.g. ``call_direction="outbound"``,
             ``bill_duration__gt=60``, ``api_url=...``; names are case-insensitive.
 
     Returns:
-        The typed DataFrame (README, "Schema"); nothing is read until an action runs, and
+        The typed DataFrame (docs/reference/schemas.md); nothing is read until an action runs, and
         filters on it are pushed into the API.
 
     On a local or cluster session, a read that then fails in the connector (a 401, an API down
@@ -90,7 +90,7 @@ def read(
 def read_stream(spark: SparkSession, start: OptionValue | None = None, **options: OptionValue) -> DataFrame:
     """The account's CDRs as a streaming DataFrame: ``spark.readStream.format("zentrunk")``.
 
-    The options of :func:`read` plus the stream's own (README, "Streaming"): ``lag`` (a ``timedelta`` or
+    The options of :func:`read` plus the stream's own (docs/streaming.md): ``lag`` (a ``timedelta`` or
     the source's text, "10 minutes"), ``max_requests_per_trigger``; ``start`` is where a new query
     begins (default: the last 24 hours). Checked the same way, before any request.
 

@@ -4,7 +4,7 @@ Each function passes the DataFrame's JVM side (``df._jdf``) to the jar's
 ``io.zentrunk.spark.report.ReportFunctions`` and wraps the result, the way delta-spark's Python API
 wraps its JVM classes: the rule (a KPI, Erlang B, the busy hour, IRSF, Wangiri) has one
 implementation, the jar's, and the DataFrame is the one ``jobs/run report`` writes for the same CDRs and
-settings (README, "Jobs": the datasets' columns). Nothing is computed until an action runs.
+settings (docs/reference/report-datasets.md: the datasets' columns). Nothing is computed until an action runs.
 
 They need a local or cluster session whose JVM has the jar (:func:`zentrunk_spark.configure`); a Spark
 Connect DataFrame has no JVM on the client.

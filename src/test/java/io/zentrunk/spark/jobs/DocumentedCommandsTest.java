@@ -2,6 +2,7 @@ package io.zentrunk.spark.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zentrunk.spark.testing.DocumentedBlocks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,12 +10,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * Every {@code jobs/run ...} command line of the README and {@code docs/*.md} (in code blocks and in inline code)
+ * Every {@code jobs/run ...} command line of the README and of the site's pages ({@link DocumentedBlocks#pages}: all of
+ * {@code docs/}, but for the reference generated from picocli itself), in code blocks and in inline code,
  * goes through the job's own option parser (picocli, as {@code --help} does: nothing runs, no Spark) and the job's
  * checks of its option values ({@link JobCommand#checkOptions}: durations, thresholds), so a documented command
  * cannot drift from the jobs.
@@ -27,7 +28,7 @@ class DocumentedCommandsTest {
   @Test
   void everyDocumentedJobsRunLineParses() throws IOException {
     List<Documented> commands = documented();
-    // the README alone documents report, ingest, watch and emulator lines: an extraction that finds few is broken
+    // the pages document report, ingest, watch and emulator lines: an extraction that finds few is broken
     assertThat(commands).hasSizeGreaterThanOrEqualTo(15);
     assertThat(commands.stream().map(c -> c.args().get(0)).distinct())
         .contains("report", "ingest", "watch", "emulator");
@@ -74,14 +75,9 @@ class DocumentedCommandsTest {
   }
 
   static List<Documented> documented() throws IOException {
-    Path root = Path.of("").toAbsolutePath();
-    List<Path> files = new ArrayList<>();
-    files.add(root.resolve("README.md"));
-    try (Stream<Path> docs = Files.list(root.resolve("docs"))) {
-      docs.filter(p -> p.toString().endsWith(".md")).sorted().forEach(files::add);
-    }
+    Path root = DocumentedBlocks.root();
     List<Documented> out = new ArrayList<>();
-    for (Path f : files) {
+    for (Path f : DocumentedBlocks.pages()) {
       extract(root.relativize(f).toString(), Files.readAllLines(f), out);
     }
     return out;

@@ -6,6 +6,7 @@ import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
 import io.zentrunk.spark.source.Cdrs;
 import io.zentrunk.spark.jobs.ProgressLines;
+import io.zentrunk.spark.testing.DocumentedBlocks;
 import io.zentrunk.spark.testing.S3ProxyServer;
 import io.zentrunk.spark.testing.TestSpark;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class IcebergLakeIT {
 
+  static final String RUNNER = "src/test/java/io/zentrunk/spark/lake/IcebergLakeIT.java";
+
   static final Instant NOW = Instant.parse("2026-11-01T12:00:00Z");
   static final Instant FIRST = Instant.parse("2026-10-27T00:00:00Z");
   static final String BUCKET = "iceberg-it";
@@ -71,7 +74,7 @@ class IcebergLakeIT {
     s3.createBucket(BUCKET);
     spark = TestSpark.session();
     s3.s3aSettings().forEach(spark.sparkContext().hadoopConfiguration()::set);
-    // Iceberg's path catalog, for reading the lake by path as the README shows
+    // Iceberg's path catalog, for reading the lake by path as docs/lake.md shows
     spark.conf().set("spark.sql.catalog.default_iceberg", "org.apache.iceberg.spark.SparkCatalog");
     spark.conf().set("spark.sql.catalog.default_iceberg.type", "hadoop");
     spark.conf().set("spark.sql.catalog.default_iceberg.warehouse", tmp.resolve("default-warehouse").toUri().toString());
@@ -313,16 +316,19 @@ class IcebergLakeIT {
     assertThat(all).as("the empty first snapshot and three runs, all younger than 7 days").isEqualTo(4);
     List<String> before = rows(t);
 
-    // the README's SQL, through a Hadoop catalog whose warehouse is the lake folder
+    // docs/lake.md's history query, as the page has it, through a Hadoop catalog whose warehouse is the lake folder
     spark.conf().set("spark.sql.catalog.lake", "org.apache.iceberg.spark.SparkCatalog");
     spark.conf().set("spark.sql.catalog.lake.type", "hadoop");
     spark.conf().set("spark.sql.catalog.lake.warehouse", t.lake());
-    List<Row> history = spark.sql("SELECT committed_at, snapshot_id, operation, summary['zentrunk.complete-until'] AS "
-        + "complete_until, summary['zentrunk.days'] AS days FROM lake.cdrs.snapshots ORDER BY committed_at").collectAsList();
+    List<DocumentedBlocks.Block> documented = DocumentedBlocks.runBy(RUNNER);
+    assertThat(documented).as("docs/lake.md's block marked as run by this test").hasSize(1);
+    String query = documented.get(0).text().trim();
+    assertThat(query).startsWith("SELECT").endsWith(";").contains("lake.cdrs.snapshots");
+    List<Row> history = spark.sql(query.substring(0, query.length() - 1)).collectAsList();
     assertThat(history).hasSize(4);
     assertThat(history.get(1).getString(3)).isEqualTo("2026-10-29T00:00:00Z");
     assertThat(history.get(1).getString(4)).isEqualTo("2026-10-27T00:00:00Z/2026-10-29T00:00:00Z");
-    // time travel, as the README shows it: by snapshot id, and by a time of main's history. A run's snapshot is
+    // time travel, as docs/lake.md shows it (with this run's snapshot id and times): by snapshot id, and by a time of main's history. A run's snapshot is
     // written on its branch (committed_at) and becomes main's only at the fast-forward (made_current_at), so a
     // TIMESTAMP AS OF between the two still sees the table before the run: readers never see half a run.
     long expected = truth(FIRST, end).size();
