@@ -115,7 +115,12 @@ public final class ReportJob {
     // the window and the baseline together, before any computation (see ReadTogether)
     // what is cached is what the reports compute on: the CDR columns no report reads are left out (a third of a
     // row), so that the cache is built, held and scanned faster (the API's pages and the lake's files are the same)
-    try (ReadTogether reads = ReadTogether.read(narrow(in.window()), in.baseline() == null ? null : narrow(in.baseline()))) {
+    // a lake's files are read again by each dataset, only its columns, rather than cached whole (see
+    // ReadTogether#counted)
+    Dataset<Row> window = narrow(in.window());
+    Dataset<Row> before = in.baseline() == null ? null : narrow(in.baseline());
+    try (ReadTogether reads = ReportSource.LAKE.equals(settings.source().kind()) ? ReadTogether.counted(window, before)
+        : ReadTogether.read(window, before)) {
       // small inputs are computed on one partition (see ONE_PARTITION_ROWS): no shuffle, one stage per dataset
       boolean onePartition = reads.rows() <= ONE_PARTITION_ROWS;
       Dataset<Row> input = onePartition ? reads.get(0).coalesce(1) : reads.get(0);
