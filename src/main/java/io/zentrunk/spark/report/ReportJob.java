@@ -289,10 +289,13 @@ public final class ReportJob {
 
   /**
    * The session confs of a one-partition report: joins sort-merged within the one partition (a broadcast is a job
-   * of its own), and whatever exchange is left has one partition.
+   * of its own), and whatever exchange is left has one partition. And no bound on a single partition's size: a
+   * join side estimated above {@code spark.sql.maxSinglePartitionBytes} (128 MB) is shuffled even when both sides are
+   * one partition already (a lake's read is estimated from its files' size, and a join's output as the product of
+   * its sides': Wangiri's outer join over its callback join was, and shuffled on the quick start's rows).
    */
   static final Map<String, String> ONE_PARTITION_CONF = Map.of("spark.sql.autoBroadcastJoinThreshold", "-1",
-      "spark.sql.shuffle.partitions", "1");
+      "spark.sql.shuffle.partitions", "1", "spark.sql.maxSinglePartitionBytes", String.valueOf(Long.MAX_VALUE));
 
   /** The CDR columns that no report reads. */
   static final List<String> UNREAD = List.of(CdrField.CALL_ID, CdrField.BILLED_DURATION, CdrField.TOTAL_RATE,
