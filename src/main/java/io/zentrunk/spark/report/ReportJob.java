@@ -24,11 +24,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 
 /**
  * Writes the six reports as Parquet under {@code <output>/hangup_causes/}, {@code countries/},
@@ -113,7 +115,12 @@ public final class ReportJob {
     // the window and the baseline together, before any computation (see ReadTogether)
     // what is cached is what the reports compute on: the CDR columns no report reads are left out (a third of a
     // row), so that the cache is built, held and scanned faster (the API's pages and the lake's files are the same)
-    try (ReadTogether reads = ReadTogether.read(narrow(in.window()), in.baseline() == null ? null : narrow(in.baseline()))) {
+    // a lake's files are read again by each dataset, only its columns, rather than cached whole (see
+    // ReadTogether#counted)
+    Dataset<Row> window = narrow(in.window());
+    Dataset<Row> before = in.baseline() == null ? null : narrow(in.baseline());
+    try (ReadTogether reads = ReportSource.LAKE.equals(settings.source().kind()) ? ReadTogether.counted(window, before)
+        : ReadTogether.read(window, before)) {
       // small inputs are computed on one partition (see ONE_PARTITION_ROWS): no shuffle, one stage per dataset
       boolean onePartition = reads.rows() <= ONE_PARTITION_ROWS;
       Dataset<Row> input = onePartition ? reads.get(0).coalesce(1) : reads.get(0);
@@ -144,30 +151,32 @@ public final class ReportJob {
       }
       String summary;
       try (SessionConf ignored = SessionConf.set(spark, conf)) {
-        writeAll(reports, base, s3a);
-        // the sizing reads the written per-trunk hours back: one small row per trunk and hour, the sweep is not
-        // computed twice
-        Function<String, Dataset<Row>> read = name -> spark.read().schema(reports.get(name).schema()).parquet(base + "/" + name);
-        Dataset<Row> hours = read.apply(TRUNK_HOURS);
-        Dataset<Row> sizing = settings.perAccount()
-            ? perAccount(settings.accounts(), a -> TrunkSizing.sizing(ofAccount(hours, a)
-                .drop(CdrSchema.ACCOUNT_ID), settings.limits()))
-            : TrunkSizing.sizing(onePartition ? hours.coalesce(1) : hours, settings.limits());
-        write(sizing, base + "/" + TRUNK_SIZING, s3a);
-        reports.put(TRUNK_SIZING, sizing);
+        // the sizing reads the written per-trunk hours back (one small row per trunk and hour, the sweep is not
+        // computed twice), written as soon as they are, while the other datasets are still being written
+        AtomicReference<Dataset<Row>> sized = new AtomicReference<>();
+        writeAll(reports, base, s3a, TRUNK_HOURS, () -> {
+          Dataset<Row> hours = spark.read().schema(reports.get(TRUNK_HOURS).schema()).parquet(base + "/" + TRUNK_HOURS);
+          Dataset<Row> sizing = settings.perAccount()
+              ? perAccount(settings.accounts(), a -> TrunkSizing.sizing(ofAccount(hours, a)
+                  .drop(CdrSchema.ACCOUNT_ID), settings.limits()))
+              : TrunkSizing.sizing(onePartition ? hours.coalesce(1) : hours, settings.limits());
+          write(sizing, base + "/" + TRUNK_SIZING, s3a);
+          sized.set(sizing);
+        });
+        reports.put(TRUNK_SIZING, sized.get());
         ReportFiles.write(spark, base + "/" + SOURCE_FILE, settings.source().json());
-        // the summary and the page from the written datasets, each read back once (small: a row per day, cause,
+        // the summary and the page from the written datasets, read back once (small: a row per day, cause,
         // country, trunk and hour), never from the window's rows again; the schemas are the computed ones, so no
         // job infers them from the files
-        Map<String, List<Row>> rows = new HashMap<>();
         List<String> back = new ArrayList<>(List.of(HANGUP_CAUSES, COUNTRIES, ATTESTATION, KPIS, CAPACITY, FRAUD_SIGNALS,
             TRUNK_HOURS, TRUNK_SIZING, WANGIRI_SIGNALS));
         if (quality) {
           back.addAll(List.of(QUALITY_CARRIERS, QUALITY_HOURS));
         }
-        for (String name : back) {
-          rows.put(name, read.apply(name).collectAsList());
-        }
+        // all of them in one job (see ReadBack)
+        Map<String, StructType> schemas = new LinkedHashMap<>();
+        back.forEach(name -> schemas.put(name, reports.get(name).schema()));
+        Map<String, List<Row>> rows = ReadBack.rows(spark, base, schemas);
         if (settings.perAccount()) {
           StringBuilder parts = new StringBuilder(settings.source().line() + "\n");
           for (String a : settings.accounts()) {
@@ -278,10 +287,13 @@ public final class ReportJob {
 
   /**
    * The session confs of a one-partition report: joins sort-merged within the one partition (a broadcast is a job
-   * of its own), and whatever exchange is left has one partition.
+   * of its own), and whatever exchange is left has one partition. And no bound on a single partition's size: a
+   * join side estimated above {@code spark.sql.maxSinglePartitionBytes} (128 MB) is shuffled even when both sides are
+   * one partition already (a lake's read is estimated from its files' size, and a join's output as the product of
+   * its sides': Wangiri's outer join over its callback join was, and shuffled on the quick start's rows).
    */
   static final Map<String, String> ONE_PARTITION_CONF = Map.of("spark.sql.autoBroadcastJoinThreshold", "-1",
-      "spark.sql.shuffle.partitions", "1");
+      "spark.sql.shuffle.partitions", "1", "spark.sql.maxSinglePartitionBytes", String.valueOf(Long.MAX_VALUE));
 
   /** The CDR columns that no report reads. */
   static final List<String> UNREAD = List.of(CdrField.CALL_ID, CdrField.BILLED_DURATION, CdrField.TOTAL_RATE,
@@ -300,9 +312,11 @@ public final class ReportJob {
   /**
    * Writes the datasets, {@link #WRITERS} at a time: each is its own Spark job, and most of a small dataset's time
    * is the driver planning it and generating its code, which then overlaps another's tasks. Each writes exactly
-   * what it writes alone. The first failure is rethrown once all have ended.
+   * what it writes alone. Dataset {@code first} is started first and {@code then} runs once it is written, beside
+   * the other writes (not after all of them). The first failure is rethrown once all have ended.
    */
-  private static void writeAll(Map<String, Dataset<Row>> reports, String base, boolean s3a) {
+  private static void writeAll(Map<String, Dataset<Row>> reports, String base, boolean s3a, String first,
+      Runnable then) {
     ExecutorService pool = Executors.newFixedThreadPool(WRITERS, r -> {
       Thread t = new Thread(r, "report-writer");
       t.setDaemon(true);
@@ -310,8 +324,14 @@ public final class ReportJob {
     });
     try {
       List<Future<?>> writes = new ArrayList<>();
+      writes.add(pool.submit(() -> {
+        write(reports.get(first), base + "/" + first, s3a);
+        then.run();
+      }));
       for (Map.Entry<String, Dataset<Row>> e : reports.entrySet()) {
-        writes.add(pool.submit(() -> write(e.getValue(), base + "/" + e.getKey(), s3a)));
+        if (!e.getKey().equals(first)) {
+          writes.add(pool.submit(() -> write(e.getValue(), base + "/" + e.getKey(), s3a)));
+        }
       }
       RuntimeException failed = null;
       for (Future<?> f : writes) {

@@ -20,6 +20,8 @@ public record ReportSource(String kind, String authId, String apiHost, String la
     String version) {
 
   public static final String SYNTHETIC = "synthetic: built-in emulator";
+  /** The {@link #kind} of a lake's report. */
+  public static final String LAKE = "lake";
 
   public ReportSource {
     Objects.requireNonNull(kind, "kind");
@@ -39,7 +41,7 @@ public record ReportSource(String kind, String authId, String apiHost, String la
 
   /** A lake made by ingest: its folder or its table name. */
   public static ReportSource lake(String lake, Instant start, Instant end) {
-    return new ReportSource("lake", null, null, Objects.requireNonNull(lake, "lake"), start, end, projectVersion());
+    return new ReportSource(LAKE, null, null, Objects.requireNonNull(lake, "lake"), start, end, projectVersion());
   }
 
   /** CDRs given by a caller that did not say where they came from. */

@@ -30,6 +30,7 @@ import java.util.Locale;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 
 /**
@@ -143,20 +144,34 @@ public final class Wangiri {
             coalesce(sum(col(BILL_DURATION)), lit(0L)).as(CALLBACK_BILLED_SECONDS),
             sum(col(TOTAL_AMOUNT)).as(CALLBACK_AMOUNT));
 
-    Dataset<Row> p = perPrefix.alias("p");
-    Dataset<Row> c = callbacks.alias("c");
-    Column n = coalesce(col("c." + CALLBACKS), lit(0L));
-    return p.join(c, col("p." + END_DATE).equalTo(col("c." + END_DATE))
-            .and(col("p." + CALLING_PREFIX).equalTo(col("c." + CALLING_PREFIX))), "left")
-        .select(col("p." + END_DATE).as(END_DATE), col("p." + CALLING_PREFIX).as(CALLING_PREFIX),
-            col("p." + FROM_COUNTRY).as(FROM_COUNTRY), col(ONE_RING_CALLS), col(CALLING_NUMBERS), col(NUMBERS_REACHED),
+    // each prefix and day with its callbacks (every callbacks' key is a one-ring key): the two aggregated by that key
+    // over their union, not an outer join, so that a one-partition report plans no shuffle for it (Spark shuffles
+    // both sides of a join once their estimated size passes spark.sql.maxSinglePartitionBytes, and a join's estimate
+    // is the product of its sides': this join's callbacks side is one)
+    DataType amountType = DataTypes.createDecimalType(28, 5);
+    Dataset<Row> both = perPrefix.select(col(END_DATE), col(CALLING_PREFIX), col(FROM_COUNTRY), col(ONE_RING_CALLS),
+            col(CALLING_NUMBERS), col(NUMBERS_REACHED), lit(null).cast(DataTypes.LongType).as(CALLBACKS),
+            lit(null).cast(DataTypes.LongType).as(CALLBACK_NUMBERS), lit(null).cast(DataTypes.LongType).as(CALLBACK_BILLED_SECONDS),
+            lit(null).cast(amountType).as(CALLBACK_AMOUNT))
+        .union(callbacks.select(col(END_DATE), col(CALLING_PREFIX), lit(null).cast(DataTypes.StringType).as(FROM_COUNTRY),
+            lit(null).cast(DataTypes.LongType).as(ONE_RING_CALLS), lit(null).cast(DataTypes.LongType).as(CALLING_NUMBERS),
+            lit(null).cast(DataTypes.LongType).as(NUMBERS_REACHED), col(CALLBACKS), col(CALLBACK_NUMBERS),
+            col(CALLBACK_BILLED_SECONDS), col(CALLBACK_AMOUNT).cast(amountType).as(CALLBACK_AMOUNT)))
+        // a union of two one-partition sides is two partitions (unless both have the very same partitioning, which a
+        // join's output has not): one partition again, so that the aggregation and the sort need no shuffle. The
+        // rows here are already aggregated (a row per day and calling prefix), whatever the calls' count
+        .coalesce(1);
+    Column n = coalesce(max(col(CALLBACKS)), lit(0L));
+    Column reached = coalesce(max(col(NUMBERS_REACHED)), lit(0L));
+    return both.groupBy(col(END_DATE), col(CALLING_PREFIX))
+        .agg(max(col(FROM_COUNTRY)).as(FROM_COUNTRY), coalesce(max(col(ONE_RING_CALLS)), lit(0L)).as(ONE_RING_CALLS),
+            coalesce(max(col(CALLING_NUMBERS)), lit(0L)).as(CALLING_NUMBERS), reached.as(NUMBERS_REACHED),
             n.as(CALLBACKS),
-            coalesce(col("c." + CALLBACK_NUMBERS), lit(0L)).as(CALLBACK_NUMBERS),
-            coalesce(col("c." + CALLBACK_BILLED_SECONDS), lit(0L)).as(CALLBACK_BILLED_SECONDS),
+            coalesce(max(col(CALLBACK_NUMBERS)), lit(0L)).as(CALLBACK_NUMBERS),
+            coalesce(max(col(CALLBACK_BILLED_SECONDS)), lit(0L)).as(CALLBACK_BILLED_SECONDS),
             // sum(decimal(18,5)) is decimal(28,5); 0 of the same type when there was no callback
-            coalesce(col("c." + CALLBACK_AMOUNT), lit(BigDecimal.ZERO).cast(DataTypes.createDecimalType(28, 5)))
-                .as(CALLBACK_AMOUNT),
-            col(NUMBERS_REACHED).geq(rule.minNumbers()).and(n.geq(rule.minCallbacks())).as(FLAGGED))
+            coalesce(max(col(CALLBACK_AMOUNT)), lit(BigDecimal.ZERO).cast(amountType)).as(CALLBACK_AMOUNT),
+            reached.geq(rule.minNumbers()).and(n.geq(rule.minCallbacks())).as(FLAGGED))
         .orderBy(col(END_DATE), col(CALLING_PREFIX));
   }
 

@@ -186,6 +186,9 @@ final class EventLogBreakdown {
     if (scanned.equals("cdrs")) {
       scanned = "(raw rows)";
     }
+    if (details.contains("ReadBack.rows")) {
+      return new String[] {"read back", "all datasets"};
+    }
     if (details.contains("collectAsList") && details.contains("ReportJob.run")) {
       return new String[] {"read back", scanned};
     }

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A small report computed on one partition ({@link ReportJob#ONE_PARTITION_ROWS}): its datasets are planned without
- * a shuffle (Wangiri's joins aside) and hold exactly the rows of the usual plan over the reads' partitions.
+ * a shuffle (Wangiri's joins too) and hold exactly the rows of the usual plan over the reads' partitions.
  */
 class OnePartitionTest {
 
@@ -46,14 +46,21 @@ class OnePartitionTest {
           assertThat(plan(d)).as(name + "'s usual plan").contains("Exchange");
           expected.put(name, TestSpark.lines(d));
         });
+        // why the single partition's size is unbounded: a join side estimated above the bound (Spark's is 128 MB,
+        // which a lake's read passes; these sides are smaller, so the bound is set below them) is shuffled
+        Map<String, String> bounded = new java.util.HashMap<>(ReportJob.ONE_PARTITION_CONF);
+        bounded.put("spark.sql.maxSinglePartitionBytes", "1024");
+        try (SessionConf ignored = SessionConf.set(spark, bounded)) {
+          Dataset<Row> w = ReportJob.datasets(in, settings, reads.get(0).coalesce(1), reads.get(1).coalesce(1), true)
+              .get(ReportJob.WANGIRI_SIGNALS);
+          assertThat(plan(w)).as("Wangiri's one-partition plan, a single partition bounded").contains("Exchange");
+        }
         try (SessionConf ignored = SessionConf.set(spark, ReportJob.ONE_PARTITION_CONF)) {
           Map<String, Dataset<Row>> one = ReportJob.datasets(in, settings, reads.get(0).coalesce(1),
               reads.get(1).coalesce(1), true);
           assertThat(one.keySet()).isEqualTo(usual.keySet());
           one.forEach((name, d) -> {
-            if (!name.equals(ReportJob.WANGIRI_SIGNALS)) {
-              assertThat(plan(d)).as(name + "'s one-partition plan").doesNotContain("Exchange");
-            }
+            assertThat(plan(d)).as(name + "'s one-partition plan").doesNotContain("Exchange");
             assertThat(d.rdd().getNumPartitions()).as(name).isEqualTo(1);
             assertThat(TestSpark.lines(d)).as(name).containsExactlyInAnyOrderElementsOf(expected.get(name));
             assertThat(d.schema()).as(name).isEqualTo(usual.get(name).schema());
