@@ -128,10 +128,20 @@ class DocumentedExamplesIT {
     assertThat(texts).as("the streaming page's Java block").hasSize(1);
     String text = texts.get(0);
     assertThat(text).contains("/data/zentrunk/", "\"2026-10-27 00:00\"", "\"10 minutes\"", "lake.zentrunk.calls_live");
+    // a catalog is looked up in the active session's settings: this test's session, not the shared default one
+    SparkSession.setActiveSession(spark);
     spark.conf().set("spark.sql.catalog.lake", "org.apache.iceberg.spark.SparkCatalog");
     spark.conf().set("spark.sql.catalog.lake.type", "hadoop");
     spark.conf().set("spark.sql.catalog.lake.warehouse", tmp.resolve("warehouse").toString());
     assertThat(spark.streams().active()).as("no query before the block").isEmpty();
+    try {
+      runStreamingBlock(tmp, text);
+    } finally {
+      SparkSession.clearActiveSession();
+    }
+  }
+
+  void runStreamingBlock(Path tmp, String text) throws Exception {
     runJava(tmp, text.replace("/data/zentrunk/", tmp + "/"));
     org.apache.spark.sql.streaming.StreamingQuery[] started = spark.streams().active();
     assertThat(started).as("the query the block started").hasSize(1);
