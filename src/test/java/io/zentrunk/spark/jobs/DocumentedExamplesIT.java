@@ -117,8 +117,8 @@ class DocumentedExamplesIT {
   /**
    * The streaming page's Java block, as written but for its paths under /data/zentrunk (here a temporary directory)
    * and with the reader's Iceberg catalog {@code lake} a Hadoop catalog there. Its query runs until stopped (a trigger
-   * a minute), so the test takes it from the session's active queries once the block has started it, waits until it
-   * has written all that is available, and stops it: each outbound CDR of the window in the table once.
+   * a minute), so the test takes it from the session's active queries once the block has started it, waits until its
+   * first batch has written the window, and stops it: each outbound CDR of the window in the table once.
    */
   @Test
   void theStreamingBlockWritesEachOutboundCallOfItsWindowToTheIcebergTableOnce(@TempDir Path tmp) throws Exception {
@@ -142,13 +142,39 @@ class DocumentedExamplesIT {
   }
 
   void runStreamingBlock(Path tmp, String text) throws Exception {
-    runJava(tmp, text.replace("/data/zentrunk/", tmp + "/"));
-    org.apache.spark.sql.streaming.StreamingQuery[] started = spark.streams().active();
-    assertThat(started).as("the query the block started").hasSize(1);
+    // its first batch reads the whole window (far under max_requests_per_trigger); the next trigger is a minute later
+    java.util.concurrent.CountDownLatch firstBatch = new java.util.concurrent.CountDownLatch(1);
+    org.apache.spark.sql.streaming.StreamingQueryListener listener =
+        new org.apache.spark.sql.streaming.StreamingQueryListener() {
+          @Override
+          public void onQueryStarted(QueryStartedEvent event) {}
+
+          @Override
+          public void onQueryProgress(QueryProgressEvent event) {
+            if (event.progress().numInputRows() > 0) {
+              firstBatch.countDown();
+            }
+          }
+
+          @Override
+          public void onQueryTerminated(QueryTerminatedEvent event) {
+            firstBatch.countDown();
+          }
+        };
+    spark.streams().addListener(listener);
+    org.apache.spark.sql.streaming.StreamingQuery[] started;
     try {
-      started[0].processAllAvailable();
+      runJava(tmp, text.replace("/data/zentrunk/", tmp + "/"));
+      started = spark.streams().active();
+      assertThat(started).as("the query the block started").hasSize(1);
+      try {
+        assertThat(firstBatch.await(3, java.util.concurrent.TimeUnit.MINUTES)).as("its first batch ended").isTrue();
+        assertThat(started[0].exception().isEmpty()).as("the query failed: " + started[0].exception()).isTrue();
+      } finally {
+        started[0].stop();
+      }
     } finally {
-      started[0].stop();
+      spark.streams().removeListener(listener);
     }
     List<String> written = spark.table("lake.zentrunk.calls_live").select("call_uuid", "end_time").collectAsList()
         .stream().map(r -> r.getString(0) + " " + r.get(1)).toList();
