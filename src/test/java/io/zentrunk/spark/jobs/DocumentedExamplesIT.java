@@ -7,6 +7,7 @@ import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
 import io.zentrunk.spark.testing.DocumentedBlocks;
 import io.zentrunk.spark.testing.DocumentedBlocks.Block;
+import io.zentrunk.spark.testing.TestSpark;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.URL;
@@ -54,30 +55,28 @@ class DocumentedExamplesIT {
   @BeforeAll
   static void start() {
     api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(42).callsPerDay(600).now(NOW).rateLimitOff().build());
-    SparkSession.Builder b = SparkSession.builder().master("local[2]").appName("DocumentedExamplesIT")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.session.timeZone", "UTC")
-        .config("spark.sql.shuffle.partitions", "4");
+    // the test JVM's shared context (TestSpark), in a session of its own: no Spark start-up of this test's own
+    spark = TestSpark.session().newSession();
     Map<String, String> site = Map.of("api_url", api.baseUrl(), "auth_id", api.config().authId(),
         "auth_token", api.config().authToken(), "now", NOW.toString(), "request_budget", "100000");
-    site.forEach((k, v) -> b.config("spark.datasource.zentrunk." + k, v).config("spark.sql.catalog.zentrunk." + k, v));
-    spark = b.getOrCreate();
+    site.forEach((k, v) -> {
+      spark.conf().set("spark.datasource.zentrunk." + k, v);
+      spark.conf().set("spark.sql.catalog.zentrunk." + k, v);
+    });
     truth = api.groundTruth(FROM, TO);
     assertThat(truth).hasSizeGreaterThan(3_000);
   }
 
   @AfterAll
   static void stop() {
-    if (spark != null) {
-      spark.stop();
-    }
     if (api != null) {
       api.close();
     }
   }
 
   static List<Block> blocks(String language) {
-    List<Block> b = DocumentedBlocks.runBy(RUNNER).stream().filter(x -> x.language().equals(language)).toList();
+    List<Block> b = DocumentedBlocks.runBy(RUNNER).stream().filter(x -> x.language().equals(language))
+        .filter(x -> !x.text().contains("readStream()")).toList();
     assertThat(b).as(language + " blocks marked as run by this test (the README's and the reading page's)")
         .extracting(Block::page).contains("README.md", "docs/reading.md");
     return b;
@@ -115,6 +114,88 @@ class DocumentedExamplesIT {
     }
   }
 
+  /**
+   * The streaming page's Java block, as written but for its paths under /data/zentrunk (here a temporary directory)
+   * and with the reader's Iceberg catalog {@code lake} a Hadoop catalog there. Its query runs until stopped (a trigger
+   * a minute), so the test takes it from the session's active queries once the block has started it, waits until its
+   * first batch has written the window, and stops it: each outbound CDR of the window in the table once.
+   */
+  @Test
+  void theStreamingBlockWritesEachOutboundCallOfItsWindowToTheIcebergTableOnce(@TempDir Path tmp) throws Exception {
+    List<String> texts = DocumentedBlocks.runBy(RUNNER).stream()
+        .filter(b -> b.language().equals("java") && b.text().contains("readStream()"))
+        .map(Block::text).distinct().toList();
+    assertThat(texts).as("the streaming page's Java block").hasSize(1);
+    String text = texts.get(0);
+    assertThat(text).contains("/data/zentrunk/", "\"2026-10-27 00:00\"", "\"10 minutes\"", "lake.zentrunk.calls_live");
+    // a catalog is looked up in the active session's settings: this test's session, not the shared default one
+    SparkSession.setActiveSession(spark);
+    spark.conf().set("spark.sql.catalog.lake", "org.apache.iceberg.spark.SparkCatalog");
+    spark.conf().set("spark.sql.catalog.lake.type", "hadoop");
+    spark.conf().set("spark.sql.catalog.lake.warehouse", tmp.resolve("warehouse").toString());
+    assertThat(spark.streams().active()).as("no query before the block").isEmpty();
+    try {
+      runStreamingBlock(tmp, text);
+    } finally {
+      SparkSession.clearActiveSession();
+    }
+  }
+
+  void runStreamingBlock(Path tmp, String text) throws Exception {
+    // its first batch reads the whole window (far under max_requests_per_trigger); the next trigger is a minute later
+    java.util.concurrent.CountDownLatch firstBatch = new java.util.concurrent.CountDownLatch(1);
+    org.apache.spark.sql.streaming.StreamingQueryListener listener =
+        new org.apache.spark.sql.streaming.StreamingQueryListener() {
+          @Override
+          public void onQueryStarted(QueryStartedEvent event) {}
+
+          @Override
+          public void onQueryProgress(QueryProgressEvent event) {
+            if (event.progress().numInputRows() > 0) {
+              firstBatch.countDown();
+            }
+          }
+
+          @Override
+          public void onQueryTerminated(QueryTerminatedEvent event) {
+            firstBatch.countDown();
+          }
+        };
+    spark.streams().addListener(listener);
+    org.apache.spark.sql.streaming.StreamingQuery[] started;
+    try {
+      runJava(tmp, text.replace("/data/zentrunk/", tmp + "/"));
+      started = spark.streams().active();
+      assertThat(started).as("the query the block started").hasSize(1);
+      try {
+        assertThat(firstBatch.await(3, java.util.concurrent.TimeUnit.MINUTES)).as("its first batch ended").isTrue();
+        assertThat(started[0].exception().isEmpty()).as("the query failed: " + started[0].exception()).isTrue();
+      } finally {
+        started[0].stop();
+      }
+    } finally {
+      spark.streams().removeListener(listener);
+    }
+    List<String> written = spark.table("lake.zentrunk.calls_live").select("call_uuid", "end_time").collectAsList()
+        .stream().map(r -> r.getString(0) + " " + r.get(1)).toList();
+    assertThat(written).as("no CDR written twice").doesNotHaveDuplicates();
+    // the stream stays `lag` behind the API's clock (NOW); before the last hour no CDR can still be arriving late
+    Instant start = Instant.parse("2026-10-27T00:00:00Z");
+    Instant settled = NOW.minus(java.time.Duration.ofHours(1));
+    List<String> expected = api.groundTruth(start, settled).stream()
+        .filter(c -> "outbound".equals(c.callDirection())).map(EmulatedCall::callUuid).sorted().toList();
+    assertThat(expected).hasSizeGreaterThan(500);
+    List<String> uuids = spark.table("lake.zentrunk.calls_live")
+        .where(org.apache.spark.sql.functions.col("end_time").lt(java.sql.Timestamp.from(settled)))
+        .select("call_uuid").collectAsList().stream().map(r -> r.getString(0)).sorted().toList();
+    assertThat(uuids).as("the outbound CDRs of the window's settled part").isEqualTo(expected);
+    java.util.Set<String> window = api.groundTruth(start, NOW).stream()
+        .filter(c -> "outbound".equals(c.callDirection())).map(EmulatedCall::callUuid)
+        .collect(Collectors.toSet());
+    assertThat(spark.table("lake.zentrunk.calls_live").select("call_uuid").collectAsList())
+        .as("every row an outbound CDR of the window").allMatch(r -> window.contains(r.getString(0)));
+  }
+
   /** Runs the statements of a SQL block; returns the rows of the last one. */
   static List<Row> runSql(String text) {
     List<Row> last = List.of();
@@ -143,8 +224,9 @@ class DocumentedExamplesIT {
   static void runJava(Path dir, String block) {
     try {
       String name = "DocumentedExample";
-      String source = "import java.util.*;\nimport org.apache.spark.sql.*;\nimport io.zentrunk.spark.source.*;\n"
-          + "public class " + name + " {\n  public static void run(SparkSession spark) {\n" + block + "\n  }\n}\n";
+      String source = "import java.util.*;\nimport org.apache.spark.sql.*;\nimport org.apache.spark.sql.streaming.*;\n"
+          + "import io.zentrunk.spark.source.*;\npublic class " + name + " {\n"
+          + "  public static void run(SparkSession spark) throws Exception {\n" + block + "\n  }\n}\n";
       Path src = dir.resolve(name + ".java");
       Files.writeString(src, source);
       JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
