@@ -26,7 +26,8 @@ import java.util.stream.Stream;
  *       baseline's 7 days before it. Also its wall time against the budget's lower bound: start-up (launch to the
  *       first request: JVM, Spark, the first planning request) + requests / 50 per s.
  *   <li><b>cluster</b>: a standalone master with three one-core workers (each executor its own JVM, leasing
- *       permits from the driver), one day of 20,000 calls at 100 +- 30 ms latency, and its baseline.
+ *       permits from the driver), one day of 20,000 calls at 60 +- 20 ms latency, and its baseline: the report's
+ *       shape the cluster report was found short with.
  * </ul>
  * Needs the application jar ({@code jobs/bench} builds it). Skipped by {@code --quick}.
  */
