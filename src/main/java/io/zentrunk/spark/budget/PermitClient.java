@@ -75,6 +75,11 @@ public final class PermitClient implements Budget, AutoCloseable {
     this.lastOk = System.nanoTime() - ttlMillis * 2_000_000L;
   }
 
+  /** Builds this JVM's HTTP client of the permit service, sending nothing (an executor's warm-up). */
+  public static void warmUp() {
+    PermitWire.warmUp();
+  }
+
   /** The permit client shared in this JVM by every read of the same service and budget. */
   public static PermitClient shared(PermitEndpoint endpoint, ClientConfig config) {
     return shared(endpoint, BudgetKey.of(config.apiUrl(), config.authId()), config);

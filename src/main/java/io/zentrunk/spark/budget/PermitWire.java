@@ -22,11 +22,18 @@ final class PermitWire {
   static final String CLIENT = java.lang.management.ManagementFactory.getRuntimeMXBean().getName();
 
   private final PermitEndpoint endpoint;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
+  /** One client for the JVM's sessions (its connections to the driver kept alive), built with the class. */
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
       .version(HttpClient.Version.HTTP_1_1).build();
+  private final HttpClient http = HTTP;
 
   PermitWire(PermitEndpoint endpoint) {
     this.endpoint = endpoint;
+  }
+
+  /** Builds the JVM's client of the permit service (and loads this class), sending nothing. */
+  static HttpClient warmUp() {
+    return HTTP;
   }
 
   String url() {

@@ -42,6 +42,29 @@ public final class ZentrunkClient {
   private final String authorization;
   private final RetryPolicy<Object> retry;
 
+  /** The JVM's HTTP client for plain or TLS URLs with this connect timeout. */
+  private static HttpClient shared(boolean plain, int connectTimeoutMillis) {
+    // HTTP/2 where TLS offers it; plain HTTP/1.1 otherwise (no h2c upgrade dance on loopback)
+    HttpClient.Version version = plain ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2;
+    return HTTP.computeIfAbsent(version + "/" + connectTimeoutMillis, k -> HttpClient.newBuilder()
+        .version(version)
+        .connectTimeout(Duration.ofMillis(connectTimeoutMillis))
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build());
+  }
+
+  /**
+   * Builds the JVM's shared HTTP clients a read with the default connect timeout uses (plain and TLS), sending
+   * nothing: what a JVM's first client otherwise pays on its first request. Building the first one initialises the
+   * JDK's default TLS context (its trust store), even for plain URLs: measured on a cold JVM of this 2-core machine at
+   * load 12, 1.8 s for the TLS context and 0.5 s for the client. Returns how many clients the JVM holds.
+   */
+  public static int warmUp() {
+    shared(true, ClientConfig.DEFAULT_CONNECT_TIMEOUT_MS);
+    shared(false, ClientConfig.DEFAULT_CONNECT_TIMEOUT_MS);
+    return HTTP.size();
+  }
+
   /** Decodes a 200's body; a malformed body is retried. */
   @FunctionalInterface
   private interface Body<T> {
@@ -56,14 +79,7 @@ public final class ZentrunkClient {
     this.config = config;
     this.stats = stats;
     this.budget = budget;
-    boolean plain = config.apiUrl().regionMatches(true, 0, "http:", 0, 5);
-    // HTTP/2 where TLS offers it; plain HTTP/1.1 otherwise (no h2c upgrade dance on loopback)
-    HttpClient.Version version = plain ? HttpClient.Version.HTTP_1_1 : HttpClient.Version.HTTP_2;
-    this.http = HTTP.computeIfAbsent(version + "/" + config.connectTimeoutMillis(), k -> HttpClient.newBuilder()
-        .version(version)
-        .connectTimeout(Duration.ofMillis(config.connectTimeoutMillis()))
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build());
+    this.http = shared(config.apiUrl().regionMatches(true, 0, "http:", 0, 5), config.connectTimeoutMillis());
     this.listUrl = config.apiUrl() + "/v1/Account/" + URLEncoder.encode(config.authId(), StandardCharsets.UTF_8) + "/Zentrunk/Call/";
     this.authorization = "Basic " + Base64.getEncoder().encodeToString(
         (config.authId() + ":" + config.authToken()).getBytes(StandardCharsets.UTF_8));

@@ -18,6 +18,7 @@ import org.apache.spark.scheduler.SparkListenerExecutorAdded;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
@@ -36,12 +37,14 @@ import scala.reflect.ClassTag$;
  *
  * <p>How: a listener starts, for every executor added, a job of one task placed on that executor (its preferred
  * location is the executor itself, which Spark's scheduler honours first) that compiles the generated code of a CDR
- * row (Spark's code generator and Janino, as the read's first task would) and loads the connector's reader classes.
- * The driver plans no query for it: a fresh driver's first query takes tens of seconds under load, and the read's
- * tasks would wait behind the warm-up. The task sends no request and writes nothing. It costs the executor what the
- * read's first task would have paid there anyway; if the read's task comes while it runs, it waits for a task that
- * does its own start-up work. Executors already registered when this is installed get one unplaced job each. What
- * it gains on the cluster report: docs/performance-history.md, "The cluster".
+ * row (Spark's code generator and Janino, as the read's first task would), builds the JVM's HTTP clients (of the API
+ * and of the driver's permit service: the first one a JVM builds initialises the JDK's default TLS context, seconds
+ * of a cold JVM under load, even for plain http) and loads the connector's reader classes. The driver plans no
+ * query for it: a fresh driver's first query takes tens of seconds under load, and the read's tasks would wait
+ * behind the warm-up. The task sends no request and writes nothing. It costs the executor what the read's first
+ * task would have paid there anyway; if the read's task comes while it runs, it waits for a task that does its own
+ * start-up work. Executors already registered when this is installed get one unplaced job each. What it gains on
+ * the cluster report: docs/performance-history.md, "The cluster".
  *
  * <p>The jobs (installed by the command-line jobs at their session's start) are off in local mode (the tasks run in the
  * driver's JVM) and with {@code spark.zentrunk.warmExecutors=false}. A warm-up that fails is logged and forgotten:
@@ -50,6 +53,9 @@ import scala.reflect.ClassTag$;
 public final class ExecutorWarmUp {
 
   static final String CONF = "spark.zentrunk.warmExecutors";
+  /** The warm-up task's accumulators (in the event log with each task): what it did on its executor. */
+  public static final String ROW_CODE_BYTES = "zentrunk warm-up: bytes of a CDR row by its generated code";
+  public static final String HTTP_CLIENTS = "zentrunk warm-up: HTTP clients built";
   private static final Logger LOG = LoggerFactory.getLogger(ExecutorWarmUp.class);
   private static final Set<String> APPLICATIONS = new HashSet<>();
 
@@ -112,7 +118,9 @@ public final class ExecutorWarmUp {
       sc.setLocalProperty("callSite.long", "executor warm-up");
       List<Tuple2<Integer, Seq<String>>> one = List.of(new Tuple2<>(0, CollectionConverters.asScala(where).toList()));
       RDD<Integer> placed = sc.makeRDD(CollectionConverters.asScala(one).toList(), ClassTag$.MODULE$.apply(Integer.class));
-      int bytes = placed.toJavaRDD().map(ExecutorWarmUp::warmTask).collect().get(0);
+      LongAccumulator rowBytes = sc.longAccumulator(ROW_CODE_BYTES);
+      LongAccumulator clients = sc.longAccumulator(HTTP_CLIENTS);
+      int bytes = placed.toJavaRDD().map(i -> warmTask(rowBytes, clients)).collect().get(0);
       LOG.info("Warmed {} in {} ms (the generated code of a CDR row: {} bytes; the reader's classes)", what,
           (System.nanoTime() - began) / 1_000_000, bytes);
     } catch (RuntimeException | LinkageError e) {
@@ -122,11 +130,17 @@ public final class ExecutorWarmUp {
 
   /**
    * On the executor: compiles the generated code of a row of the CDR schema, as the read's first task would (Spark's
-   * code generator and Janino, whose first compilation takes seconds under load), and loads the reader's classes.
+   * code generator and Janino, whose first compilation takes seconds under load), builds the JVM's HTTP clients and
+   * loads the reader's classes; says what it did in {@code rowBytes} and {@code clients} (the event log shows them).
    */
-  static int warmTask(Integer ignored) throws Exception {
+  static int warmTask(LongAccumulator rowBytes, LongAccumulator clients) throws Exception {
     UnsafeProjection toRow = UnsafeProjection.create(CdrSchema.SCHEMA);
     int bytes = toRow.apply(new GenericInternalRow(CdrSchema.SCHEMA.size())).getSizeInBytes();
+    rowBytes.add(bytes);
+    // the HTTP clients of the API and of the driver's permit service, and the JDK's TLS context their first build
+    // initialises: 2-3 s of a cold JVM's first request under load, paid here, not in the read's first task
+    clients.add(ZentrunkClient.warmUp());
+    PermitClient.warmUp();
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     for (Class<?> c : List.of(ZentrunkReaderFactory.class, ZentrunkReaderFactory.RowReader.class, RowConverter.class,
         MeteredReader.class, WindowReader.class, SplittingReader.class, ZentrunkClient.class, PageParser.class,

@@ -1,10 +1,13 @@
 package io.zentrunk.spark.source;
 
+import io.zentrunk.spark.client.ReadStats;
+import io.zentrunk.spark.window.MergingReader;
 import io.zentrunk.spark.window.SplittingReader;
 import io.zentrunk.spark.window.TopReader;
 import io.zentrunk.spark.window.WindowPlanner;
 import io.zentrunk.spark.window.WindowReader;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.OptionalLong;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
@@ -35,6 +38,9 @@ final class ZentrunkReaderFactory implements PartitionReaderFactory {
 
   @Override
   public PartitionReader<InternalRow> createReader(InputPartition partition) {
+    if (partition instanceof AccountsPartition several) {
+      return new AccountsReader(conf, several, schema);
+    }
     ZentrunkInputPartition p = (ZentrunkInputPartition) partition;
     if (countOnly) {
       return new CountReader(conf, p);
@@ -99,29 +105,11 @@ final class ZentrunkReaderFactory implements PartitionReaderFactory {
   /** Streams one partition's CDRs as rows of the pruned schema. */
   static final class RowReader extends MeteredReader {
     private final RowConverter converter;
-    private final Iterator<Object[]> reader;
-    private final Runnable closeReader;
+    private final MergingReader.Source reader;
 
     RowReader(ReadConf conf, ZentrunkInputPartition p, StructType schema, Long limit) {
       converter = new RowConverter(schema, conf.accountId(p.account));
-      // Lazily opened: the first request goes out on the first next().
-      if (p.planInTask) {
-        // This task counts and splits its part (under the read's budget), then reads each slice.
-        WindowPlanner planner = new WindowPlanner(conf.newClient(stats, p.account), conf.partitionRecords,
-            conf.planningConcurrency);
-        SplittingReader parts = new SplittingReader(planner, p.query,
-            s -> conf.windowReader(s.query(), converter.wanted(), stats, p.account).firstPage(s.inlinePage()).build());
-        reader = parts;
-        closeReader = parts::close;
-        return;
-      }
-      WindowReader.Builder b = conf.windowReader(p.query, converter.wanted(), stats, p.account).firstPage(p.inlinePage);
-      if (limit != null) {
-        b.limit(limit);
-      }
-      WindowReader window = b.build();
-      reader = window;
-      closeReader = window::close;
+      reader = open(conf, p, converter.wanted(), stats, limit);
     }
 
     @Override
@@ -135,7 +123,55 @@ final class ZentrunkReaderFactory implements PartitionReaderFactory {
 
     @Override
     public void close() {
-      closeReader.run();
+      reader.close();
     }
+  }
+
+  /** Streams the slices of several budgets' accounts at once ({@link AccountsPartition}), each row with its account. */
+  static final class AccountsReader extends MeteredReader {
+    private final RowConverter[] converters;
+    private final MergingReader reader;
+
+    AccountsReader(ReadConf conf, AccountsPartition p, StructType schema) {
+      converters = new RowConverter[p.slices.length];
+      List<MergingReader.Source> slices = new ArrayList<>();
+      for (int i = 0; i < converters.length; i++) {
+        converters[i] = new RowConverter(schema, conf.accountId(p.slices[i].account));
+        slices.add(open(conf, p.slices[i], converters[i].wanted(), stats, null));
+      }
+      reader = new MergingReader(slices);
+    }
+
+    @Override
+    public boolean next() {
+      if (!reader.hasNext()) {
+        return false;
+      }
+      Object[] record = reader.next();
+      row = converters[reader.source()].convert(record);
+      return true;
+    }
+
+    @Override
+    public void close() {
+      reader.close();
+    }
+  }
+
+  /** The reader of one slice's records (lazily opened: the first request goes out on the first hasNext()). */
+  private static MergingReader.Source open(ReadConf conf, ZentrunkInputPartition p, boolean[] wanted, ReadStats stats,
+      Long limit) {
+    if (p.planInTask) {
+      // This task counts and splits its part (under the read's budget), then reads each slice.
+      WindowPlanner planner = new WindowPlanner(conf.newClient(stats, p.account), conf.partitionRecords,
+          conf.planningConcurrency);
+      return new SplittingReader(planner, p.query,
+          s -> conf.windowReader(s.query(), wanted, stats, p.account).firstPage(s.inlinePage()).build());
+    }
+    WindowReader.Builder b = conf.windowReader(p.query, wanted, stats, p.account).firstPage(p.inlinePage);
+    if (limit != null) {
+      b.limit(limit);
+    }
+    return b.build();
   }
 }

@@ -79,19 +79,55 @@ final class ZentrunkScan extends BaseZentrunkScan {
       }
       perAccount.add(mine);
     }
-    // Interleaved (a1, b1, c1, a2, ...): Spark starts tasks in partition order, so the accounts read in parallel,
-    // each at its own budget, rather than one after the other.
-    for (int i = 0; perAccount.stream().anyMatch(l -> !l.isEmpty()); i++) {
-      for (List<InputPartition> l : perAccount) {
-        if (!l.isEmpty()) {
-          out.add(l.remove(0));
-        }
-      }
-    }
+    out.addAll(combine(perAccount, conf, !conf.insights()));
     plannedRows = total;
     LOG.info("Planned {} partitions ({} of them counted and split as needed by their tasks) holding {} CDRs in {} ms"
         + " with {} requests", out.size(), inTasks, total, (System.nanoTime() - began) / 1_000_000, planningStats.requests.sum());
     return out.toArray(new InputPartition[0]);
+  }
+
+  /**
+   * The partitions of several accounts' slices. The slices of the accounts of one budget take turns (a1, b1, a2, b2,
+   * ...): Spark starts tasks in partition order, so such accounts read at once rather than one after the other. With
+   * {@code together}, when there are several budgets, the i-th partition holds the i-th slice of each budget
+   * ({@link AccountsPartition}), read at once by one task: every budget stays busy whatever the number of task
+   * slots. Without it (the Insights table: a task spends its time on one request per call, not on pages), or with one
+   * budget, every partition is one slice.
+   */
+  static List<InputPartition> combine(List<List<InputPartition>> perAccount, ReadConf conf, boolean together) {
+    java.util.Map<String, List<List<InputPartition>>> byBudget = new java.util.LinkedHashMap<>();
+    for (int a = 0; a < perAccount.size(); a++) {
+      byBudget.computeIfAbsent(together ? conf.accounts.get(a).budgetAccount() : "", k -> new ArrayList<>())
+          .add(new ArrayList<>(perAccount.get(a)));
+    }
+    List<List<InputPartition>> turns = new ArrayList<>();
+    for (List<List<InputPartition>> accounts : byBudget.values()) {
+      List<InputPartition> t = new ArrayList<>();
+      while (accounts.stream().anyMatch(l -> !l.isEmpty())) {
+        for (List<InputPartition> l : accounts) {
+          if (!l.isEmpty()) {
+            t.add(l.remove(0));
+          }
+        }
+      }
+      turns.add(t);
+    }
+    if (turns.size() == 1) {
+      return turns.get(0);
+    }
+    List<InputPartition> out = new ArrayList<>();
+    for (int i = 0; ; i++) {
+      List<ZentrunkInputPartition> slices = new ArrayList<>();
+      for (List<InputPartition> t : turns) {
+        if (i < t.size()) {
+          slices.add((ZentrunkInputPartition) t.get(i));
+        }
+      }
+      if (slices.isEmpty()) {
+        return out;
+      }
+      out.add(slices.size() == 1 ? slices.get(0) : new AccountsPartition(slices));
+    }
   }
 
   @Override

@@ -13,7 +13,7 @@ import java.util.function.Function;
  * checks that slice's completeness on its own). Slices are disjoint windows, so no record comes
  * twice across them. Spark plans partitions once, so the task reads every slice of its part.
  */
-public final class SplittingReader implements Iterator<Object[]>, AutoCloseable {
+public final class SplittingReader implements MergingReader.Source {
 
   private final WindowPlanner planner;
   private final CdrQuery part;

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  * <p>With a row limit (a pushed-down {@code LIMIT}) it stops after that many records and does
  * not verify: any rows of the window satisfy a LIMIT without ORDER BY.
  */
-public final class WindowReader implements Iterator<Object[]>, AutoCloseable {
+public final class WindowReader implements MergingReader.Source {
 
   private static final Logger LOG = LoggerFactory.getLogger(WindowReader.class);
   private static final int PAGE = 20;

@@ -26,10 +26,10 @@ import java.util.regex.Pattern;
  * the four accounts with {@code shared_budget=all} against an emulator whose four accounts share one limit of 300 per
  * 5 s: the most requests in any 5 s (all accounts together) against that limit, and the 429s.
  *
- * <p>{@code -Dbench.accounts.cores=N} gives each worker N task slots (default 1, the README's cluster). A task reads
- * one account's partition under that account's budget of 50 requests a second, so three one-slot workers read at
- * most three accounts at once: at most 3 times one account's rate; four slots or more are needed for 4 times.
- * Skipped by {@code --quick}.
+ * <p>{@code -Dbench.accounts.cores=N} gives each worker N task slots (default 1, the README's cluster). A partition
+ * holds a slice of each account's budget and its task reads them at once, so three one-slot workers keep all four
+ * budgets busy (before, a task read one account's slice, and three one-slot workers read at most three accounts at
+ * once: a ceiling of 3 times one account's rate). Skipped by {@code --quick}.
  */
 final class AccountsRate implements Scenario {
 

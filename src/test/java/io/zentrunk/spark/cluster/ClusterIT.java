@@ -3,6 +3,7 @@ package io.zentrunk.spark.cluster;
 import io.zentrunk.spark.emulator.EmulatedCall;
 import io.zentrunk.spark.emulator.EmulatorStats;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
+import io.zentrunk.spark.source.ExecutorWarmUp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -180,6 +181,17 @@ class ClusterIT {
       Files.writeString(WORK.resolve("summary.txt"), summary + "\n");
       assertThat(tasksByExecutor).as(summary).hasSize(2);
       assertThat(workersThatRead).as(summary).containsExactlyInAnyOrderElementsOf(cluster.workerUiPorts());
+      // the executors' warm-up, which the job installs: a job of one task per executor added (or registered before
+      // it was installed), each of which compiled a CDR row's generated code and built the JVM's HTTP clients (of
+      // the API, plain and TLS, and of the permit service) on its executor and sent no request; which executor
+      // takes a task placed on an executor that the read keeps busy is the scheduler's choice, so not asserted
+      assertThat(log.warmUps).as("warm-up tasks: %s; %s", log.warmUps, summary).hasSizeGreaterThanOrEqualTo(2)
+          .allSatisfy(w -> {
+            assertThat(w.success()).isTrue();
+            assertThat(w.rowCodeBytes()).isPositive();
+            assertThat(w.httpClients()).isGreaterThanOrEqualTo(2);
+            assertThat(w.sentRequests()).isFalse();
+          });
 
       // (c) one budget for the whole cluster, and the read used it
       assertThat(stats.rateLimited()).as(summary).isZero();
@@ -379,7 +391,11 @@ class ClusterIT {
   static final class EventLog {
     record Task(int stage, String executorId, long launch, long finish, long apiRequests) {}
 
+    /** A task of the executors' warm-up ({@link ExecutorWarmUp}) and what its accumulators say it did. */
+    record WarmUp(String executorId, boolean success, long rowCodeBytes, long httpClients, boolean sentRequests) {}
+
     final List<Task> scanTasks = new ArrayList<>();
+    final List<WarmUp> warmUps = new ArrayList<>();
     final Map<String, Integer> executorWorkerUiPort = new HashMap<>();
 
     /** Reads the one application's event log under {@code dir} (rolling or not). */
@@ -407,13 +423,24 @@ class ClusterIT {
             JsonNode info = e.path("Task Info");
             long requests = 0;
             boolean scan = false;
+            long rowBytes = -1;
+            long clients = -1;
             for (JsonNode a : info.path("Accumulables")) {
-              if (a.path("Name").asText().equals("API requests")) {
+              String name = a.path("Name").asText();
+              if (name.equals("API requests")) {
                 scan = true;
                 requests += a.path("Update").asLong(0);
+              } else if (name.equals(ExecutorWarmUp.ROW_CODE_BYTES)) {
+                rowBytes = a.path("Update").asLong(0);
+              } else if (name.equals(ExecutorWarmUp.HTTP_CLIENTS)) {
+                clients = a.path("Update").asLong(0);
               }
             }
-            if (scan && requests > 0 && e.path("Task End Reason").path("Reason").asText().equals("Success")) {
+            boolean success = e.path("Task End Reason").path("Reason").asText().equals("Success");
+            if (rowBytes >= 0 || clients >= 0) {
+              out.warmUps.add(new WarmUp(info.path("Executor ID").asText(), success, rowBytes, clients, scan));
+            }
+            if (scan && requests > 0 && success) {
               out.scanTasks.add(new Task(e.path("Stage ID").asInt(), info.path("Executor ID").asText(),
                   info.path("Launch Time").asLong(), info.path("Finish Time").asLong(), requests));
             }
