@@ -56,8 +56,8 @@ public final class ZentrunkClient {
   /**
    * Builds the JVM's shared HTTP clients a read with the default connect timeout uses (plain and TLS), sending
    * nothing: what a JVM's first client otherwise pays on its first request. Building the first one initialises the
-   * JDK's default TLS context (its trust store), even for plain URLs: measured on a cold JVM of this 2-core machine at
-   * load 12, 1.8 s for the TLS context and 0.5 s for the client. Returns how many clients the JVM holds.
+   * JDK's default TLS context (its trust store), even for plain URLs: seconds of a cold JVM under load
+   * (docs/performance-history.md, "The cluster"). Returns how many clients the JVM holds.
    */
   public static int warmUp() {
     shared(true, ClientConfig.DEFAULT_CONNECT_TIMEOUT_MS);

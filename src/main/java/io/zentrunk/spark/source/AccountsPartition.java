@@ -10,8 +10,8 @@ import org.apache.spark.sql.connector.read.InputPartition;
  *
  * <p>Why: a task reads a slice at its account's budget (50 requests a second at the default), so with one slice per
  * partition a read of more accounts than the cluster has task slots read only as many accounts at once as there were
- * slots, the other accounts' budgets idle (measured: four accounts on three one-slot workers, 3.06 times one
- * account's rate; the slots' ceiling was 3.2). A partition holding a slice of every budget keeps every budget busy
+ * slots, the other accounts' budgets idle (four accounts on three one-slot workers: at most 3 times one account's
+ * rate). A partition holding a slice of every budget keeps every budget busy
  * from any number of slots: the reads wait on the API, not on a CPU. Accounts that share one budget gain nothing from
  * being read at once, so their slices stay in separate partitions.
  */

@@ -28,8 +28,8 @@ import java.util.regex.Pattern;
  *
  * <p>{@code -Dbench.accounts.cores=N} gives each worker N task slots (default 1, the README's cluster). A partition
  * holds a slice of each account's budget and its task reads them at once, so three one-slot workers keep all four
- * budgets busy (before, a task read one account's slice, and three one-slot workers read at most three accounts at
- * once: a ceiling of 3 times one account's rate). Skipped by {@code --quick}.
+ * budgets busy (with one account's slice a task, three one-slot workers would read at most three accounts at once:
+ * a ceiling of 3 times one account's rate). Skipped by {@code --quick}.
  */
 final class AccountsRate implements Scenario {
 
