@@ -12,8 +12,8 @@ import java.util.TreeSet;
 /**
  * One option of the {@code zentrunk} source, declared once: its key, its default, the values it
  * accepts (a parser that knows the allowed range), and a one-line meaning. {@link ReadOptions}
- * holds the table; {@link ReadConf}, the README's options table (checked by a test) and the jobs
- * all use it. Parse errors are one-line {@link IllegalArgumentException}s naming the option.
+ * holds the table; {@link ReadConf}, the generated options reference (docs/reference/read-options.md, checked
+ * for drift by a test) and the jobs all use it. Parse errors are one-line {@link IllegalArgumentException}s naming the option.
  *
  * <p>{@link #since} is the version that brought the option: every option so far came with the first release,
  * {@link #FIRST_VERSION}; an option added later is declared with {@code .since("X.Y.Z")}.
@@ -97,7 +97,7 @@ public final class ReadOption<T> {
     return key;
   }
 
-  /** The README's default column. */
+  /** The options reference's default column. */
   public String defaultDoc() {
     return defaultDoc;
   }
@@ -107,7 +107,7 @@ public final class ReadOption<T> {
     return parser.type();
   }
 
-  /** The README's meaning column. */
+  /** The options reference's meaning column. */
   public String doc() {
     return doc;
   }

@@ -25,12 +25,12 @@ import java.util.Map;
 
 /**
  * Every option of the {@code zentrunk} source, declared once: key, default, accepted values and
- * meaning, in the order of the README's options table (which a test compares with this table,
- * column for column). Keys are case-insensitive, as all Spark options.
+ * meaning, in the order of the generated options reference (docs/reference/read-options.md, which a test
+ * compares with this table). Keys are case-insensitive, as all Spark options.
  *
  * <p>To add one of the API's filters: declare it here with {@link ReadOption#filter} (an
- * equality filter then works as an option and as a pushed {@code column = value} at once), add
- * its README row, and, only if its predicates need more than equality, its translation in
+ * equality filter then works as an option and as a pushed {@code column = value} at once), regenerate
+ * the reference ({@code jobs/docs --regenerate}), and, only if its predicates need more than equality, its translation in
  * {@link FilterPushdown}.
  */
 public final class ReadOptions {
@@ -150,7 +150,7 @@ public final class ReadOptions {
   /** The token of one of several accounts ({@code auth_ids}): this prefix and the auth id. */
   public static final String ENV_AUTH_TOKEN_PREFIX = "PLIVO_AUTH_TOKEN_";
 
-  /** Every option, by key, in declaration order (the README's order). */
+  /** Every option, by key, in declaration order (the options reference's order). */
   public static final Map<String, ReadOption<?>> ALL = collect();
 
   /** The API filters, in declaration order. */
