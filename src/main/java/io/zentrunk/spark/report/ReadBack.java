@@ -68,7 +68,7 @@ final class ReadBack {
       Dataset<Row> one = read.select(cols.toArray(new Column[0]));
       all = all == null ? one : all.union(one);
     }
-    for (Row r : all.collectAsList()) {
+    for (Row r : collect(spark, all, 1 + wide.size())) {
       int i = r.getInt(0);
       StructType schema = reads.get(i).schema();
       Object[] values = new Object[schema.size()];
@@ -78,5 +78,31 @@ final class ReadBack {
       out.get(names.get(i)).add(new GenericRowWithSchema(values, schema));
     }
     return out;
+  }
+
+  /** Spark's setting of how many fields a plan's string shows (beyond it, Spark truncates and warns once). */
+  static final String MAX_TO_STRING_FIELDS = "spark.sql.debug.maxToStringFields";
+
+  /**
+   * The rows of {@code all}, its plan shown whole: the union's wide row has every dataset's columns, more than the
+   * fields a plan's string shows by default, and Spark would print "Truncated the string representation of a plan"
+   * into the job's output. The setting is raised (never lowered) for this one action and put back after it.
+   */
+  private static List<Row> collect(SparkSession spark, Dataset<Row> all, int fields) {
+    String before = spark.conf().contains(MAX_TO_STRING_FIELDS) ? spark.conf().get(MAX_TO_STRING_FIELDS) : null;
+    int shown = before == null ? 25 : Integer.parseInt(before.trim());
+    if (shown >= fields) {
+      return all.collectAsList();
+    }
+    spark.conf().set(MAX_TO_STRING_FIELDS, String.valueOf(fields));
+    try {
+      return all.collectAsList();
+    } finally {
+      if (before == null) {
+        spark.conf().unset(MAX_TO_STRING_FIELDS);
+      } else {
+        spark.conf().set(MAX_TO_STRING_FIELDS, before);
+      }
+    }
   }
 }

@@ -101,4 +101,53 @@ class ReadBackTest {
     Dataset<Row> sorted = spark.read().schema(days).parquet(base + "/days").orderBy("end_date");
     assertThat(together.get("days")).isNotEqualTo(sorted.collectAsList());
   }
+
+  @Test
+  void theWideRowsPlanIsShownWholeAndTheSettingIsPutBack() throws Exception {
+    SparkSession spark = TestSpark.session();
+    assertThat(spark.conf().contains(ReadBack.MAX_TO_STRING_FIELDS)).as("the default (25 fields) in this session").isFalse();
+    // two datasets of 20 columns: 41 fields in the union's row, more than a plan's string shows by default
+    StructType wide = new StructType();
+    for (int i = 0; i < 20; i++) {
+      wide = wide.add("c" + i, DataTypes.IntegerType, true);
+    }
+    Object[] values = new Object[20];
+    java.util.Arrays.fill(values, 7);
+    String base = dir.toUri().toString();
+    Map<String, StructType> schemas = new LinkedHashMap<>();
+    for (String name : List.of("a", "b")) {
+      spark.createDataFrame(List.of(RowFactory.create(values)), wide).write().parquet(base + "/" + name);
+      schemas.put(name, wide);
+    }
+    List<String> plans = new java.util.concurrent.CopyOnWriteArrayList<>();
+    SparkListener listen = new SparkListener() {
+      @Override
+      public void onOtherEvent(org.apache.spark.scheduler.SparkListenerEvent e) {
+        if (e instanceof org.apache.spark.sql.execution.ui.SparkListenerSQLExecutionStart start) {
+          plans.add(start.physicalPlanDescription());
+          addNodes(start.sparkPlanInfo(), plans);
+        }
+      }
+    };
+    spark.sparkContext().addSparkListener(listen);
+    Map<String, List<Row>> rows;
+    try {
+      rows = ReadBack.rows(spark, base, schemas);
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark.sparkContext().removeSparkListener(listen);
+    }
+    assertThat(rows.get("a")).hasSize(1);
+    assertThat(rows.get("b")).hasSize(1);
+    assertThat(plans).as("the read-back's plan").isNotEmpty();
+    // Spark's truncated string ends with "... N more fields" (and warns "Truncated the string representation")
+    assertThat(plans).noneMatch(plan -> plan.contains("more fields"));
+    assertThat(spark.conf().contains(ReadBack.MAX_TO_STRING_FIELDS)).as("the setting put back").isFalse();
+  }
+
+  /** Each node's one-line string, as the SQL tab, the event log and the plan's own printing show it. */
+  private static void addNodes(org.apache.spark.sql.execution.SparkPlanInfo node, List<String> out) {
+    out.add(node.simpleString());
+    scala.jdk.javaapi.CollectionConverters.asJava(node.children()).forEach(c -> addNodes(c, out));
+  }
 }
