@@ -190,6 +190,10 @@ abstract class JobCommand implements Callable<Integer> {
         .appName(app)
         .config("spark.sql.session.timeZone", "UTC")
         .getOrCreate();
+    // Spark resolves catalogs (the lake's, registered on this session) through the thread's active session's
+    // settings, and a thread without one gets Spark's defaults: a job run from a thread that has no active session
+    // (another session's thread, a scheduler's) would not find them. The job's session is this thread's.
+    SparkSession.setActiveSession(spark);
     if (!spark.conf().contains(MAX_TO_STRING_FIELDS)) {
       spark.conf().set(MAX_TO_STRING_FIELDS, String.valueOf(2 * CdrSchema.SCHEMA.size()));
     }

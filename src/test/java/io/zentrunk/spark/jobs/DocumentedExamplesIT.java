@@ -129,6 +129,7 @@ class DocumentedExamplesIT {
     String text = texts.get(0);
     assertThat(text).contains("/data/zentrunk/", "\"2026-10-27 00:00\"", "\"10 minutes\"", "lake.zentrunk.calls_live");
     // a catalog is looked up in the active session's settings: this test's session, not the shared default one
+    scala.Option<SparkSession> before = SparkSession.getActiveSession();
     SparkSession.setActiveSession(spark);
     spark.conf().set("spark.sql.catalog.lake", "org.apache.iceberg.spark.SparkCatalog");
     spark.conf().set("spark.sql.catalog.lake.type", "hadoop");
@@ -137,7 +138,12 @@ class DocumentedExamplesIT {
     try {
       runStreamingBlock(tmp, text);
     } finally {
-      SparkSession.clearActiveSession();
+      // the thread's session as it was: a thread without one resolves catalogs with Spark's defaults
+      if (before.isDefined()) {
+        SparkSession.setActiveSession(before.get());
+      } else {
+        SparkSession.clearActiveSession();
+      }
     }
   }
 

@@ -105,7 +105,7 @@ class ReadBackTest {
   @Test
   void theWideRowsPlanIsShownWholeAndTheSettingIsPutBack() throws Exception {
     SparkSession spark = TestSpark.session();
-    assertThat(spark.conf().contains(ReadBack.MAX_TO_STRING_FIELDS)).as("the default (25 fields) in this session").isFalse();
+    spark.conf().set(ReadBack.MAX_TO_STRING_FIELDS, "25"); // Spark's default, whatever another test set
     // two datasets of 20 columns: 41 fields in the union's row, more than a plan's string shows by default
     StructType wide = new StructType();
     for (int i = 0; i < 20; i++) {
@@ -142,7 +142,7 @@ class ReadBackTest {
     assertThat(plans).as("the read-back's plan").isNotEmpty();
     // Spark's truncated string ends with "... N more fields" (and warns "Truncated the string representation")
     assertThat(plans).noneMatch(plan -> plan.contains("more fields"));
-    assertThat(spark.conf().contains(ReadBack.MAX_TO_STRING_FIELDS)).as("the setting put back").isFalse();
+    assertThat(spark.conf().get(ReadBack.MAX_TO_STRING_FIELDS)).as("the setting put back").isEqualTo("25");
   }
 
   /** Each node's one-line string, as the SQL tab, the event log and the plan's own printing show it. */
