@@ -25,7 +25,6 @@ final class PermitWire {
   /** One client for the JVM's sessions (its connections to the driver kept alive), built with the class. */
   private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2))
       .version(HttpClient.Version.HTTP_1_1).build();
-  private final HttpClient http = HTTP;
 
   PermitWire(PermitEndpoint endpoint) {
     this.endpoint = endpoint;
@@ -73,7 +72,7 @@ final class PermitWire {
         .header("Content-Type", "application/x-www-form-urlencoded")
         .POST(HttpRequest.BodyPublishers.ofString(form))
         .build();
-    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
     return switch (response.statusCode()) {
       case 200 -> response.body();
       case 410 -> throw new Expired();

@@ -24,10 +24,14 @@ import org.apache.spark.storage.StorageLevel;
  */
 final class ReadTogether implements AutoCloseable {
 
-  private final List<Dataset<Row>> cached = new ArrayList<>();
-  /** The reads given, each cached or not: what {@link #get} returns. */
+  /** The reads given (nulls skipped), as {@link #get} returns them: persisted when {@link #cached}. */
   private final List<Dataset<Row>> kept = new ArrayList<>();
+  private final boolean cached;
   private long rows;
+
+  private ReadTogether(boolean cached) {
+    this.cached = cached;
+  }
 
   /**
    * Persists {@code reads} (nulls are skipped) and reads them all with one action: a count over their union,
@@ -35,20 +39,7 @@ final class ReadTogether implements AutoCloseable {
    */
   @SafeVarargs
   static ReadTogether read(Dataset<Row>... reads) {
-    ReadTogether t = new ReadTogether();
-    Dataset<Row> all = null;
-    for (Dataset<Row> d : reads) {
-      if (d != null) {
-        Dataset<Row> p = d.persist(StorageLevel.MEMORY_AND_DISK());
-        t.cached.add(p);
-        t.kept.add(p);
-        all = all == null ? p : all.unionByName(p);
-      }
-    }
-    if (all != null) {
-      t.rows = all.count();
-    }
-    return t;
+    return of(true, reads);
   }
 
   /**
@@ -60,12 +51,17 @@ final class ReadTogether implements AutoCloseable {
    */
   @SafeVarargs
   static ReadTogether counted(Dataset<Row>... reads) {
-    ReadTogether t = new ReadTogether();
+    return of(false, reads);
+  }
+
+  private static ReadTogether of(boolean cache, Dataset<Row>[] reads) {
+    ReadTogether t = new ReadTogether(cache);
     Dataset<Row> all = null;
     for (Dataset<Row> d : reads) {
       if (d != null) {
-        t.kept.add(d);
-        all = all == null ? d : all.unionByName(d);
+        Dataset<Row> p = cache ? d.persist(StorageLevel.MEMORY_AND_DISK()) : d;
+        t.kept.add(p);
+        all = all == null ? p : all.unionByName(p);
       }
     }
     if (all != null) {
@@ -86,6 +82,8 @@ final class ReadTogether implements AutoCloseable {
 
   @Override
   public void close() {
-    cached.forEach(Dataset::unpersist);
+    if (cached) {
+      kept.forEach(Dataset::unpersist);
+    }
   }
 }

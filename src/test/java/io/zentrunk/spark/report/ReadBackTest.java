@@ -69,14 +69,7 @@ class ReadBackTest {
         jobs.incrementAndGet();
       }
     };
-    spark.sparkContext().addSparkListener(count);
-    Map<String, List<Row>> together;
-    try {
-      together = ReadBack.rows(spark, base, schemas);
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-    } finally {
-      spark.sparkContext().removeSparkListener(count);
-    }
+    Map<String, List<Row>> together = listening(spark, count, () -> ReadBack.rows(spark, base, schemas));
     assertThat(jobs.get()).as("Spark jobs").isEqualTo(1);
     assertThat(together.keySet()).containsExactly("hours", "none", "days");
     assertThat(alone.get("days")).hasSize(50);
@@ -129,20 +122,26 @@ class ReadBackTest {
         }
       }
     };
-    spark.sparkContext().addSparkListener(listen);
-    Map<String, List<Row>> rows;
-    try {
-      rows = ReadBack.rows(spark, base, schemas);
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-    } finally {
-      spark.sparkContext().removeSparkListener(listen);
-    }
+    Map<String, List<Row>> rows = listening(spark, listen, () -> ReadBack.rows(spark, base, schemas));
     assertThat(rows.get("a")).hasSize(1);
     assertThat(rows.get("b")).hasSize(1);
     assertThat(plans).as("the read-back's plan").isNotEmpty();
     // Spark's truncated string ends with "... N more fields" (and warns "Truncated the string representation")
     assertThat(plans).noneMatch(plan -> plan.contains("more fields"));
     assertThat(spark.conf().get(ReadBack.MAX_TO_STRING_FIELDS)).as("the setting put back").isEqualTo("25");
+  }
+
+  /** {@code action}'s result, with {@code listener} on Spark's bus while it runs and until its events are delivered. */
+  private static <T> T listening(SparkSession spark, SparkListener listener, java.util.function.Supplier<T> action)
+      throws java.util.concurrent.TimeoutException {
+    spark.sparkContext().addSparkListener(listener);
+    try {
+      T result = action.get();
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+      return result;
+    } finally {
+      spark.sparkContext().removeSparkListener(listener);
+    }
   }
 
   /** Each node's one-line string, as the SQL tab, the event log and the plan's own printing show it. */
