@@ -125,6 +125,7 @@ final class ComputeCost implements Scenario {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx2g");
+    cmd.addAll(ReportDuty.reportJvmOptions());
     cmd.addAll(StandaloneCluster.JVM_OPENS);
     cmd.add("-Dlog4j2.configurationFile=" + Path.of("jobs", "log4j2.properties").toAbsolutePath().toUri());
     cmd.add("-cp");

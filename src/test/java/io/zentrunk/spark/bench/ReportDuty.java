@@ -152,6 +152,7 @@ final class ReportDuty implements Scenario {
       List<String> cmd = new ArrayList<>();
       cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       cmd.add("-Xmx2g");
+      cmd.addAll(reportJvmOptions());
       cmd.addAll(StandaloneCluster.JVM_OPENS);
       cmd.add("-Dlog4j2.configurationFile=" + Path.of("jobs", "log4j2.properties").toAbsolutePath().toUri());
       cmd.add("-cp");
@@ -229,5 +230,14 @@ final class ReportDuty implements Scenario {
           .findFirst().orElseThrow(() -> new IllegalStateException("no application jar in target/: run mvn package"))
           .toAbsolutePath();
     }
+  }
+
+  /**
+   * JVM options of the report's own JVM from {@code -Dbench.report.jvm="..."} (in BENCH_JAVA_OPTS; space-separated,
+   * e.g. a JFR recording of the job), none by default.
+   */
+  static List<String> reportJvmOptions() {
+    String opts = System.getProperty("bench.report.jvm", "").strip();
+    return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
   }
 }
