@@ -15,10 +15,15 @@ import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
+import org.apache.spark.sql.execution.datasources.LogicalRelation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Reading a Parquet lake of many days: its files are listed on the driver, only the window's days. */
+/**
+ * Reading a Parquet lake of many days: its files are listed on the driver, only the window's days, and its row groups
+ * are not filtered by their dictionaries.
+ */
 class ParquetLakeReadTest {
 
   @TempDir java.nio.file.Path tmp;
@@ -62,6 +67,11 @@ class ParquetLakeReadTest {
     // the window's rows: 2026-09-11 from 01:00 (its 12:00 CDR) to the end of day 50 (not included)
     assertThat(window.count()).isEqualTo(1 + 2 * 39);
     assertThat(all.count()).isEqualTo(120);
+    // the window's end_time filter is not checked against the row groups' dictionaries (their min and max only)
+    for (var leaf : scala.jdk.javaapi.CollectionConverters.asJava(window.queryExecution().optimizedPlan().collectLeaves())) {
+      HadoopFsRelation files = (HadoopFsRelation) ((LogicalRelation) leaf).relation();
+      assertThat(files.options().get(ParquetLake.DICTIONARY_FILTER).getOrElse(() -> "unset")).isEqualTo("false");
+    }
     assertThat(window.inputFiles()).hasSize(40).allMatch(f -> !f.contains("end_date=2026-09-10/")
         && !f.contains("end_date=2026-10-21/"));
   }
