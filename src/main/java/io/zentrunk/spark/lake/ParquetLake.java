@@ -400,15 +400,15 @@ public final class ParquetLake implements CdrLake {
       LocalDate day = LocalDate.parse(d.substring(END_DATE.length() + 1));
       return !day.isBefore(first) && !day.isAfter(last);
     }).map(d -> new Path(cdrsPath(), d).toString()).toList();
-    Dataset<Row> files;
-    // the files are listed when the read is made: listed on the driver from a local or cluster file system, where a
-    // few hundred folders take milliseconds and Spark's listing in parallel is a job of a task per folder; an
-    // object store keeps Spark's parallel listing, a request per folder
     // the window's filter on end_time is checked against each row group's min and max, not against its
     // dictionary: a day's end_time dictionary holds about every value, and expanding it into a set for every row
-    // group of every scan (each dataset of a report scans the files) cost more than the rows it could skip, none
+    // group of every scan (each dataset of a report scans the files) costs more than it can skip
     DataFrameReader reader = spark.read().schema(AccountColumn.parquetSchema(END_DATE))
         .option(DICTIONARY_FILTER, "false");
+    Dataset<Row> files;
+    // the files are listed when the read is made: on the driver from a local or cluster file system, where a folder
+    // is one cheap call and Spark's listing in parallel is a job of a task per folder; an object store keeps Spark's
+    // parallel listing, where a folder is a request
     try (SessionConf ignored = SessionConf.set(spark, S3aSettings.isS3a(location) ? Map.of() : DRIVER_LISTING)) {
       files = inWindow.isEmpty() ? reader.parquet(cdrsPath().toString())
           : reader.option("basePath", cdrsPath().toString()).parquet(inWindow.toArray(new String[0]));

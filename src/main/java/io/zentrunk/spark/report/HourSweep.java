@@ -65,7 +65,7 @@ final class HourSweep {
    * The sweep of {@code timed} (from {@link HourGrid#timed}, with the key column {@code key} among its columns)
    * over the grid of {@code [start, end)}: a row per key of {@code timed} and grid hour, with {@link #KEY} (the
    * key's value), {@code hour_sec} and the figures above. With an {@code emptyKey} (not null), that key has its
-   * rows even when {@code timed} has no call of it (a zero event at the grid's first hour).
+   * rows even when {@code timed} has no call of it (a row without a call).
    */
   static Dataset<Row> of(Dataset<Row> timed, Column key, Instant start, Instant end, Object emptyKey) {
     Column k = key.as(KEY);
@@ -79,7 +79,8 @@ final class HourSweep {
       calls = calls.union(HourGrid.hours(timed.sparkSession(), start, end)
           .filter(col(HOUR_SEC).equalTo(Math.floorDiv(start.getEpochSecond(), 3600) * 3600))
           .select(lit(emptyKey).cast(calls.schema().apply(KEY).dataType()), lit(null).cast(DataTypes.LongType),
-              lit(null).cast(DataTypes.LongType), lit(null).cast(DataTypes.IntegerType), lit(null).cast(DataTypes.LongType)));
+              lit(null).cast(DataTypes.LongType), lit(null).cast(DataTypes.IntegerType),
+              lit(null).cast(DataTypes.LongType)));
     }
     StructField keyField = calls.schema().apply(KEY);
     StructType keySchema = new StructType(new StructField[] {keyField});
