@@ -30,6 +30,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
@@ -363,6 +364,13 @@ public final class ParquetLake implements CdrLake {
     return Optional.empty();
   }
 
+  /** Parquet's filtering of row groups by their dictionaries (its statistics filtering stays on). */
+  static final String DICTIONARY_FILTER = "parquet.filter.dictionary.enabled";
+
+  /** The session conf under which a read's files are listed on the driver, however many folders it lists. */
+  static final Map<String, String> DRIVER_LISTING =
+      Map.of("spark.sql.sources.parallelPartitionDiscovery.threshold", String.valueOf(Integer.MAX_VALUE));
+
   /**
    * The lake's CDRs with {@code start <= end_time < end}, pruned to the day partitions of the window; the same
    * columns as the source, without {@code end_date}.
@@ -386,7 +394,26 @@ public final class ParquetLake implements CdrLake {
     }
     LocalDate first = UtcDays.day(start);
     LocalDate last = UtcDays.day(end.minusNanos(1));
-    Dataset<Row> cdrs = spark.read().schema(AccountColumn.parquetSchema(END_DATE)).parquet(cdrsPath().toString())
+    // only the day partitions of the window are listed (given as the paths, under the lake's base path), not the
+    // whole lake; none in the window: the lake's folder, which lists to no row of the window
+    List<String> inWindow = days.stream().filter(d -> {
+      LocalDate day = LocalDate.parse(d.substring(END_DATE.length() + 1));
+      return !day.isBefore(first) && !day.isAfter(last);
+    }).map(d -> new Path(cdrsPath(), d).toString()).toList();
+    // the window's filter on end_time is checked against each row group's min and max, not against its
+    // dictionary: a day's end_time dictionary holds about every value, and expanding it into a set for every row
+    // group of every scan (each dataset of a report scans the files) costs more than it can skip
+    DataFrameReader reader = spark.read().schema(AccountColumn.parquetSchema(END_DATE))
+        .option(DICTIONARY_FILTER, "false");
+    Dataset<Row> files;
+    // the files are listed when the read is made: on the driver from a local or cluster file system, where a folder
+    // is one cheap call and Spark's listing in parallel is a job of a task per folder; an object store keeps Spark's
+    // parallel listing, where a folder is a request
+    try (SessionConf ignored = SessionConf.set(spark, S3aSettings.isS3a(location) ? Map.of() : DRIVER_LISTING)) {
+      files = inWindow.isEmpty() ? reader.parquet(cdrsPath().toString())
+          : reader.option("basePath", cdrsPath().toString()).parquet(inWindow.toArray(new String[0]));
+    }
+    Dataset<Row> cdrs = files
         .where(col(END_DATE).geq(lit(first)).and(col(END_DATE).leq(lit(last))))
         .where(LakeDays.window(start, end))
         .drop(END_DATE);

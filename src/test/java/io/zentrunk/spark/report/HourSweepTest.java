@@ -103,6 +103,46 @@ class HourSweepTest {
     assertThat(TrunkHours.of(TestCdrs.df(TestSpark.session(), List.of()), START, END).count()).isZero();
   }
 
+  @Test
+  void theWalkTakesOneRowPerCallAndHoldsEachLaterEventBackUntilItsSecond() {
+    long s0 = START.getEpochSecond();
+    // (key, init_sec, end_sec, code, first_sec), sorted by first_sec: a call over the first two hours; a call that
+    // "ends" an hour before it starts (its start held back past another call's start and the second hour's start);
+    // a call of one second
+    List<Row> calls = List.of(
+        RowFactory.create(0, s0 + 10, s0 + 3600 + 10, 3000, s0 + 10),
+        RowFactory.create(0, s0 + 3600 + 20, s0 + 20, 3000, s0 + 20),
+        RowFactory.create(0, s0 + 30, s0 + 31, 5180, s0 + 30));
+    List<Row> hours = new ArrayList<>();
+    new HourSweep.Walk(s0, HOURS).call(RowFactory.create(0), calls.iterator()).forEachRemaining(hours::add);
+    assertThat(hours).hasSize(HOURS);
+    // levels: 1 at 10 s, 0 at 20 s (the late call's end), 1 at 30 s (the refused call is held too), 0 at 31 s; hour 1
+    // starts at 0, -1 when the first call ends, 0 again when the late start comes; carried seconds of the calls not
+    // refused and not ending before they start; the mean holding time of the first two: (3600 - 3600) / 2
+    assertThat(hours.stream().map(h -> h.getLong(4)).toList()).containsExactly(1L, 0L, 0L, 0L);
+    assertThat(hours.stream().map(h -> h.getLong(3)).toList()).containsExactly(2L, 1L, 0L, 0L);
+    assertThat(hours.stream().map(h -> h.getLong(2)).toList()).containsExactly(3590L, 10L, 0L, 0L);
+    assertThat(hours.get(0).getLong(6)).isEqualTo(1);
+    assertThat(hours.get(0).getDouble(8)).isEqualTo(0.0);
+  }
+
+  @Test
+  void theHeapGivesItsLongsInOrder() {
+    Random r = new Random(7);
+    HourSweep.LongHeap heap = new HourSweep.LongHeap();
+    List<Long> added = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      long v = r.nextInt(200) - 100;
+      heap.add(v);
+      added.add(v);
+    }
+    List<Long> polled = new ArrayList<>();
+    while (!heap.isEmpty()) {
+      polled.add(heap.poll());
+    }
+    assertThat(polled).isEqualTo(added.stream().sorted().toList());
+  }
+
   record Figures(long carried, long started, long peak, long cps, long r5180, long r5190) {}
 
   /** The hour's figures second by second, from their definitions. */
