@@ -336,27 +336,16 @@ public final class ParquetLake implements CdrLake {
    */
   @Override
   public Optional<Instant> firstEndTime(Instant start, Instant end) {
-    List<LocalDate> days = new ArrayList<>();
-    try {
-      if (fs.exists(cdrsPath())) {
-        for (FileStatus s : fs.listStatus(cdrsPath())) {
-          if (s.isDirectory() && PARTITION.matcher(s.getPath().getName()).matches()) {
-            days.add(LocalDate.parse(s.getPath().getName().substring(END_DATE.length() + 1)));
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    List<LocalDate> days = partitionDays();
     if (days.isEmpty() || !start.isBefore(end)) {
-      return CdrLake.firstEndTime(read(start, end));
+      return CdrLake.firstEndTime(read(start, end, days));
     }
     LocalDate first = UtcDays.day(start);
     LocalDate last = UtcDays.day(end.minusNanos(1));
     for (LocalDate d : days.stream().sorted().filter(d -> !d.isBefore(first) && !d.isAfter(last)).toList()) {
       Instant from = UtcDays.start(d).isBefore(start) ? start : UtcDays.start(d);
       Instant to = UtcDays.start(d.plusDays(1)).isAfter(end) ? end : UtcDays.start(d.plusDays(1));
-      Optional<Instant> t = CdrLake.firstEndTime(read(from, to));
+      Optional<Instant> t = CdrLake.firstEndTime(read(from, to, days));
       if (t.isPresent()) {
         return t;
       }
@@ -377,18 +366,28 @@ public final class ParquetLake implements CdrLake {
    */
   @Override
   public Dataset<Row> read(Instant start, Instant end) {
-    List<String> days = new ArrayList<>();
+    return read(start, end, partitionDays());
+  }
+
+  /** The day partitions the lake holds (listed once by the caller), in no particular order. */
+  private List<LocalDate> partitionDays() {
+    List<LocalDate> days = new ArrayList<>();
     try {
       if (fs.exists(cdrsPath())) {
         for (FileStatus s : fs.listStatus(cdrsPath())) {
           if (s.isDirectory() && PARTITION.matcher(s.getPath().getName()).matches()) {
-            days.add(s.getPath().getName());
+            days.add(LocalDate.parse(s.getPath().getName().substring(END_DATE.length() + 1)));
           }
         }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    return days;
+  }
+
+  /** As {@link #read(Instant, Instant)}, over the lake's day partitions {@code days}. */
+  private Dataset<Row> read(Instant start, Instant end, List<LocalDate> days) {
     if (days.isEmpty()) {
       throw new LakeUsageException("--lake " + location + " has no CDRs yet: run ingest first");
     }
@@ -396,10 +395,8 @@ public final class ParquetLake implements CdrLake {
     LocalDate last = UtcDays.day(end.minusNanos(1));
     // only the day partitions of the window are listed (given as the paths, under the lake's base path), not the
     // whole lake; none in the window: the lake's folder, which lists to no row of the window
-    List<String> inWindow = days.stream().filter(d -> {
-      LocalDate day = LocalDate.parse(d.substring(END_DATE.length() + 1));
-      return !day.isBefore(first) && !day.isAfter(last);
-    }).map(d -> new Path(cdrsPath(), d).toString()).toList();
+    List<String> inWindow = days.stream().filter(d -> !d.isBefore(first) && !d.isAfter(last))
+        .map(d -> partitionPath(d).toString()).toList();
     // the window's filter on end_time is checked against each row group's min and max, not against its
     // dictionary: a day's end_time dictionary holds about every value, and expanding it into a set for every row
     // group of every scan (each dataset of a report scans the files) costs more than it can skip

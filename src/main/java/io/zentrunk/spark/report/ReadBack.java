@@ -3,6 +3,7 @@ package io.zentrunk.spark.report;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
+import io.zentrunk.spark.storage.SessionConf;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -91,18 +92,9 @@ final class ReadBack {
   private static List<Row> collect(SparkSession spark, Dataset<Row> all, int fields) {
     String before = spark.conf().contains(MAX_TO_STRING_FIELDS) ? spark.conf().get(MAX_TO_STRING_FIELDS) : null;
     int shown = before == null ? 25 : Integer.parseInt(before.trim());
-    if (shown >= fields) {
+    Map<String, String> raised = shown >= fields ? Map.of() : Map.of(MAX_TO_STRING_FIELDS, String.valueOf(fields));
+    try (SessionConf ignored = SessionConf.set(spark, raised)) {
       return all.collectAsList();
-    }
-    spark.conf().set(MAX_TO_STRING_FIELDS, String.valueOf(fields));
-    try {
-      return all.collectAsList();
-    } finally {
-      if (before == null) {
-        spark.conf().unset(MAX_TO_STRING_FIELDS);
-      } else {
-        spark.conf().set(MAX_TO_STRING_FIELDS, before);
-      }
     }
   }
 }
