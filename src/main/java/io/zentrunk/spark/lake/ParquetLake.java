@@ -30,6 +30,16 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
+import org.apache.parquet.column.statistics.Statistics;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
 import org.apache.spark.sql.DataFrameReader;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -345,12 +355,96 @@ public final class ParquetLake implements CdrLake {
     for (LocalDate d : days.stream().sorted().filter(d -> !d.isBefore(first) && !d.isAfter(last)).toList()) {
       Instant from = UtcDays.start(d).isBefore(start) ? start : UtcDays.start(d);
       Instant to = UtcDays.start(d.plusDays(1)).isAfter(end) ? end : UtcDays.start(d.plusDays(1));
-      Optional<Instant> t = CdrLake.firstEndTime(read(from, to, days));
+      // the day's Parquet footers answer without a Spark job when they can; else the day's rows are read
+      FooterMin footers = footerMin(d, from, to);
+      Optional<Instant> t = footers.known() ? Optional.ofNullable(footers.first())
+          : CdrLake.firstEndTime(read(from, to, days));
       if (t.isPresent()) {
         return t;
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * What the footers of a day's files say of its earliest {@code end_time} in {@code [from, to)}: known (and
+   * {@code first} null when no row is in the range), or not known.
+   */
+  private record FooterMin(boolean known, Instant first) {
+    static final FooterMin UNKNOWN = new FooterMin(false, null);
+  }
+
+  /**
+   * The earliest {@code end_time} in {@code [from, to)} of day partition {@code day}, from the minimum and maximum
+   * of {@code end_time} that each row group's footer records (exact for Spark's timestamps, microseconds in an
+   * INT64): a row group entirely outside the range holds none of its rows, one whose minimum is in the range
+   * holds its earliest. Not known when a file or a row group has no such statistics (another writer), or a row
+   * group begins before the range and reaches into it: the caller then reads the day's rows.
+   */
+  private FooterMin footerMin(LocalDate day, Instant from, Instant to) {
+    Path folder = partitionPath(day);
+    Instant first = null;
+    try {
+      if (!fs.exists(folder)) {
+        return new FooterMin(true, null);
+      }
+      Configuration conf = spark.sessionState().newHadoopConf();
+      for (FileStatus f : fs.listStatus(folder)) {
+        String name = f.getPath().getName();
+        // the files Spark reads: not its hidden ones (_SUCCESS, ._*.crc)
+        if (!f.isFile() || name.startsWith("_") || name.startsWith(".")) {
+          continue;
+        }
+        ParquetMetadata footer;
+        try (ParquetFileReader r = ParquetFileReader.open(HadoopInputFile.fromStatus(f, conf))) {
+          footer = r.getFooter();
+        }
+        MessageType schema = footer.getFileMetaData().getSchema();
+        if (!schema.containsField(CdrColumns.END_TIME) || !microsTimestamp(schema.getType(CdrColumns.END_TIME))) {
+          return FooterMin.UNKNOWN;
+        }
+        for (BlockMetaData block : footer.getBlocks()) {
+          if (block.getRowCount() == 0) {
+            continue;
+          }
+          ColumnChunkMetaData column = block.getColumns().stream()
+              .filter(c -> c.getPath().toDotString().equals(CdrColumns.END_TIME)).findFirst().orElse(null);
+          Statistics<?> stats = column == null ? null : column.getStatistics();
+          if (stats == null || stats.isEmpty()) {
+            return FooterMin.UNKNOWN;
+          }
+          if (stats.isNumNullsSet() && stats.getNumNulls() == block.getRowCount()) {
+            continue; // no end_time in this row group: none of its rows is in any range
+          }
+          if (!stats.hasNonNullValue()) {
+            return FooterMin.UNKNOWN;
+          }
+          Instant min = micros((Long) stats.genericGetMin());
+          Instant max = micros((Long) stats.genericGetMax());
+          if (max.isBefore(from) || !min.isBefore(to)) {
+            continue;
+          }
+          if (min.isBefore(from)) {
+            return FooterMin.UNKNOWN;
+          }
+          first = first == null || min.isBefore(first) ? min : first;
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return new FooterMin(true, first);
+  }
+
+  /** Whether {@code t} is a timestamp in microseconds since the epoch in an INT64, as Spark writes them. */
+  private static boolean microsTimestamp(Type t) {
+    return t.isPrimitive() && t.asPrimitiveType().getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT64
+        && t.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts
+        && ts.getUnit() == LogicalTypeAnnotation.TimeUnit.MICROS && ts.isAdjustedToUTC();
+  }
+
+  private static Instant micros(long micros) {
+    return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
   }
 
   /** Parquet's filtering of row groups by their dictionaries (its statistics filtering stays on). */

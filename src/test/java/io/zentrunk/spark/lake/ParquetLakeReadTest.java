@@ -75,4 +75,55 @@ class ParquetLakeReadTest {
     assertThat(window.inputFiles()).hasSize(40).allMatch(f -> !f.contains("end_date=2026-09-10/")
         && !f.contains("end_date=2026-10-21/"));
   }
+
+  @Test
+  void theFirstEndTimeComesFromTheFootersWithoutAJobAndFromTheRowsWhereTheyCannotTell() throws Exception {
+    SparkSession spark = TestSpark.session();
+    // 5 days, two CDRs a day (00:01 and 12:00) in one row group a day, timestamps written as the lake writes them
+    java.nio.file.Path lake = Files.createDirectories(tmp.resolve("probe"));
+    spark.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
+    spark.range(10)
+        .select(col("id").cast("string").as("call_uuid"),
+            timestamp_seconds(lit(FIRST.getEpochSecond()).plus(col("id").divide(2).cast("long").multiply(86_400))
+                .plus(col("id").mod(2).multiply(43_140)).plus(60)).as("end_time"))
+        .withColumn("end_date", to_date(col("end_time")))
+        .coalesce(1).write().partitionBy("end_date").parquet(lake.resolve("cdrs").toString());
+    spark.conf().unset("spark.sql.parquet.outputTimestampType");
+    ParquetLake parquet = ParquetLake.open(spark, lake.toString());
+    Instant day2 = FIRST.plusSeconds(2 * 86_400);
+
+    // from a day's start: the day's row group starts in the range, its minimum is the answer
+    assertThat(jobsOf(spark, () -> assertThat(parquet.firstEndTime(FIRST.minusSeconds(86_400), FIRST.plusSeconds(5 * 86_400)))
+        .contains(FIRST.plusSeconds(60)))).isZero();
+    // after a day's last CDR: that day's row group is skipped, the next day's minimum is the answer
+    assertThat(jobsOf(spark, () -> assertThat(parquet.firstEndTime(day2.plusSeconds(13 * 3_600), FIRST.plusSeconds(5 * 86_400)))
+        .contains(day2.plusSeconds(86_400 + 60)))).isZero();
+    // nothing in the range
+    assertThat(jobsOf(spark, () -> assertThat(parquet.firstEndTime(day2.plusSeconds(13 * 3_600), day2.plusSeconds(14 * 3_600)))
+        .isEmpty())).isZero();
+    // a row group that begins before the range and reaches into it: its earliest in the range is read from the rows
+    assertThat(jobsOf(spark, () -> assertThat(parquet.firstEndTime(day2.plusSeconds(3_600), FIRST.plusSeconds(5 * 86_400)))
+        .contains(day2.plusSeconds(43_200)))).isPositive();
+  }
+
+  /** How many Spark jobs {@code r} ran. */
+  private static int jobsOf(SparkSession spark, Runnable r) throws java.util.concurrent.TimeoutException {
+    // the jobs before it (the lake's writing) are not counted
+    spark.sparkContext().listenerBus().waitUntilEmpty();
+    AtomicInteger jobs = new AtomicInteger();
+    SparkListener counting = new SparkListener() {
+      @Override
+      public void onJobStart(SparkListenerJobStart start) {
+        jobs.incrementAndGet();
+      }
+    };
+    spark.sparkContext().addSparkListener(counting);
+    try {
+      r.run();
+      spark.sparkContext().listenerBus().waitUntilEmpty();
+    } finally {
+      spark.sparkContext().removeSparkListener(counting);
+    }
+    return jobs.get();
+  }
 }
