@@ -140,7 +140,8 @@ final class EventLogBreakdown {
     }
     for (int j : loose) {
       JsonNode s = jobStart.get(j);
-      String site = s.path("Properties").path("callSite.short").asText("?");
+      String site = caller(s.path("Properties").path("callSite.long").asText(
+          s.path("Properties").path("callSite.short").asText("?")));
       b.steps.add(b.step("other", site, s.path("Submission Time").asLong(), jobEnd.getOrDefault(j, 0L), List.of(j),
           jobStart, stageTasks, shuffleReading, shuffleWritten));
     }
@@ -199,9 +200,23 @@ final class EventLogBreakdown {
     if (details.contains("ReportPage") || details.contains("TrunkSection")) {
       return new String[] {"page", scanned};
     }
-    String site = details.strip();
-    int cut = site.indexOf(' ', Math.min(site.length(), 40));
-    return new String[] {"other", (cut > 0 ? site.substring(0, cut) : site).replace('\n', ' ')};
+    return new String[] {"other", caller(details)};
+  }
+
+  /**
+   * The project's frame that called Spark in a call site's stack, without its package (e.g.
+   * {@code CdrLake.firstEndTime(CdrLake.java:93)}); else the stack's first frame.
+   */
+  static String caller(String details) {
+    String[] frames = details.strip().split("\\s+");
+    for (String f : frames) {
+      if (f.startsWith("io.zentrunk.") && !f.startsWith("io.zentrunk.shaded.")) {
+        String method = f.substring(0, f.contains("(") ? f.indexOf('(') : f.length());
+        int cls = method.lastIndexOf('.', method.lastIndexOf('.') - 1);
+        return f.substring(cls + 1);
+      }
+    }
+    return frames.length == 0 || frames[0].isEmpty() ? "?" : frames[0];
   }
 
   private static String last(String path) {
