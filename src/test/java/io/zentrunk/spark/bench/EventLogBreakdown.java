@@ -107,6 +107,8 @@ final class EventLogBreakdown {
               shuffleReading.add(stage);
             }
             shuffleWritten.merge(stage, m.path("Shuffle Write Metrics").path("Shuffle Bytes Written").asLong(), Long::sum);
+            b.taskRunMs += m.path("Executor Run Time").asLong();
+            b.taskCpuNs += m.path("Executor CPU Time").asLong();
           }
           default -> { }
         }
@@ -259,10 +261,14 @@ final class EventLogBreakdown {
     return steps.stream().mapToInt(Step::stages).sum();
   }
 
+  /** The tasks' time: running (milliseconds), and of it on a CPU (nanoseconds), summed over every task. */
+  long taskRunMs;
+  long taskCpuNs;
+
   /** The breakdown as text: by phase and dataset, then by phase. */
   String table() {
     StringBuilder sb = new StringBuilder();
-    String fmt = "    %-34s %5s %5s %6s %6s %8s %9s %8s%n";
+    String fmt = "    %-44s %5s %5s %6s %6s %8s %9s %8s%n";
     sb.append(String.format(Locale.ROOT, fmt, "phase dataset", "steps", "jobs", "stages", "tasks", "shuf.rd", "shuf.MB", "s"));
     for (boolean byDataset : new boolean[] {true, false}) {
       for (Sum s : sums(byDataset)) {
@@ -272,7 +278,8 @@ final class EventLogBreakdown {
       }
     }
     sb.append(String.format(Locale.ROOT, "    all: %d jobs, %d stages; Spark work %.2f s from the first job to the last,"
-        + " %.2f s after the reads%n", jobs(), stages(), computeSeconds(), afterReadSeconds()));
+        + " %.2f s after the reads; the tasks ran %.1f s, of it %.1f s on a CPU%n", jobs(), stages(), computeSeconds(),
+        afterReadSeconds(), taskRunMs / 1000.0, taskCpuNs / 1e9));
     return sb.toString();
   }
 }
