@@ -88,11 +88,12 @@ python_spark_lines() {
 # temporary file the JVM writes an archive to at exit, or empty): with CDS_MAKE set, the caller runs the JVM as a
 # child and calls cds_keep with its exit code. The archive is target/cds/<job>-<key>-<bytes>.jsa; the key hashes
 # what makes an archive unusable: the java binary (its path, libjvm's size and time), the JVM options, the
-# classpath and the job (each loads other classes). The project's jar is not in it: Spark loads the job's classes
+# classpath and its jars' sizes and times (Java refuses an archive when one changed), and the job (each loads
+# other classes). The project's jar is not in it: Spark loads the job's classes
 # with its own class loader, whose classes Java 17 does not archive. Java checks the archive itself too and runs
 # without a stale one; its messages about that are turned off, so that none reaches a job's output on stdout. It
 # does not check that the file is whole (a cut one crashes it), hence the size in the name.
-# ZENTRUNK_CDS=0 turns all of it off. $1 job, then the JVM options and the classpath of the run.
+# ZENTRUNK_CDS=0 turns all of it off. $1 job, then the JVM options of the run, and last its classpath.
 cds_setup() {
   local job="$1" java home key f
   shift
@@ -101,8 +102,11 @@ cds_setup() {
   [[ "${ZENTRUNK_CDS:-1}" == 0 ]] && return 0
   java="$(readlink -f "$(command -v java)")" || return 0
   home="${java%/bin/java}"
-  key="$(printf '%s\n' "$java" "$(stat -c '%s %Y' "$home/lib/server/libjvm.so" 2>/dev/null)" "$job" "$@" \
-    | sha256sum | cut -c1-16)"
+  key="$({
+    printf '%s\n' "$java" "$job" "$@"
+    stat -c '%n %s %Y' "$home/lib/server/libjvm.so" 2>/dev/null || true
+    tr ':' '\n' <<< "${!#}" | xargs -d '\n' stat -c '%n %s %Y' 2>/dev/null || true
+  } | sha256sum | cut -c1-16)"
   CDS_BASE="target/cds/$job-$key"
   CDS_OPTS=(-Xlog:cds*=off -Xlog:class+path=off)
   for f in "$CDS_BASE"-*.jsa; do
