@@ -110,7 +110,7 @@ cds_setup() {
   CDS_BASE="target/cds/$job-$key"
   CDS_OPTS=(-Xlog:cds*=off -Xlog:class+path=off)
   for f in "$CDS_BASE"-*.jsa; do
-    if [[ -f "$f" && "$(stat -c %s "$f")" == "${f##*-}" ]]; then
+    if [[ -f "$f" && "$(stat -c %s "$f").jsa" == "${f##*-}" ]]; then
       CDS_OPTS+=("-XX:SharedArchiveFile=$f")
       return 0
     fi

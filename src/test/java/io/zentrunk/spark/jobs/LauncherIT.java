@@ -2,8 +2,22 @@ package io.zentrunk.spark.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.zentrunk.spark.emulator.EmulatorConfig;
+import io.zentrunk.spark.emulator.ZentrunkEmulator;
+import java.io.IOException;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /** {@code jobs/run} as a user types it, on the packaged jar (the integration-test phase runs after package). */
@@ -45,5 +59,134 @@ class LauncherIT {
     assertThat(version.code()).isZero();
     assertThat(version.err()).isEmpty();
     assertThat(version.out().strip()).matches("zentrunk-spark \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
+  }
+
+  /** Where jobs/run keeps the jobs' class-data sharing archives. */
+  private static final Path CDS = Path.of("target", "cds");
+
+  /**
+   * A Spark job's class-data sharing archive (jobs/lib.sh cds_setup), over runs of {@code jobs/run report} on one
+   * small day of the emulator: a failing first run (its exit code passed on, no archive kept), the first run that
+   * succeeds (makes it), the second (maps its classes from it: Java's class-load log names the archive as their
+   * source), an opted-out run (none of them), and one whose archive records another classpath (what Java 17 answers
+   * with a warning on stdout): that job works and prints what the others print. Leaves a good archive in place for
+   * the report runs that come later in the build.
+   */
+  @Test
+  void aSparkJobStartsFromTheArchiveItsFirstRunMadeAndAStaleOneChangesNothing() throws Exception {
+    Instant now = Instant.parse("2026-11-01T12:00:00Z");
+    try (ZentrunkEmulator api = ZentrunkEmulator.start(EmulatorConfig.builder().seed(34).callsPerDay(200).now(now)
+        .rateLimitOff().build())) {
+      Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "launcher-share").toAbsolutePath();
+      for (Path a : archives()) {
+        Files.delete(a);
+      }
+      List<String> day = List.of("--start", "2026-10-30", "--end", "2026-10-31", "--no-fraud-baseline-read", "--api-url",
+          api.baseUrl(), "--now", api.now().toString());
+      List<String> good = new ArrayList<>(day);
+      good.addAll(List.of("--output", work.resolve("out").toString()));
+
+      // bad input (no --output): the job fails after the JVM's start, in the run that would make the archive
+      Run failed = report(api, work, "failed", Map.of(), day, 2);
+      assertThat(failed.err()).contains("missing required option --output");
+      assertThat(files()).as("report's files in target/cds after a failed run").isEmpty();
+
+      Run first = report(api, work, "first", Map.of(), good, 0);
+      assertThat(first.out()).as("the report's summary").contains("Calls: ");
+      List<Path> made = archives();
+      assertThat(made).as("archives after the first run").hasSize(1);
+      Path archive = made.get(0);
+      // target/cds/report-<key>-<bytes>.jsa, whole, and no temporary file left
+      assertThat(archive.getFileName().toString()).matches("report-[0-9a-f]{16}-" + Files.size(archive) + "\\.jsa");
+      assertThat(files()).as("report's files in target/cds").containsExactly(archive.getFileName().toString());
+
+      Run second = report(api, work, "second", Map.of(), good, 0);
+      assertThat(second.out()).isEqualTo(first.out());
+      assertThat(fromTopArchive(work, "second")).as("classes loaded from the archive by the second run").isGreaterThan(1000);
+
+      report(api, work, "off", Map.of("ZENTRUNK_CDS", "0"), day, 2);
+      assertThat(fromTopArchive(work, "off")).as("classes from the archive, opted out").isZero();
+
+      // the archive as it would be after the classpath changed under it (Java then says "Unable to use shared archive")
+      Path kept = work.resolve("good.jsa");
+      Files.copy(archive, kept);
+      String firstEntry = Files.readString(Path.of("target", "spark-classpath.txt")).strip().split(":")[0];
+      changeOneByteOf(archive, firstEntry);
+      try {
+        Run stale = report(api, work, "stale", Map.of(), good, 0);
+        assertThat(stale.out()).as("stdout with a stale archive").isEqualTo(first.out());
+        assertThat(stale.err().lines().filter(l -> !l.startsWith("Picked up JAVA_TOOL_OPTIONS"))
+            .filter(l -> l.matches("(?i).*(cds|shared archive|\\[warning\\]).*")).toList())
+            .as("stderr lines about the archive").isEmpty();
+        assertThat(fromTopArchive(work, "stale")).as("classes from a stale archive").isZero();
+        assertThat(archives()).as("a stale archive is left (Java refuses it), not remade").containsExactly(archive);
+      } finally {
+        Files.move(kept, archive, StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
+  }
+
+  /** The names of report's files in target/cds. */
+  private static List<String> files() throws IOException {
+    if (!Files.isDirectory(CDS)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(CDS)) {
+      return s.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("report-")).sorted().toList();
+    }
+  }
+
+  private static List<Path> archives() throws IOException {
+    if (!Files.isDirectory(CDS)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(CDS)) {
+      return s.filter(f -> f.getFileName().toString().matches("report-.*\\.jsa")).sorted().toList();
+    }
+  }
+
+  /** {@code jobs/run report ARGS}, with Java's class-load log in {@code work/NAME.classes}; asserts its exit code. */
+  private static Run report(ZentrunkEmulator api, Path work, String name, Map<String, String> env, List<String> args,
+      int code) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("bash", "jobs/run", "report"));
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectOutput(work.resolve(name + ".out").toFile()).redirectError(work.resolve(name + ".err").toFile());
+    pb.environment().putAll(env);
+    pb.environment().putAll(Map.of("PLIVO_AUTH_ID", api.config().authId(), "PLIVO_AUTH_TOKEN", api.config().authToken(),
+        "JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + work.resolve(name + ".classes")));
+    Process p = pb.start();
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("jobs/run report (%s) ended", name).isTrue();
+    Run r = new Run(p.exitValue(), Files.readString(work.resolve(name + ".out")), Files.readString(work.resolve(name + ".err")));
+    assertThat(r.code()).as("jobs/run report (%s) exit code; stderr: %s", name, r.err()).isEqualTo(code);
+    return r;
+  }
+
+  /** How many classes the run loaded from a dynamic (top) archive, by Java's class-load log. */
+  private static long fromTopArchive(Path work, String name) throws IOException {
+    try (Stream<String> lines = Files.lines(work.resolve(name + ".classes"))) {
+      return lines.filter(l -> l.contains("source: shared objects file (top)")).count();
+    }
+  }
+
+  /** Changes the last-but-four byte of the first occurrence of {@code text} in {@code file}. */
+  private static void changeOneByteOf(Path file, String text) throws IOException {
+    byte[] t = text.getBytes(StandardCharsets.UTF_8);
+    try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      MappedByteBuffer b = ch.map(FileChannel.MapMode.READ_WRITE, 0, ch.size());
+      outer:
+      for (int i = 0; i + t.length <= b.limit(); i++) {
+        for (int j = 0; j < t.length; j++) {
+          if (b.get(i + j) != t[j]) {
+            continue outer;
+          }
+        }
+        int at = i + t.length - 5;
+        b.put(at, (byte) (b.get(at) == 'X' ? 'Y' : 'X'));
+        b.force();
+        return;
+      }
+    }
+    throw new AssertionError("the archive does not hold the classpath entry " + text);
   }
 }
