@@ -123,16 +123,19 @@ cds_setup() {
 }
 
 # After a run that made an archive (cds_setup set CDS_MAKE), $1 its exit code: on 0 the archive is renamed into
-# place in one step (a concurrent run sees no archive or a whole one) and the job's other archives (other keys, a
-# cut file) go; otherwise it is dropped.
+# place in one step (a concurrent run sees no archive or a whole one), a cut file of the same key goes, and of the
+# job's archives for other keys (another classpath or java, the bench's JVM options) the two newest stay: about
+# 180 MB each. Otherwise the file is dropped.
 cds_keep() {
   local f keep
   if [[ "$1" == 0 && -s "$CDS_MAKE" ]]; then
     keep="$CDS_BASE-$(stat -c %s "$CDS_MAKE").jsa"
     mv -f "$CDS_MAKE" "$keep"
-    for f in "${CDS_BASE%-*}"-*.jsa; do
-      [[ "$f" != "$keep" && -f "$f" ]] && rm -f "$f"
+    for f in "$CDS_BASE"-*.jsa; do
+      [[ "$f" != "$keep" ]] && rm -f "$f"
     done
+    # shellcheck disable=SC2012
+    ls -t "${CDS_BASE%-*}"-*.jsa | tail -n +4 | xargs -r -d '\n' rm -f
   fi
   rm -f "$CDS_MAKE"
 }
