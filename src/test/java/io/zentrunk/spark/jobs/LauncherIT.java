@@ -66,7 +66,8 @@ class LauncherIT {
 
   /**
    * A Spark job's class-data sharing archive (jobs/lib.sh cds_setup), over runs of {@code jobs/run report} on one
-   * small day of the emulator: a failing first run (its exit code passed on, no archive kept), the first run that
+   * small day of the emulator: a failing first run (its exit code passed on, no archive kept), one stopped by
+   * Ctrl-C (the launcher waits for its JVM, but the JVM stops, and no archive is kept), the first run that
    * succeeds (makes it), the second (maps its classes from it: Java's class-load log names the archive as their
    * source), an opted-out run (none of them), and one whose archive records another classpath (what Java 17 answers
    * with a warning on stdout): that job works and prints what the others print. Leaves a good archive in place for
@@ -90,6 +91,9 @@ class LauncherIT {
       Run failed = report(api, work, "failed", Map.of(), day, 2);
       assertThat(failed.err()).contains("missing required option --output");
       assertThat(files()).as("report's files in target/cds after a failed run").isEmpty();
+
+      // Ctrl-C (SIGINT to the terminal's process group) while the run that would make the archive waits for its JVM
+      ctrlC(work, good);
 
       Run first = report(api, work, "first", Map.of(), good, 0);
       assertThat(first.out()).as("the report's summary").contains("Calls: ");
@@ -124,6 +128,35 @@ class LauncherIT {
         Files.move(kept, archive, StandardCopyOption.REPLACE_EXISTING);
       }
     }
+  }
+
+  /**
+   * Starts {@code jobs/run report ARGS} in a process group of its own, sends SIGINT to the group once the job's JVM
+   * runs, and asserts that both stop (the shell by SIGINT, as a shell's command stopped by Ctrl-C) and keep no
+   * archive.
+   */
+  private static void ctrlC(Path work, List<String> args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("setsid", "bash", "jobs/run", "report"));
+    cmd.addAll(args);
+    Process p = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectOutput(work.resolve("ctrl-c.out").toFile()).redirectError(work.resolve("ctrl-c.err").toFile()).start();
+    ProcessHandle jvm = null;
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    while (jvm == null && p.isAlive() && System.nanoTime() < deadline) {
+      jvm = p.descendants().filter(h -> h.info().command().orElse("").endsWith("/java")).findFirst().orElse(null);
+      if (jvm == null) {
+        Thread.sleep(50); // polls for the JVM's process: no event to wait on
+      }
+    }
+    assertThat(jvm).as("the job's JVM under jobs/run").isNotNull();
+    assertThat(Files.readString(Path.of("/proc", String.valueOf(jvm.pid()), "cmdline")).split("\0"))
+        .as("the JVM's command line").anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit="));
+    Process kill = new ProcessBuilder("kill", "-INT", "--", "-" + p.pid()).inheritIO().start();
+    assertThat(kill.waitFor()).as("kill -INT to the group").isZero();
+    assertThat(p.waitFor(2, TimeUnit.MINUTES)).as("jobs/run ended after Ctrl-C").isTrue();
+    assertThat(p.exitValue()).as("jobs/run's exit code after Ctrl-C (128 + SIGINT)").isEqualTo(130);
+    assertThat(jvm.onExit().get(30, TimeUnit.SECONDS).isAlive()).as("the job's JVM after Ctrl-C").isFalse();
+    assertThat(files()).as("report's files in target/cds after Ctrl-C").isEmpty();
   }
 
   /** The names of report's files in target/cds. */
