@@ -67,11 +67,11 @@ class LauncherIT {
   /**
    * A Spark job's class-data sharing archive (jobs/lib.sh cds_setup), over runs of {@code jobs/run report} on one
    * small day of the emulator: a failing first run (its exit code passed on, no archive kept), one stopped by
-   * Ctrl-C (the launcher waits for its JVM, but the JVM stops, and no archive is kept), the first run that
-   * succeeds (makes it), the second (maps its classes from it: Java's class-load log names the archive as their
-   * source), an opted-out run (none of them), and one whose archive records another classpath (what Java 17 answers
-   * with a warning on stdout): that job works and prints what the others print. Leaves a good archive in place for
-   * the report runs that come later in the build.
+   * Ctrl-C (the launcher waits for its JVM, but the JVM stops, and no archive is kept), the first run that succeeds
+   * (makes it), the second (maps its classes from it: Java's class-load log names the archive as their source), an
+   * opted-out run (none of them), watch (neither makes nor uses one), and one whose archive records another classpath
+   * (what Java 17 answers with a warning on stdout): that job works and prints what the others print. Leaves a good
+   * archive in place for the report runs that come later in the build.
    */
   @Test
   void aSparkJobStartsFromTheArchiveItsFirstRunMadeAndAStaleOneChangesNothing() throws Exception {
@@ -90,6 +90,7 @@ class LauncherIT {
       // bad input (no --output): the job fails after the JVM's start, in the run that would make the archive
       Run failed = report(api, work, "failed", Map.of(), day, 2);
       assertThat(failed.err()).contains("missing required option --output");
+      assertThat(dumped(work, "failed")).as("the failed run wrote an archive at its exit").isTrue();
       assertThat(files()).as("report's files in target/cds after a failed run").isEmpty();
 
       // Ctrl-C (SIGINT to the terminal's process group) while the run that would make the archive waits for its JVM
@@ -110,6 +111,14 @@ class LauncherIT {
 
       report(api, work, "off", Map.of("ZENTRUNK_CDS", "0"), day, 2);
       assertThat(fromTopArchive(work, "off")).as("classes from the archive, opted out").isZero();
+      // watch runs until a signal stops it (never exit 0): it neither makes nor uses one (bad input: no --alerts)
+      run(api, work, "watch", "watch", Map.of(), List.of("--api-url", api.baseUrl()), 2);
+      assertThat(fromAnyArchive(work, "watch")).as("classes from a dynamic archive, watch").isZero();
+      assertThat(dumped(work, "watch")).as("watch wrote an archive at its exit").isFalse();
+      try (Stream<Path> s = Files.list(CDS)) {
+        assertThat(s.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("watch-")).toList())
+            .as("watch's files in target/cds").isEmpty();
+      }
 
       // the archive as it would be after the classpath changed under it (Java then says "Unable to use shared archive")
       Path kept = work.resolve("good.jsa");
@@ -181,17 +190,24 @@ class LauncherIT {
   /** {@code jobs/run report ARGS}, with Java's class-load log in {@code work/NAME.classes}; asserts its exit code. */
   private static Run report(ZentrunkEmulator api, Path work, String name, Map<String, String> env, List<String> args,
       int code) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of("bash", "jobs/run", "report"));
+    return run(api, work, name, "report", env, args, code);
+  }
+
+  /** {@code jobs/run JOB ARGS}, with Java's class-load log in {@code work/NAME.classes}; asserts its exit code. */
+  private static Run run(ZentrunkEmulator api, Path work, String name, String job, Map<String, String> env, List<String> args,
+      int code) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of("bash", "jobs/run", job));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
         .redirectOutput(work.resolve(name + ".out").toFile()).redirectError(work.resolve(name + ".err").toFile());
     pb.environment().putAll(env);
     pb.environment().putAll(Map.of("PLIVO_AUTH_ID", api.config().authId(), "PLIVO_AUTH_TOKEN", api.config().authToken(),
-        "JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + work.resolve(name + ".classes")));
+        "JAVA_TOOL_OPTIONS", "-Xlog:class+load=info:file=" + work.resolve(name + ".classes") + " -Xlog:cds=info:file="
+            + work.resolve(name + ".cds")));
     Process p = pb.start();
-    assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("jobs/run report (%s) ended", name).isTrue();
+    assertThat(p.waitFor(5, TimeUnit.MINUTES)).as("jobs/run %s (%s) ended", job, name).isTrue();
     Run r = new Run(p.exitValue(), Files.readString(work.resolve(name + ".out")), Files.readString(work.resolve(name + ".err")));
-    assertThat(r.code()).as("jobs/run report (%s) exit code; stderr: %s", name, r.err()).isEqualTo(code);
+    assertThat(r.code()).as("jobs/run %s (%s) exit code; stderr: %s", job, name, r.err()).isEqualTo(code);
     return r;
   }
 
@@ -200,6 +216,20 @@ class LauncherIT {
     try (Stream<String> lines = Files.lines(work.resolve(name + ".classes"))) {
       return lines.filter(l -> l.contains("source: shared objects file (top)")).count();
     }
+  }
+
+  /** How many classes the run loaded from any dynamic archive (top), by Java's class-load log; and the base's count must be > 0. */
+  private static long fromAnyArchive(Path work, String name) throws IOException {
+    try (Stream<String> lines = Files.lines(work.resolve(name + ".classes"))) {
+      List<String> shared = lines.filter(l -> l.contains("source: shared objects file")).toList();
+      assertThat(shared).as("classes from the JDK's own archive (the log works)").isNotEmpty();
+      return shared.stream().filter(l -> l.contains("(top)")).count();
+    }
+  }
+
+  /** Whether the run's JVM wrote a dynamic archive at its exit, by Java's cds log. */
+  private static boolean dumped(Path work, String name) throws IOException {
+    return Files.readString(work.resolve(name + ".cds")).contains("Dumping shared data to file");
   }
 
   /** Changes the last-but-four byte of the first occurrence of {@code text} in {@code file}. */
