@@ -1,7 +1,6 @@
 package io.zentrunk.spark.bench;
 
 import io.zentrunk.spark.bench.Figure.Target;
-import io.zentrunk.spark.cluster.StandaloneCluster;
 import io.zentrunk.spark.emulator.EmulatedCall;
 import io.zentrunk.spark.emulator.EmulatorConfig;
 import io.zentrunk.spark.emulator.ZentrunkEmulator;
@@ -122,19 +121,25 @@ final class ComputeCost implements Scenario {
     }
     Path events = fresh(work.resolve("events-lake"));
     Path out = work.resolve(outName("lake-report"));
-    List<String> cmd = new ArrayList<>();
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx2g");
-    cmd.addAll(ReportDuty.reportJvmOptions());
-    cmd.addAll(StandaloneCluster.JVM_OPENS);
-    cmd.add("-Dlog4j2.configurationFile=" + Path.of("jobs", "log4j2.properties").toAbsolutePath().toUri());
-    cmd.add("-cp");
-    cmd.add(Files.readString(Path.of("target", "spark-classpath.txt")).trim());
-    cmd.add("org.apache.spark.deploy.SparkSubmit");
-    cmd.addAll(List.of("--master", "local[2]", "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1"));
-    cmd.addAll(eventLog(events));
-    cmd.addAll(List.of("--class", "io.zentrunk.spark.jobs.Main", jar.toString(), "report", "--source", "lake", "--lake",
-        lake.toString(), "--start", start.toString(), "--end", end.toString(), "--output", out.toUri().toString()));
+    List<String> jvm = ReportDuty.reportJvm();
+    String cp = Files.readString(Path.of("target", "spark-classpath.txt")).trim();
+    java.util.function.Function<List<String>, List<String>> command = cds -> {
+      List<String> c = new ArrayList<>();
+      c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      c.addAll(cds);
+      c.addAll(jvm);
+      c.add("-cp");
+      c.add(cp);
+      c.add("org.apache.spark.deploy.SparkSubmit");
+      c.addAll(List.of("--master", "local[2]", "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1"));
+      c.addAll(eventLog(events));
+      c.addAll(List.of("--class", "io.zentrunk.spark.jobs.Main", jar.toString(), "report", "--source", "lake", "--lake",
+          lake.toString(), "--start", start.toString(), "--end", end.toString(), "--output", out.toUri().toString()));
+      return c;
+    };
+    // as jobs/run: the class-data sharing archive of the report's classes (made first, not counted, if missing)
+    List<String> cmd = command.apply(ClassDataSharing.options(ctx, "report", jvm, cp, command, java.util.Map.of(),
+        work.resolve("lake-report-cds.log")));
     Path log = work.resolve("lake-report.log");
     long launch = System.nanoTime();
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
@@ -146,8 +151,8 @@ final class ComputeCost implements Scenario {
     }
     EventLogBreakdown b = EventLogBreakdown.of(events);
     double spark = b.computeSeconds();
-    ctx.out.printf(Locale.ROOT, "  lake report (%d days x %,d calls): launch to exit %.1f s, Spark work %.1f s; log %s%n", LAKE_DAYS,
-        LAKE_CALLS_PER_DAY, wall, spark, log);
+    ctx.out.printf(Locale.ROOT, "  lake report (%d days x %,d calls): launch to exit %.1f s, Spark work %.1f s (class-data"
+        + " sharing %s); log %s%n", LAKE_DAYS, LAKE_CALLS_PER_DAY, wall, spark, ClassDataSharing.ON ? "on" : "off", log);
     ctx.out.print(b.table());
     ctx.add(Figure.info("compute lake", "Spark jobs / stages run", b.jobs(), "jobs", b.stages() + " stages"));
     ctx.add(new Figure("compute lake", "report --source lake, launch to exit", wall, "s", Target.atMost(20, 2, "<= 20 s"),

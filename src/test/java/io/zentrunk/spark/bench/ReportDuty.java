@@ -149,16 +149,26 @@ final class ReportDuty implements Scenario {
       p = cluster.start("bench-duty-driver", List.of("-Xmx1g"), "org.apache.spark.deploy.SparkSubmit", args, env);
       log = cluster.logs().resolve("bench-duty-driver.log");
     } else {
-      List<String> cmd = new ArrayList<>();
-      cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      cmd.add("-Xmx2g");
-      cmd.addAll(reportJvmOptions());
-      cmd.addAll(StandaloneCluster.JVM_OPENS);
-      cmd.add("-Dlog4j2.configurationFile=" + Path.of("jobs", "log4j2.properties").toAbsolutePath().toUri());
-      cmd.add("-cp");
-      cmd.add(Files.readString(Path.of("target", "spark-classpath.txt")).trim());
-      cmd.add("org.apache.spark.deploy.SparkSubmit");
-      cmd.addAll(args);
+      List<String> jvm = reportJvm();
+      String cp = Files.readString(Path.of("target", "spark-classpath.txt")).trim();
+      java.util.function.Function<List<String>, List<String>> command = cds -> {
+        List<String> c = new ArrayList<>();
+        c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        c.addAll(cds);
+        c.addAll(jvm);
+        c.add("-cp");
+        c.add(cp);
+        c.add("org.apache.spark.deploy.SparkSubmit");
+        c.addAll(args);
+        return c;
+      };
+      // as jobs/run: the class-data sharing archive of the report's classes (made first, not counted, if missing)
+      List<String> cds = ClassDataSharing.options(ctx, "report", jvm, cp, command, env,
+          out.resolveSibling(out.getFileName() + "-cds.log"));
+      List<String> cmd = command.apply(cds);
+      api.resetStats();
+      api.recordArrivals();
+      launch = System.nanoTime();
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(env);
       p = pb.start();
@@ -230,6 +240,16 @@ final class ReportDuty implements Scenario {
           .findFirst().orElseThrow(() -> new IllegalStateException("no application jar in target/: run mvn package"))
           .toAbsolutePath();
     }
+  }
+
+  /** The report JVM's options but its classpath and class-data sharing: the heap, -Dbench.report.jvm, Spark's opens, log4j's file. */
+  static List<String> reportJvm() {
+    List<String> jvm = new ArrayList<>();
+    jvm.add("-Xmx2g");
+    jvm.addAll(reportJvmOptions());
+    jvm.addAll(StandaloneCluster.JVM_OPENS);
+    jvm.add("-Dlog4j2.configurationFile=" + Path.of("jobs", "log4j2.properties").toAbsolutePath().toUri());
+    return jvm;
   }
 
   /**
