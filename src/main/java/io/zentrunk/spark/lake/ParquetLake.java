@@ -375,7 +375,7 @@ public final class ParquetLake implements CdrLake {
   }
 
   /**
-   * The earliest {@code end_time} in {@code [from, to)} of day partition {@code day}, from the minimum and maximum
+   * The earliest {@code end_time} in {@code [from, to)} of day partition {@code day} (one the lake lists), from the minimum and maximum
    * of {@code end_time} that each row group's footer records (exact for Spark's timestamps, microseconds in an
    * INT64): a row group entirely outside the range holds none of its rows, one whose minimum is in the range
    * holds its earliest. Not known when a file or a row group has no such statistics (another writer), or a row
@@ -385,9 +385,6 @@ public final class ParquetLake implements CdrLake {
     Path folder = partitionPath(day);
     Instant first = null;
     try {
-      if (!fs.exists(folder)) {
-        return new FooterMin(true, null);
-      }
       Configuration conf = spark.sessionState().newHadoopConf();
       for (FileStatus f : fs.listStatus(folder)) {
         String name = f.getPath().getName();

@@ -22,11 +22,34 @@ final class ClassDataSharing {
   private ClassDataSharing() {}
 
   /**
+   * The command line of a report JVM started as jobs/run starts it: java, the archive's options, the report's JVM
+   * options ({@link ReportDuty#reportJvm}), Spark's classpath, then {@code SparkSubmit} with {@code submitArgs};
+   * the archive made first (see {@link #options}) if missing.
+   */
+  static List<String> sparkSubmit(BenchContext ctx, List<String> submitArgs, Map<String, String> env, Path log)
+      throws IOException, InterruptedException {
+    List<String> jvm = ReportDuty.reportJvm();
+    String cp = java.nio.file.Files.readString(Path.of("target", "spark-classpath.txt")).trim();
+    Function<List<String>, List<String>> command = cds -> {
+      List<String> c = new ArrayList<>();
+      c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      c.addAll(cds);
+      c.addAll(jvm);
+      c.add("-cp");
+      c.add(cp);
+      c.add("org.apache.spark.deploy.SparkSubmit");
+      c.addAll(submitArgs);
+      return c;
+    };
+    return command.apply(options(ctx, "report", jvm, cp, command, env, log));
+  }
+
+  /**
    * The archive's JVM options for the job {@code job} run by {@code command} (given those options, the whole
    * command line) with JVM options {@code jvm} and classpath {@code classpath}; makes the archive first with an
    * uncounted run of the command if it is missing (its output into {@code log}).
    */
-  static List<String> options(BenchContext ctx, String job, List<String> jvm, String classpath,
+  private static List<String> options(BenchContext ctx, String job, List<String> jvm, String classpath,
       Function<List<String>, List<String>> command, Map<String, String> env, Path log) throws IOException, InterruptedException {
     if (!ON) {
       return List.of();

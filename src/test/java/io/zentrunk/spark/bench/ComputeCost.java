@@ -121,25 +121,13 @@ final class ComputeCost implements Scenario {
     }
     Path events = fresh(work.resolve("events-lake"));
     Path out = work.resolve(outName("lake-report"));
-    List<String> jvm = ReportDuty.reportJvm();
-    String cp = Files.readString(Path.of("target", "spark-classpath.txt")).trim();
-    java.util.function.Function<List<String>, List<String>> command = cds -> {
-      List<String> c = new ArrayList<>();
-      c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      c.addAll(cds);
-      c.addAll(jvm);
-      c.add("-cp");
-      c.add(cp);
-      c.add("org.apache.spark.deploy.SparkSubmit");
-      c.addAll(List.of("--master", "local[2]", "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1"));
-      c.addAll(eventLog(events));
-      c.addAll(List.of("--class", "io.zentrunk.spark.jobs.Main", jar.toString(), "report", "--source", "lake", "--lake",
-          lake.toString(), "--start", start.toString(), "--end", end.toString(), "--output", out.toUri().toString()));
-      return c;
-    };
+    List<String> submit = new ArrayList<>(List.of("--master", "local[2]", "--conf", "spark.ui.enabled=false", "--conf",
+        "spark.driver.host=127.0.0.1"));
+    submit.addAll(eventLog(events));
+    submit.addAll(List.of("--class", "io.zentrunk.spark.jobs.Main", jar.toString(), "report", "--source", "lake", "--lake",
+        lake.toString(), "--start", start.toString(), "--end", end.toString(), "--output", out.toUri().toString()));
     // as jobs/run: the class-data sharing archive of the report's classes (made first, not counted, if missing)
-    List<String> cmd = command.apply(ClassDataSharing.options(ctx, "report", jvm, cp, command, java.util.Map.of(),
-        work.resolve("lake-report-cds.log")));
+    List<String> cmd = ClassDataSharing.sparkSubmit(ctx, submit, java.util.Map.of(), work.resolve("lake-report-cds.log"));
     Path log = work.resolve("lake-report.log");
     long launch = System.nanoTime();
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

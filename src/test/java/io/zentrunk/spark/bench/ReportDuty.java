@@ -149,23 +149,8 @@ final class ReportDuty implements Scenario {
       p = cluster.start("bench-duty-driver", List.of("-Xmx1g"), "org.apache.spark.deploy.SparkSubmit", args, env);
       log = cluster.logs().resolve("bench-duty-driver.log");
     } else {
-      List<String> jvm = reportJvm();
-      String cp = Files.readString(Path.of("target", "spark-classpath.txt")).trim();
-      java.util.function.Function<List<String>, List<String>> command = cds -> {
-        List<String> c = new ArrayList<>();
-        c.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        c.addAll(cds);
-        c.addAll(jvm);
-        c.add("-cp");
-        c.add(cp);
-        c.add("org.apache.spark.deploy.SparkSubmit");
-        c.addAll(args);
-        return c;
-      };
       // as jobs/run: the class-data sharing archive of the report's classes (made first, not counted, if missing)
-      List<String> cds = ClassDataSharing.options(ctx, "report", jvm, cp, command, env,
-          out.resolveSibling(out.getFileName() + "-cds.log"));
-      List<String> cmd = command.apply(cds);
+      List<String> cmd = ClassDataSharing.sparkSubmit(ctx, args, env, out.resolveSibling(out.getFileName() + "-cds.log"));
       api.resetStats();
       api.recordArrivals();
       launch = System.nanoTime();

@@ -34,36 +34,17 @@ class ParquetLakeReadTest {
   @Test
   void aReadOfManyDaysListsOnTheDriverWithoutAJobAndKeepsTheWindowsRows() throws Exception {
     SparkSession spark = TestSpark.session();
-    // 60 day partitions, two CDRs a day (00:01 and 12:00): above Spark's default of 32 folders listed in parallel
-    java.nio.file.Path lake = Files.createDirectories(tmp.resolve("lake"));
-    spark.range(120)
-        .select(col("id").cast("string").as("call_uuid"),
-            timestamp_seconds(lit(FIRST.getEpochSecond()).plus(col("id").divide(2).cast("long").multiply(86_400))
-                .plus(col("id").mod(2).multiply(43_140)).plus(60)).as("end_time"))
-        .withColumn("end_date", to_date(col("end_time")))
-        .coalesce(1).write().option("mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
-        .partitionBy("end_date").parquet(lake.resolve("cdrs").toString());
-    ParquetLake parquet = ParquetLake.open(spark, lake.toString());
+    // 60 day partitions: above Spark's default of 32 folders listed in parallel
+    ParquetLake parquet = lake(spark, "lake", 60);
 
-    AtomicInteger jobs = new AtomicInteger();
-    SparkListener counting = new SparkListener() {
-      @Override
-      public void onJobStart(SparkListenerJobStart start) {
-        jobs.incrementAndGet();
-      }
-    };
-    spark.sparkContext().addSparkListener(counting);
-    Dataset<Row> window;
-    Dataset<Row> all;
-    try {
-      window = parquet.read(FIRST.plusSeconds(10 * 86_400 + 3_600), FIRST.plusSeconds(50 * 86_400));
-      all = parquet.read(FIRST.minusSeconds(7 * 86_400), FIRST.plusSeconds(60 * 86_400));
-      spark.sparkContext().listenerBus().waitUntilEmpty();
-    } finally {
-      spark.sparkContext().removeSparkListener(counting);
-    }
+    java.util.List<Dataset<Row>> reads = new java.util.ArrayList<>();
     // Spark's parallel listing of 60 folders is a job; the driver's listing is none
-    assertThat(jobs.get()).as("jobs run to make the reads").isZero();
+    assertThat(jobsOf(spark, () -> {
+      reads.add(parquet.read(FIRST.plusSeconds(10 * 86_400 + 3_600), FIRST.plusSeconds(50 * 86_400)));
+      reads.add(parquet.read(FIRST.minusSeconds(7 * 86_400), FIRST.plusSeconds(60 * 86_400)));
+    })).as("jobs run to make the reads").isZero();
+    Dataset<Row> window = reads.get(0);
+    Dataset<Row> all = reads.get(1);
     // the window's rows: 2026-09-11 from 01:00 (its 12:00 CDR) to the end of day 50 (not included)
     assertThat(window.count()).isEqualTo(1 + 2 * 39);
     assertThat(all.count()).isEqualTo(120);
@@ -79,17 +60,8 @@ class ParquetLakeReadTest {
   @Test
   void theFirstEndTimeComesFromTheFootersWithoutAJobAndFromTheRowsWhereTheyCannotTell() throws Exception {
     SparkSession spark = TestSpark.session();
-    // 5 days, two CDRs a day (00:01 and 12:00) in one row group a day, timestamps written as the lake writes them
-    java.nio.file.Path lake = Files.createDirectories(tmp.resolve("probe"));
-    spark.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
-    spark.range(10)
-        .select(col("id").cast("string").as("call_uuid"),
-            timestamp_seconds(lit(FIRST.getEpochSecond()).plus(col("id").divide(2).cast("long").multiply(86_400))
-                .plus(col("id").mod(2).multiply(43_140)).plus(60)).as("end_time"))
-        .withColumn("end_date", to_date(col("end_time")))
-        .coalesce(1).write().partitionBy("end_date").parquet(lake.resolve("cdrs").toString());
-    spark.conf().unset("spark.sql.parquet.outputTimestampType");
-    ParquetLake parquet = ParquetLake.open(spark, lake.toString());
+    // one row group a day
+    ParquetLake parquet = lake(spark, "probe", 5);
     Instant day2 = FIRST.plusSeconds(2 * 86_400);
 
     // from a day's start: the day's row group starts in the range, its minimum is the answer
@@ -104,6 +76,27 @@ class ParquetLakeReadTest {
     // a row group that begins before the range and reaches into it: its earliest in the range is read from the rows
     assertThat(jobsOf(spark, () -> assertThat(parquet.firstEndTime(day2.plusSeconds(3_600), FIRST.plusSeconds(5 * 86_400)))
         .contains(day2.plusSeconds(43_200)))).isPositive();
+  }
+
+  /**
+   * A lake of {@code days} day partitions from {@link #FIRST}, two CDRs a day (00:01 and 12:00) in one file, its
+   * timestamps written as the lake writes them.
+   */
+  private ParquetLake lake(SparkSession spark, String name, int days) throws java.io.IOException {
+    java.nio.file.Path lake = Files.createDirectories(tmp.resolve(name));
+    spark.conf().set("spark.sql.parquet.outputTimestampType", "TIMESTAMP_MICROS");
+    try {
+      spark.range(2L * days)
+          .select(col("id").cast("string").as("call_uuid"),
+              timestamp_seconds(lit(FIRST.getEpochSecond()).plus(col("id").divide(2).cast("long").multiply(86_400))
+                  .plus(col("id").mod(2).multiply(43_140)).plus(60)).as("end_time"))
+          .withColumn("end_date", to_date(col("end_time")))
+          .coalesce(1).write().option("mapreduce.fileoutputcommitter.marksuccessfuljobs", "false")
+          .partitionBy("end_date").parquet(lake.resolve("cdrs").toString());
+    } finally {
+      spark.conf().unset("spark.sql.parquet.outputTimestampType");
+    }
+    return ParquetLake.open(spark, lake.toString());
   }
 
   /** How many Spark jobs {@code r} ran. */
