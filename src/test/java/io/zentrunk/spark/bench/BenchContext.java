@@ -67,6 +67,15 @@ final class BenchContext {
     return Instant.ofEpochSecond(lo);
   }
 
+  /**
+   * A timestamp value of a collected row as an instant, whichever external type the session gives: {@code Instant}
+   * with {@code spark.sql.datetime.java8API.enabled} (as the test suite's shared session, which an in-process bench
+   * run may be given), else {@code java.sql.Timestamp}.
+   */
+  static Instant instant(Object v) {
+    return v instanceof Instant i ? i : ((java.sql.Timestamp) v).toInstant();
+  }
+
   static Map<String, String> options(ZentrunkEmulator api, Instant from, Instant to) {
     Map<String, String> o = new HashMap<>();
     o.put("api_url", api.baseUrl());

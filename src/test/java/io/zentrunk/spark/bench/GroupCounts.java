@@ -124,7 +124,7 @@ final class GroupCounts implements Scenario {
       for (int i = 0; i < 100; i++) {
         newest.add(lastDay.get(i).endTime());
       }
-      List<Instant> gotEnds = top.stream().map(r -> r.getTimestamp(1).toInstant()).toList();
+      List<Instant> gotEnds = top.stream().map(r -> BenchContext.instant(r.get(1))).toList();
       if (!gotEnds.equals(newest)) {
         throw new IllegalStateException("top 100 end_times differ from the ground truth");
       }

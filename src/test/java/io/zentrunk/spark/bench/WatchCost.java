@@ -190,7 +190,7 @@ final class WatchCost implements Scenario {
     if (cu.isEmpty()) {
       throw new IllegalStateException("the burst to CU at " + BURST + " raised no alert");
     }
-    Instant flagged = cu.get(0).getTimestamp(0).toInstant();
+    Instant flagged = BenchContext.instant(cu.get(0).get(0));
     long id = cu.get(0).getLong(1);
     Mark written = null;
     int batchNo = -1;
